@@ -8,6 +8,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "host/canonical_host.h"
+#include "tests/allocation_counter.h"
 #include "tests/test_data.h"
 
 namespace cookiejar {
@@ -242,6 +243,19 @@ TEST(PublicSuffixListTest, LoadErrorsNameTheFile) {
   ASSERT_FALSE(list.ok());
   EXPECT_THAT(std::string(list.status().message()), HasSubstr("bad.dat"));
   EXPECT_THAT(std::string(list.status().message()), HasSubstr("line 2"));
+}
+
+TEST(PublicSuffixListTest, LookupsDoNotAllocate) {
+  const PublicSuffixList& psl = PublicSuffixList::Builtin();
+  const size_t before = testing::ThreadAllocationCount();
+  size_t total = 0;
+  for (std::string_view host : {"www.example.co.uk", "a.b.c.kobe.jp", "user.github.io",
+                                "example", "192.168.0.1", "a..b"}) {
+    total += psl.RegistrableDomain(host).size() + psl.PublicSuffix(host).size() +
+             psl.IsPublicSuffix(host);
+  }
+  EXPECT_EQ(testing::ThreadAllocationCount() - before, 0u);
+  EXPECT_GT(total, 0u);
 }
 
 }  // namespace
