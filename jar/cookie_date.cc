@@ -1,0 +1,102 @@
+#include "jar/cookie_date.h"
+
+#include <boost/date_time/gregorian/gregorian.hpp>
+
+#include <cstdint>
+
+namespace cookiejar {
+namespace {
+
+// delimiter = %x09 / %x20-2F / %x3B-40 / %x5B-60 / %x7B-7E
+bool IsDelimiter(unsigned char c) {
+  return c == 0x09 || (c >= 0x20 && c <= 0x2F) || (c >= 0x3B && c <= 0x40) ||
+         (c >= 0x5B && c <= 0x60) || (c >= 0x7B && c <= 0x7E);
+}
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Reads min_digits..max_digits digits at *pos that are not followed by a
+// further digit ("1*2DIGIT [ non-digit *OCTET ]" and friends).
+bool ReadNumber(std::string_view token, size_t* pos, size_t min_digits,
+                size_t max_digits, int* value) {
+  size_t start = *pos, i = start;
+  *value = 0;
+  while (i < token.size() && IsDigit(token[i]) && i - start < max_digits) {
+    *value = *value * 10 + (token[i] - '0');
+    ++i;
+  }
+  if (i - start < min_digits) return false;
+  if (i < token.size() && IsDigit(token[i])) return false;
+  *pos = i;
+  return true;
+}
+
+// time = hms-time [ non-digit *OCTET ]; hms-time = 1*2DIGIT ":" 1*2DIGIT ":" 1*2DIGIT
+bool ParseTime(std::string_view token, int* hour, int* minute, int* second) {
+  size_t pos = 0;
+  if (!ReadNumber(token, &pos, 1, 2, hour)) return false;
+  if (pos >= token.size() || token[pos++] != ':') return false;
+  if (!ReadNumber(token, &pos, 1, 2, minute)) return false;
+  if (pos >= token.size() || token[pos++] != ':') return false;
+  return ReadNumber(token, &pos, 1, 2, second);
+}
+
+// month = ( "jan" / "feb" / ... / "dec" ) *OCTET, case-insensitive.
+bool ParseMonth(std::string_view token, int* month) {
+  static constexpr char kMonths[] = "janfebmaraprmayjunjulaugsepoctnovdec";
+  if (token.size() < 3) return false;
+  char lower[3];
+  for (int i = 0; i < 3; ++i) lower[i] = static_cast<char>(token[i] | 0x20);
+  for (int m = 0; m < 12; ++m) {
+    if (lower[0] == kMonths[3 * m] && lower[1] == kMonths[3 * m + 1] &&
+        lower[2] == kMonths[3 * m + 2]) {
+      *month = m + 1;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<absl::Time> ParseCookieDate(std::string_view text) {
+  bool found_time = false, found_day = false, found_month = false, found_year = false;
+  int hour = 0, minute = 0, second = 0, day = 0, month = 0, year = 0;
+  for (size_t i = 0; i < text.size();) {
+    while (i < text.size() && IsDelimiter(static_cast<unsigned char>(text[i]))) ++i;
+    size_t start = i;
+    while (i < text.size() && !IsDelimiter(static_cast<unsigned char>(text[i]))) ++i;
+    if (start == i) break;
+    std::string_view token = text.substr(start, i - start);
+    size_t day_end = 0, year_end = 0;
+    if (!found_time && ParseTime(token, &hour, &minute, &second)) {
+      found_time = true;
+    } else if (!found_day && ReadNumber(token, &day_end, 1, 2, &day)) {
+      found_day = true;
+    } else if (!found_month && ParseMonth(token, &month)) {
+      found_month = true;
+    } else if (!found_year && ReadNumber(token, &year_end, 2, 4, &year)) {
+      found_year = true;
+    }
+  }
+  if (!found_time || !found_day || !found_month || !found_year) return std::nullopt;
+  if (year >= 70 && year <= 99) year += 1900;
+  if (year >= 0 && year <= 69) year += 2000;
+  if (day < 1 || day > 31 || year < 1601 || hour > 23 || minute > 59 || second > 59) {
+    return std::nullopt;
+  }
+  using Calendar = boost::gregorian::gregorian_calendar;
+  if (day > Calendar::end_of_month_day(static_cast<unsigned short>(year),
+                                       static_cast<unsigned short>(month))) {
+    return std::nullopt;
+  }
+  // Years are at most four digits, inside Boost's 1400-9999 range, and the
+  // date was checked above, so this constructor cannot throw.
+  const boost::gregorian::date date(static_cast<unsigned short>(year),
+                                    static_cast<unsigned short>(month),
+                                    static_cast<unsigned short>(day));
+  const int64_t days = (date - boost::gregorian::date(1970, 1, 1)).days();
+  return absl::FromUnixSeconds(days * 86400 + hour * 3600 + minute * 60 + second);
+}
+
+}  // namespace cookiejar

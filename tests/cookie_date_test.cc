@@ -1,0 +1,101 @@
+#include "jar/cookie_date.h"
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/time/time.h"
+#include "gtest/gtest.h"
+#include "tests/test_data.h"
+
+namespace cookiejar {
+namespace {
+
+// The corpus writes expectations as IMF-fixdate with a computed weekday.
+constexpr char kImfFixdate[] = "%a, %d %b %Y %H:%M:%S GMT";
+
+std::string Format(std::optional<absl::Time> time) {
+  return time ? absl::FormatTime(kImfFixdate, *time, absl::UTCTimeZone()) : "null";
+}
+
+void RunCorpus(const std::string& file, size_t expected_cases) {
+  const nlohmann::json cases = nlohmann::json::parse(testing::ReadTestData(file));
+  ASSERT_EQ(cases.size(), expected_cases) << file;
+  for (const auto& c : cases) {
+    const std::string input = c["test"];
+    const std::string expected = c["expected"].is_null() ? "null" : c["expected"];
+    EXPECT_EQ(Format(ParseCookieDate(input)), expected) << file << ": " << input;
+  }
+}
+
+TEST(CookieDateTest, HttpStateExamples) { RunCorpus("http_state/dates/examples.json", 15); }
+
+TEST(CookieDateTest, ChromiumBsdExamples) {
+  RunCorpus("http_state/dates/bsd-examples.json", 55);
+}
+
+absl::Time Utc(int y, int mo, int d, int h = 0, int mi = 0, int s = 0) {
+  return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, s), absl::UTCTimeZone());
+}
+
+TEST(CookieDateTest, ImfFixdate) {
+  EXPECT_EQ(ParseCookieDate("Sun, 06 Nov 1994 08:49:37 GMT"), Utc(1994, 11, 6, 8, 49, 37));
+}
+
+TEST(CookieDateTest, Rfc850AndAsctimeForms) {
+  EXPECT_EQ(ParseCookieDate("Sunday, 06-Nov-94 08:49:37 GMT"), Utc(1994, 11, 6, 8, 49, 37));
+  EXPECT_EQ(ParseCookieDate("Sun Nov  6 08:49:37 1994"), Utc(1994, 11, 6, 8, 49, 37));
+}
+
+TEST(CookieDateTest, TwoDigitYears) {
+  EXPECT_EQ(ParseCookieDate("01 Jan 70 00:00:00"), Utc(1970, 1, 1));
+  EXPECT_EQ(ParseCookieDate("01 Jan 99 00:00:00"), Utc(1999, 1, 1));
+  EXPECT_EQ(ParseCookieDate("01 Jan 00 00:00:00"), Utc(2000, 1, 1));
+  EXPECT_EQ(ParseCookieDate("01 Jan 69 00:00:00"), Utc(2069, 1, 1));
+}
+
+TEST(CookieDateTest, YearsBefore1601AreRejected) {
+  EXPECT_EQ(ParseCookieDate("01 Jan 1601 00:00:00"), Utc(1601, 1, 1));
+  EXPECT_EQ(ParseCookieDate("31 Dec 1600 23:59:59"), std::nullopt);
+  EXPECT_EQ(ParseCookieDate("31 Dec 9999 23:59:59"), Utc(9999, 12, 31, 23, 59, 59));
+}
+
+TEST(CookieDateTest, ImpossibleCalendarDatesAreRejected) {
+  EXPECT_EQ(ParseCookieDate("29 Feb 2024 00:00:00"), Utc(2024, 2, 29));
+  EXPECT_EQ(ParseCookieDate("29 Feb 2023 00:00:00"), std::nullopt);
+  EXPECT_EQ(ParseCookieDate("29 Feb 1900 00:00:00"), std::nullopt);
+  EXPECT_EQ(ParseCookieDate("29 Feb 2000 00:00:00"), Utc(2000, 2, 29));
+  EXPECT_EQ(ParseCookieDate("31 Apr 2020 00:00:00"), std::nullopt);
+  EXPECT_EQ(ParseCookieDate("00 Apr 2020 00:00:00"), std::nullopt);
+  EXPECT_EQ(ParseCookieDate("32 Jan 2020 00:00:00"), std::nullopt);
+}
+
+TEST(CookieDateTest, OutOfRangeTimesAreRejected) {
+  EXPECT_EQ(ParseCookieDate("01 Jan 2020 23:59:59"), Utc(2020, 1, 1, 23, 59, 59));
+  EXPECT_EQ(ParseCookieDate("01 Jan 2020 24:00:00"), std::nullopt);
+  EXPECT_EQ(ParseCookieDate("01 Jan 2020 00:60:00"), std::nullopt);
+  EXPECT_EQ(ParseCookieDate("01 Jan 2020 00:00:60"), std::nullopt);
+}
+
+TEST(CookieDateTest, MissingFieldsFail) {
+  EXPECT_EQ(ParseCookieDate(""), std::nullopt);
+  EXPECT_EQ(ParseCookieDate("01 Jan 2020"), std::nullopt);        // No time.
+  EXPECT_EQ(ParseCookieDate("Jan 2020 00:00:00"), std::nullopt);   // No day.
+  EXPECT_EQ(ParseCookieDate("01 2020 00:00:00"), std::nullopt);    // No month.
+  EXPECT_EQ(ParseCookieDate("01 Jan 00:00:00"), std::nullopt);     // No year.
+  EXPECT_EQ(ParseCookieDate("01 Jan 12345 00:00:00"), std::nullopt);
+}
+
+TEST(CookieDateTest, FieldOrderDoesNotMatterAndMonthIsCaseInsensitive) {
+  EXPECT_EQ(ParseCookieDate("2020 12:30:00 DECEMBER 5"), Utc(2020, 12, 5, 12, 30, 0));
+}
+
+TEST(CookieDateTest, HugeInputIsHandled) {
+  std::string text(1 << 20, '9');
+  EXPECT_EQ(ParseCookieDate(text), std::nullopt);
+  EXPECT_EQ(ParseCookieDate(std::string(100000, ' ') + "01 Jan 2020 00:00:00"),
+            Utc(2020, 1, 1));
+}
+
+}  // namespace
+}  // namespace cookiejar
