@@ -51,10 +51,12 @@ size_t PublicSuffixList::SuffixStart(std::string_view host, SuffixRules rules) c
   std::string_view name = host;
   if (!name.empty() && name.back() == '.') name.remove_suffix(1);
   if (name.empty() || name.front() == '.') return std::string_view::npos;
-  const unsigned char last = static_cast<unsigned char>(name.back());
-  if ((last >= '0' && last <= '9') || last == ']') {
-    // A canonical host ending in a digit is an IPv4 address: no TLD is numeric.
-    return std::string_view::npos;
+  if (name.back() == ']') return std::string_view::npos;  // IPv6.
+  // A canonical host whose last label is all digits is an IPv4 address.
+  for (size_t i = name.size();; --i) {
+    if (i == 0 || name[i - 1] == '.') return std::string_view::npos;
+    const unsigned char c = static_cast<unsigned char>(name[i - 1]);
+    if (c < '0' || c > '9') break;
   }
   const bool with_private = rules == SuffixRules::kIcannAndPrivate;
   const uint8_t rule_mask =

@@ -162,6 +162,13 @@ TEST(PublicSuffixListTest, IpAddressesAreNeverMatched) {
   }
 }
 
+TEST(PublicSuffixListTest, DigitsAtTheEndOfANonNumericLabelAreNotAnAddress) {
+  auto list = PublicSuffixList::Parse("test1\n");
+  ASSERT_TRUE(list.ok()) << list.status();
+  EXPECT_EQ((*list)->RegistrableDomain("www.example.test1"), "example.test1");
+  EXPECT_EQ(PublicSuffixList::Builtin().RegistrableDomain("a.b.example.a1"), "example.a1");
+}
+
 TEST(PublicSuffixListTest, BuiltinListHasTheSnapshotsRules) {
   // public_suffix/data/public_suffix_list.dat has 10,248 rule lines.
   EXPECT_EQ(PublicSuffixList::Builtin().rule_count(), 10248u);
