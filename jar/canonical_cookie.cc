@@ -1,0 +1,210 @@
+#include "jar/canonical_cookie.h"
+
+#include <cstdint>
+#include <limits>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/absl_view.h"
+#include "host/canonical_host.h"
+#include "jar/cookie_date.h"
+
+namespace cookiejar {
+namespace {
+
+using Reason = CookieExclusionReason;
+
+bool StartsWithIgnoreCase(std::string_view text, std::string_view prefix) {
+  return absl::StartsWithIgnoreCase(AbslView(text), AbslView(prefix));
+}
+
+bool IsIpLiteral(std::string_view host) {
+  if (!host.empty() && host.back() == ']') return true;
+  size_t i = host.size();
+  while (i > 0 && host[i - 1] >= '0' && host[i - 1] <= '9') --i;
+  return i < host.size() && (i == 0 || host[i - 1] == '.');
+}
+
+// Max-Age as Chromium reads it: an optional sign and at least one digit,
+// nothing else; out-of-range values saturate.
+std::optional<int64_t> ParseMaxAge(std::string_view text) {
+  bool negative = false;
+  if (!text.empty() && (text[0] == '-' || text[0] == '+')) {
+    negative = text[0] == '-';
+    text.remove_prefix(1);
+  }
+  if (text.empty()) return std::nullopt;
+  int64_t value = 0;
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    const int digit = c - '0';
+    value = value > (kMax - digit) / 10 ? kMax : value * 10 + digit;
+  }
+  return negative ? -value : value;
+}
+
+// The domain the cookie applies to, or a reason. Sets *host_only.
+CookieInclusionStatus CookieDomain(const ParsedCookie& parsed, const Url& url,
+                                   const PublicSuffixList& psl, std::string* domain,
+                                   bool* host_only) {
+  const std::string& host = url.host();
+  *host_only = true;
+  *domain = host;
+  if (!parsed.domain || parsed.domain->empty()) return {};
+
+  std::string_view attribute = *parsed.domain;
+  if (attribute.front() == '.') attribute.remove_prefix(1);
+  // Chromium refuses escapes rather than guess what they mean in a Domain.
+  if (attribute.empty() || attribute.find('%') != std::string_view::npos) {
+    return CookieInclusionStatus(Reason::kInvalidDomain);
+  }
+  absl::StatusOr<CanonicalHost> canonical = CanonicalizeHost(attribute);
+  if (!canonical.ok()) return CookieInclusionStatus(Reason::kInvalidDomain);
+
+  if (url.host_kind() != HostKind::kDomain) {
+    // An IP address host: only the address itself, giving a host-only cookie.
+    if (canonical->name == host) return {};
+    return CookieInclusionStatus(Reason::kDomainMismatch);
+  }
+  if (!DomainMatches(host, canonical->name)) {
+    return CookieInclusionStatus(Reason::kDomainMismatch);
+  }
+  if (psl.RegistrableDomain(canonical->name).empty()) {
+    // A public suffix (or a name with no registrable part, like "localhost")
+    // may only name the host itself, and the cookie stays host-only.
+    if (canonical->name == host) return {};
+    return CookieInclusionStatus(Reason::kDomainIsPublicSuffix);
+  }
+  *host_only = false;
+  *domain = std::move(canonical->name);
+  return {};
+}
+
+bool HasPrefix(std::string_view name, std::string_view prefix) {
+  return StartsWithIgnoreCase(name, prefix);
+}
+
+bool PrefixesHold(const ParsedCookie& parsed, const CanonicalCookie& cookie,
+                  const Url& url) {
+  const std::string& name = cookie.name;
+  if (name.empty()) {
+    // A nameless cookie would serialize as "__Host-x=..." and impersonate one.
+    for (std::string_view prefix : {"__Secure-", "__Host-", "__Http-", "__Host-Http-"}) {
+      if (HasPrefix(cookie.value, prefix)) return false;
+    }
+    return true;
+  }
+  const bool secure_ok = cookie.secure && url.IsPotentiallyTrustworthy();
+  if (HasPrefix(name, "__Secure-") && !secure_ok) return false;
+  if (HasPrefix(name, "__Host-")) {
+    const bool domain_ok = !parsed.domain || url.host_kind() != HostKind::kDomain;
+    if (!secure_ok || !cookie.host_only || !domain_ok || cookie.path != "/") return false;
+  }
+  if ((HasPrefix(name, "__Http-") || HasPrefix(name, "__Host-Http-")) &&
+      (!secure_ok || !cookie.http_only)) {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool DomainMatches(std::string_view host, std::string_view domain) {
+  if (host == domain) return true;
+  if (domain.empty() || host.size() <= domain.size() || IsIpLiteral(host)) return false;
+  return host.compare(host.size() - domain.size(), domain.size(), domain) == 0 &&
+         host[host.size() - domain.size() - 1] == '.';
+}
+
+bool PathMatches(std::string_view request_path, std::string_view cookie_path) {
+  if (request_path.size() < cookie_path.size() ||
+      request_path.compare(0, cookie_path.size(), cookie_path) != 0) {
+    return false;
+  }
+  return request_path.size() == cookie_path.size() || cookie_path.back() == '/' ||
+         request_path[cookie_path.size()] == '/';
+}
+
+std::string_view DefaultPath(std::string_view request_path) {
+  if (request_path.empty() || request_path.front() != '/') return "/";
+  size_t last_slash = request_path.rfind('/');
+  if (last_slash == 0) return "/";
+  return request_path.substr(0, last_slash);
+}
+
+CookieInclusionStatus CanonicalCookie::Create(const ParsedCookie& parsed, const Url& url,
+                                              absl::Time now, const CookieOptions& options,
+                                              const PublicSuffixList& public_suffix_list,
+                                              absl::Duration max_expiry_age,
+                                              CanonicalCookie* out) {
+  CanonicalCookie cookie;
+  CookieInclusionStatus status =
+      CookieDomain(parsed, url, public_suffix_list, &cookie.domain, &cookie.host_only);
+  cookie.name = std::string(parsed.name);
+  cookie.value = std::string(parsed.value);
+  if (parsed.path && !parsed.path->empty() && parsed.path->front() == '/') {
+    cookie.path = std::string(*parsed.path);
+  } else {
+    cookie.path = std::string(DefaultPath(url.path()));
+  }
+
+  std::optional<int64_t> max_age;
+  if (parsed.max_age) max_age = ParseMaxAge(*parsed.max_age);
+  if (max_age) {
+    cookie.expiry = *max_age <= 0
+                        ? absl::InfinitePast()
+                        : now + std::min(absl::Seconds(*max_age), max_expiry_age);
+  } else if (parsed.expires) {
+    if (std::optional<absl::Time> date = ParseCookieDate(*parsed.expires)) {
+      cookie.expiry = std::min(*date, now + max_expiry_age);
+    }
+  }
+
+  cookie.secure = parsed.secure;
+  cookie.http_only = parsed.http_only;
+  cookie.same_site = parsed.SameSite();
+  cookie.priority = parsed.Priority();
+  cookie.source_scheme =
+      url.IsCryptographic() ? CookieSourceScheme::kSecure : CookieSourceScheme::kNonSecure;
+  cookie.creation = cookie.last_access = now;
+
+  if (cookie.secure && !url.IsPotentiallyTrustworthy()) status.Add(Reason::kSecureOnly);
+  if (cookie.http_only && options.api != CookieApi::kHttp) status.Add(Reason::kHttpOnly);
+  if (!PrefixesHold(parsed, cookie, url)) status.Add(Reason::kInvalidPrefix);
+  if (status.IsInclude()) *out = std::move(cookie);
+  return status;
+}
+
+CookieInclusionStatus CanonicalCookie::IncludeForRequest(const Url& url, absl::Time now,
+                                                          const CookieOptions& options) const {
+  CookieInclusionStatus status;
+  if (host_only ? url.host() != domain : !DomainMatches(url.host(), domain)) {
+    status.Add(Reason::kDomainMismatch);
+  }
+  if (!PathMatches(url.path(), path)) status.Add(Reason::kNotOnPath);
+  if (secure && !url.IsPotentiallyTrustworthy()) status.Add(Reason::kSecureOnly);
+  if (http_only && options.api != CookieApi::kHttp) status.Add(Reason::kHttpOnly);
+  if (IsExpired(now)) status.Add(Reason::kExpired);
+  return status;
+}
+
+std::string CanonicalCookie::DebugString() const {
+  std::string text = absl::StrCat(name, "=", value, "; Domain=", host_only ? "" : ".",
+                                  domain, "; Path=", path);
+  if (IsPersistent()) {
+    absl::StrAppend(&text, "; Expires=",
+                    absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", expiry, absl::UTCTimeZone()));
+  }
+  if (secure) text += "; Secure";
+  if (http_only) text += "; HttpOnly";
+  if (same_site != CookieSameSite::kUnspecified) {
+    absl::StrAppend(&text, "; SameSite=", AbslView(SameSiteName(same_site)));
+  }
+  if (priority != CookiePriority::kMedium) {
+    absl::StrAppend(&text, "; Priority=", AbslView(PriorityName(priority)));
+  }
+  return text;
+}
+
+}  // namespace cookiejar

@@ -1,0 +1,95 @@
+// A cookie as the jar stores it: validated for the URL that set it, with its
+// domain canonical, its path and expiry decided, and its flags checked
+// (RFC 6265bis §5.7 "storage model", with Chromium's choices where the draft
+// leaves room). Creating one is where a Set-Cookie line meets its URL:
+//
+//   - Domain: the attribute (one leading dot dropped, canonicalized like a
+//     host, IDNA included) must domain-match the request host and must not be
+//     a public suffix, unless it equals the host, which then gets a host-only
+//     cookie; IP-address hosts take only host-only cookies (a Domain equal to
+//     the address is allowed). An empty or missing Domain means host-only.
+//   - Path: the attribute if it starts with '/', else the default path: the
+//     request path up to, not including, its last '/' ("/" if none).
+//   - Expiry: a valid Max-Age ("[+-]digits") wins over Expires; Max-Age <= 0
+//     is already expired; either is capped at creation + max_expiry_age
+//     (400 days by default). Neither means a session cookie.
+//   - Secure only from a potentially trustworthy URL (https, wss, localhost,
+//     loopback); HttpOnly never from the script API.
+//   - Prefixes, case-insensitive: __Secure- needs Secure; __Host- also needs
+//     host-only, no Domain attribute (unless the host is an IP address equal
+//     to it) and Path=/; __Http- needs Secure and HttpOnly; __Host-Http- both.
+//     A nameless cookie whose value starts with a prefix is refused.
+
+#ifndef COOKIEJAR_JAR_CANONICAL_COOKIE_H_
+#define COOKIEJAR_JAR_CANONICAL_COOKIE_H_
+
+#include <string>
+
+#include "absl/time/time.h"
+#include "jar/cookie_constants.h"
+#include "jar/cookie_inclusion_status.h"
+#include "jar/cookie_options.h"
+#include "jar/parsed_cookie.h"
+#include "jar/url.h"
+#include "public_suffix/public_suffix_list.h"
+
+namespace cookiejar {
+
+struct CanonicalCookie {
+  std::string name;
+  std::string value;
+  // Canonical host, without a leading dot. For a host-only cookie, the host
+  // that set it; otherwise the domain it applies to, subdomains included.
+  std::string domain;
+  std::string path;
+
+  absl::Time creation;
+  // absl::InfiniteFuture() for a session cookie.
+  absl::Time expiry = absl::InfiniteFuture();
+  absl::Time last_access;
+
+  bool host_only = true;
+  bool secure = false;
+  bool http_only = false;
+  CookieSameSite same_site = CookieSameSite::kUnspecified;
+  CookiePriority priority = CookiePriority::kMedium;
+  CookieSourceScheme source_scheme = CookieSourceScheme::kNonSecure;
+
+  // A persistent cookie has an expiry; a session cookie lives until the
+  // session ends (CookieJar::EndSession).
+  bool IsPersistent() const { return expiry != absl::InfiniteFuture(); }
+  bool IsExpired(absl::Time now) const { return expiry <= now; }
+
+  // Validates `parsed`, received from `url` at `now` through `options.api`.
+  // On success fills `*out` (creation and last access = now) and returns an
+  // include status; otherwise returns every reason that applies.
+  static CookieInclusionStatus Create(const ParsedCookie& parsed, const Url& url,
+                                      absl::Time now, const CookieOptions& options,
+                                      const PublicSuffixList& public_suffix_list,
+                                      absl::Duration max_expiry_age, CanonicalCookie* out);
+
+  // Whether this cookie goes with a request to `url` at `now` through
+  // `options.api` (RFC 6265bis §5.8.3): host-only cookies to their exact host,
+  // others to the domain and its subdomains; the path must path-match; Secure
+  // only to potentially trustworthy URLs; HttpOnly only to HTTP; never once
+  // expired.
+  CookieInclusionStatus IncludeForRequest(const Url& url, absl::Time now,
+                                          const CookieOptions& options) const;
+
+  // "name=value; Domain=...; Path=...; ..." for logs and tests.
+  std::string DebugString() const;
+};
+
+// RFC 6265bis §5.1.3: `host` domain-matches `domain` when they are equal or
+// `host` ends with "." + `domain` and is not an IP address. Both canonical.
+bool DomainMatches(std::string_view host, std::string_view domain);
+
+// RFC 6265bis §5.1.4: `request_path` path-matches `cookie_path`.
+bool PathMatches(std::string_view request_path, std::string_view cookie_path);
+
+// RFC 6265bis §5.1.4 default-path of a request path.
+std::string_view DefaultPath(std::string_view request_path);
+
+}  // namespace cookiejar
+
+#endif  // COOKIEJAR_JAR_CANONICAL_COOKIE_H_

@@ -1,0 +1,357 @@
+// The store and retrieval rules of RFC 6265bis §5.7 and §5.8.3 as the jar
+// applies them, and the everyday flows a client relies on.
+
+#include "jar/cookie_jar.h"
+
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "jar/jar_registry.h"
+
+namespace cookiejar {
+namespace {
+
+using Reason = CookieExclusionReason;
+using ::testing::ElementsAre;
+
+class CookieJarTest : public ::testing::Test {
+ protected:
+  CookieJarTest() : clock_(absl::FromUnixSeconds(1700000000)), jar_(Options()) {}
+
+  CookieJarOptions Options() {
+    CookieJarOptions options;
+    options.clock = &clock_;
+    return options;
+  }
+
+  CookieInclusionStatus Set(std::string_view url, std::string_view line,
+                            CookieOptions options = CookieOptions::Http()) {
+    return jar_.SetCookie(url, line, options);
+  }
+
+  std::string Get(std::string_view url, CookieOptions options = CookieOptions::Http()) {
+    absl::StatusOr<std::string> header = jar_.GetCookieHeader(url, options);
+    EXPECT_TRUE(header.ok()) << header.status();
+    return header.value_or("<error>");
+  }
+
+  FakeClock clock_;
+  CookieJar jar_;
+};
+
+// --- Storage (§5.7) ---
+
+TEST_F(CookieJarTest, SameNameDomainAndPathOverwrites) {
+  EXPECT_TRUE(Set("http://shop.test/", "a=A").IsInclude());
+  EXPECT_TRUE(Set("http://shop.test/", "a=AA").IsInclude());
+  EXPECT_EQ(Get("http://shop.test/"), "a=AA");
+  EXPECT_EQ(jar_.size(), 1u);
+}
+
+TEST_F(CookieJarTest, DifferentPathOrHostOnlyFlagIsADifferentCookie) {
+  Set("http://shop.test/", "a=root; Path=/");
+  Set("http://shop.test/", "a=cart; Path=/cart");
+  Set("http://shop.test/", "a=domain; Domain=shop.test");
+  EXPECT_EQ(jar_.size(), 3u);
+  EXPECT_EQ(Get("http://shop.test/cart"), "a=cart; a=root; a=domain");
+}
+
+TEST_F(CookieJarTest, OverwriteWithTheSameValueKeepsCreationTimeAndOrder) {
+  Set("http://h.test/", "a=1");
+  clock_.Advance(absl::Seconds(1));
+  Set("http://h.test/", "b=2");
+  clock_.Advance(absl::Seconds(1));
+  Set("http://h.test/", "a=1; Max-Age=100");
+  EXPECT_EQ(Get("http://h.test/"), "a=1; b=2");
+  EXPECT_EQ(jar_.GetAllCookies()[0].creation, absl::FromUnixSeconds(1700000000));
+}
+
+TEST_F(CookieJarTest, OverwriteWithANewValueIsANewerCookie) {
+  // Chromium keeps the creation time only for an unchanged value.
+  Set("http://h.test/", "a=1");
+  clock_.Advance(absl::Seconds(1));
+  Set("http://h.test/", "b=2");
+  clock_.Advance(absl::Seconds(1));
+  Set("http://h.test/", "a=changed");
+  EXPECT_EQ(Get("http://h.test/"), "b=2; a=changed");
+}
+
+TEST_F(CookieJarTest, ExpiredSetCookieDeletesAndIsNotStored) {
+  Set("http://app.test/", "sessionid=xyz; Path=/");
+  // What Django's delete_cookie sends.
+  EXPECT_TRUE(Set("http://app.test/logout/",
+                  "sessionid=\"\"; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/")
+                  .IsInclude());
+  EXPECT_EQ(Get("http://app.test/"), "");
+  EXPECT_EQ(jar_.size(), 0u);
+  EXPECT_TRUE(Set("http://app.test/", "never=stored; Max-Age=0").IsInclude());
+  EXPECT_EQ(jar_.size(), 0u);
+}
+
+TEST_F(CookieJarTest, DeletionMustNameTheSameDomainAndPath) {
+  Set("http://app.test/a/", "x=1; Path=/a");
+  Set("http://app.test/", "x=; Max-Age=0; Path=/");
+  EXPECT_EQ(Get("http://app.test/a/"), "x=1");
+}
+
+TEST_F(CookieJarTest, InsecureOriginCannotOverwriteASecureCookie) {
+  ASSERT_TRUE(Set("https://bank.test/", "sid=secret; Secure").IsInclude());
+  EXPECT_TRUE(Set("http://bank.test/", "sid=evil").HasOnly(Reason::kOverwriteSecure));
+  EXPECT_EQ(Get("https://bank.test/"), "sid=secret");
+}
+
+TEST_F(CookieJarTest, InsecureOriginCannotShadowASecureCookieFromAnotherDomainOrDeeperPath) {
+  ASSERT_TRUE(Set("https://www.bank.test/", "sid=secret; Secure; Path=/").IsInclude());
+  EXPECT_TRUE(Set("http://www.bank.test/", "sid=evil; Domain=bank.test")
+                  .HasOnly(Reason::kOverwriteSecure));
+  EXPECT_TRUE(Set("http://www.bank.test/", "sid=evil; Path=/deeper")
+                  .HasOnly(Reason::kOverwriteSecure));
+  EXPECT_EQ(Get("https://www.bank.test/deeper"), "sid=secret");
+}
+
+TEST_F(CookieJarTest, InsecureOriginCannotDeleteASecureCookie) {
+  Set("https://bank.test/", "sid=secret; Secure");
+  EXPECT_TRUE(Set("http://bank.test/", "sid=; Max-Age=0").HasOnly(Reason::kOverwriteSecure));
+  EXPECT_EQ(Get("https://bank.test/"), "sid=secret");
+}
+
+TEST_F(CookieJarTest, InsecureCookieOnAPathOutsideTheSecureOneIsAllowed) {
+  Set("https://bank.test/secure/", "sid=secret; Secure; Path=/secure");
+  EXPECT_TRUE(Set("http://bank.test/", "sid=public; Path=/").IsInclude());
+  EXPECT_EQ(Get("http://bank.test/"), "sid=public");
+}
+
+TEST_F(CookieJarTest, SecureOriginMayOverwriteASecureCookie) {
+  Set("https://bank.test/", "sid=old; Secure");
+  EXPECT_TRUE(Set("https://bank.test/", "sid=new; Secure").IsInclude());
+  EXPECT_EQ(Get("https://bank.test/"), "sid=new");
+}
+
+TEST_F(CookieJarTest, ScriptCannotOverwriteOrDeleteAnHttpOnlyCookie) {
+  Set("https://app.test/", "sid=server; HttpOnly");
+  EXPECT_TRUE(Set("https://app.test/", "sid=script", CookieOptions::Script())
+                  .HasOnly(Reason::kOverwriteHttpOnly));
+  EXPECT_TRUE(Set("https://app.test/", "sid=; Max-Age=0", CookieOptions::Script())
+                  .HasOnly(Reason::kOverwriteHttpOnly));
+  EXPECT_EQ(Get("https://app.test/"), "sid=server");
+}
+
+TEST_F(CookieJarTest, RefusedCookiesLeaveTheJarUnchanged) {
+  Set("http://h.test/", "a=1");
+  EXPECT_FALSE(Set("http://h.test/", std::string("a=2\0x", 5)).IsInclude());
+  EXPECT_FALSE(Set("http://h.test/", "a=3; Domain=other.test").IsInclude());
+  EXPECT_TRUE(Set("not a url", "a=4").HasOnly(Reason::kInvalidUrl));
+  EXPECT_EQ(Get("http://h.test/"), "a=1");
+}
+
+TEST_F(CookieJarTest, InvalidUrlForGetIsAnError) {
+  absl::StatusOr<std::string> header = jar_.GetCookieHeader("ftp://h.test/");
+  EXPECT_FALSE(header.ok());
+}
+
+// --- Retrieval (§5.8.3) ---
+
+TEST_F(CookieJarTest, HostOnlyCookieGoesOnlyToItsHost) {
+  Set("http://example.com/", "a=b");
+  EXPECT_EQ(Get("http://example.com/"), "a=b");
+  EXPECT_EQ(Get("http://www.example.com/"), "");
+}
+
+TEST_F(CookieJarTest, DomainCookieGoesToTheDomainAndItsSubdomains) {
+  Set("http://www.example.com/", "a=b; Domain=.example.com");
+  EXPECT_EQ(Get("http://example.com/"), "a=b");
+  EXPECT_EQ(Get("http://www.example.com/"), "a=b");
+  EXPECT_EQ(Get("http://www2.example.com/"), "a=b");
+  EXPECT_EQ(Get("http://an.other.sub.domain.example.com/"), "a=b");
+  EXPECT_EQ(Get("http://example.org/"), "");
+  EXPECT_EQ(Get("http://badexample.com/"), "");
+}
+
+TEST_F(CookieJarTest, HostsAreComparedCanonically) {
+  Set("http://WWW.Example.COM/", "a=b");
+  EXPECT_EQ(Get("http://www.example.com./"), "");
+  EXPECT_EQ(Get("http://www.EXAMPLE.com/"), "a=b");
+}
+
+TEST_F(CookieJarTest, PathMustMatch) {
+  Set("http://shop.test/", "site=1; Path=/");
+  Set("http://shop.test/", "cart=2; Path=/shop");
+  EXPECT_EQ(Get("http://shop.test/"), "site=1");
+  EXPECT_EQ(Get("http://shop.test/shop"), "cart=2; site=1");
+  EXPECT_EQ(Get("http://shop.test/shop/item/7"), "cart=2; site=1");
+  EXPECT_EQ(Get("http://shop.test/shopping"), "site=1");
+}
+
+TEST_F(CookieJarTest, SecureCookiesAreNotSentOverHttp) {
+  Set("https://h.test/", "s=1; Secure");
+  Set("https://h.test/", "p=2");
+  EXPECT_EQ(Get("https://h.test/"), "s=1; p=2");
+  EXPECT_EQ(Get("http://h.test/"), "p=2");
+  EXPECT_EQ(Get("wss://h.test/"), "s=1; p=2");
+}
+
+TEST_F(CookieJarTest, SecureCookiesAreSentToLocalhostOverHttp) {
+  Set("http://localhost:8000/", "s=1; Secure");
+  EXPECT_EQ(Get("http://localhost:9000/"), "s=1");
+}
+
+TEST_F(CookieJarTest, PortsDoNotSeparateCookies) {
+  Set("http://h.test:8080/", "a=1");
+  EXPECT_EQ(Get("http://h.test:9090/"), "a=1");
+}
+
+TEST_F(CookieJarTest, HttpOnlyIsHiddenFromTheScriptApi) {
+  Set("https://h.test/", "session=1; HttpOnly");
+  Set("https://h.test/", "theme=dark");
+  EXPECT_EQ(Get("https://h.test/"), "session=1; theme=dark");
+  EXPECT_EQ(Get("https://h.test/", CookieOptions::Script()), "theme=dark");
+}
+
+TEST_F(CookieJarTest, ScriptCanSetOrdinaryCookies) {
+  EXPECT_TRUE(Set("https://h.test/", "js=1", CookieOptions::Script()).IsInclude());
+  EXPECT_EQ(Get("https://h.test/"), "js=1");
+}
+
+TEST_F(CookieJarTest, LongerPathsComeFirstThenEarlierCreation) {
+  Set("http://h.test/", "a=1; Path=/");
+  Set("http://h.test/", "b=2; Path=/x/y");
+  Set("http://h.test/", "c=3; Path=/x");
+  Set("http://h.test/", "d=4; Path=/");
+  EXPECT_EQ(Get("http://h.test/x/y/z"), "b=2; c=3; a=1; d=4");
+}
+
+TEST_F(CookieJarTest, CookiesSetInTheSameInstantKeepTheirOrder) {
+  for (std::string name : {"z", "y", "x", "w"}) Set("http://h.test/", name + "=1");
+  EXPECT_EQ(Get("http://h.test/"), "z=1; y=1; x=1; w=1");
+}
+
+TEST_F(CookieJarTest, NamelessCookieIsSentAsItsBareValue) {
+  Set("http://h.test/", "token");
+  Set("http://h.test/", "a=b");
+  EXPECT_EQ(Get("http://h.test/"), "token; a=b");
+}
+
+TEST_F(CookieJarTest, ExpiredCookiesAreNeverReturned) {
+  Set("http://h.test/", "short=1; Max-Age=10");
+  clock_.Advance(absl::Seconds(10));
+  EXPECT_EQ(Get("http://h.test/"), "");
+  EXPECT_EQ(jar_.size(), 0u);
+  EXPECT_TRUE(jar_.GetAllCookies().empty());
+}
+
+TEST_F(CookieJarTest, RetrievalUpdatesLastAccess) {
+  Set("http://h.test/", "a=1");
+  clock_.Advance(absl::Minutes(5));
+  Get("http://h.test/");
+  EXPECT_EQ(jar_.GetAllCookies()[0].last_access, clock_.Now());
+}
+
+TEST_F(CookieJarTest, AppendCookieHeaderReusesTheCallersBuffer) {
+  Set("http://h.test/", "a=1");
+  Set("http://h.test/", "b=2");
+  std::string buffer = "Cookie: ";
+  EXPECT_EQ(jar_.AppendCookieHeader(*Url::Parse("http://h.test/"), {}, &buffer), 2u);
+  EXPECT_EQ(buffer, "Cookie: a=1; b=2");
+}
+
+TEST_F(CookieJarTest, ExplainGivesTheReasonForEveryCookie) {
+  Set("https://h.test/", "sent=1");
+  Set("https://h.test/", "secure=1; Secure");
+  Set("https://h.test/", "deep=1; Path=/deep");
+  Set("https://other.test/", "other=1");
+  std::vector<CookieJar::Explanation> explanations =
+      jar_.Explain(*Url::Parse("http://h.test/"));
+  ASSERT_EQ(explanations.size(), 4u);
+  EXPECT_EQ(explanations[0].cookie.name, "sent");
+  EXPECT_TRUE(explanations[0].status.IsInclude());
+  std::map<std::string, std::string> reasons;
+  for (const auto& e : explanations) reasons[e.cookie.name] = e.status.ToString();
+  EXPECT_EQ(reasons["secure"], "secure_only");
+  EXPECT_EQ(reasons["deep"], "not_on_path");
+  EXPECT_EQ(reasons["other"], "domain_mismatch");
+}
+
+TEST_F(CookieJarTest, DeleteCookieAndDeleteAll) {
+  Set("http://h.test/", "a=1");
+  Set("http://h.test/", "b=2");
+  CanonicalCookie a = jar_.GetAllCookies()[0];
+  EXPECT_TRUE(jar_.DeleteCookie(a));
+  EXPECT_FALSE(jar_.DeleteCookie(a));
+  EXPECT_EQ(Get("http://h.test/"), "b=2");
+  EXPECT_EQ(jar_.DeleteAll(), 1u);
+  EXPECT_EQ(jar_.size(), 0u);
+}
+
+// --- Sessions ---
+
+TEST_F(CookieJarTest, EndSessionDropsSessionCookiesOnly) {
+  Set("http://h.test/", "session=1");
+  Set("http://h.test/", "persistent=2; Max-Age=3600");
+  EXPECT_EQ(jar_.EndSession(), 1u);
+  EXPECT_EQ(Get("http://h.test/"), "persistent=2");
+}
+
+// --- User flows ---
+
+TEST_F(CookieJarTest, LoginCookieWithMaxAge5LivesFiveSeconds) {
+  Set("http://app.test/login/", "is_login=True; Max-Age=5; Path=/");
+  clock_.Advance(absl::Seconds(4));
+  EXPECT_EQ(Get("http://app.test/index/"), "is_login=True");
+  clock_.Advance(absl::Seconds(2));
+  EXPECT_EQ(Get("http://app.test/index/"), "");
+}
+
+TEST_F(CookieJarTest, BankSessionIsSentForTransferAndRepayment) {
+  ASSERT_TRUE(Set("https://bank.test/login",
+                  "sessionid=u42; Path=/; Secure; HttpOnly; SameSite=Lax")
+                  .IsInclude());
+  EXPECT_EQ(Get("https://bank.test/transfer"), "sessionid=u42");
+  EXPECT_EQ(Get("https://bank.test/repayment"), "sessionid=u42");
+  EXPECT_EQ(Get("http://bank.test/transfer"), "");
+}
+
+TEST_F(CookieJarTest, LastVisitTimeIsReplacedOnEveryVisit) {
+  Set("http://blog.test/", "last_visit=\"2024-01-01 10:00\"; Max-Age=86400");
+  clock_.Advance(absl::Hours(1));
+  Set("http://blog.test/", "last_visit=\"2024-01-01 11:00\"; Max-Age=86400");
+  EXPECT_EQ(Get("http://blog.test/"), "last_visit=\"2024-01-01 11:00\"");
+}
+
+TEST_F(CookieJarTest, RecentlyViewedProducts) {
+  Set("http://shop.test/product/1", "viewed=1; Path=/");
+  Set("http://shop.test/product/7", "viewed=1-7; Path=/");
+  Set("http://shop.test/product/3", "viewed=1-7-3; Path=/");
+  EXPECT_EQ(Get("http://shop.test/cart"), "viewed=1-7-3");
+}
+
+TEST(JarRegistryTest, ProfilesAreIsolated) {
+  JarRegistry browsers;
+  std::shared_ptr<CookieJar> chrome = browsers.Profile("chrome");
+  std::shared_ptr<CookieJar> firefox = browsers.Profile("firefox");
+  chrome->SetCookie("https://site.test/", "user=alice");
+  firefox->SetCookie("https://site.test/", "user=bob");
+  EXPECT_EQ(*chrome->GetCookieHeader("https://site.test/"), "user=alice");
+  EXPECT_EQ(*firefox->GetCookieHeader("https://site.test/"), "user=bob");
+  EXPECT_EQ(browsers.Profile("chrome"), chrome);
+  EXPECT_THAT(browsers.ProfileNames(), ElementsAre("chrome", "firefox"));
+}
+
+TEST(JarRegistryTest, EphemeralJarsAreSeparateAndUnlisted) {
+  JarRegistry browsers;
+  browsers.Profile("main")->SetCookie("https://site.test/", "a=1");
+  std::shared_ptr<CookieJar> incognito = browsers.CreateEphemeral();
+  EXPECT_EQ(*incognito->GetCookieHeader("https://site.test/"), "");
+  EXPECT_THAT(browsers.ProfileNames(), ElementsAre("main"));
+}
+
+TEST(JarRegistryTest, RemovedProfileStartsEmptyWhenReopened) {
+  JarRegistry browsers;
+  browsers.Profile("p")->SetCookie("https://site.test/", "a=1");
+  EXPECT_TRUE(browsers.RemoveProfile("p"));
+  EXPECT_FALSE(browsers.RemoveProfile("p"));
+  EXPECT_EQ(*browsers.Profile("p")->GetCookieHeader("https://site.test/"), "");
+}
+
+}  // namespace
+}  // namespace cookiejar

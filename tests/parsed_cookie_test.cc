@@ -1,0 +1,165 @@
+// RFC 6265bis §5.6: the syntax of a Set-Cookie line.
+
+#include "jar/parsed_cookie.h"
+
+#include <string>
+
+#include "gtest/gtest.h"
+
+namespace cookiejar {
+namespace {
+
+using Reason = CookieExclusionReason;
+
+ParsedCookie Parse(std::string_view line) {
+  ParsedCookie cookie;
+  CookieInclusionStatus status = ParsedCookie::Parse(line, &cookie);
+  EXPECT_TRUE(status.IsInclude()) << line << ": " << status.ToString();
+  return cookie;
+}
+
+CookieInclusionStatus Reject(std::string_view line) {
+  ParsedCookie cookie;
+  return ParsedCookie::Parse(line, &cookie);
+}
+
+TEST(ParsedCookieTest, SplitsNameAndValueAtTheFirstEquals) {
+  ParsedCookie c = Parse("a=b=c");
+  EXPECT_EQ(c.name, "a");
+  EXPECT_EQ(c.value, "b=c");
+}
+
+TEST(ParsedCookieTest, PairWithoutEqualsIsANamelessCookie) {
+  ParsedCookie c = Parse("token");
+  EXPECT_EQ(c.name, "");
+  EXPECT_EQ(c.value, "token");
+}
+
+TEST(ParsedCookieTest, EmptyNameBeforeEqualsIsNameless) {
+  ParsedCookie c = Parse("=x");
+  EXPECT_EQ(c.name, "");
+  EXPECT_EQ(c.value, "x");
+}
+
+TEST(ParsedCookieTest, EmptyValueIsKept) {
+  ParsedCookie c = Parse("a=");
+  EXPECT_EQ(c.name, "a");
+  EXPECT_EQ(c.value, "");
+}
+
+TEST(ParsedCookieTest, SpacesAndTabsAroundNameAndValueAreTrimmed) {
+  ParsedCookie c = Parse(" \t a b \t= \t c d \t; Path=/");
+  EXPECT_EQ(c.name, "a b");
+  EXPECT_EQ(c.value, "c d");
+}
+
+TEST(ParsedCookieTest, QuotesAreNotSpecial) {
+  ParsedCookie c = Parse("a=\"b;c\"");
+  EXPECT_EQ(c.value, "\"b");
+}
+
+TEST(ParsedCookieTest, ControlCharacterAnywhereRejectsTheLine) {
+  for (std::string line : {std::string("a=b\0c", 5), std::string("a=b\rc"),
+                           std::string("a=b\nc"), std::string("a=b; Path=/\x01"),
+                           std::string("a\x7f=b"), std::string("a=b; Domain=\x1f")}) {
+    EXPECT_TRUE(Reject(line).HasOnly(Reason::kControlCharacter)) << line;
+  }
+}
+
+TEST(ParsedCookieTest, TabIsNotAControlCharacterHere) {
+  ParsedCookie c = Parse("a=b\tc");
+  EXPECT_EQ(c.value, "b\tc");
+}
+
+TEST(ParsedCookieTest, EmptyNameAndValueIsRejected) {
+  EXPECT_TRUE(Reject("").HasOnly(Reason::kNoCookieContent));
+  EXPECT_TRUE(Reject("=").HasOnly(Reason::kNoCookieContent));
+  EXPECT_TRUE(Reject("  ; Path=/").HasOnly(Reason::kNoCookieContent));
+}
+
+TEST(ParsedCookieTest, NameAndValueOver4096BytesIsRejected) {
+  const std::string name(2000, 'n');
+  EXPECT_EQ(Parse(name + "=" + std::string(2096, 'v')).value.size(), 2096u);
+  EXPECT_TRUE(Reject(name + "=" + std::string(2097, 'v')).HasOnly(Reason::kNameValueTooLong));
+}
+
+TEST(ParsedCookieTest, AttributeNamesAreCaseInsensitive) {
+  ParsedCookie c = Parse("a=b; PATH=/p; dOmAiN=example.com; SECURE; httponly; "
+                         "MAX-AGE=5; EXPIRES=x; SameSite=lax; PRIORITY=high; PARTITIONED");
+  EXPECT_EQ(c.path, "/p");
+  EXPECT_EQ(c.domain, "example.com");
+  EXPECT_TRUE(c.secure);
+  EXPECT_TRUE(c.http_only);
+  EXPECT_EQ(c.max_age, "5");
+  EXPECT_EQ(c.expires, "x");
+  EXPECT_EQ(c.SameSite(), CookieSameSite::kLax);
+  EXPECT_EQ(c.Priority(), CookiePriority::kHigh);
+  EXPECT_TRUE(c.partitioned);
+}
+
+TEST(ParsedCookieTest, LastAttributeOfAKindWins) {
+  ParsedCookie c = Parse("a=b; Path=/one; Path=/two; Domain=x.com; Domain=y.com");
+  EXPECT_EQ(c.path, "/two");
+  EXPECT_EQ(c.domain, "y.com");
+}
+
+TEST(ParsedCookieTest, LastDomainWinsEvenWhenEmpty) {
+  // Chromium's behaviour; the empty Domain then means host-only.
+  ParsedCookie c = Parse("a=b; Domain=x.com; Domain=");
+  EXPECT_EQ(c.domain, "");
+}
+
+TEST(ParsedCookieTest, AttributeValueOver1024BytesIsIgnored) {
+  const std::string long_path = "/" + std::string(1024, 'p');
+  ParsedCookie c = Parse("a=b; Path=/short; Path=" + long_path);
+  EXPECT_EQ(c.path, "/short");
+  ParsedCookie exact = Parse("a=b; Path=" + long_path.substr(0, 1024));
+  EXPECT_EQ(exact.path->size(), 1024u);
+}
+
+TEST(ParsedCookieTest, UnknownAttributesAreIgnored) {
+  ParsedCookie c = Parse("a=b; Comment=hello; Version=1; Foo; =bar; ;;");
+  EXPECT_EQ(c.name, "a");
+  EXPECT_FALSE(c.path || c.domain || c.expires || c.max_age || c.secure);
+}
+
+TEST(ParsedCookieTest, AttributeWhitespaceIsTrimmed) {
+  ParsedCookie c = Parse("a=b;   Path \t=  /p  ;  Secure  ");
+  EXPECT_EQ(c.path, "/p");
+  EXPECT_TRUE(c.secure);
+}
+
+TEST(ParsedCookieTest, FlagAttributesIgnoreTheirValue) {
+  ParsedCookie c = Parse("a=b; Secure=no; HttpOnly=false");
+  EXPECT_TRUE(c.secure);
+  EXPECT_TRUE(c.http_only);
+}
+
+TEST(ParsedCookieTest, SameSiteValues) {
+  EXPECT_EQ(Parse("a=b; SameSite=Strict").SameSite(), CookieSameSite::kStrict);
+  EXPECT_EQ(Parse("a=b; SameSite=LAX").SameSite(), CookieSameSite::kLax);
+  EXPECT_EQ(Parse("a=b; SameSite=none").SameSite(), CookieSameSite::kNoRestriction);
+  EXPECT_EQ(Parse("a=b; SameSite=bogus").SameSite(), CookieSameSite::kUnspecified);
+  EXPECT_EQ(Parse("a=b; SameSite").SameSite(), CookieSameSite::kUnspecified);
+  EXPECT_EQ(Parse("a=b").SameSite(), CookieSameSite::kUnspecified);
+}
+
+TEST(ParsedCookieTest, PriorityValues) {
+  EXPECT_EQ(Parse("a=b; Priority=low").Priority(), CookiePriority::kLow);
+  EXPECT_EQ(Parse("a=b; Priority=Medium").Priority(), CookiePriority::kMedium);
+  EXPECT_EQ(Parse("a=b; Priority=HIGH").Priority(), CookiePriority::kHigh);
+  EXPECT_EQ(Parse("a=b; Priority=urgent").Priority(), CookiePriority::kMedium);
+  EXPECT_EQ(Parse("a=b").Priority(), CookiePriority::kMedium);
+}
+
+TEST(ParsedCookieTest, ManySemicolonsAndAttributesAreHandled) {
+  std::string line = "a=b" + std::string(100000, ';');
+  EXPECT_EQ(Parse(line).value, "b");
+  std::string many = "a=b";
+  for (int i = 0; i < 10000; ++i) many += "; x" + std::to_string(i) + "=y";
+  many += "; Path=/last";
+  EXPECT_EQ(Parse(many).path, "/last");
+}
+
+}  // namespace
+}  // namespace cookiejar
