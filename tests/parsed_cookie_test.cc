@@ -110,11 +110,12 @@ TEST(ParsedCookieTest, LastDomainWinsEvenWhenEmpty) {
 }
 
 TEST(ParsedCookieTest, AttributeValueOver1024BytesIsIgnored) {
+  // A ParsedCookie points into its line, so the lines outlive the results.
   const std::string long_path = "/" + std::string(1024, 'p');
-  ParsedCookie c = Parse("a=b; Path=/short; Path=" + long_path);
-  EXPECT_EQ(c.path, "/short");
-  ParsedCookie exact = Parse("a=b; Path=" + long_path.substr(0, 1024));
-  EXPECT_EQ(exact.path->size(), 1024u);
+  const std::string too_long = "a=b; Path=/short; Path=" + long_path;
+  EXPECT_EQ(Parse(too_long).path, "/short");
+  const std::string at_limit = "a=b; Path=" + long_path.substr(0, 1024);
+  EXPECT_EQ(Parse(at_limit).path->size(), 1024u);
 }
 
 TEST(ParsedCookieTest, UnknownAttributesAreIgnored) {

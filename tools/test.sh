@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# Runs the whole test suite (installing what it needs first). Extra arguments
-# go to `bazel test`, e.g. tools/test.sh --config=asan
+# Runs the whole test suite, installing what it needs first: once as built
+# normally and once under AddressSanitizer + UndefinedBehaviorSanitizer.
+# With arguments, runs only `bazel test ARGS... //...` (e.g. --config=tsan).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh
-exec bazel test "$@" //...
+if [ $# -gt 0 ]; then
+  exec bazel test "$@" //...
+fi
+bazel test //...
+bazel test --config=sanitize //tests/...
