@@ -82,7 +82,7 @@ CookieInclusionStatus CookieJar::SetCookie(const Url& url, std::string_view set_
   status = CanonicalCookie::Create(parsed, url, now, options, *psl_, max_expiry_age_, &cookie);
   if (!status.IsInclude()) return status;
 
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   auto bucket_it = buckets_.find(AbslView(SiteKey(cookie.domain)));
   Bucket* bucket = bucket_it == buckets_.end() ? nullptr : &bucket_it->second;
   std::optional<absl::Time> inherited_creation;
@@ -140,7 +140,7 @@ std::string CookieJar::GetCookieHeader(const Url& url, const CookieOptions& opti
 size_t CookieJar::AppendCookieHeader(const Url& url, const CookieOptions& options,
                                      std::string* out) {
   const absl::Time now = Now();
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   auto bucket = buckets_.find(AbslView(SiteKey(url.host())));
   if (bucket == buckets_.end()) return 0;
   size_t sent = 0;
@@ -156,7 +156,7 @@ size_t CookieJar::AppendCookieHeader(const Url& url, const CookieOptions& option
 std::vector<CanonicalCookie> CookieJar::GetCookies(const Url& url, const CookieOptions& options) {
   const absl::Time now = Now();
   std::vector<CanonicalCookie> cookies;
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   auto bucket = buckets_.find(AbslView(SiteKey(url.host())));
   if (bucket == buckets_.end()) return cookies;
   for (CanonicalCookie& cookie : bucket->second) {
@@ -171,7 +171,7 @@ std::vector<CookieJar::Explanation> CookieJar::Explain(const Url& url,
                                                        const CookieOptions& options) {
   const absl::Time now = Now();
   std::vector<Explanation> sent, not_sent;
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   for (const auto& [key, bucket] : buckets_) {
     for (const CanonicalCookie& cookie : bucket) {
       if (cookie.IsExpired(now)) continue;
@@ -194,7 +194,7 @@ std::vector<CookieJar::Explanation> CookieJar::Explain(const Url& url,
 
 std::vector<CanonicalCookie> CookieJar::GetAllCookies() {
   const absl::Time now = Now();
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   std::vector<std::string_view> keys;
   for (const auto& entry : buckets_) keys.push_back(StdView(entry.first));
   std::sort(keys.begin(), keys.end());
@@ -208,7 +208,7 @@ std::vector<CanonicalCookie> CookieJar::GetAllCookies() {
 }
 
 bool CookieJar::DeleteCookie(const CanonicalCookie& cookie) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   auto bucket = buckets_.find(AbslView(SiteKey(cookie.domain)));
   if (bucket == buckets_.end()) return false;
   auto same = std::find_if(bucket->second.begin(), bucket->second.end(),
@@ -221,7 +221,7 @@ bool CookieJar::DeleteCookie(const CanonicalCookie& cookie) {
 }
 
 size_t CookieJar::DeleteAll() {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   size_t removed = count_;
   buckets_.clear();
   count_ = 0;
@@ -229,7 +229,7 @@ size_t CookieJar::DeleteAll() {
 }
 
 size_t CookieJar::EndSession() {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   size_t removed = 0;
   for (auto it = buckets_.begin(); it != buckets_.end();) {
     Bucket& bucket = it->second;
@@ -249,7 +249,7 @@ size_t CookieJar::EndSession() {
 
 size_t CookieJar::size() {
   const absl::Time now = Now();
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   size_t live = 0;
   for (const auto& entry : buckets_) {
     for (const CanonicalCookie& cookie : entry.second) live += !cookie.IsExpired(now);

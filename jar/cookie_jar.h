@@ -27,6 +27,7 @@
 #define COOKIEJAR_JAR_COOKIE_JAR_H_
 
 #include <cstddef>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,7 +35,6 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "jar/canonical_cookie.h"
 #include "jar/clock.h"
@@ -132,7 +132,9 @@ class CookieJar {
   const Clock* const clock_;
   const absl::Duration max_expiry_age_;
 
-  absl::Mutex mu_;
+  // std::mutex rather than absl::Mutex: Debian's Abseil is not built for
+  // ThreadSanitizer, which then cannot see absl::Mutex's synchronization.
+  std::mutex mu_;
   absl::flat_hash_map<std::string, Bucket> buckets_ ABSL_GUARDED_BY(mu_);
   size_t count_ ABSL_GUARDED_BY(mu_) = 0;
   // Creation times are made unique and increasing from this one.

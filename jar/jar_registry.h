@@ -15,13 +15,13 @@
 #define COOKIEJAR_JAR_JAR_REGISTRY_H_
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
-#include "absl/synchronization/mutex.h"
 #include "jar/cookie_jar.h"
 
 namespace cookiejar {
@@ -45,7 +45,7 @@ class JarRegistry {
 
  private:
   const CookieJarOptions options_;
-  mutable absl::Mutex mu_;
+  mutable std::mutex mu_;  // Not absl::Mutex: see cookie_jar.h.
   absl::flat_hash_map<std::string, std::shared_ptr<CookieJar>> profiles_ ABSL_GUARDED_BY(mu_);
 };
 
