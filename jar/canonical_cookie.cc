@@ -134,7 +134,7 @@ std::string_view DefaultPath(std::string_view request_path) {
 }
 
 CookieInclusionStatus CanonicalCookie::Create(const ParsedCookie& parsed, const Url& url,
-                                              absl::Time now, const CookieOptions& options,
+                                              absl::Time now, const CookieAccessContext& context,
                                               const PublicSuffixList& public_suffix_list,
                                               absl::Duration max_expiry_age,
                                               CanonicalCookie* out) {
@@ -170,23 +170,81 @@ CookieInclusionStatus CanonicalCookie::Create(const ParsedCookie& parsed, const 
   cookie.creation = cookie.last_access = now;
 
   if (cookie.secure && !url.IsPotentiallyTrustworthy()) status.Add(Reason::kSecureOnly);
-  if (cookie.http_only && options.api != CookieApi::kHttp) status.Add(Reason::kHttpOnly);
+  if (cookie.http_only && context.api != CookieApi::kHttp) status.Add(Reason::kHttpOnly);
   if (!PrefixesHold(parsed, cookie, url)) status.Add(Reason::kInvalidPrefix);
+
+  const SameSitePolicy& policy = context.same_site_policy;
+  if (cookie.same_site == CookieSameSite::kNoRestriction && !cookie.secure &&
+      policy.none_requires_secure) {
+    status.Add(Reason::kSameSiteNoneInsecure);
+  }
+  // RFC 6265bis §5.7 step 17: only same-site requests and top-level
+  // navigations may set cookies that are not SameSite=None.
+  if (context.same_site == SameSiteContext::kCrossSite) {
+    switch (cookie.EffectiveSameSite(policy)) {
+      case CookieSameSite::kStrict: status.Add(Reason::kSameSiteStrict); break;
+      case CookieSameSite::kLax:
+        status.Add(cookie.same_site == CookieSameSite::kUnspecified
+                       ? Reason::kSameSiteUnspecifiedTreatedAsLax
+                       : Reason::kSameSiteLax);
+        break;
+      default: break;
+    }
+  }
+  if (parsed.partitioned) {
+    if (!cookie.secure) status.Add(Reason::kInvalidPartitioned);
+    if (context.partition_key != nullptr) cookie.partition_key = *context.partition_key;
+  }
   if (status.IsInclude()) *out = std::move(cookie);
   return status;
 }
 
-CookieInclusionStatus CanonicalCookie::IncludeForRequest(const Url& url, absl::Time now,
-                                                          const CookieOptions& options) const {
+CookieInclusionStatus CanonicalCookie::IncludeForRequest(
+    const Url& url, absl::Time now, const CookieAccessContext& context) const {
   CookieInclusionStatus status;
   if (host_only ? url.host() != domain : !DomainMatches(url.host(), domain)) {
     status.Add(Reason::kDomainMismatch);
   }
   if (!PathMatches(url.path(), path)) status.Add(Reason::kNotOnPath);
   if (secure && !url.IsPotentiallyTrustworthy()) status.Add(Reason::kSecureOnly);
-  if (http_only && options.api != CookieApi::kHttp) status.Add(Reason::kHttpOnly);
+  if (http_only && context.api != CookieApi::kHttp) status.Add(Reason::kHttpOnly);
   if (IsExpired(now)) status.Add(Reason::kExpired);
+  if (partition_key &&
+      (context.partition_key == nullptr || *partition_key != *context.partition_key)) {
+    status.Add(Reason::kPartitionMismatch);
+  }
+  const SameSitePolicy& policy = context.same_site_policy;
+  switch (EffectiveSameSite(policy)) {
+    case CookieSameSite::kStrict:
+      if (context.same_site != SameSiteContext::kStrict) status.Add(Reason::kSameSiteStrict);
+      break;
+    case CookieSameSite::kLax:
+      if (context.same_site < SameSiteContext::kLax) {
+        const bool unspecified = same_site == CookieSameSite::kUnspecified;
+        const bool lax_allowing_unsafe =
+            unspecified && policy.lax_allowing_unsafe &&
+            context.same_site == SameSiteContext::kLaxMethodUnsafe &&
+            now - creation <= policy.lax_allowing_unsafe_max_age;
+        if (!lax_allowing_unsafe) {
+          status.Add(unspecified ? Reason::kSameSiteUnspecifiedTreatedAsLax
+                                 : Reason::kSameSiteLax);
+        }
+      }
+      break;
+    default:
+      break;
+  }
   return status;
+}
+
+CookieSameSite CanonicalCookie::EffectiveSameSite(const SameSitePolicy& policy) const {
+  if (same_site != CookieSameSite::kUnspecified) return same_site;
+  return policy.lax_by_default ? CookieSameSite::kLax : CookieSameSite::kNoRestriction;
+}
+
+bool CanonicalCookie::HasSameKey(const CanonicalCookie& other) const {
+  return name == other.name && domain == other.domain && host_only == other.host_only &&
+         path == other.path && partition_key == other.partition_key;
 }
 
 std::string CanonicalCookie::DebugString() const {
@@ -204,6 +262,7 @@ std::string CanonicalCookie::DebugString() const {
   if (priority != CookiePriority::kMedium) {
     absl::StrAppend(&text, "; Priority=", AbslView(PriorityName(priority)));
   }
+  if (partition_key) absl::StrAppend(&text, "; Partitioned=", partition_key->ToString());
   return text;
 }
 

@@ -19,21 +19,38 @@
 //     host-only, no Domain attribute (unless the host is an IP address equal
 //     to it) and Path=/; __Http- needs Secure and HttpOnly; __Host-Http- both.
 //     A nameless cookie whose value starts with a prefix is refused.
+//   - SameSite: None needs Secure (unless the policy is legacy); a cross-site
+//     subresource or script cannot set a Strict, Lax or Lax-by-default cookie.
+//   - Partitioned needs Secure; the cookie takes the request's partition.
 
 #ifndef COOKIEJAR_JAR_CANONICAL_COOKIE_H_
 #define COOKIEJAR_JAR_CANONICAL_COOKIE_H_
 
+#include <optional>
 #include <string>
 
 #include "absl/time/time.h"
 #include "jar/cookie_constants.h"
 #include "jar/cookie_inclusion_status.h"
 #include "jar/cookie_options.h"
+#include "jar/cookie_partition_key.h"
 #include "jar/parsed_cookie.h"
+#include "jar/same_site.h"
 #include "jar/url.h"
 #include "public_suffix/public_suffix_list.h"
 
 namespace cookiejar {
+
+// What decides which cookies a request may set and receive, computed once per
+// request by the jar from its CookieOptions and the jar's policies.
+struct CookieAccessContext {
+  CookieApi api = CookieApi::kHttp;
+  SameSiteContext same_site = SameSiteContext::kStrict;
+  SameSitePolicy same_site_policy;
+  // The request's partition. Not owned; may be null when no partitioned
+  // cookie is involved.
+  const CookiePartitionKey* partition_key = nullptr;
+};
 
 struct CanonicalCookie {
   std::string name;
@@ -54,27 +71,38 @@ struct CanonicalCookie {
   CookieSameSite same_site = CookieSameSite::kUnspecified;
   CookiePriority priority = CookiePriority::kMedium;
   CookieSourceScheme source_scheme = CookieSourceScheme::kNonSecure;
+  // Set for a Partitioned cookie: the only partition it lives in.
+  std::optional<CookiePartitionKey> partition_key;
 
   // A persistent cookie has an expiry; a session cookie lives until the
   // session ends (CookieJar::EndSession).
   bool IsPersistent() const { return expiry != absl::InfiniteFuture(); }
   bool IsExpired(absl::Time now) const { return expiry <= now; }
 
-  // Validates `parsed`, received from `url` at `now` through `options.api`.
-  // On success fills `*out` (creation and last access = now) and returns an
+  // Validates `parsed`, received from `url` at `now` in `context`. On
+  // success fills `*out` (creation and last access = now) and returns an
   // include status; otherwise returns every reason that applies.
   static CookieInclusionStatus Create(const ParsedCookie& parsed, const Url& url,
-                                      absl::Time now, const CookieOptions& options,
+                                      absl::Time now, const CookieAccessContext& context,
                                       const PublicSuffixList& public_suffix_list,
                                       absl::Duration max_expiry_age, CanonicalCookie* out);
 
-  // Whether this cookie goes with a request to `url` at `now` through
-  // `options.api` (RFC 6265bis §5.8.3): host-only cookies to their exact host,
-  // others to the domain and its subdomains; the path must path-match; Secure
-  // only to potentially trustworthy URLs; HttpOnly only to HTTP; never once
+  // Whether this cookie goes with a request to `url` at `now` in `context`
+  // (RFC 6265bis §5.8.3): host-only cookies to their exact host, others to
+  // the domain and its subdomains; the path must path-match; Secure only to
+  // potentially trustworthy URLs; HttpOnly only to HTTP; SameSite by the
+  // request's context; partitioned ones only in their partition; never once
   // expired.
   CookieInclusionStatus IncludeForRequest(const Url& url, absl::Time now,
-                                          const CookieOptions& options) const;
+                                          const CookieAccessContext& context) const;
+
+  // The SameSite value in force: kUnspecified counts as Lax or None by the
+  // policy.
+  CookieSameSite EffectiveSameSite(const SameSitePolicy& policy) const;
+
+  // Same name, domain, host-only flag, path and partition: one replaces the
+  // other (RFC 6265bis §5.7 step 22).
+  bool HasSameKey(const CanonicalCookie& other) const;
 
   // "name=value; Domain=...; Path=...; ..." for logs and tests.
   std::string DebugString() const;

@@ -24,7 +24,7 @@ std::string_view SameSiteName(CookieSameSite same_site);
 std::string_view PriorityName(CookiePriority priority);
 
 // RFC 6265bis §5.6: a cookie whose name and value together exceed this many
-// bytes is ignored.
+// bytes is ignored (the default of CookieLimits::max_name_value_bytes).
 inline constexpr size_t kMaxNameValueBytes = 4096;
 // RFC 6265bis §5.6: an attribute whose value exceeds this many bytes is ignored
 // (the rest of the cookie is kept).

@@ -24,6 +24,15 @@ constexpr ReasonText kReasons[] = {
     {"overwrite_http_only", "scripts may not overwrite an HttpOnly cookie"},
     {"not_on_path", "the URL's path is not on the cookie's path"},
     {"expired", "the cookie has expired"},
+    {"samesite_none_insecure", "SameSite=None requires Secure"},
+    {"samesite_strict", "a SameSite=Strict cookie and the request is not same-site"},
+    {"samesite_lax", "a SameSite=Lax cookie and the request is cross-site"},
+    {"samesite_unspecified_treated_as_lax",
+     "a cookie without SameSite (treated as Lax) and the request is cross-site"},
+    {"invalid_partitioned", "a Partitioned cookie must be Secure"},
+    {"partition_mismatch", "the cookie belongs to another partition"},
+    {"user_preferences", "the jar's cookie policy blocks this request"},
+    {"site_cookie_limit", "the site is full and no cookie may make room for this one"},
 };
 static_assert(sizeof(kReasons) / sizeof(kReasons[0]) ==
                   static_cast<size_t>(CookieExclusionReason::kNumReasons),

@@ -49,6 +49,26 @@ enum class CookieExclusionReason : uint8_t {
   kNotOnPath,
   // (Sending) the cookie has expired.
   kExpired,
+  // SameSite=None without Secure.
+  kSameSiteNoneInsecure,
+  // A SameSite=Strict cookie in a request that is not same-site, or set from
+  // a cross-site subresource.
+  kSameSiteStrict,
+  // A SameSite=Lax cookie in a cross-site request other than a top-level
+  // navigation with a safe method, or set from a cross-site subresource.
+  kSameSiteLax,
+  // The same for a cookie without SameSite, treated as Lax by default.
+  kSameSiteUnspecifiedTreatedAsLax,
+  // A Partitioned cookie without Secure.
+  kInvalidPartitioned,
+  // (Sending) a partitioned cookie of another partition.
+  kPartitionMismatch,
+  // The jar's access policy (third-party blocking, site exceptions) refuses
+  // cookies for this request.
+  kUserPreferences,
+  // The site is full and no cookie may be evicted for this one (Firefox
+  // refuses a non-secure cookie when only Secure ones could make room).
+  kSiteCookieLimit,
   kNumReasons,
 };
 

@@ -21,25 +21,40 @@
 // creation; creation times within a jar are unique and increasing, so cookies
 // set in one response keep their order. Expired cookies are never returned.
 //
-// All methods are thread-safe.
+// Browser policies come from CookieJarOptions: the limits profile and its
+// eviction (cookie_limits.h), SameSite (same_site.h), partitioned cookies
+// (cookie_partition_key.h) and third-party blocking (cookie_access_policy.h).
+// Every get and set takes the request's context (cookie_options.h).
+//
+// All methods are thread-safe. Change listeners are called after the jar's
+// lock is released, on the thread that made the change; they may call back
+// into the jar.
 
 #ifndef COOKIEJAR_JAR_COOKIE_JAR_H_
 #define COOKIEJAR_JAR_COOKIE_JAR_H_
 
 #include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "jar/canonical_cookie.h"
 #include "jar/clock.h"
+#include "jar/cookie_access_policy.h"
+#include "jar/cookie_change.h"
 #include "jar/cookie_inclusion_status.h"
+#include "jar/cookie_limits.h"
 #include "jar/cookie_options.h"
+#include "jar/same_site.h"
 #include "jar/url.h"
 #include "public_suffix/public_suffix_list.h"
 
@@ -54,10 +69,16 @@ struct CookieJarOptions {
   // Source of the current time. nullptr: Clock::System(). Must outlive the jar.
   const Clock* clock = nullptr;
 
-  // Longest lifetime a persistent cookie may have, counted from its creation.
-  // RFC 6265bis and Chromium: 400 days. Longer values keep cookies past what
-  // browsers allow; shorter ones log users out sooner.
-  absl::Duration max_expiry_age = absl::Hours(400 * 24);
+  // How many cookies to keep and which to evict (cookie_limits.h), and the
+  // expiry cap.
+  CookieLimits limits = CookieLimits::Chromium();
+
+  // SameSite defaults (same_site.h); SameSitePolicy::Legacy() turns them off.
+  SameSitePolicy same_site = SameSitePolicy::Default();
+
+  // Third-party blocking and per-site exceptions; can be changed later with
+  // CookieJar::SetAccessPolicy.
+  CookieAccessPolicy access_policy;
 };
 
 class CookieJar {
@@ -99,11 +120,12 @@ class CookieJar {
   // times.
   std::vector<Explanation> Explain(const Url& url, const CookieOptions& options = {});
 
-  // Every unexpired cookie, grouped by site, each group in header order.
+  // Every unexpired cookie, grouped by site, each group in header order
+  // (partitioned cookies after the others).
   std::vector<CanonicalCookie> GetAllCookies();
 
-  // Removes the cookie with the same name, domain, host-only flag and path as
-  // `cookie`. Returns whether one was removed.
+  // Removes the cookie with the same name, domain, host-only flag, path and
+  // partition as `cookie`. Returns whether one was removed.
   bool DeleteCookie(const CanonicalCookie& cookie);
 
   // Removes every cookie; returns how many.
@@ -116,29 +138,82 @@ class CookieJar {
   // Unexpired cookies in the jar.
   size_t size();
 
+  // Replaces the third-party policy and site exceptions.
+  void SetAccessPolicy(CookieAccessPolicy policy);
+
+  // Calls `listener` for every later change (cookie_change.h). Returns an id
+  // for RemoveChangeListener.
+  uint64_t AddChangeListener(CookieChangeListener listener);
+  void RemoveChangeListener(uint64_t id);
+
+  const CookieLimits& limits() const { return limits_; }
+
  private:
   // Cookies of one site (registrable domain, or the host when it has none),
-  // in Cookie header order.
+  // or of one site within one partition, in Cookie header order.
   using Bucket = std::vector<CanonicalCookie>;
+  using BucketMap = absl::flat_hash_map<std::string, Bucket>;
+  // Changes made under the lock, delivered to listeners after it.
+  using ChangeList = std::vector<CookieChange>;
 
   absl::Time Now() const { return clock_->Now(); }
   // The site key of a canonical host or cookie domain.
   std::string_view SiteKey(std::string_view host) const;
+  static std::string PartitionBucketKey(const CookiePartitionKey& partition,
+                                        std::string_view site);
+  CookieAccessContext AccessContext(const Url& url, const CookieOptions& options) const;
+  // Calls `visit` for each cookie to send to `url`, in header order, under
+  // the lock, updating last-access times.
+  void VisitIncluded(const Url& url, const CookieOptions& options,
+                     absl::FunctionRef<void(const CanonicalCookie&)> visit);
+  // Whether the access policy lets cookies be set or sent for this request;
+  // `partitioned` asks for partitioned cookies, which survive third-party
+  // blocking.
+  bool PolicyAllows(const Url& url, const CookieOptions& options, bool partitioned) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  void Record(const CanonicalCookie& cookie, CookieChangeCause cause, ChangeList* changes)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Removes expired cookies of `bucket`.
-  void PurgeExpired(Bucket* bucket, absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void Insert(Bucket* bucket, CanonicalCookie cookie) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void PurgeExpired(Bucket* bucket, absl::Time now, ChangeList* changes)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Insert(Bucket* bucket, CanonicalCookie cookie, ChangeList* changes)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Removes the cookies of `bucket` whose index is marked in `doomed`.
+  void RemoveMarked(Bucket* bucket, const std::vector<bool>& doomed, CookieChangeCause cause,
+                    ChangeList* changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Firefox: makes room in a full site before a new cookie is added. False
+  // when the cookie must be refused instead.
+  bool MakeRoomFirefoxStyle(Bucket* bucket, const CanonicalCookie& incoming, absl::Time now,
+                            ChangeList* changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void EnforceSiteLimit(Bucket* bucket, absl::Time now, ChangeList* changes)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void EnforcePartitionLimit(Bucket* bucket, absl::Time now, ChangeList* changes)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void EnforceGlobalLimit(absl::Time now, ChangeList* changes)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void EraseEmptyBuckets() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Calls the listeners; must be called without the lock.
+  void Deliver(const ChangeList& changes);
 
   const PublicSuffixList* const psl_;
   const Clock* const clock_;
-  const absl::Duration max_expiry_age_;
+  const CookieLimits limits_;
+  const SameSitePolicy same_site_policy_;
 
   // std::mutex rather than absl::Mutex: Debian's Abseil is not built for
   // ThreadSanitizer, which then cannot see absl::Mutex's synchronization.
   std::mutex mu_;
-  absl::flat_hash_map<std::string, Bucket> buckets_ ABSL_GUARDED_BY(mu_);
-  size_t count_ ABSL_GUARDED_BY(mu_) = 0;
+  BucketMap buckets_ ABSL_GUARDED_BY(mu_);              // By site.
+  BucketMap partitioned_buckets_ ABSL_GUARDED_BY(mu_);  // By partition and site.
+  size_t count_ ABSL_GUARDED_BY(mu_) = 0;               // Both maps.
   // Creation times are made unique and increasing from this one.
   absl::Time last_creation_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  CookieAccessPolicy access_policy_ ABSL_GUARDED_BY(mu_);
+  uint64_t change_sequence_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t next_listener_id_ ABSL_GUARDED_BY(mu_) = 1;
+  std::vector<std::pair<uint64_t, std::shared_ptr<CookieChangeListener>>> listeners_
+      ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace cookiejar

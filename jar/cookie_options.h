@@ -1,11 +1,24 @@
-// The context of one cookie access: which API is asking. Passed with every
-// get and set. (The SameSite request context joins it with the browser
-// policies.)
+// The context of one cookie access, passed with every get and set: which API
+// is asking and, for browser-grade SameSite, partitioning and third-party
+// decisions, where the request sits in the browser. A default CookieOptions
+// is a first-party HTTP request, which is what a plain HTTP client wants.
+//
+// Example, an image on news.example embedded in a page of blog.example:
+//   Url page = *Url::Parse("https://blog.example/post");
+//   CookieOptions options;
+//   options.top_level_url = &page;
+//   jar.GetCookieHeader(*Url::Parse("https://news.example/pixel.gif"), options);
+//   // Only SameSite=None cookies of news.example (and those partitioned
+//   // under blog.example) are sent.
 
 #ifndef COOKIEJAR_JAR_COOKIE_OPTIONS_H_
 #define COOKIEJAR_JAR_COOKIE_OPTIONS_H_
 
+#include <string_view>
+
 namespace cookiejar {
+
+class Url;
 
 enum class CookieApi {
   // HTTP headers: Set-Cookie in, Cookie out. Sees HttpOnly cookies.
@@ -16,6 +29,24 @@ enum class CookieApi {
 
 struct CookieOptions {
   CookieApi api = CookieApi::kHttp;
+
+  // A navigation of the top-level browsing context (the address bar). Its
+  // response may set cookies of any SameSite value, and it is never
+  // third-party.
+  bool top_level_navigation = false;
+
+  // For requests that are not top-level navigations (subresources, frames,
+  // fetches) and for the script API: the URL of the top-level document.
+  // nullptr: there is none, the request is first-party. Not owned.
+  const Url* top_level_url = nullptr;
+
+  // The URL of the page that started the request. nullptr: the user did
+  // (typed address, bookmark), which counts as same-site. Not owned.
+  const Url* initiator = nullptr;
+
+  // The HTTP method: SameSite=Lax cookies go on cross-site top-level
+  // navigations only with a safe method (GET, HEAD, OPTIONS, TRACE).
+  std::string_view method = "GET";
 
   static CookieOptions Http() { return CookieOptions{}; }
   static CookieOptions Script() {

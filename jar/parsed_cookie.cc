@@ -24,7 +24,8 @@ bool EqualsLower(std::string_view s, std::string_view lower) {
 
 }  // namespace
 
-CookieInclusionStatus ParsedCookie::Parse(std::string_view line, ParsedCookie* out) {
+CookieInclusionStatus ParsedCookie::Parse(std::string_view line, ParsedCookie* out,
+                                          size_t max_name_value_bytes) {
   *out = ParsedCookie();
   for (char c : line) {
     if (IsControl(static_cast<unsigned char>(c))) {
@@ -43,7 +44,7 @@ CookieInclusionStatus ParsedCookie::Parse(std::string_view line, ParsedCookie* o
   if (out->name.empty() && out->value.empty()) {
     return CookieInclusionStatus(CookieExclusionReason::kNoCookieContent);
   }
-  if (out->name.size() + out->value.size() > kMaxNameValueBytes) {
+  if (out->name.size() + out->value.size() > max_name_value_bytes) {
     return CookieInclusionStatus(CookieExclusionReason::kNameValueTooLong);
   }
 

@@ -36,8 +36,9 @@ namespace cookiejar {
 struct ParsedCookie {
   // Parses `line` into `*out`. On failure the status names the reason
   // (control_character, no_cookie_content or name_value_too_long) and `*out`
-  // is unspecified.
-  static CookieInclusionStatus Parse(std::string_view line, ParsedCookie* out);
+  // is unspecified. `max_name_value_bytes` is the size limit of name + value.
+  static CookieInclusionStatus Parse(std::string_view line, ParsedCookie* out,
+                                     size_t max_name_value_bytes = kMaxNameValueBytes);
 
   std::string_view name;
   std::string_view value;

@@ -20,22 +20,29 @@ struct Result {
   CanonicalCookie cookie;
 };
 
+CookieAccessContext Http() { return CookieAccessContext(); }
+CookieAccessContext Script() {
+  CookieAccessContext context;
+  context.api = CookieApi::kScript;
+  return context;
+}
+
 Result Create(std::string_view url_text, std::string_view line,
-              CookieOptions options = CookieOptions::Http()) {
+              CookieAccessContext context = Http()) {
   absl::StatusOr<Url> url = Url::Parse(url_text);
   EXPECT_TRUE(url.ok()) << url.status();
   ParsedCookie parsed;
   Result result;
   result.status = ParsedCookie::Parse(line, &parsed);
   if (!result.status.IsInclude()) return result;
-  result.status = CanonicalCookie::Create(parsed, *url, kNow, options,
+  result.status = CanonicalCookie::Create(parsed, *url, kNow, context,
                                           PublicSuffixList::Builtin(), k400Days, &result.cookie);
   return result;
 }
 
 CanonicalCookie Accept(std::string_view url, std::string_view line,
-                       CookieOptions options = CookieOptions::Http()) {
-  Result result = Create(url, line, options);
+                       CookieAccessContext context = Http()) {
+  Result result = Create(url, line, context);
   EXPECT_TRUE(result.status.IsInclude()) << line << ": " << result.status.ToString();
   return result.cookie;
 }
@@ -202,7 +209,7 @@ TEST(CanonicalCookieTest, LocalhostAndLoopbackMaySetSecureCookies) {
 }
 
 TEST(CanonicalCookieTest, HttpOnlyCannotBeSetFromScript) {
-  EXPECT_TRUE(Create("https://h.test/", "a=b; HttpOnly", CookieOptions::Script())
+  EXPECT_TRUE(Create("https://h.test/", "a=b; HttpOnly", Script())
                   .status.HasOnly(Reason::kHttpOnly));
   EXPECT_TRUE(Accept("https://h.test/", "a=b; HttpOnly").http_only);
 }
@@ -256,7 +263,7 @@ TEST(CanonicalCookieTest, NamelessCookieThatLooksPrefixedIsRefused) {
 
 TEST(CanonicalCookieTest, SeveralReasonsAreReportedTogether) {
   Result r = Create("http://h.test/", "__Host-a=b; Secure; HttpOnly; Domain=h.test",
-                    CookieOptions::Script());
+                    Script());
   EXPECT_TRUE(r.status.Has(Reason::kSecureOnly));
   EXPECT_TRUE(r.status.Has(Reason::kHttpOnly));
   EXPECT_TRUE(r.status.Has(Reason::kInvalidPrefix));

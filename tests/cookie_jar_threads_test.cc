@@ -17,7 +17,9 @@ constexpr int kThreads = 4;
 constexpr int kCookiesPerThread = 200;
 
 TEST(CookieJarThreadsTest, ConcurrentSetsAndGetsOnOneJar) {
-  CookieJar jar;
+  CookieJarOptions options;
+  options.limits = CookieLimits::Unlimited();  // Keep all 200 cookies per site.
+  CookieJar jar(options);
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&jar, t] {

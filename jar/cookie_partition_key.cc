@@ -1,0 +1,24 @@
+#include "jar/cookie_partition_key.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/absl_view.h"
+#include "jar/same_site.h"
+
+namespace cookiejar {
+
+CookiePartitionKey CookiePartitionKey::ForRequest(const Url& url, const CookieOptions& options,
+                                                  const PublicSuffixList& psl) {
+  const bool embedded = !options.top_level_navigation && options.top_level_url != nullptr;
+  const Url& top = embedded ? *options.top_level_url : url;
+  CookiePartitionKey key;
+  key.top_level_site = absl::StrCat(top.IsCryptographic() ? "https://" : "http://",
+                                    AbslView(RegistrableDomainOrHost(top, psl)));
+  key.cross_site_ancestor = embedded && !IsSameSite(top, url, psl, /*schemeful=*/true);
+  return key;
+}
+
+std::string CookiePartitionKey::ToString() const {
+  return cross_site_ancestor ? top_level_site + " (cross-site ancestor)" : top_level_site;
+}
+
+}  // namespace cookiejar

@@ -1,0 +1,42 @@
+// The partition of a Partitioned cookie (CHIPS): the schemeful site of the
+// top-level document ("https://example.com") and whether any frame between it
+// and the request is cross-site. A partitioned cookie is stored and sent only
+// within its partition, so an embedded service gets a separate cookie per
+// embedding site.
+
+#ifndef COOKIEJAR_JAR_COOKIE_PARTITION_KEY_H_
+#define COOKIEJAR_JAR_COOKIE_PARTITION_KEY_H_
+
+#include <string>
+
+#include "jar/cookie_options.h"
+#include "jar/url.h"
+#include "public_suffix/public_suffix_list.h"
+
+namespace cookiejar {
+
+struct CookiePartitionKey {
+  // "https://example.com": scheme (https for secure schemes, else http) and
+  // registrable domain (or host) of the top-level document.
+  std::string top_level_site;
+  // The request is embedded under a cross-site frame. Without frame
+  // information this is "the request is cross-site to the top level".
+  bool cross_site_ancestor = false;
+
+  // The partition of a request to `url` made in the context of `options`.
+  static CookiePartitionKey ForRequest(const Url& url, const CookieOptions& options,
+                                       const PublicSuffixList& psl);
+
+  // "https://example.com" or "https://example.com (cross-site ancestor)".
+  std::string ToString() const;
+
+  bool operator==(const CookiePartitionKey& other) const {
+    return top_level_site == other.top_level_site &&
+           cross_site_ancestor == other.cross_site_ancestor;
+  }
+  bool operator!=(const CookiePartitionKey& other) const { return !(*this == other); }
+};
+
+}  // namespace cookiejar
+
+#endif  // COOKIEJAR_JAR_COOKIE_PARTITION_KEY_H_

@@ -1,0 +1,60 @@
+#include "jar/same_site.h"
+
+#include "absl/strings/match.h"
+#include "common/absl_view.h"
+
+namespace cookiejar {
+namespace {
+
+bool IsSafeMethod(std::string_view method) {
+  for (std::string_view safe : {"GET", "HEAD", "OPTIONS", "TRACE"}) {
+    if (absl::EqualsIgnoreCase(AbslView(method), AbslView(safe))) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string_view SameSiteContextName(SameSiteContext context) {
+  switch (context) {
+    case SameSiteContext::kCrossSite: return "cross-site";
+    case SameSiteContext::kLaxMethodUnsafe: return "lax-method-unsafe";
+    case SameSiteContext::kLax: return "lax";
+    case SameSiteContext::kStrict: return "strict";
+  }
+  return "cross-site";
+}
+
+std::string_view RegistrableDomainOrHost(const Url& url, const PublicSuffixList& psl) {
+  std::string_view site = psl.RegistrableDomain(url.host());
+  return site.empty() ? std::string_view(url.host()) : site;
+}
+
+bool IsSameSite(const Url& a, const Url& b, const PublicSuffixList& psl, bool schemeful) {
+  if (schemeful && a.IsCryptographic() != b.IsCryptographic()) return false;
+  return RegistrableDomainOrHost(a, psl) == RegistrableDomainOrHost(b, psl);
+}
+
+SameSiteContext ComputeSameSiteContext(const Url& url, const CookieOptions& options,
+                                       const PublicSuffixList& psl, bool schemeful) {
+  const bool initiator_same_site =
+      options.initiator == nullptr || IsSameSite(*options.initiator, url, psl, schemeful);
+  if (options.top_level_navigation) {
+    if (initiator_same_site) return SameSiteContext::kStrict;
+    return IsSafeMethod(options.method) ? SameSiteContext::kLax
+                                        : SameSiteContext::kLaxMethodUnsafe;
+  }
+  if (options.top_level_url != nullptr &&
+      !IsSameSite(*options.top_level_url, url, psl, schemeful)) {
+    return SameSiteContext::kCrossSite;
+  }
+  return initiator_same_site ? SameSiteContext::kStrict : SameSiteContext::kCrossSite;
+}
+
+bool IsThirdParty(const Url& url, const CookieOptions& options, const PublicSuffixList& psl,
+                  bool schemeful) {
+  return !options.top_level_navigation && options.top_level_url != nullptr &&
+         !IsSameSite(*options.top_level_url, url, psl, schemeful);
+}
+
+}  // namespace cookiejar

@@ -1,0 +1,81 @@
+// Sites and the SameSite rules (RFC 6265bis §5.2, §5.6.7, §5.7, §5.8.3).
+//
+// Two URLs are same-site when their registrable domains (or hosts, when they
+// have none) are equal and, with schemeful same-site, both are secure
+// (https, wss) or both are not. A request's SameSite context follows from its
+// CookieOptions (cookie_options.h):
+//   - a top-level navigation started by the user or a same-site page: strict;
+//     started by a cross-site page: lax for safe methods (GET, HEAD, OPTIONS,
+//     TRACE), lax-method-unsafe otherwise;
+//   - any other request: cross-site when the top-level site differs from the
+//     request's site or the initiator is cross-site, else strict.
+// With no browsing context at all (no top-level URL, no initiator) a request
+// is strict, which is what a plain HTTP client wants.
+
+#ifndef COOKIEJAR_JAR_SAME_SITE_H_
+#define COOKIEJAR_JAR_SAME_SITE_H_
+
+#include <string>
+#include <string_view>
+
+#include "absl/time/time.h"
+#include "jar/cookie_options.h"
+#include "jar/url.h"
+#include "public_suffix/public_suffix_list.h"
+
+namespace cookiejar {
+
+// Ordered from least to most permissive.
+enum class SameSiteContext {
+  kCrossSite,        // Only SameSite=None cookies.
+  kLaxMethodUnsafe,  // Cross-site top-level navigation with an unsafe method.
+  kLax,              // Cross-site top-level navigation with a safe method.
+  kStrict,           // Same-site: every cookie.
+};
+
+std::string_view SameSiteContextName(SameSiteContext context);
+
+struct SameSitePolicy {
+  // A cookie without a valid SameSite attribute is treated as Lax (Chromium
+  // since 2020). Off: treated as None.
+  bool lax_by_default = true;
+  // SameSite=None is refused without Secure.
+  bool none_requires_secure = true;
+  // Scheme is part of the site: http://a.com and https://a.com are cross-site.
+  bool schemeful = true;
+  // Chromium's "Lax allowing unsafe": a cookie treated as Lax by default is
+  // still sent on a cross-site top-level POST while younger than
+  // `lax_allowing_unsafe_max_age`. Off by default, as in Chromium today.
+  bool lax_allowing_unsafe = false;
+  absl::Duration lax_allowing_unsafe_max_age = absl::Minutes(2);
+
+  static SameSitePolicy Default() { return SameSitePolicy(); }
+  // Pre-2020 browser behaviour: no Lax by default, None without Secure
+  // allowed, schemeless sites.
+  static SameSitePolicy Legacy() {
+    SameSitePolicy policy;
+    policy.lax_by_default = false;
+    policy.none_requires_secure = false;
+    policy.schemeful = false;
+    return policy;
+  }
+};
+
+// The registrable domain of `url`'s host, or the host when it has none.
+std::string_view RegistrableDomainOrHost(const Url& url, const PublicSuffixList& psl);
+
+// Whether `a` and `b` are same-site.
+bool IsSameSite(const Url& a, const Url& b, const PublicSuffixList& psl, bool schemeful);
+
+// The SameSite context of a request to `url` described by `options`.
+SameSiteContext ComputeSameSiteContext(const Url& url, const CookieOptions& options,
+                                       const PublicSuffixList& psl, bool schemeful);
+
+// Whether the request is third-party: a subresource or frame whose top-level
+// site differs from its own. Top-level navigations never are.
+bool IsThirdParty(const Url& url, const CookieOptions& options, const PublicSuffixList& psl,
+                  bool schemeful);
+
+}  // namespace cookiejar
+
+#endif  // COOKIEJAR_JAR_SAME_SITE_H_
