@@ -8,6 +8,7 @@
 #include "common/absl_view.h"
 #include "host/canonical_host.h"
 #include "jar/cookie_date.h"
+#include "jar/internal/cookie_draft.h"
 
 namespace cookiejar {
 namespace {
@@ -44,14 +45,19 @@ std::optional<int64_t> ParseMaxAge(std::string_view text) {
   return negative ? -value : value;
 }
 
-// The domain the cookie applies to, or a reason. Sets *host_only.
-CookieInclusionStatus CookieDomain(const ParsedCookie& parsed, const Url& url,
-                                   const PublicSuffixList& psl, std::string* domain,
-                                   bool* host_only) {
+// Decides the cookie's domain, host-only flag and site key.
+CookieInclusionStatus DecideDomain(const ParsedCookie& parsed, const Url& url,
+                                   const PublicSuffixList& psl,
+                                   jar_internal::CookieDraft* draft) {
   const std::string& host = url.host();
-  *host_only = true;
-  *domain = host;
-  if (!parsed.domain || parsed.domain->empty()) return {};
+  draft->host_only = true;
+  draft->domain = host;
+  if (!parsed.domain || parsed.domain->empty()) {
+    std::string_view site = url.host_kind() == HostKind::kDomain ? psl.RegistrableDomain(host)
+                                                                 : std::string_view();
+    draft->site = site.empty() ? std::string_view(host) : site;
+    return {};
+  }
 
   std::string_view attribute = *parsed.domain;
   if (attribute.front() == '.') attribute.remove_prefix(1);
@@ -59,25 +65,32 @@ CookieInclusionStatus CookieDomain(const ParsedCookie& parsed, const Url& url,
   if (attribute.empty() || attribute.find('%') != std::string_view::npos) {
     return CookieInclusionStatus(Reason::kInvalidDomain);
   }
-  absl::StatusOr<CanonicalHost> canonical = CanonicalizeHost(attribute);
-  if (!canonical.ok()) return CookieInclusionStatus(Reason::kInvalidDomain);
+  std::string_view domain = attribute;
+  if (!IsSimpleCanonicalDomain(attribute)) {
+    absl::StatusOr<CanonicalHost> canonical = CanonicalizeHost(attribute);
+    if (!canonical.ok()) return CookieInclusionStatus(Reason::kInvalidDomain);
+    draft->domain_storage = std::move(canonical->name);
+    domain = draft->domain_storage;
+  }
 
   if (url.host_kind() != HostKind::kDomain) {
     // An IP address host: only the address itself, giving a host-only cookie.
-    if (canonical->name == host) return {};
-    return CookieInclusionStatus(Reason::kDomainMismatch);
+    if (domain != host) return CookieInclusionStatus(Reason::kDomainMismatch);
+    draft->site = host;
+    return {};
   }
-  if (!DomainMatches(host, canonical->name)) {
-    return CookieInclusionStatus(Reason::kDomainMismatch);
-  }
-  if (psl.RegistrableDomain(canonical->name).empty()) {
+  if (!DomainMatches(host, domain)) return CookieInclusionStatus(Reason::kDomainMismatch);
+  std::string_view site = psl.RegistrableDomain(domain);
+  if (site.empty()) {
     // A public suffix (or a name with no registrable part, like "localhost")
     // may only name the host itself, and the cookie stays host-only.
-    if (canonical->name == host) return {};
-    return CookieInclusionStatus(Reason::kDomainIsPublicSuffix);
+    if (domain != host) return CookieInclusionStatus(Reason::kDomainIsPublicSuffix);
+    draft->site = host;
+    return {};
   }
-  *host_only = false;
-  *domain = std::move(canonical->name);
+  draft->host_only = false;
+  draft->domain = domain;
+  draft->site = site;
   return {};
 }
 
@@ -85,9 +98,9 @@ bool HasPrefix(std::string_view name, std::string_view prefix) {
   return StartsWithIgnoreCase(name, prefix);
 }
 
-bool PrefixesHold(const ParsedCookie& parsed, const CanonicalCookie& cookie,
+bool PrefixesHold(const ParsedCookie& parsed, const jar_internal::CookieDraft& cookie,
                   const Url& url) {
-  const std::string& name = cookie.name;
+  const std::string_view name = cookie.name;
   if (name.empty()) {
     // A nameless cookie would serialize as "__Host-x=..." and impersonate one.
     for (std::string_view prefix : {"__Secure-", "__Host-", "__Http-", "__Host-Http-"}) {
@@ -133,20 +146,20 @@ std::string_view DefaultPath(std::string_view request_path) {
   return request_path.substr(0, last_slash);
 }
 
-CookieInclusionStatus CanonicalCookie::Create(const ParsedCookie& parsed, const Url& url,
-                                              absl::Time now, const CookieAccessContext& context,
-                                              const PublicSuffixList& public_suffix_list,
-                                              absl::Duration max_expiry_age,
-                                              CanonicalCookie* out) {
-  CanonicalCookie cookie;
-  CookieInclusionStatus status =
-      CookieDomain(parsed, url, public_suffix_list, &cookie.domain, &cookie.host_only);
-  cookie.name = std::string(parsed.name);
-  cookie.value = std::string(parsed.value);
+namespace jar_internal {
+
+CookieInclusionStatus DraftCookie(const ParsedCookie& parsed, const Url& url, absl::Time now,
+                                  const CookieAccessContext& context,
+                                  const PublicSuffixList& public_suffix_list,
+                                  absl::Duration max_expiry_age, CookieDraft* out) {
+  CookieDraft& cookie = *out;
+  CookieInclusionStatus status = DecideDomain(parsed, url, public_suffix_list, &cookie);
+  cookie.name = parsed.name;
+  cookie.value = parsed.value;
   if (parsed.path && !parsed.path->empty() && parsed.path->front() == '/') {
-    cookie.path = std::string(*parsed.path);
+    cookie.path = *parsed.path;
   } else {
-    cookie.path = std::string(DefaultPath(url.path()));
+    cookie.path = DefaultPath(url.path());
   }
 
   std::optional<int64_t> max_age;
@@ -167,7 +180,6 @@ CookieInclusionStatus CanonicalCookie::Create(const ParsedCookie& parsed, const 
   cookie.priority = parsed.Priority();
   cookie.source_scheme =
       url.IsCryptographic() ? CookieSourceScheme::kSecure : CookieSourceScheme::kNonSecure;
-  cookie.creation = cookie.last_access = now;
 
   if (cookie.secure && !url.IsPotentiallyTrustworthy()) status.Add(Reason::kSecureOnly);
   if (cookie.http_only && context.api != CookieApi::kHttp) status.Add(Reason::kHttpOnly);
@@ -181,7 +193,11 @@ CookieInclusionStatus CanonicalCookie::Create(const ParsedCookie& parsed, const 
   // RFC 6265bis §5.7 step 17: only same-site requests and top-level
   // navigations may set cookies that are not SameSite=None.
   if (context.same_site == SameSiteContext::kCrossSite) {
-    switch (cookie.EffectiveSameSite(policy)) {
+    const CookieSameSite effective =
+        cookie.same_site != CookieSameSite::kUnspecified ? cookie.same_site
+        : policy.lax_by_default                         ? CookieSameSite::kLax
+                                                         : CookieSameSite::kNoRestriction;
+    switch (effective) {
       case CookieSameSite::kStrict: status.Add(Reason::kSameSiteStrict); break;
       case CookieSameSite::kLax:
         status.Add(cookie.same_site == CookieSameSite::kUnspecified
@@ -193,9 +209,37 @@ CookieInclusionStatus CanonicalCookie::Create(const ParsedCookie& parsed, const 
   }
   if (parsed.partitioned) {
     if (!cookie.secure) status.Add(Reason::kInvalidPartitioned);
-    if (context.partition_key != nullptr) cookie.partition_key = *context.partition_key;
+    cookie.partitioned = context.partition_key != nullptr;
   }
-  if (status.IsInclude()) *out = std::move(cookie);
+  return status;
+}
+
+}  // namespace jar_internal
+
+CookieInclusionStatus CanonicalCookie::Create(const ParsedCookie& parsed, const Url& url,
+                                              absl::Time now, const CookieAccessContext& context,
+                                              const PublicSuffixList& public_suffix_list,
+                                              absl::Duration max_expiry_age,
+                                              CanonicalCookie* out) {
+  jar_internal::CookieDraft draft;
+  CookieInclusionStatus status = jar_internal::DraftCookie(
+      parsed, url, now, context, public_suffix_list, max_expiry_age, &draft);
+  if (!status.IsInclude()) return status;
+  CanonicalCookie cookie;
+  cookie.name = std::string(draft.name);
+  cookie.value = std::string(draft.value);
+  cookie.domain = std::string(draft.domain);
+  cookie.path = std::string(draft.path);
+  cookie.creation = cookie.last_access = now;
+  cookie.expiry = draft.expiry;
+  cookie.host_only = draft.host_only;
+  cookie.secure = draft.secure;
+  cookie.http_only = draft.http_only;
+  cookie.same_site = draft.same_site;
+  cookie.priority = draft.priority;
+  cookie.source_scheme = draft.source_scheme;
+  if (draft.partitioned) cookie.partition_key = *context.partition_key;
+  *out = std::move(cookie);
   return status;
 }
 

@@ -5,53 +5,45 @@
 #include <tuple>
 #include <utility>
 
+#include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "common/absl_view.h"
 #include "jar/parsed_cookie.h"
 
 namespace cookiejar {
-namespace {
 
+using jar_internal::Bucket;
+using jar_internal::CookieDraft;
+using jar_internal::StoredCookie;
 using Reason = CookieExclusionReason;
 
+namespace {
+
+// Eviction order: least recently accessed first, then oldest.
+bool EvictionOrder(const StoredCookie& a, const StoredCookie& b) {
+  const int64_t la = a.last_access_us(), lb = b.last_access_us();
+  if (la != lb) return la < lb;
+  return a.creation_us() < b.creation_us();
+}
+
 // Cookie header order (RFC 6265bis §5.8.3 step 2).
+bool HeaderOrder(const StoredCookie& a, const StoredCookie& b) {
+  if (a.path().size() != b.path().size()) return a.path().size() > b.path().size();
+  return a.creation_us() < b.creation_us();
+}
+
 bool HeaderOrder(const CanonicalCookie& a, const CanonicalCookie& b) {
   if (a.path.size() != b.path.size()) return a.path.size() > b.path.size();
   return a.creation < b.creation;
 }
 
-// Eviction order: least recently accessed first, then oldest.
-bool EvictionOrder(const CanonicalCookie& a, const CanonicalCookie& b) {
-  return std::tie(a.last_access, a.creation) < std::tie(b.last_access, b.creation);
-}
-
-// Chromium's match for "leave secure cookies alone": same name, either domain
-// within the other, and the new cookie's path on the secure cookie's path.
-bool ShadowsSecureCookie(const CanonicalCookie& secure_cookie, const CanonicalCookie& cookie) {
-  return secure_cookie.secure && secure_cookie.name == cookie.name &&
-         (DomainMatches(cookie.domain, secure_cookie.domain) ||
-          DomainMatches(secure_cookie.domain, cookie.domain)) &&
-         PathMatches(cookie.path, secure_cookie.path);
-}
-
-void AppendPair(const CanonicalCookie& cookie, std::string* out) {
-  if (!cookie.name.empty()) {
-    out->append(cookie.name);
-    out->push_back('=');
-  }
-  out->append(cookie.value);
-}
-
-size_t NameValueBytes(const CanonicalCookie& cookie) {
-  return cookie.name.size() + cookie.value.size();
-}
-
 // Indices of `bucket` in eviction order.
-std::vector<size_t> EvictionIndices(const std::vector<CanonicalCookie>& bucket) {
-  std::vector<size_t> order(bucket.size());
+std::vector<size_t> EvictionIndices(const Bucket& bucket) {
+  std::vector<size_t> order(bucket.cookies.size());
   std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(),
-            [&](size_t a, size_t b) { return EvictionOrder(bucket[a], bucket[b]); });
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return EvictionOrder(bucket.cookies[a], bucket.cookies[b]);
+  });
   return order;
 }
 
@@ -62,6 +54,11 @@ size_t Quota(const CookieLimits& limits, CookiePriority priority) {
     case CookiePriority::kHigh: return limits.quota_high;
   }
   return 0;
+}
+
+int64_t DurationMicros(absl::Duration d) {
+  if (d == absl::InfiniteDuration()) return INT64_MAX;
+  return absl::ToInt64Microseconds(d);
 }
 
 }  // namespace
@@ -81,13 +78,35 @@ std::string_view ChangeCauseName(CookieChangeCause cause) {
   return "unknown";
 }
 
+// What one request may receive: the request's capabilities (jar_internal::Need
+// bits) and what the lax-allowing-unsafe exception needs.
+struct CookieJar::RequestFilter {
+  int64_t now_us;
+  uint8_t grants;
+  bool lax_allowing_unsafe;  // Applies to this request.
+  int64_t lax_allowing_unsafe_since_us;
+
+  bool Allows(const StoredCookie& cookie) const {
+    if (cookie.IsExpired(now_us)) return false;
+    const uint8_t missing = cookie.needs() & ~grants;
+    if (missing == 0) return true;
+    return missing == jar_internal::kNeedLax && lax_allowing_unsafe &&
+           cookie.lax_by_default() && cookie.creation_us() >= lax_allowing_unsafe_since_us;
+  }
+};
+
 CookieJar::CookieJar(CookieJarOptions options)
     : psl_(options.public_suffix_list ? options.public_suffix_list
                                       : &PublicSuffixList::Builtin()),
       clock_(options.clock ? options.clock : &Clock::System()),
       limits_(options.limits),
-      same_site_policy_(options.same_site),
-      access_policy_(std::move(options.access_policy)) {}
+      same_site_policy_(options.same_site) {
+  SetAccessPolicy(std::move(options.access_policy));
+}
+
+CookieJar::~CookieJar() { delete[] shards_.load(); }
+
+int64_t CookieJar::NowMicros() const { return absl::ToUnixMicros(clock_->Now()); }
 
 std::string_view CookieJar::SiteKey(std::string_view host) const {
   std::string_view site = psl_->RegistrableDomain(host);
@@ -98,6 +117,20 @@ std::string CookieJar::PartitionBucketKey(const CookiePartitionKey& partition,
                                           std::string_view site) {
   return absl::StrCat(partition.cross_site_ancestor ? "1" : "0", partition.top_level_site, " ",
                       AbslView(site));
+}
+
+CookieJar::Shard* CookieJar::Shards(bool create) const {
+  Shard* shards = shards_.load(std::memory_order_acquire);
+  if (shards != nullptr || !create) return shards;
+  Shard* fresh = new Shard[kShardCount];
+  if (shards_.compare_exchange_strong(shards, fresh, std::memory_order_acq_rel)) return fresh;
+  delete[] fresh;  // Another thread won; `shards` now holds its array.
+  return shards;
+}
+
+CookieJar::Shard* CookieJar::ShardFor(std::string_view site) const {
+  Shard* shards = Shards(true);
+  return &shards[absl::Hash<absl::string_view>{}(AbslView(site)) % kShardCount];
 }
 
 CookieAccessContext CookieJar::AccessContext(const Url& url,
@@ -112,6 +145,8 @@ CookieAccessContext CookieJar::AccessContext(const Url& url,
 
 bool CookieJar::PolicyAllows(const Url& url, const CookieOptions& options,
                              bool partitioned) const {
+  if (policy_allows_all_.load(std::memory_order_acquire)) return true;
+  std::shared_lock<std::shared_mutex> lock(policy_mu_);
   if (!access_policy_.site_exceptions.empty()) {
     auto exception = access_policy_.site_exceptions.find(
         AbslView(RegistrableDomainOrHost(url, *psl_)));
@@ -129,61 +164,57 @@ bool CookieJar::PolicyAllows(const Url& url, const CookieOptions& options,
   return true;
 }
 
-void CookieJar::Record(const CanonicalCookie& cookie, CookieChangeCause cause,
-                       ChangeList* changes) {
-  ++change_sequence_;
-  if (changes != nullptr) changes->push_back({cookie, cause, change_sequence_});
+void CookieJar::Record(const Bucket& bucket, const StoredCookie& cookie,
+                       CookieChangeCause cause, ChangeList* changes) {
+  const uint64_t sequence = change_sequence_.fetch_add(1, std::memory_order_relaxed) + 1;
+  if (changes != nullptr) changes->push_back({bucket.ToCanonical(cookie), cause, sequence});
 }
 
-void CookieJar::PurgeExpired(Bucket* bucket, absl::Time now, ChangeList* changes) {
-  std::vector<bool> expired(bucket->size());
-  bool any = false;
-  for (size_t i = 0; i < bucket->size(); ++i) {
-    expired[i] = (*bucket)[i].IsExpired(now);
-    any |= expired[i];
-  }
-  if (any) RemoveMarked(bucket, expired, CookieChangeCause::kExpired, changes);
-}
-
-void CookieJar::RemoveMarked(Bucket* bucket, const std::vector<bool>& doomed,
-                             CookieChangeCause cause, ChangeList* changes) {
+size_t CookieJar::RemoveMarked(Bucket* bucket, const std::vector<bool>& doomed,
+                               CookieChangeCause cause, ChangeList* changes) {
   size_t kept = 0;
-  for (size_t i = 0; i < bucket->size(); ++i) {
+  for (size_t i = 0; i < bucket->cookies.size(); ++i) {
     if (doomed[i]) {
-      Record((*bucket)[i], cause, changes);
-      --count_;
+      Record(*bucket, bucket->cookies[i], cause, changes);
+      bucket->DropDomainReference(bucket->cookies[i].domain_index());
+      count_.fetch_sub(1, std::memory_order_relaxed);
     } else {
-      if (kept != i) (*bucket)[kept] = std::move((*bucket)[i]);
+      if (kept != i) bucket->cookies[kept] = std::move(bucket->cookies[i]);
       ++kept;
     }
   }
-  bucket->resize(kept);
+  const size_t removed = bucket->cookies.size() - kept;
+  bucket->cookies.erase(bucket->cookies.begin() + kept, bucket->cookies.end());
+  return removed;
 }
 
-void CookieJar::Insert(Bucket* bucket, CanonicalCookie cookie, ChangeList* changes) {
-  Record(cookie, CookieChangeCause::kInserted, changes);
-  auto position = std::upper_bound(bucket->begin(), bucket->end(), cookie, HeaderOrder);
-  bucket->insert(position, std::move(cookie));
-  ++count_;
+void CookieJar::PurgeExpired(Bucket* bucket, int64_t now_us, ChangeList* changes) {
+  std::vector<bool> expired;
+  for (size_t i = 0; i < bucket->cookies.size(); ++i) {
+    if (!bucket->cookies[i].IsExpired(now_us)) continue;
+    if (expired.empty()) expired.resize(bucket->cookies.size());
+    expired[i] = true;
+  }
+  if (!expired.empty()) RemoveMarked(bucket, expired, CookieChangeCause::kExpired, changes);
 }
 
-bool CookieJar::MakeRoomFirefoxStyle(Bucket* bucket, const CanonicalCookie& incoming,
-                                     absl::Time now, ChangeList* changes) {
+bool CookieJar::MakeRoomFirefoxStyle(Bucket* bucket, bool incoming_secure,
+                                     ChangeList* changes) {
   const size_t limit = std::max<size_t>(1, limits_.max_cookies_per_site - limits_.purge_site_to);
-  std::vector<size_t> order = EvictionIndices(*bucket);
-  std::vector<bool> doomed(bucket->size());
+  const std::vector<size_t> order = EvictionIndices(*bucket);
+  std::vector<bool> doomed(bucket->cookies.size());
   // First pass: non-secure cookies only (expired ones are already gone).
   size_t taken = 0;
   for (size_t index : order) {
     if (taken == limit) break;
-    if (!(*bucket)[index].secure) {
+    if (!bucket->cookies[index].secure()) {
       doomed[index] = true;
       ++taken;
     }
   }
   if (taken == 0) {
     // Only Secure cookies could make room, and only for a Secure cookie.
-    if (!incoming.secure) return false;
+    if (!incoming_secure) return false;
     for (size_t index : order) {
       if (taken == limit) break;
       doomed[index] = true;
@@ -194,14 +225,15 @@ bool CookieJar::MakeRoomFirefoxStyle(Bucket* bucket, const CanonicalCookie& inco
   return true;
 }
 
-void CookieJar::EnforceSiteLimit(Bucket* bucket, absl::Time now, ChangeList* changes) {
+void CookieJar::EnforceSiteLimit(Bucket* bucket, int64_t now_us, ChangeList* changes) {
   const size_t max = limits_.max_cookies_per_site;
-  if (max == 0 || bucket->size() <= max) return;
-  PurgeExpired(bucket, now, changes);
-  if (bucket->size() <= max) return;
-  size_t goal = bucket->size() - std::min(limits_.purge_site_to, bucket->size());
+  if (max == 0 || bucket->cookies.size() <= max) return;
+  PurgeExpired(bucket, now_us, changes);
+  const size_t size = bucket->cookies.size();
+  if (size <= max) return;
+  size_t goal = size - std::min(limits_.purge_site_to, size);
   const std::vector<size_t> order = EvictionIndices(*bucket);
-  std::vector<bool> doomed(bucket->size());
+  std::vector<bool> doomed(size);
 
   if (limits_.style != EvictionStyle::kChromium) {
     for (size_t i = 0; i < goal; ++i) doomed[order[i]] = true;
@@ -220,22 +252,21 @@ void CookieJar::EnforceSiteLimit(Bucket* bucket, absl::Time now, ChangeList* cha
     for (const auto& round : kRounds) {
       if (goal == 0) break;
       size_t at_priority = 0, secure_at_priority = 0;
-      for (size_t i = 0; i < bucket->size(); ++i) {
-        const CanonicalCookie& c = (*bucket)[i];
-        if (doomed[i] || c.priority != round.priority) continue;
+      for (size_t i = 0; i < size; ++i) {
+        const StoredCookie& c = bucket->cookies[i];
+        if (doomed[i] || c.priority() != round.priority) continue;
         ++at_priority;
-        secure_at_priority += c.secure;
+        secure_at_priority += c.secure();
       }
       const size_t quota = Quota(limits_, round.priority);
       if (at_priority <= quota) continue;
-      size_t deletable = at_priority - (round.protect_secure
-                                            ? std::max(secure_at_priority, quota)
-                                            : quota);
+      size_t deletable =
+          at_priority - (round.protect_secure ? std::max(secure_at_priority, quota) : quota);
       for (size_t index : order) {
         if (goal == 0 || deletable == 0) break;
-        const CanonicalCookie& c = (*bucket)[index];
-        if (doomed[index] || c.priority != round.priority) continue;
-        if (round.protect_secure && c.secure) continue;
+        const StoredCookie& c = bucket->cookies[index];
+        if (doomed[index] || c.priority() != round.priority) continue;
+        if (round.protect_secure && c.secure()) continue;
         doomed[index] = true;
         --goal;
         --deletable;
@@ -245,7 +276,7 @@ void CookieJar::EnforceSiteLimit(Bucket* bucket, absl::Time now, ChangeList* cha
   RemoveMarked(bucket, doomed, CookieChangeCause::kEvictedSite, changes);
 }
 
-void CookieJar::EnforcePartitionLimit(Bucket* bucket, absl::Time now, ChangeList* changes) {
+void CookieJar::EnforcePartitionLimit(Bucket* bucket, int64_t now_us, ChangeList* changes) {
   const size_t max_count = limits_.max_cookies_per_partition_site;
   const size_t max_bytes = limits_.max_bytes_per_partition_site;
   auto over = [&](size_t count, size_t bytes) {
@@ -253,55 +284,72 @@ void CookieJar::EnforcePartitionLimit(Bucket* bucket, absl::Time now, ChangeList
   };
   auto bytes_of = [](const Bucket& b) {
     size_t bytes = 0;
-    for (const CanonicalCookie& c : b) bytes += NameValueBytes(c);
+    for (const StoredCookie& c : b.cookies) bytes += c.name_value_bytes();
     return bytes;
   };
-  if (!over(bucket->size(), bytes_of(*bucket))) return;
-  PurgeExpired(bucket, now, changes);
-  size_t count = bucket->size(), bytes = bytes_of(*bucket);
-  std::vector<bool> doomed(bucket->size());
+  if (!over(bucket->cookies.size(), bytes_of(*bucket))) return;
+  PurgeExpired(bucket, now_us, changes);
+  size_t count = bucket->cookies.size(), bytes = bytes_of(*bucket);
+  std::vector<bool> doomed(count);
   for (size_t index : EvictionIndices(*bucket)) {
     if (!over(count, bytes)) break;
     doomed[index] = true;
     --count;
-    bytes -= NameValueBytes((*bucket)[index]);
+    bytes -= bucket->cookies[index].name_value_bytes();
   }
   RemoveMarked(bucket, doomed, CookieChangeCause::kEvictedPartition, changes);
 }
 
-void CookieJar::EnforceGlobalLimit(absl::Time now, ChangeList* changes) {
+void CookieJar::EnforceGlobalLimit(int64_t now_us, ChangeList* changes) {
   const size_t max = limits_.max_cookies;
-  if (max == 0 || count_ <= max) return;
-  for (BucketMap* map : {&buckets_, &partitioned_buckets_}) {
-    for (auto& entry : *map) PurgeExpired(&entry.second, now, changes);
-  }
-  if (count_ > max) {
-    size_t goal = count_ - std::min(limits_.purge_to, count_);
-    const absl::Time spared_since = now - limits_.global_purge_spares_recent;
+  const size_t hard = limits_.max_cookies_hard;
+  const size_t count = static_cast<size_t>(count_.load(std::memory_order_relaxed));
+  if (max == 0 || count <= max) return;
+  const bool over_hard = hard != 0 && count > hard;
+  // Chromium's shortcut: until the oldest access is older than the spared
+  // period, a purge could only remove expired cookies; skip it.
+  if (!over_hard && now_us < next_global_purge_us_.load(std::memory_order_relaxed)) return;
+
+  Shard* shards = Shards(true);
+  std::vector<std::unique_lock<std::shared_mutex>> locks;
+  for (size_t s = 0; s < kShardCount; ++s) locks.emplace_back(shards[s].mu);
+
+  auto for_each_bucket = [&](auto&& fn) {
+    for (size_t s = 0; s < kShardCount; ++s) {
+      for (BucketMap* map : {&shards[s].buckets, &shards[s].partitioned}) {
+        for (auto& entry : *map) fn(&entry.second);
+      }
+    }
+  };
+  for_each_bucket([&](Bucket* bucket) { PurgeExpired(bucket, now_us, changes); });
+
+  const int64_t spare_us = over_hard ? 0 : DurationMicros(limits_.global_purge_spares_recent);
+  const int64_t spared_since = spare_us == INT64_MAX ? INT64_MIN : now_us - spare_us;
+  size_t live = static_cast<size_t>(count_.load(std::memory_order_relaxed));
+  if (live > max) {
+    size_t goal = live - std::min(limits_.purge_to, live);
     struct Candidate {
       Bucket* bucket;
       size_t index;
     };
     std::vector<Candidate> candidates;
-    for (BucketMap* map : {&buckets_, &partitioned_buckets_}) {
-      for (auto& entry : *map) {
-        for (size_t i = 0; i < entry.second.size(); ++i) {
-          if (entry.second[i].last_access < spared_since) candidates.push_back({&entry.second, i});
-        }
+    for_each_bucket([&](Bucket* bucket) {
+      for (size_t i = 0; i < bucket->cookies.size(); ++i) {
+        if (bucket->cookies[i].last_access_us() < spared_since) candidates.push_back({bucket, i});
       }
-    }
+    });
     const bool secure_last = limits_.style == EvictionStyle::kChromium;
     std::sort(candidates.begin(), candidates.end(), [&](const Candidate& a, const Candidate& b) {
-      const CanonicalCookie& x = (*a.bucket)[a.index];
-      const CanonicalCookie& y = (*b.bucket)[b.index];
-      if (secure_last && x.secure != y.secure) return !x.secure;
+      const StoredCookie& x = a.bucket->cookies[a.index];
+      const StoredCookie& y = b.bucket->cookies[b.index];
+      if (secure_last && x.secure() != y.secure()) return !x.secure();
       return EvictionOrder(x, y);
     });
     absl::flat_hash_map<Bucket*, std::vector<bool>> doomed;
     for (const Candidate& candidate : candidates) {
       if (goal == 0) break;
       std::vector<bool>& marks = doomed[candidate.bucket];
-      if (marks.empty()) marks.resize(candidate.bucket->size());
+      if (marks.empty()) marks.resize(candidate.bucket->cookies.size());
       marks[candidate.index] = true;
       --goal;
     }
@@ -309,26 +357,47 @@ void CookieJar::EnforceGlobalLimit(absl::Time now, ChangeList* changes) {
       RemoveMarked(bucket, marks, CookieChangeCause::kEvictedGlobal, changes);
     }
   }
-  EraseEmptyBuckets();
-}
-
-void CookieJar::EraseEmptyBuckets() {
-  for (BucketMap* map : {&buckets_, &partitioned_buckets_}) {
-    for (auto it = map->begin(); it != map->end();) {
-      if (it->second.empty()) {
-        map->erase(it++);
-      } else {
-        ++it;
+  // The next purge can find nothing before the oldest remaining access
+  // leaves the spared period.
+  int64_t oldest = INT64_MAX;
+  for_each_bucket([&](Bucket* bucket) {
+    for (const StoredCookie& c : bucket->cookies) oldest = std::min(oldest, c.last_access_us());
+  });
+  const int64_t full_spare = DurationMicros(limits_.global_purge_spares_recent);
+  next_global_purge_us_.store(
+      oldest == INT64_MAX || full_spare == 0 ? INT64_MIN
+      : full_spare == INT64_MAX || oldest > INT64_MAX - full_spare ? INT64_MAX
+                                                                  : oldest + full_spare,
+      std::memory_order_relaxed);
+  for (size_t s = 0; s < kShardCount; ++s) {
+    for (BucketMap* map : {&shards[s].buckets, &shards[s].partitioned}) {
+      for (auto it = map->begin(); it != map->end();) {
+        if (it->second.cookies.empty()) {
+          map->erase(it++);
+        } else {
+          ++it;
+        }
       }
     }
   }
+}
+
+int64_t CookieJar::NextCreation(int64_t now_us) {
+  // Unique, increasing creation times keep the order in which cookies of one
+  // response arrived.
+  int64_t last = last_creation_us_.load(std::memory_order_relaxed);
+  int64_t next;
+  do {
+    next = std::max(now_us, last + 1);
+  } while (!last_creation_us_.compare_exchange_weak(last, next, std::memory_order_relaxed));
+  return next;
 }
 
 void CookieJar::Deliver(const ChangeList& changes) {
   if (changes.empty()) return;
   std::vector<std::shared_ptr<CookieChangeListener>> listeners;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<std::mutex> lock(listeners_mu_);
     for (const auto& entry : listeners_) listeners.push_back(entry.second);
   }
   for (const CookieChange& change : changes) {
@@ -349,89 +418,92 @@ CookieInclusionStatus CookieJar::SetCookie(const Url& url, std::string_view set_
   CookieInclusionStatus status =
       ParsedCookie::Parse(set_cookie, &parsed, limits_.max_name_value_bytes);
   if (!status.IsInclude()) return status;
-  const absl::Time now = Now();
+  const absl::Time now = clock_->Now();
+  const int64_t now_us = absl::ToUnixMicros(now);
   CookieAccessContext context = AccessContext(url, options);
   CookiePartitionKey partition;
   if (parsed.partitioned) {
     partition = CookiePartitionKey::ForRequest(url, options, *psl_);
     context.partition_key = &partition;
   }
-  CanonicalCookie cookie;
-  status = CanonicalCookie::Create(parsed, url, now, context, *psl_, limits_.max_expiry_age,
-                                   &cookie);
+  CookieDraft draft;
+  status = jar_internal::DraftCookie(parsed, url, now, context, *psl_, limits_.max_expiry_age,
+                                     &draft);
+  if (!PolicyAllows(url, options, parsed.partitioned)) status.Add(Reason::kUserPreferences);
+  if (!status.IsInclude()) return status;
 
   ChangeList changes;
+  ChangeList* record = has_listeners_.load(std::memory_order_acquire) ? &changes : nullptr;
+  bool inserted = false;
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!PolicyAllows(url, options, parsed.partitioned)) status.Add(Reason::kUserPreferences);
-    if (!status.IsInclude()) return status;
-    ChangeList* record = listeners_.empty() ? nullptr : &changes;
-
-    const std::string_view site = SiteKey(cookie.domain);
-    BucketMap& map = cookie.partition_key ? partitioned_buckets_ : buckets_;
+    Shard* shard = ShardFor(draft.site);
+    std::unique_lock<std::shared_mutex> lock(shard->mu);
+    BucketMap& map = draft.partitioned ? shard->partitioned : shard->buckets;
     std::string partition_bucket_key;
-    if (cookie.partition_key) partition_bucket_key = PartitionBucketKey(*cookie.partition_key, site);
-    const std::string_view key = cookie.partition_key ? partition_bucket_key : site;
+    if (draft.partitioned) partition_bucket_key = PartitionBucketKey(partition, draft.site);
+    const std::string_view key = draft.partitioned ? partition_bucket_key : draft.site;
 
     auto bucket_it = map.find(AbslView(key));
     Bucket* bucket = bucket_it == map.end() ? nullptr : &bucket_it->second;
-    std::optional<absl::Time> inherited_creation;
+    std::optional<int64_t> inherited_creation;
     bool replaced = false;
-    const bool expired = cookie.IsExpired(now);
+    const bool expired = draft.IsExpired(now);
     if (bucket != nullptr) {
-      PurgeExpired(bucket, now, record);
+      PurgeExpired(bucket, now_us, record);
       if (!url.IsPotentiallyTrustworthy()) {
-        for (const CanonicalCookie& existing : *bucket) {
-          if (ShadowsSecureCookie(existing, cookie)) {
+        // Leave secure cookies alone: same name, either domain within the
+        // other, and the new cookie's path on the secure cookie's path.
+        for (const StoredCookie& existing : bucket->cookies) {
+          if (!existing.secure() || existing.name() != draft.name) continue;
+          const std::string& domain = bucket->domains[existing.domain_index()].domain;
+          if ((DomainMatches(draft.domain, domain) || DomainMatches(domain, draft.domain)) &&
+              PathMatches(draft.path, existing.path())) {
             return CookieInclusionStatus(Reason::kOverwriteSecure);
           }
         }
       }
-      auto same = std::find_if(bucket->begin(), bucket->end(),
-                               [&](const CanonicalCookie& c) { return c.HasSameKey(cookie); });
-      if (same != bucket->end()) {
-        if (same->http_only && options.api != CookieApi::kHttp) {
+      const ptrdiff_t same = bucket->Find(draft.name, draft.domain, draft.host_only, draft.path);
+      if (same >= 0) {
+        const StoredCookie& old = bucket->cookies[same];
+        if (old.http_only() && options.api != CookieApi::kHttp) {
           return CookieInclusionStatus(Reason::kOverwriteHttpOnly);
         }
-        if (same->value == cookie.value) inherited_creation = same->creation;
-        Record(*same, expired ? CookieChangeCause::kExpiredOverwrite
-                              : CookieChangeCause::kOverwrite,
+        if (old.value() == draft.value) inherited_creation = old.creation_us();
+        Record(*bucket, old,
+               expired ? CookieChangeCause::kExpiredOverwrite : CookieChangeCause::kOverwrite,
                record);
-        bucket->erase(same);
-        --count_;
+        bucket->Erase(same);
+        count_.fetch_sub(1, std::memory_order_relaxed);
         replaced = true;
       }
     }
     if (expired) {
-      if (bucket != nullptr && bucket->empty()) map.erase(bucket_it);
+      if (bucket != nullptr && bucket->cookies.empty()) map.erase(bucket_it);
+    } else if (bucket != nullptr && !replaced && !draft.partitioned &&
+               limits_.style == EvictionStyle::kFirefox && limits_.max_cookies_per_site != 0 &&
+               bucket->cookies.size() >= limits_.max_cookies_per_site &&
+               !MakeRoomFirefoxStyle(bucket, draft.secure, record)) {
+      status.Add(Reason::kSiteCookieLimit);
     } else {
-      if (bucket != nullptr && !replaced && !cookie.partition_key &&
-          limits_.style == EvictionStyle::kFirefox && limits_.max_cookies_per_site != 0 &&
-          bucket->size() >= limits_.max_cookies_per_site &&
-          !MakeRoomFirefoxStyle(bucket, cookie, now, record)) {
-        status.Add(Reason::kSiteCookieLimit);
-      } else {
-        if (inherited_creation) {
-          cookie.creation = *inherited_creation;
-        } else {
-          // Unique, increasing creation times keep the order in which
-          // cookies of one response arrived.
-          last_creation_ = std::max(now, last_creation_ + absl::Microseconds(1));
-          cookie.creation = last_creation_;
-        }
-        cookie.last_access = now;
-        if (bucket == nullptr) bucket = &map[AbslView(key)];
-        const bool partitioned = cookie.partition_key.has_value();
-        Insert(bucket, std::move(cookie), record);
-        if (partitioned) {
-          EnforcePartitionLimit(bucket, now, record);
-        } else if (limits_.style != EvictionStyle::kFirefox) {
-          EnforceSiteLimit(bucket, now, record);
-        }
-        EnforceGlobalLimit(now, record);
+      if (bucket == nullptr) {
+        bucket = &map[AbslView(key)];
+        if (draft.partitioned) bucket->partition = partition;
       }
+      const int64_t creation = inherited_creation ? *inherited_creation : NextCreation(now_us);
+      const uint32_t domain_index = bucket->AddDomainReference(draft.domain, draft.host_only);
+      const size_t at = bucket->Insert(StoredCookie(draft, domain_index, creation, now_us,
+                                                    same_site_policy_.lax_by_default));
+      count_.fetch_add(1, std::memory_order_relaxed);
+      Record(*bucket, bucket->cookies[at], CookieChangeCause::kInserted, record);
+      if (draft.partitioned) {
+        EnforcePartitionLimit(bucket, now_us, record);
+      } else if (limits_.style != EvictionStyle::kFirefox) {
+        EnforceSiteLimit(bucket, now_us, record);
+      }
+      inserted = true;
     }
   }
+  if (inserted) EnforceGlobalLimit(now_us, record);
   Deliver(changes);
   return status;
 }
@@ -452,76 +524,134 @@ std::string CookieJar::GetCookieHeader(const Url& url, const CookieOptions& opti
 size_t CookieJar::AppendCookieHeader(const Url& url, const CookieOptions& options,
                                      std::string* out) {
   size_t sent = 0;
-  VisitIncluded(url, options, [&](const CanonicalCookie& cookie) {
-    if (sent++ > 0) out->append("; ");
-    AppendPair(cookie, out);
+  VisitIncluded(url, options, [&](const Bucket&, const StoredCookie& cookie) {
+    if (sent++ > 0) out->append("; ", 2);
+    const std::string_view pair = cookie.pair();
+    out->append(pair.data(), pair.size());
   });
   return sent;
 }
 
 std::vector<CanonicalCookie> CookieJar::GetCookies(const Url& url, const CookieOptions& options) {
   std::vector<CanonicalCookie> cookies;
-  VisitIncluded(url, options, [&](const CanonicalCookie& cookie) { cookies.push_back(cookie); });
+  VisitIncluded(url, options, [&](const Bucket& bucket, const StoredCookie& cookie) {
+    cookies.push_back(bucket.ToCanonical(cookie));
+  });
   return cookies;
 }
 
 void CookieJar::VisitIncluded(const Url& url, const CookieOptions& options,
-                              absl::FunctionRef<void(const CanonicalCookie&)> visit) {
-  const absl::Time now = Now();
-  CookieAccessContext context = AccessContext(url, options);
+                              absl::FunctionRef<void(const Bucket&, const StoredCookie&)> visit) {
+  Shard* shards = Shards(false);
+  if (shards == nullptr) return;  // An empty jar.
   const std::string_view site = SiteKey(url.host());
-  std::lock_guard<std::mutex> lock(mu_);
+  Shard& shard = shards[absl::Hash<absl::string_view>{}(AbslView(site)) % kShardCount];
 
-  Bucket* plain = nullptr;
-  if (PolicyAllows(url, options, /*partitioned=*/false)) {
-    auto it = buckets_.find(AbslView(site));
-    if (it != buckets_.end()) plain = &it->second;
+  const SameSiteContext same_site =
+      ComputeSameSiteContext(url, options, *psl_, same_site_policy_.schemeful);
+  RequestFilter filter;
+  filter.now_us = NowMicros();
+  filter.grants = 0;
+  if (url.IsPotentiallyTrustworthy()) filter.grants |= jar_internal::kNeedTrustworthy;
+  if (options.api == CookieApi::kHttp) filter.grants |= jar_internal::kNeedHttpApi;
+  if (same_site >= SameSiteContext::kLax) filter.grants |= jar_internal::kNeedLax;
+  if (same_site == SameSiteContext::kStrict) filter.grants |= jar_internal::kNeedStrict;
+  filter.lax_allowing_unsafe = same_site_policy_.lax_allowing_unsafe &&
+                               same_site == SameSiteContext::kLaxMethodUnsafe;
+  filter.lax_allowing_unsafe_since_us =
+      filter.now_us - DurationMicros(same_site_policy_.lax_allowing_unsafe_max_age);
+  const int64_t access_granularity = DurationMicros(limits_.last_access_granularity);
+  const bool plain_allowed = PolicyAllows(url, options, /*partitioned=*/false);
+
+  std::shared_lock<std::shared_mutex> lock(shard.mu);
+  const Bucket* plain = nullptr;
+  if (plain_allowed) {
+    auto it = shard.buckets.find(AbslView(site));
+    if (it != shard.buckets.end()) plain = &it->second;
   }
-  Bucket* partitioned = nullptr;
-  CookiePartitionKey partition;
-  if (!partitioned_buckets_.empty() && PolicyAllows(url, options, /*partitioned=*/true)) {
-    partition = CookiePartitionKey::ForRequest(url, options, *psl_);
-    context.partition_key = &partition;
-    auto it = partitioned_buckets_.find(AbslView(PartitionBucketKey(partition, site)));
-    if (it != partitioned_buckets_.end()) partitioned = &it->second;
+  const Bucket* partitioned = nullptr;
+  if (!shard.partitioned.empty() && PolicyAllows(url, options, /*partitioned=*/true)) {
+    const CookiePartitionKey partition = CookiePartitionKey::ForRequest(url, options, *psl_);
+    auto it = shard.partitioned.find(AbslView(PartitionBucketKey(partition, site)));
+    if (it != shard.partitioned.end()) partitioned = &it->second;
+  }
+  if (plain == nullptr && partitioned == nullptr) return;
+
+  // Which of each bucket's domains the host matches, worked out once.
+  const std::string& host = url.host();
+  auto domain_matches = [&](const Bucket* bucket, std::vector<uint8_t>* matches) {
+    if (bucket == nullptr) return;
+    matches->resize(bucket->domains.size());
+    for (size_t d = 0; d < bucket->domains.size(); ++d) {
+      const jar_internal::DomainEntry& entry = bucket->domains[d];
+      (*matches)[d] = entry.references != 0 && (entry.host_only ? host == entry.domain
+                                                                : DomainMatches(host, entry.domain));
+    }
+  };
+  thread_local std::vector<uint8_t> plain_matches, partitioned_matches;
+  domain_matches(plain, &plain_matches);
+  domain_matches(partitioned, &partitioned_matches);
+
+  const std::string& path = url.path();
+  auto included = [&](const StoredCookie& cookie, const std::vector<uint8_t>& matches) {
+    return filter.Allows(cookie) && matches[cookie.domain_index()] &&
+           (cookie.root_path() || PathMatches(path, cookie.path()));
+  };
+  auto send = [&](const Bucket& bucket, const StoredCookie& cookie) {
+    if (filter.now_us - cookie.last_access_us() >= access_granularity) {
+      cookie.set_last_access_us(filter.now_us);
+    }
+    visit(bucket, cookie);
+  };
+
+  if (partitioned == nullptr) {
+    for (const StoredCookie& cookie : plain->cookies) {
+      if (included(cookie, plain_matches)) send(*plain, cookie);
+    }
+    return;
   }
   // Both buckets are in header order: merge them.
+  static const Bucket kEmpty;
+  if (plain == nullptr) plain = &kEmpty;
   size_t i = 0, j = 0;
-  const size_t plain_size = plain ? plain->size() : 0;
-  const size_t partitioned_size = partitioned ? partitioned->size() : 0;
-  while (i < plain_size || j < partitioned_size) {
-    CanonicalCookie* next;
-    if (j == partitioned_size ||
-        (i < plain_size && !HeaderOrder((*partitioned)[j], (*plain)[i]))) {
-      next = &(*plain)[i++];
+  while (i < plain->cookies.size() || j < partitioned->cookies.size()) {
+    const bool take_plain =
+        j == partitioned->cookies.size() ||
+        (i < plain->cookies.size() && !HeaderOrder(partitioned->cookies[j], plain->cookies[i]));
+    if (take_plain) {
+      const StoredCookie& cookie = plain->cookies[i++];
+      if (included(cookie, plain_matches)) send(*plain, cookie);
     } else {
-      next = &(*partitioned)[j++];
+      const StoredCookie& cookie = partitioned->cookies[j++];
+      if (included(cookie, partitioned_matches)) send(*partitioned, cookie);
     }
-    if (!next->IncludeForRequest(url, now, context).IsInclude()) continue;
-    if (now - next->last_access >= limits_.last_access_granularity) next->last_access = now;
-    visit(*next);
   }
 }
 
 std::vector<CookieJar::Explanation> CookieJar::Explain(const Url& url,
                                                        const CookieOptions& options) {
-  const absl::Time now = Now();
+  const absl::Time now = clock_->Now();
   CookieAccessContext context = AccessContext(url, options);
   const CookiePartitionKey partition = CookiePartitionKey::ForRequest(url, options, *psl_);
   context.partition_key = &partition;
-  std::vector<Explanation> sent, not_sent;
-  std::lock_guard<std::mutex> lock(mu_);
   const bool plain_allowed = PolicyAllows(url, options, false);
   const bool partitioned_allowed = PolicyAllows(url, options, true);
-  for (const BucketMap* map : {&buckets_, &partitioned_buckets_}) {
-    for (const auto& entry : *map) {
-      for (const CanonicalCookie& cookie : entry.second) {
-        if (cookie.IsExpired(now)) continue;
-        CookieInclusionStatus status = cookie.IncludeForRequest(url, now, context);
-        if (!(cookie.partition_key ? partitioned_allowed : plain_allowed)) {
-          status.Add(Reason::kUserPreferences);
+  std::vector<Explanation> sent, not_sent;
+  if (Shard* shards = Shards(false)) {
+    for (size_t s = 0; s < kShardCount; ++s) {
+      std::shared_lock<std::shared_mutex> lock(shards[s].mu);
+      for (const BucketMap* map : {&shards[s].buckets, &shards[s].partitioned}) {
+        for (const auto& entry : *map) {
+          for (const StoredCookie& stored : entry.second.cookies) {
+            CanonicalCookie cookie = entry.second.ToCanonical(stored);
+            if (cookie.IsExpired(now)) continue;
+            CookieInclusionStatus status = cookie.IncludeForRequest(url, now, context);
+            if (!(cookie.partition_key ? partitioned_allowed : plain_allowed)) {
+              status.Add(Reason::kUserPreferences);
+            }
+            (status.IsInclude() ? sent : not_sent).push_back({std::move(cookie), status});
+          }
         }
-        (status.IsInclude() ? sent : not_sent).push_back({cookie, status});
       }
     }
   }
@@ -538,41 +668,59 @@ std::vector<CookieJar::Explanation> CookieJar::Explain(const Url& url,
 }
 
 std::vector<CanonicalCookie> CookieJar::GetAllCookies() {
-  const absl::Time now = Now();
-  std::lock_guard<std::mutex> lock(mu_);
-  std::vector<CanonicalCookie> cookies;
-  for (const BucketMap* map : {&buckets_, &partitioned_buckets_}) {
-    std::vector<std::string_view> keys;
-    for (const auto& entry : *map) keys.push_back(StdView(entry.first));
-    std::sort(keys.begin(), keys.end());
-    for (std::string_view key : keys) {
-      for (const CanonicalCookie& cookie : map->find(AbslView(key))->second) {
-        if (!cookie.IsExpired(now)) cookies.push_back(cookie);
+  const int64_t now_us = NowMicros();
+  struct Group {
+    bool partitioned;
+    std::string key;
+    std::vector<CanonicalCookie> cookies;
+  };
+  std::vector<Group> groups;
+  if (Shard* shards = Shards(false)) {
+    for (size_t s = 0; s < kShardCount; ++s) {
+      std::shared_lock<std::shared_mutex> lock(shards[s].mu);
+      for (const BucketMap* map : {&shards[s].buckets, &shards[s].partitioned}) {
+        for (const auto& entry : *map) {
+          Group group{map == &shards[s].partitioned, entry.first, {}};
+          for (const StoredCookie& cookie : entry.second.cookies) {
+            if (!cookie.IsExpired(now_us)) group.cookies.push_back(entry.second.ToCanonical(cookie));
+          }
+          groups.push_back(std::move(group));
+        }
       }
     }
+  }
+  std::sort(groups.begin(), groups.end(), [](const Group& a, const Group& b) {
+    return std::tie(a.partitioned, a.key) < std::tie(b.partitioned, b.key);
+  });
+  std::vector<CanonicalCookie> cookies;
+  for (Group& group : groups) {
+    for (CanonicalCookie& cookie : group.cookies) cookies.push_back(std::move(cookie));
   }
   return cookies;
 }
 
 bool CookieJar::DeleteCookie(const CanonicalCookie& cookie) {
+  if (Shards(false) == nullptr) return false;
   ChangeList changes;
+  ChangeList* record = has_listeners_.load(std::memory_order_acquire) ? &changes : nullptr;
   bool deleted = false;
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    ChangeList* record = listeners_.empty() ? nullptr : &changes;
     const std::string_view site = SiteKey(cookie.domain);
-    BucketMap& map = cookie.partition_key ? partitioned_buckets_ : buckets_;
+    Shard* shard = ShardFor(site);
+    std::unique_lock<std::shared_mutex> lock(shard->mu);
+    BucketMap& map = cookie.partition_key ? shard->partitioned : shard->buckets;
     auto bucket = map.find(AbslView(cookie.partition_key
                                          ? PartitionBucketKey(*cookie.partition_key, site)
                                          : std::string(site)));
     if (bucket != map.end()) {
-      auto same = std::find_if(bucket->second.begin(), bucket->second.end(),
-                               [&](const CanonicalCookie& c) { return c.HasSameKey(cookie); });
-      if (same != bucket->second.end()) {
-        Record(*same, CookieChangeCause::kExplicit, record);
-        bucket->second.erase(same);
-        --count_;
-        if (bucket->second.empty()) map.erase(bucket);
+      const ptrdiff_t same =
+          bucket->second.Find(cookie.name, cookie.domain, cookie.host_only, cookie.path);
+      if (same >= 0) {
+        Record(bucket->second, bucket->second.cookies[same], CookieChangeCause::kExplicit,
+               record);
+        bucket->second.Erase(same);
+        count_.fetch_sub(1, std::memory_order_relaxed);
+        if (bucket->second.cookies.empty()) map.erase(bucket);
         deleted = true;
       }
     }
@@ -582,78 +730,94 @@ bool CookieJar::DeleteCookie(const CanonicalCookie& cookie) {
 }
 
 size_t CookieJar::DeleteAll() {
+  Shard* shards = Shards(false);
+  if (shards == nullptr) return 0;
   ChangeList changes;
-  size_t removed;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    ChangeList* record = listeners_.empty() ? nullptr : &changes;
-    removed = count_;
-    for (BucketMap* map : {&buckets_, &partitioned_buckets_}) {
+  ChangeList* record = has_listeners_.load(std::memory_order_acquire) ? &changes : nullptr;
+  size_t removed = 0;
+  for (size_t s = 0; s < kShardCount; ++s) {
+    std::unique_lock<std::shared_mutex> lock(shards[s].mu);
+    for (BucketMap* map : {&shards[s].buckets, &shards[s].partitioned}) {
       for (const auto& entry : *map) {
-        for (const CanonicalCookie& cookie : entry.second) {
-          Record(cookie, CookieChangeCause::kExplicit, record);
+        for (const StoredCookie& cookie : entry.second.cookies) {
+          Record(entry.second, cookie, CookieChangeCause::kExplicit, record);
+          ++removed;
         }
       }
       map->clear();
     }
-    count_ = 0;
   }
+  count_.fetch_sub(static_cast<int64_t>(removed), std::memory_order_relaxed);
   Deliver(changes);
   return removed;
 }
 
 size_t CookieJar::EndSession() {
+  Shard* shards = Shards(false);
+  if (shards == nullptr) return 0;
   ChangeList changes;
-  size_t removed;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    ChangeList* record = listeners_.empty() ? nullptr : &changes;
-    const size_t before = count_;
-    for (BucketMap* map : {&buckets_, &partitioned_buckets_}) {
-      for (auto& entry : *map) {
-        std::vector<bool> session(entry.second.size());
-        for (size_t i = 0; i < entry.second.size(); ++i) {
-          session[i] = !entry.second[i].IsPersistent();
+  ChangeList* record = has_listeners_.load(std::memory_order_acquire) ? &changes : nullptr;
+  size_t removed = 0;
+  for (size_t s = 0; s < kShardCount; ++s) {
+    std::unique_lock<std::shared_mutex> lock(shards[s].mu);
+    for (BucketMap* map : {&shards[s].buckets, &shards[s].partitioned}) {
+      for (auto it = map->begin(); it != map->end();) {
+        Bucket& bucket = it->second;
+        std::vector<bool> session(bucket.cookies.size());
+        for (size_t i = 0; i < bucket.cookies.size(); ++i) {
+          session[i] = !bucket.cookies[i].IsPersistent();
         }
-        RemoveMarked(&entry.second, session, CookieChangeCause::kSessionEnded, record);
+        removed += RemoveMarked(&bucket, session, CookieChangeCause::kSessionEnded, record);
+        if (bucket.cookies.empty()) {
+          map->erase(it++);
+        } else {
+          ++it;
+        }
       }
     }
-    EraseEmptyBuckets();
-    removed = before - count_;
   }
   Deliver(changes);
   return removed;
 }
 
 size_t CookieJar::size() {
-  const absl::Time now = Now();
-  std::lock_guard<std::mutex> lock(mu_);
+  Shard* shards = Shards(false);
+  if (shards == nullptr) return 0;
+  const int64_t now_us = NowMicros();
   size_t live = 0;
-  for (const BucketMap* map : {&buckets_, &partitioned_buckets_}) {
-    for (const auto& entry : *map) {
-      for (const CanonicalCookie& cookie : entry.second) live += !cookie.IsExpired(now);
+  for (size_t s = 0; s < kShardCount; ++s) {
+    std::shared_lock<std::shared_mutex> lock(shards[s].mu);
+    for (const BucketMap* map : {&shards[s].buckets, &shards[s].partitioned}) {
+      for (const auto& entry : *map) {
+        for (const StoredCookie& cookie : entry.second.cookies) live += !cookie.IsExpired(now_us);
+      }
     }
   }
   return live;
 }
 
 void CookieJar::SetAccessPolicy(CookieAccessPolicy policy) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::shared_mutex> lock(policy_mu_);
   access_policy_ = std::move(policy);
+  policy_allows_all_.store(access_policy_.accept == CookieAcceptPolicy::kAllowAll &&
+                               access_policy_.site_exceptions.empty(),
+                           std::memory_order_release);
 }
 
 uint64_t CookieJar::AddChangeListener(CookieChangeListener listener) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::mutex> lock(listeners_mu_);
   const uint64_t id = next_listener_id_++;
   listeners_.emplace_back(id, std::make_shared<CookieChangeListener>(std::move(listener)));
+  has_listeners_.store(true, std::memory_order_release);
   return id;
 }
 
 void CookieJar::RemoveChangeListener(uint64_t id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::mutex> lock(listeners_mu_);
   listeners_.erase(std::remove_if(listeners_.begin(), listeners_.end(),
                                   [id](const auto& entry) { return entry.first == id; }),
                    listeners_.end());
+  has_listeners_.store(!listeners_.empty(), std::memory_order_release);
 }
 
 }  // namespace cookiejar

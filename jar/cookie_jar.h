@@ -26,9 +26,10 @@
 // (cookie_partition_key.h) and third-party blocking (cookie_access_policy.h).
 // Every get and set takes the request's context (cookie_options.h).
 //
-// All methods are thread-safe. Change listeners are called after the jar's
-// lock is released, on the thread that made the change; they may call back
-// into the jar.
+// All methods are thread-safe; lookups of different sites do not contend, and
+// lookups of one site share a reader lock. Change listeners are called after
+// the jar's locks are released, on the thread that made the change; they may
+// call back into the jar.
 
 #ifndef COOKIEJAR_JAR_COOKIE_JAR_H_
 #define COOKIEJAR_JAR_COOKIE_JAR_H_
@@ -36,7 +37,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <atomic>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -54,6 +57,7 @@
 #include "jar/cookie_inclusion_status.h"
 #include "jar/cookie_limits.h"
 #include "jar/cookie_options.h"
+#include "jar/internal/cookie_bucket.h"
 #include "jar/same_site.h"
 #include "jar/url.h"
 #include "public_suffix/public_suffix_list.h"
@@ -84,6 +88,7 @@ struct CookieJarOptions {
 class CookieJar {
  public:
   explicit CookieJar(CookieJarOptions options = {});
+  ~CookieJar();
   CookieJar(const CookieJar&) = delete;
   CookieJar& operator=(const CookieJar&) = delete;
 
@@ -149,51 +154,57 @@ class CookieJar {
   const CookieLimits& limits() const { return limits_; }
 
  private:
-  // Cookies of one site (registrable domain, or the host when it has none),
-  // or of one site within one partition, in Cookie header order.
-  using Bucket = std::vector<CanonicalCookie>;
+  using Bucket = jar_internal::Bucket;
+  using StoredCookie = jar_internal::StoredCookie;
   using BucketMap = absl::flat_hash_map<std::string, Bucket>;
-  // Changes made under the lock, delivered to listeners after it.
+  // Changes made under a lock, delivered to listeners after it.
   using ChangeList = std::vector<CookieChange>;
 
-  absl::Time Now() const { return clock_->Now(); }
+  // Buckets are spread over shards by site, each with its own lock, so that
+  // threads working on different sites do not contend.
+  struct alignas(64) Shard {
+    mutable std::shared_mutex mu;
+    BucketMap buckets;      // By site.
+    BucketMap partitioned;  // By partition and site.
+  };
+  static constexpr size_t kShardCount = 16;
+
+  // What one request may receive, worked out once per request.
+  struct RequestFilter;
+
+  int64_t NowMicros() const;
   // The site key of a canonical host or cookie domain.
   std::string_view SiteKey(std::string_view host) const;
   static std::string PartitionBucketKey(const CookiePartitionKey& partition,
                                         std::string_view site);
+  Shard* ShardFor(std::string_view site) const;
+  // The shards, created on first use so that an empty jar costs little.
+  Shard* Shards(bool create) const;
   CookieAccessContext AccessContext(const Url& url, const CookieOptions& options) const;
-  // Calls `visit` for each cookie to send to `url`, in header order, under
-  // the lock, updating last-access times.
-  void VisitIncluded(const Url& url, const CookieOptions& options,
-                     absl::FunctionRef<void(const CanonicalCookie&)> visit);
   // Whether the access policy lets cookies be set or sent for this request;
   // `partitioned` asks for partitioned cookies, which survive third-party
   // blocking.
-  bool PolicyAllows(const Url& url, const CookieOptions& options, bool partitioned) const
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  bool PolicyAllows(const Url& url, const CookieOptions& options, bool partitioned) const;
+  // Calls `visit` for each cookie to send to `url`, in header order, under a
+  // shared lock, updating last-access times.
+  void VisitIncluded(const Url& url, const CookieOptions& options,
+                     absl::FunctionRef<void(const Bucket&, const StoredCookie&)> visit);
 
-  void Record(const CanonicalCookie& cookie, CookieChangeCause cause, ChangeList* changes)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Removes expired cookies of `bucket`.
-  void PurgeExpired(Bucket* bucket, absl::Time now, ChangeList* changes)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void Insert(Bucket* bucket, CanonicalCookie cookie, ChangeList* changes)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Removes the cookies of `bucket` whose index is marked in `doomed`.
-  void RemoveMarked(Bucket* bucket, const std::vector<bool>& doomed, CookieChangeCause cause,
-                    ChangeList* changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Record(const Bucket& bucket, const StoredCookie& cookie, CookieChangeCause cause,
+              ChangeList* changes);
+  // Removes cookies of `bucket` marked in `doomed`; returns how many.
+  size_t RemoveMarked(Bucket* bucket, const std::vector<bool>& doomed, CookieChangeCause cause,
+                    ChangeList* changes);
+  void PurgeExpired(Bucket* bucket, int64_t now_us, ChangeList* changes);
   // Firefox: makes room in a full site before a new cookie is added. False
   // when the cookie must be refused instead.
-  bool MakeRoomFirefoxStyle(Bucket* bucket, const CanonicalCookie& incoming, absl::Time now,
-                            ChangeList* changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void EnforceSiteLimit(Bucket* bucket, absl::Time now, ChangeList* changes)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void EnforcePartitionLimit(Bucket* bucket, absl::Time now, ChangeList* changes)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void EnforceGlobalLimit(absl::Time now, ChangeList* changes)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void EraseEmptyBuckets() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Calls the listeners; must be called without the lock.
+  bool MakeRoomFirefoxStyle(Bucket* bucket, bool incoming_secure, ChangeList* changes);
+  void EnforceSiteLimit(Bucket* bucket, int64_t now_us, ChangeList* changes);
+  void EnforcePartitionLimit(Bucket* bucket, int64_t now_us, ChangeList* changes);
+  // Locks every shard itself.
+  void EnforceGlobalLimit(int64_t now_us, ChangeList* changes);
+  int64_t NextCreation(int64_t now_us);
+  // Calls the listeners; must be called without any shard lock.
   void Deliver(const ChangeList& changes);
 
   const PublicSuffixList* const psl_;
@@ -201,19 +212,25 @@ class CookieJar {
   const CookieLimits limits_;
   const SameSitePolicy same_site_policy_;
 
-  // std::mutex rather than absl::Mutex: Debian's Abseil is not built for
-  // ThreadSanitizer, which then cannot see absl::Mutex's synchronization.
-  std::mutex mu_;
-  BucketMap buckets_ ABSL_GUARDED_BY(mu_);              // By site.
-  BucketMap partitioned_buckets_ ABSL_GUARDED_BY(mu_);  // By partition and site.
-  size_t count_ ABSL_GUARDED_BY(mu_) = 0;               // Both maps.
+  mutable std::atomic<Shard*> shards_{nullptr};
+  std::atomic<int64_t> count_{0};  // Cookies in all shards, expired ones included.
   // Creation times are made unique and increasing from this one.
-  absl::Time last_creation_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
-  CookieAccessPolicy access_policy_ ABSL_GUARDED_BY(mu_);
-  uint64_t change_sequence_ ABSL_GUARDED_BY(mu_) = 0;
-  uint64_t next_listener_id_ ABSL_GUARDED_BY(mu_) = 1;
+  std::atomic<int64_t> last_creation_us_{INT64_MIN};
+  // The global purge has nothing to evict before this time (see
+  // EnforceGlobalLimit), unless the hard limit is passed.
+  std::atomic<int64_t> next_global_purge_us_{INT64_MIN};
+  std::atomic<uint64_t> change_sequence_{0};
+
+  mutable std::shared_mutex policy_mu_;
+  CookieAccessPolicy access_policy_ ABSL_GUARDED_BY(policy_mu_);
+  // True when the policy allows everything: the hot path skips it.
+  std::atomic<bool> policy_allows_all_{true};
+
+  std::mutex listeners_mu_;
+  std::atomic<bool> has_listeners_{false};
+  uint64_t next_listener_id_ ABSL_GUARDED_BY(listeners_mu_) = 1;
   std::vector<std::pair<uint64_t, std::shared_ptr<CookieChangeListener>>> listeners_
-      ABSL_GUARDED_BY(mu_);
+      ABSL_GUARDED_BY(listeners_mu_);
 };
 
 }  // namespace cookiejar

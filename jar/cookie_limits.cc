@@ -18,6 +18,7 @@ CookieLimits CookieLimits::Rfc6265Minimum() {
   limits.max_cookies = 300;
   limits.purge_to = 300;
   limits.global_purge_spares_recent = absl::ZeroDuration();
+  limits.max_cookies_hard = 0;
   limits.last_access_granularity = absl::ZeroDuration();
   return limits;
 }
@@ -26,6 +27,7 @@ CookieLimits CookieLimits::Unlimited() {
   CookieLimits limits;
   limits.max_cookies_per_site = 0;
   limits.max_cookies = 0;
+  limits.max_cookies_hard = 0;
   limits.max_cookies_per_partition_site = 0;
   limits.max_bytes_per_partition_site = 0;
   limits.max_expiry_age = absl::InfiniteDuration();

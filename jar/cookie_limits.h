@@ -73,6 +73,11 @@ struct CookieLimits {
   // The global purge never evicts cookies accessed within this time (30 days
   // in Chromium and Firefox), so the jar may stay above `purge_to`.
   absl::Duration global_purge_spares_recent = absl::Hours(24 * 30);
+  // Above this many cookies that protection ends and the least recently used
+  // go, down to `purge_to`; 0 means no such bound. Browsers have none; a
+  // crawler that visits a million sites in a month would otherwise keep a
+  // million cookies. 10 x `max_cookies` in the browser profiles.
+  size_t max_cookies_hard = 33000;
 
   // Partitioned (CHIPS) cookies, per partition and site: the least recently
   // accessed go while either limit is exceeded. 0 means no limit.

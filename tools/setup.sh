@@ -16,6 +16,7 @@ packages=(
   libgmock-dev
   libbenchmark-dev
   libpsl-dev               # compared against in benchmarks/
+  libsoup-3.0-dev          # compared against in benchmarks/
   nlohmann-json3-dev       # reads the JSON conformance data in tests/
 )
 

@@ -1,0 +1,304 @@
+// Replays cookie traces (trace.h) through this library's jar and through
+// libsoup 3's SoupCookieJar, side by side in one run, and reports for each:
+// events, ns per Set-Cookie (S), ns per Cookie header (G), total header bytes
+// and the FNV-1a checksum of all headers joined with '\n'. The G phase is also
+// compared with copying the right headers (memcpy), the floor for any jar.
+//
+//   bazel run --config=opt //benchmarks:trace_gen -- /tmp/traces
+//   bazel run --config=opt //benchmarks:trace_replay -- /tmp/traces/*.trace
+//       --benchmark_repetitions=5 --benchmark_out=/tmp/replay.json
+//   (one command line)
+//
+// URLs are parsed when the trace is loaded (Url for this library, GUri for
+// libsoup), so both jars are timed on their own work only.
+
+#include <libsoup/soup.h>
+
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_format.h"
+#include "benchmark/benchmark.h"
+#include "benchmarks/trace.h"
+#include "jar/cookie_jar.h"
+#include "jar/url.h"
+
+namespace cookiejar {
+namespace benchmarks {
+namespace {
+
+struct LoadedTrace {
+  std::string name;
+  std::vector<TraceEvent> events;
+  std::vector<Url> urls;       // Parallel to events.
+  std::vector<GUri*> guris;    // Parallel to events.
+  size_t sets = 0, gets = 0;
+  std::vector<std::string> headers;  // From this library, for the memcpy floor.
+};
+
+// --- The two implementations, behind one shape ---
+
+class CookiejarJar {
+ public:
+  static constexpr const char* kName = "cookiejar";
+  void Set(const LoadedTrace& trace, size_t i) {
+    jar_.SetCookie(trace.urls[i], trace.events[i].set_cookie);
+  }
+  // Appends the header to *out (cleared first).
+  void Get(const LoadedTrace& trace, size_t i, std::string* out) {
+    out->clear();
+    jar_.AppendCookieHeader(trace.urls[i], CookieOptions(), out);
+  }
+
+ private:
+  CookieJar jar_;
+};
+
+class SoupJar {
+ public:
+  static constexpr const char* kName = "libsoup";
+  SoupJar() : jar_(soup_cookie_jar_new()) {}
+  ~SoupJar() { g_object_unref(jar_); }
+  void Set(const LoadedTrace& trace, size_t i) {
+    soup_cookie_jar_set_cookie(jar_, trace.guris[i], trace.events[i].set_cookie.c_str());
+  }
+  void Get(const LoadedTrace& trace, size_t i, std::string* out) {
+    char* header = soup_cookie_jar_get_cookies(jar_, trace.guris[i], TRUE);
+    if (header != nullptr) {
+      out->assign(header);
+      g_free(header);
+    } else {
+      out->clear();
+    }
+  }
+
+ private:
+  SoupCookieJar* jar_;
+};
+
+template <typename Jar>
+void ReplaySets(const LoadedTrace& trace, Jar* jar) {
+  for (size_t i = 0; i < trace.events.size(); ++i) {
+    if (trace.events[i].is_set) jar->Set(trace, i);
+  }
+}
+
+struct Summary {
+  size_t header_bytes = 0;
+  uint64_t checksum = 0;
+  std::vector<std::string> headers;
+};
+
+template <typename Jar>
+Summary Verify(const LoadedTrace& trace) {
+  Jar jar;
+  ReplaySets(trace, &jar);
+  Summary summary;
+  std::string joined, header;
+  bool first = true;
+  for (size_t i = 0; i < trace.events.size(); ++i) {
+    if (trace.events[i].is_set) continue;
+    jar.Get(trace, i, &header);
+    summary.header_bytes += header.size();
+    if (!first) joined += '\n';
+    first = false;
+    joined += header;
+    summary.headers.push_back(header);
+  }
+  summary.checksum = Fnv1a(joined);
+  return summary;
+}
+
+template <typename Jar>
+void BM_Set(benchmark::State& state, const LoadedTrace* trace) {
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto jar = std::make_unique<Jar>();
+    state.ResumeTiming();
+    ReplaySets(*trace, jar.get());
+    state.PauseTiming();
+    jar.reset();
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * trace->sets);
+}
+
+template <typename Jar>
+void BM_Get(benchmark::State& state, const LoadedTrace* trace) {
+  // One jar shared by all threads of the benchmark.
+  static std::map<const LoadedTrace*, std::unique_ptr<Jar>>* jars =
+      new std::map<const LoadedTrace*, std::unique_ptr<Jar>>();
+  if (state.thread_index() == 0) {
+    auto& jar = (*jars)[trace];
+    jar = std::make_unique<Jar>();
+    ReplaySets(*trace, jar.get());
+  }
+  // Google Benchmark synchronizes threads at the start of the loop.
+  std::string header;
+  size_t bytes = 0;
+  for (auto _ : state) {
+    Jar* jar = (*jars)[trace].get();
+    for (size_t i = 0; i < trace->events.size(); ++i) {
+      if (trace->events[i].is_set) continue;
+      jar->Get(*trace, i, &header);
+      bytes += header.size();
+    }
+  }
+  benchmark::DoNotOptimize(bytes);
+  state.SetItemsProcessed(state.iterations() * trace->gets);
+}
+
+void BM_GetMemcpy(benchmark::State& state, const LoadedTrace* trace) {
+  std::string buffer;
+  buffer.reserve(1 << 16);
+  size_t bytes = 0;
+  for (auto _ : state) {
+    for (const std::string& header : trace->headers) {
+      buffer.resize(header.size());
+      std::memcpy(buffer.data(), header.data(), header.size());
+      benchmark::DoNotOptimize(buffer.data());
+      bytes += buffer.size();
+    }
+  }
+  benchmark::DoNotOptimize(bytes);
+  state.SetItemsProcessed(state.iterations() * trace->gets);
+}
+
+// Prints the usual table, then ns per event and the ratios to libsoup.
+class RatioReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const Run& run : runs) {
+      if (run.error_occurred) continue;
+      if (run.run_type == Run::RT_Aggregate && run.aggregate_name != "median") continue;
+      auto items = run.counters.find("items_per_second");
+      if (items == run.counters.end() || items->second.value <= 0) continue;
+      std::string name = run.benchmark_name();
+      // Keep repetitions and medians apart; prefer medians.
+      if (run.run_type == Run::RT_Iteration && medians_seen_.count(name)) continue;
+      if (run.run_type == Run::RT_Aggregate) {
+        name = run.run_name.str();
+        medians_seen_.insert(name);
+      }
+      ns_per_event_[name] = 1e9 / items->second.value;
+    }
+  }
+
+  void Finalize() override {
+    ConsoleReporter::Finalize();
+    std::cout << "\nns per event (median when repeated) and ratios in this run:\n";
+    std::map<std::string, std::map<std::string, double>> table;  // workload/phase -> impl -> ns
+    for (const auto& [name, ns] : ns_per_event_) {
+      // name: <trace>/<phase>/<impl>[/threads:N][/real_time]
+      std::vector<std::string> parts;
+      std::stringstream stream(name);
+      for (std::string part; std::getline(stream, part, '/');) parts.push_back(part);
+      if (parts.size() < 3) continue;
+      std::string row = parts[0] + " " + parts[1];
+      std::string impl = parts[2];
+      for (size_t i = 3; i < parts.size(); ++i) {
+        if (parts[i].rfind("threads:", 0) == 0) impl += " x" + parts[i].substr(8);
+      }
+      table[row][impl] = ns;
+    }
+    for (const auto& [row, impls] : table) {
+      std::cout << absl::StrFormat("  %-18s", row);
+      for (const auto& [impl, ns] : impls) std::cout << absl::StrFormat("  %s %.1f", impl, ns);
+      auto ours = impls.find("cookiejar"), soup = impls.find("libsoup"),
+           floor = impls.find("memcpy");
+      if (ours != impls.end() && soup != impls.end()) {
+        std::cout << absl::StrFormat("  | libsoup/cookiejar %.1fx", soup->second / ours->second);
+      }
+      if (ours != impls.end() && floor != impls.end()) {
+        std::cout << absl::StrFormat("  | cookiejar/memcpy %.2fx", ours->second / floor->second);
+      }
+      std::cout << "\n";
+    }
+  }
+
+ private:
+  std::map<std::string, double> ns_per_event_;
+  std::set<std::string> medians_seen_;
+};
+
+std::string BaseName(const std::string& path) {
+  size_t slash = path.rfind('/');
+  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  size_t dot = name.find('.');
+  return dot == std::string::npos ? name : name.substr(0, dot);
+}
+
+}  // namespace
+}  // namespace benchmarks
+}  // namespace cookiejar
+
+int main(int argc, char** argv) {
+  using namespace cookiejar::benchmarks;
+  benchmark::Initialize(&argc, argv);
+  if (argc < 2) {
+    std::cerr << "usage: trace_replay [benchmark flags] TRACE_FILE...\n";
+    return 2;
+  }
+  std::vector<std::unique_ptr<LoadedTrace>> traces;
+  for (int a = 1; a < argc; ++a) {
+    std::ifstream file(argv[a], std::ios::binary);
+    if (!file) {
+      std::cerr << "trace_replay: cannot open " << argv[a] << "\n";
+      return 1;
+    }
+    std::stringstream text;
+    text << file.rdbuf();
+    auto events = ParseTrace(text.str());
+    if (!events.ok()) {
+      std::cerr << "trace_replay: " << argv[a] << ": " << events.status().message() << "\n";
+      return 1;
+    }
+    auto trace = std::make_unique<LoadedTrace>();
+    trace->name = BaseName(argv[a]);
+    trace->events = *std::move(events);
+    for (const TraceEvent& event : trace->events) {
+      auto url = cookiejar::Url::Parse(event.url);
+      GUri* guri = g_uri_parse(event.url.c_str(), G_URI_FLAGS_NONE, nullptr);
+      if (!url.ok() || guri == nullptr) {
+        std::cerr << "trace_replay: " << argv[a] << ": bad URL " << event.url << "\n";
+        return 1;
+      }
+      trace->urls.push_back(*url);
+      trace->guris.push_back(guri);
+      (event.is_set ? trace->sets : trace->gets)++;
+    }
+    Summary ours = Verify<CookiejarJar>(*trace);
+    Summary soup = Verify<SoupJar>(*trace);
+    trace->headers = ours.headers;
+    std::cout << absl::StrFormat(
+        "%s: %d events (%d S, %d G)\n"
+        "  cookiejar: header bytes %d, checksum %016x\n"
+        "  libsoup:   header bytes %d, checksum %016x\n",
+        trace->name, trace->events.size(), trace->sets, trace->gets, ours.header_bytes,
+        ours.checksum, soup.header_bytes, soup.checksum);
+    const LoadedTrace* t = trace.get();
+    benchmark::RegisterBenchmark((t->name + "/set/cookiejar").c_str(), BM_Set<CookiejarJar>, t);
+    benchmark::RegisterBenchmark((t->name + "/set/libsoup").c_str(), BM_Set<SoupJar>, t);
+    benchmark::RegisterBenchmark((t->name + "/get/cookiejar").c_str(), BM_Get<CookiejarJar>, t)
+        ->UseRealTime()
+        ->Threads(1)
+        ->Threads(2);
+    benchmark::RegisterBenchmark((t->name + "/get/libsoup").c_str(), BM_Get<SoupJar>, t)
+        ->UseRealTime();
+    benchmark::RegisterBenchmark((t->name + "/get/memcpy").c_str(), BM_GetMemcpy, t)
+        ->UseRealTime();
+    traces.push_back(std::move(trace));
+  }
+  RatioReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  benchmark::Shutdown();
+  return 0;
+}

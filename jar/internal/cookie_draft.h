@@ -1,0 +1,55 @@
+// A cookie validated for its URL (CanonicalCookie::Create's rules) but not
+// yet owned: its strings are views into the Set-Cookie line, the URL, or the
+// draft itself. The jar stores a draft directly, so that ingesting a
+// Set-Cookie header copies each byte once.
+
+#ifndef COOKIEJAR_JAR_INTERNAL_COOKIE_DRAFT_H_
+#define COOKIEJAR_JAR_INTERNAL_COOKIE_DRAFT_H_
+
+#include <string>
+#include <string_view>
+
+#include "absl/time/time.h"
+#include "jar/canonical_cookie.h"
+
+namespace cookiejar {
+namespace jar_internal {
+
+struct CookieDraft {
+  CookieDraft() = default;
+  // Views may point into the draft itself.
+  CookieDraft(const CookieDraft&) = delete;
+  CookieDraft& operator=(const CookieDraft&) = delete;
+
+  std::string_view name;
+  std::string_view value;
+  std::string_view domain;
+  std::string_view path;
+  // The site key: registrable domain of `domain`, or `domain` itself when it
+  // has none.
+  std::string_view site;
+  std::string domain_storage;  // Backs `domain` when it had to be rewritten.
+
+  absl::Time expiry = absl::InfiniteFuture();
+  bool host_only = true;
+  bool secure = false;
+  bool http_only = false;
+  bool partitioned = false;  // The partition is the access context's.
+  CookieSameSite same_site = CookieSameSite::kUnspecified;
+  CookiePriority priority = CookiePriority::kMedium;
+  CookieSourceScheme source_scheme = CookieSourceScheme::kNonSecure;
+
+  bool IsExpired(absl::Time now) const { return expiry <= now; }
+};
+
+// CanonicalCookie::Create's validation, into a draft. `parsed` (and so the
+// line it points into) and `url` must outlive `*out`.
+CookieInclusionStatus DraftCookie(const ParsedCookie& parsed, const Url& url, absl::Time now,
+                                  const CookieAccessContext& context,
+                                  const PublicSuffixList& public_suffix_list,
+                                  absl::Duration max_expiry_age, CookieDraft* out);
+
+}  // namespace jar_internal
+}  // namespace cookiejar
+
+#endif  // COOKIEJAR_JAR_INTERNAL_COOKIE_DRAFT_H_
