@@ -31,7 +31,7 @@ void BM_RegistrableDomain_Cookiejar(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_RegistrableDomain_Cookiejar);
+BENCHMARK(BM_RegistrableDomain_Cookiejar)->UseRealTime()->Threads(1)->Threads(2);
 
 void RunLibpsl(benchmark::State& state, const psl_ctx_t* psl) {
   if (psl == nullptr) {

@@ -1,6 +1,7 @@
 #include "jar/cookie_jar.h"
 
 #include <algorithm>
+#include <cstring>
 #include <numeric>
 #include <tuple>
 #include <utility>
@@ -317,7 +318,7 @@ void CookieJar::EnforceGlobalLimit(int64_t now_us, ChangeList* changes) {
   auto for_each_bucket = [&](auto&& fn) {
     for (size_t s = 0; s < kShardCount; ++s) {
       for (BucketMap* map : {&shards[s].buckets, &shards[s].partitioned}) {
-        for (auto& entry : *map) fn(&entry.second);
+        for (auto& entry : *map) fn(entry.second.get());
       }
     }
   };
@@ -372,7 +373,7 @@ void CookieJar::EnforceGlobalLimit(int64_t now_us, ChangeList* changes) {
   for (size_t s = 0; s < kShardCount; ++s) {
     for (BucketMap* map : {&shards[s].buckets, &shards[s].partitioned}) {
       for (auto it = map->begin(); it != map->end();) {
-        if (it->second.cookies.empty()) {
+        if (it->second->cookies.empty()) {
           map->erase(it++);
         } else {
           ++it;
@@ -444,7 +445,7 @@ CookieInclusionStatus CookieJar::SetCookie(const Url& url, std::string_view set_
     const std::string_view key = draft.partitioned ? partition_bucket_key : draft.site;
 
     auto bucket_it = map.find(AbslView(key));
-    Bucket* bucket = bucket_it == map.end() ? nullptr : &bucket_it->second;
+    Bucket* bucket = bucket_it == map.end() ? nullptr : bucket_it->second.get();
     std::optional<int64_t> inherited_creation;
     bool replaced = false;
     const bool expired = draft.IsExpired(now);
@@ -486,7 +487,9 @@ CookieInclusionStatus CookieJar::SetCookie(const Url& url, std::string_view set_
       status.Add(Reason::kSiteCookieLimit);
     } else {
       if (bucket == nullptr) {
-        bucket = &map[AbslView(key)];
+        std::unique_ptr<Bucket>& slot = map[AbslView(key)];
+        slot = std::make_unique<Bucket>();
+        bucket = slot.get();
         if (draft.partitioned) bucket->partition = partition;
       }
       const int64_t creation = inherited_creation ? *inherited_creation : NextCreation(now_us);
@@ -521,27 +524,110 @@ std::string CookieJar::GetCookieHeader(const Url& url, const CookieOptions& opti
   return header;
 }
 
+namespace {
+
+// Copies n bytes with at most two overlapping moves when n <= 32: cookie
+// pairs are short, and a call to memcpy per pair costs more than the copy.
+inline void CopyPair(char* dst, const char* src, size_t n) {
+  if (n <= 32) {
+    if (n >= 16) {
+      char a[16], b[16];
+      std::memcpy(a, src, 16);
+      std::memcpy(b, src + n - 16, 16);
+      std::memcpy(dst, a, 16);
+      std::memcpy(dst + n - 16, b, 16);
+    } else if (n >= 8) {
+      uint64_t a, b;
+      std::memcpy(&a, src, 8);
+      std::memcpy(&b, src + n - 8, 8);
+      std::memcpy(dst, &a, 8);
+      std::memcpy(dst + n - 8, &b, 8);
+    } else {
+      for (size_t i = 0; i < n; ++i) dst[i] = src[i];
+    }
+    return;
+  }
+  std::memcpy(dst, src, n);
+}
+
+// Collects the cookies of a header, then writes the header with one resize
+// and one copy per cookie.
+class HeaderSink {
+ public:
+  explicit HeaderSink(std::string* out) : out_(out), pairs_(ThreadPairs()) {}
+
+  // At most `cookies` calls to Add follow.
+  void Reserve(size_t cookies) {
+    if (pairs_.size() < cookies) pairs_.resize(cookies);
+    next_ = pairs_.data();
+  }
+
+  void Add(const Bucket&, const StoredCookie& cookie) {
+    *next_++ = cookie.pair();
+    bytes_ += cookie.pair().size();
+  }
+
+  void Finish() {
+    count_ = next_ - pairs_.data();
+    if (count_ == 0) return;
+    const size_t start = out_->size();
+    out_->resize(start + bytes_ + 2 * (count_ - 1));
+    char* p = out_->data() + start;
+    for (size_t i = 0; i < count_; ++i) {
+      if (i > 0) {
+        p[0] = ';';
+        p[1] = ' ';
+        p += 2;
+      }
+      CopyPair(p, pairs_[i].data(), pairs_[i].size());
+      p += pairs_[i].size();
+    }
+  }
+
+  size_t count() const { return count_; }
+
+ private:
+  // Reused between calls on a thread, so a header costs no allocation once
+  // the thread has seen its largest header.
+  static std::vector<std::string_view>& ThreadPairs() {
+    thread_local std::vector<std::string_view> pairs;
+    return pairs;
+  }
+
+  std::string* out_;
+  std::vector<std::string_view>& pairs_;
+  std::string_view* next_ = nullptr;
+  size_t bytes_ = 0;
+  size_t count_ = 0;
+};
+
+class CanonicalSink {
+ public:
+  void Reserve(size_t) {}
+  void Add(const Bucket& bucket, const StoredCookie& cookie) {
+    cookies.push_back(bucket.ToCanonical(cookie));
+  }
+  void Finish() {}
+  std::vector<CanonicalCookie> cookies;
+};
+
+}  // namespace
+
 size_t CookieJar::AppendCookieHeader(const Url& url, const CookieOptions& options,
                                      std::string* out) {
-  size_t sent = 0;
-  VisitIncluded(url, options, [&](const Bucket&, const StoredCookie& cookie) {
-    if (sent++ > 0) out->append("; ", 2);
-    const std::string_view pair = cookie.pair();
-    out->append(pair.data(), pair.size());
-  });
-  return sent;
+  HeaderSink sink(out);
+  VisitIncluded(url, options, sink);
+  return sink.count();
 }
 
 std::vector<CanonicalCookie> CookieJar::GetCookies(const Url& url, const CookieOptions& options) {
-  std::vector<CanonicalCookie> cookies;
-  VisitIncluded(url, options, [&](const Bucket& bucket, const StoredCookie& cookie) {
-    cookies.push_back(bucket.ToCanonical(cookie));
-  });
-  return cookies;
+  CanonicalSink sink;
+  VisitIncluded(url, options, sink);
+  return std::move(sink.cookies);
 }
 
-void CookieJar::VisitIncluded(const Url& url, const CookieOptions& options,
-                              absl::FunctionRef<void(const Bucket&, const StoredCookie&)> visit) {
+template <typename Sink>
+void CookieJar::VisitIncluded(const Url& url, const CookieOptions& options, Sink& sink) {
   Shard* shards = Shards(false);
   if (shards == nullptr) return;  // An empty jar.
   const std::string_view site = SiteKey(url.host());
@@ -567,15 +653,17 @@ void CookieJar::VisitIncluded(const Url& url, const CookieOptions& options,
   const Bucket* plain = nullptr;
   if (plain_allowed) {
     auto it = shard.buckets.find(AbslView(site));
-    if (it != shard.buckets.end()) plain = &it->second;
+    if (it != shard.buckets.end()) plain = it->second.get();
   }
   const Bucket* partitioned = nullptr;
   if (!shard.partitioned.empty() && PolicyAllows(url, options, /*partitioned=*/true)) {
     const CookiePartitionKey partition = CookiePartitionKey::ForRequest(url, options, *psl_);
     auto it = shard.partitioned.find(AbslView(PartitionBucketKey(partition, site)));
-    if (it != shard.partitioned.end()) partitioned = &it->second;
+    if (it != shard.partitioned.end()) partitioned = it->second.get();
   }
   if (plain == nullptr && partitioned == nullptr) return;
+  sink.Reserve((plain ? plain->cookies.size() : 0) +
+               (partitioned ? partitioned->cookies.size() : 0));
 
   // Which of each bucket's domains the host matches, worked out once.
   const std::string& host = url.host();
@@ -588,7 +676,9 @@ void CookieJar::VisitIncluded(const Url& url, const CookieOptions& options,
                                                                 : DomainMatches(host, entry.domain));
     }
   };
-  thread_local std::vector<uint8_t> plain_matches, partitioned_matches;
+  thread_local std::vector<uint8_t> plain_matches_storage, partitioned_matches_storage;
+  std::vector<uint8_t>& plain_matches = plain_matches_storage;
+  std::vector<uint8_t>& partitioned_matches = partitioned_matches_storage;
   domain_matches(plain, &plain_matches);
   domain_matches(partitioned, &partitioned_matches);
 
@@ -601,13 +691,14 @@ void CookieJar::VisitIncluded(const Url& url, const CookieOptions& options,
     if (filter.now_us - cookie.last_access_us() >= access_granularity) {
       cookie.set_last_access_us(filter.now_us);
     }
-    visit(bucket, cookie);
+    sink.Add(bucket, cookie);
   };
 
   if (partitioned == nullptr) {
     for (const StoredCookie& cookie : plain->cookies) {
       if (included(cookie, plain_matches)) send(*plain, cookie);
     }
+    sink.Finish();
     return;
   }
   // Both buckets are in header order: merge them.
@@ -626,6 +717,7 @@ void CookieJar::VisitIncluded(const Url& url, const CookieOptions& options,
       if (included(cookie, partitioned_matches)) send(*partitioned, cookie);
     }
   }
+  sink.Finish();
 }
 
 std::vector<CookieJar::Explanation> CookieJar::Explain(const Url& url,
@@ -642,8 +734,8 @@ std::vector<CookieJar::Explanation> CookieJar::Explain(const Url& url,
       std::shared_lock<std::shared_mutex> lock(shards[s].mu);
       for (const BucketMap* map : {&shards[s].buckets, &shards[s].partitioned}) {
         for (const auto& entry : *map) {
-          for (const StoredCookie& stored : entry.second.cookies) {
-            CanonicalCookie cookie = entry.second.ToCanonical(stored);
+          for (const StoredCookie& stored : entry.second->cookies) {
+            CanonicalCookie cookie = entry.second->ToCanonical(stored);
             if (cookie.IsExpired(now)) continue;
             CookieInclusionStatus status = cookie.IncludeForRequest(url, now, context);
             if (!(cookie.partition_key ? partitioned_allowed : plain_allowed)) {
@@ -681,8 +773,8 @@ std::vector<CanonicalCookie> CookieJar::GetAllCookies() {
       for (const BucketMap* map : {&shards[s].buckets, &shards[s].partitioned}) {
         for (const auto& entry : *map) {
           Group group{map == &shards[s].partitioned, entry.first, {}};
-          for (const StoredCookie& cookie : entry.second.cookies) {
-            if (!cookie.IsExpired(now_us)) group.cookies.push_back(entry.second.ToCanonical(cookie));
+          for (const StoredCookie& cookie : entry.second->cookies) {
+            if (!cookie.IsExpired(now_us)) group.cookies.push_back(entry.second->ToCanonical(cookie));
           }
           groups.push_back(std::move(group));
         }
@@ -713,14 +805,13 @@ bool CookieJar::DeleteCookie(const CanonicalCookie& cookie) {
                                          ? PartitionBucketKey(*cookie.partition_key, site)
                                          : std::string(site)));
     if (bucket != map.end()) {
-      const ptrdiff_t same =
-          bucket->second.Find(cookie.name, cookie.domain, cookie.host_only, cookie.path);
+      Bucket& b = *bucket->second;
+      const ptrdiff_t same = b.Find(cookie.name, cookie.domain, cookie.host_only, cookie.path);
       if (same >= 0) {
-        Record(bucket->second, bucket->second.cookies[same], CookieChangeCause::kExplicit,
-               record);
-        bucket->second.Erase(same);
+        Record(b, b.cookies[same], CookieChangeCause::kExplicit, record);
+        b.Erase(same);
         count_.fetch_sub(1, std::memory_order_relaxed);
-        if (bucket->second.cookies.empty()) map.erase(bucket);
+        if (b.cookies.empty()) map.erase(bucket);
         deleted = true;
       }
     }
@@ -739,8 +830,8 @@ size_t CookieJar::DeleteAll() {
     std::unique_lock<std::shared_mutex> lock(shards[s].mu);
     for (BucketMap* map : {&shards[s].buckets, &shards[s].partitioned}) {
       for (const auto& entry : *map) {
-        for (const StoredCookie& cookie : entry.second.cookies) {
-          Record(entry.second, cookie, CookieChangeCause::kExplicit, record);
+        for (const StoredCookie& cookie : entry.second->cookies) {
+          Record(*entry.second, cookie, CookieChangeCause::kExplicit, record);
           ++removed;
         }
       }
@@ -762,7 +853,7 @@ size_t CookieJar::EndSession() {
     std::unique_lock<std::shared_mutex> lock(shards[s].mu);
     for (BucketMap* map : {&shards[s].buckets, &shards[s].partitioned}) {
       for (auto it = map->begin(); it != map->end();) {
-        Bucket& bucket = it->second;
+        Bucket& bucket = *it->second;
         std::vector<bool> session(bucket.cookies.size());
         for (size_t i = 0; i < bucket.cookies.size(); ++i) {
           session[i] = !bucket.cookies[i].IsPersistent();
@@ -789,7 +880,7 @@ size_t CookieJar::size() {
     std::shared_lock<std::shared_mutex> lock(shards[s].mu);
     for (const BucketMap* map : {&shards[s].buckets, &shards[s].partitioned}) {
       for (const auto& entry : *map) {
-        for (const StoredCookie& cookie : entry.second.cookies) live += !cookie.IsExpired(now_us);
+        for (const StoredCookie& cookie : entry.second->cookies) live += !cookie.IsExpired(now_us);
       }
     }
   }

@@ -47,7 +47,6 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
-#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "jar/canonical_cookie.h"
@@ -156,16 +155,20 @@ class CookieJar {
  private:
   using Bucket = jar_internal::Bucket;
   using StoredCookie = jar_internal::StoredCookie;
-  using BucketMap = absl::flat_hash_map<std::string, Bucket>;
+  // Buckets live behind pointers: the map's slots stay small, so probing it
+  // touches fewer cache lines.
+  using BucketMap = absl::flat_hash_map<std::string, std::unique_ptr<Bucket>>;
   // Changes made under a lock, delivered to listeners after it.
   using ChangeList = std::vector<CookieChange>;
 
   // Buckets are spread over shards by site, each with its own lock, so that
   // threads working on different sites do not contend.
   struct alignas(64) Shard {
-    mutable std::shared_mutex mu;
-    BucketMap buckets;      // By site.
-    BucketMap partitioned;  // By partition and site.
+    // Readers write to the lock: it gets a cache line of its own, so that
+    // they do not evict the maps' headers from each other's caches.
+    alignas(64) mutable std::shared_mutex mu;
+    alignas(64) BucketMap buckets;  // By site.
+    BucketMap partitioned;          // By partition and site.
   };
   static constexpr size_t kShardCount = 16;
 
@@ -185,10 +188,11 @@ class CookieJar {
   // `partitioned` asks for partitioned cookies, which survive third-party
   // blocking.
   bool PolicyAllows(const Url& url, const CookieOptions& options, bool partitioned) const;
-  // Calls `visit` for each cookie to send to `url`, in header order, under a
-  // shared lock, updating last-access times.
-  void VisitIncluded(const Url& url, const CookieOptions& options,
-                     absl::FunctionRef<void(const Bucket&, const StoredCookie&)> visit);
+  // Calls `sink.Add(bucket, cookie)` for each cookie to send to `url`, in
+  // header order, then `sink.Finish()`, all under a shared lock; updates
+  // last-access times.
+  template <typename Sink>
+  void VisitIncluded(const Url& url, const CookieOptions& options, Sink& sink);
 
   void Record(const Bucket& bucket, const StoredCookie& cookie, CookieChangeCause cause,
               ChangeList* changes);
