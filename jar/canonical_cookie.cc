@@ -101,6 +101,9 @@ bool HasPrefix(std::string_view name, std::string_view prefix) {
 bool PrefixesHold(const ParsedCookie& parsed, const jar_internal::CookieDraft& cookie,
                   const Url& url) {
   const std::string_view name = cookie.name;
+  // Every prefix starts with "__"; most cookies can stop here.
+  const std::string_view checked = name.empty() ? cookie.value : name;
+  if (checked.size() < 2 || checked[0] != '_' || checked[1] != '_') return true;
   if (name.empty()) {
     // A nameless cookie would serialize as "__Host-x=..." and impersonate one.
     for (std::string_view prefix : {"__Secure-", "__Host-", "__Http-", "__Host-Http-"}) {

@@ -29,8 +29,8 @@ std::string_view ChangeCauseName(CookieChangeCause cause);
 struct CookieChange {
   CanonicalCookie cookie;
   CookieChangeCause cause;
-  // Increases by one with every change of the jar: listeners called from
-  // different threads can restore the order in which changes happened.
+  // Increases with every change reported: listeners called from different
+  // threads can restore the order in which changes happened.
   uint64_t sequence;
 };
 

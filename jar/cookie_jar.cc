@@ -147,7 +147,7 @@ CookieAccessContext CookieJar::AccessContext(const Url& url,
 bool CookieJar::PolicyAllows(const Url& url, const CookieOptions& options,
                              bool partitioned) const {
   if (policy_allows_all_.load(std::memory_order_acquire)) return true;
-  std::shared_lock<std::shared_mutex> lock(policy_mu_);
+  std::shared_lock<SharedMutex> lock(policy_mu_);
   if (!access_policy_.site_exceptions.empty()) {
     auto exception = access_policy_.site_exceptions.find(
         AbslView(RegistrableDomainOrHost(url, *psl_)));
@@ -167,8 +167,9 @@ bool CookieJar::PolicyAllows(const Url& url, const CookieOptions& options,
 
 void CookieJar::Record(const Bucket& bucket, const StoredCookie& cookie,
                        CookieChangeCause cause, ChangeList* changes) {
+  if (changes == nullptr) return;  // Nobody listens.
   const uint64_t sequence = change_sequence_.fetch_add(1, std::memory_order_relaxed) + 1;
-  if (changes != nullptr) changes->push_back({bucket.ToCanonical(cookie), cause, sequence});
+  changes->push_back({bucket.ToCanonical(cookie), cause, sequence});
 }
 
 size_t CookieJar::RemoveMarked(Bucket* bucket, const std::vector<bool>& doomed,
@@ -312,7 +313,7 @@ void CookieJar::EnforceGlobalLimit(int64_t now_us, ChangeList* changes) {
   if (!over_hard && now_us < next_global_purge_us_.load(std::memory_order_relaxed)) return;
 
   Shard* shards = Shards(true);
-  std::vector<std::unique_lock<std::shared_mutex>> locks;
+  std::vector<std::unique_lock<SharedMutex>> locks;
   for (size_t s = 0; s < kShardCount; ++s) locks.emplace_back(shards[s].mu);
 
   auto for_each_bucket = [&](auto&& fn) {
@@ -438,7 +439,7 @@ CookieInclusionStatus CookieJar::SetCookie(const Url& url, std::string_view set_
   bool inserted = false;
   {
     Shard* shard = ShardFor(draft.site);
-    std::unique_lock<std::shared_mutex> lock(shard->mu);
+    std::unique_lock<SharedMutex> lock(shard->mu);
     BucketMap& map = draft.partitioned ? shard->partitioned : shard->buckets;
     std::string partition_bucket_key;
     if (draft.partitioned) partition_bucket_key = PartitionBucketKey(partition, draft.site);
@@ -649,7 +650,7 @@ void CookieJar::VisitIncluded(const Url& url, const CookieOptions& options, Sink
   const int64_t access_granularity = DurationMicros(limits_.last_access_granularity);
   const bool plain_allowed = PolicyAllows(url, options, /*partitioned=*/false);
 
-  std::shared_lock<std::shared_mutex> lock(shard.mu);
+  std::shared_lock<SharedMutex> lock(shard.mu);
   const Bucket* plain = nullptr;
   if (plain_allowed) {
     auto it = shard.buckets.find(AbslView(site));
@@ -731,7 +732,7 @@ std::vector<CookieJar::Explanation> CookieJar::Explain(const Url& url,
   std::vector<Explanation> sent, not_sent;
   if (Shard* shards = Shards(false)) {
     for (size_t s = 0; s < kShardCount; ++s) {
-      std::shared_lock<std::shared_mutex> lock(shards[s].mu);
+      std::shared_lock<SharedMutex> lock(shards[s].mu);
       for (const BucketMap* map : {&shards[s].buckets, &shards[s].partitioned}) {
         for (const auto& entry : *map) {
           for (const StoredCookie& stored : entry.second->cookies) {
@@ -769,7 +770,7 @@ std::vector<CanonicalCookie> CookieJar::GetAllCookies() {
   std::vector<Group> groups;
   if (Shard* shards = Shards(false)) {
     for (size_t s = 0; s < kShardCount; ++s) {
-      std::shared_lock<std::shared_mutex> lock(shards[s].mu);
+      std::shared_lock<SharedMutex> lock(shards[s].mu);
       for (const BucketMap* map : {&shards[s].buckets, &shards[s].partitioned}) {
         for (const auto& entry : *map) {
           Group group{map == &shards[s].partitioned, entry.first, {}};
@@ -799,7 +800,7 @@ bool CookieJar::DeleteCookie(const CanonicalCookie& cookie) {
   {
     const std::string_view site = SiteKey(cookie.domain);
     Shard* shard = ShardFor(site);
-    std::unique_lock<std::shared_mutex> lock(shard->mu);
+    std::unique_lock<SharedMutex> lock(shard->mu);
     BucketMap& map = cookie.partition_key ? shard->partitioned : shard->buckets;
     auto bucket = map.find(AbslView(cookie.partition_key
                                          ? PartitionBucketKey(*cookie.partition_key, site)
@@ -827,7 +828,7 @@ size_t CookieJar::DeleteAll() {
   ChangeList* record = has_listeners_.load(std::memory_order_acquire) ? &changes : nullptr;
   size_t removed = 0;
   for (size_t s = 0; s < kShardCount; ++s) {
-    std::unique_lock<std::shared_mutex> lock(shards[s].mu);
+    std::unique_lock<SharedMutex> lock(shards[s].mu);
     for (BucketMap* map : {&shards[s].buckets, &shards[s].partitioned}) {
       for (const auto& entry : *map) {
         for (const StoredCookie& cookie : entry.second->cookies) {
@@ -850,7 +851,7 @@ size_t CookieJar::EndSession() {
   ChangeList* record = has_listeners_.load(std::memory_order_acquire) ? &changes : nullptr;
   size_t removed = 0;
   for (size_t s = 0; s < kShardCount; ++s) {
-    std::unique_lock<std::shared_mutex> lock(shards[s].mu);
+    std::unique_lock<SharedMutex> lock(shards[s].mu);
     for (BucketMap* map : {&shards[s].buckets, &shards[s].partitioned}) {
       for (auto it = map->begin(); it != map->end();) {
         Bucket& bucket = *it->second;
@@ -877,7 +878,7 @@ size_t CookieJar::size() {
   const int64_t now_us = NowMicros();
   size_t live = 0;
   for (size_t s = 0; s < kShardCount; ++s) {
-    std::shared_lock<std::shared_mutex> lock(shards[s].mu);
+    std::shared_lock<SharedMutex> lock(shards[s].mu);
     for (const BucketMap* map : {&shards[s].buckets, &shards[s].partitioned}) {
       for (const auto& entry : *map) {
         for (const StoredCookie& cookie : entry.second->cookies) live += !cookie.IsExpired(now_us);
@@ -888,7 +889,7 @@ size_t CookieJar::size() {
 }
 
 void CookieJar::SetAccessPolicy(CookieAccessPolicy policy) {
-  std::unique_lock<std::shared_mutex> lock(policy_mu_);
+  std::unique_lock<SharedMutex> lock(policy_mu_);
   access_policy_ = std::move(policy);
   policy_allows_all_.store(access_policy_.accept == CookieAcceptPolicy::kAllowAll &&
                                access_policy_.site_exceptions.empty(),

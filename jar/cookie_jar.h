@@ -49,6 +49,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/shared_mutex.h"
 #include "jar/canonical_cookie.h"
 #include "jar/clock.h"
 #include "jar/cookie_access_policy.h"
@@ -166,7 +167,7 @@ class CookieJar {
   struct alignas(64) Shard {
     // Readers write to the lock: it gets a cache line of its own, so that
     // they do not evict the maps' headers from each other's caches.
-    alignas(64) mutable std::shared_mutex mu;
+    alignas(64) mutable SharedMutex mu;
     alignas(64) BucketMap buckets;  // By site.
     BucketMap partitioned;          // By partition and site.
   };
@@ -225,7 +226,7 @@ class CookieJar {
   std::atomic<int64_t> next_global_purge_us_{INT64_MIN};
   std::atomic<uint64_t> change_sequence_{0};
 
-  mutable std::shared_mutex policy_mu_;
+  mutable SharedMutex policy_mu_;
   CookieAccessPolicy access_policy_ ABSL_GUARDED_BY(policy_mu_);
   // True when the policy allows everything: the hot path skips it.
   std::atomic<bool> policy_allows_all_{true};

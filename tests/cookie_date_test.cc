@@ -90,6 +90,16 @@ TEST(CookieDateTest, FieldOrderDoesNotMatterAndMonthIsCaseInsensitive) {
   EXPECT_EQ(ParseCookieDate("2020 12:30:00 DECEMBER 5"), Utc(2020, 12, 5, 12, 30, 0));
 }
 
+TEST(CookieDateTest, FixedFormatShortcutAgreesWithTheGeneralAlgorithm) {
+  // A month name where the weekday goes is the month for the algorithm.
+  EXPECT_EQ(ParseCookieDate("Jan, 06 Nov 1994 08:49:37 GMT"), Utc(1994, 1, 6, 8, 49, 37));
+  EXPECT_EQ(ParseCookieDate("sun, 06 NOV 1994 08:49:37 GMT"), Utc(1994, 11, 6, 8, 49, 37));
+  EXPECT_EQ(ParseCookieDate("Sun, 06 Nov 0094 08:49:37 GMT"), Utc(1994, 11, 6, 8, 49, 37));
+  EXPECT_EQ(ParseCookieDate("Sun, 31 Nov 1994 08:49:37 GMT"), std::nullopt);
+  EXPECT_EQ(ParseCookieDate("Sun, 06 Nov 1994 24:49:37 GMT"), std::nullopt);
+  EXPECT_EQ(ParseCookieDate("Sun, 06 Nov 1500 08:49:37 GMT"), std::nullopt);
+}
+
 TEST(CookieDateTest, HugeInputIsHandled) {
   std::string text(1 << 20, '9');
   EXPECT_EQ(ParseCookieDate(text), std::nullopt);

@@ -1,0 +1,126 @@
+// Measurements that are not a loop of one operation: memory per cookie, the
+// cost of empty jars, and the latency tail of lookups while a writer works.
+//
+//   bazel run --config=opt //benchmarks:jar_report
+
+#include <malloc.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "jar/cookie_jar.h"
+#include "jar/jar_registry.h"
+#include "jar/url.h"
+
+namespace cookiejar {
+namespace {
+
+size_t HeapInUse() { return mallinfo2().uordblks; }
+
+// `jars` jars of `sites` sites with three cookies each. Reports heap bytes
+// per cookie and the overhead beyond name, value, domain and path bytes.
+void MemoryPerCookie(size_t jars, size_t sites) {
+  std::vector<Url> urls;
+  for (size_t s = 0; s < sites; ++s) {
+    urls.push_back(*Url::Parse(absl::StrCat("https://www.site", s, ".com/")));
+  }
+  const std::string value(32, 'v');
+  CookieJarOptions options;
+  options.limits = CookieLimits::Unlimited();
+  const size_t before = HeapInUse();
+  std::vector<std::unique_ptr<CookieJar>> all;
+  size_t payload = 0, cookies = 0;
+  for (size_t j = 0; j < jars; ++j) {
+    auto jar = std::make_unique<CookieJar>(options);
+    for (size_t s = 0; s < sites; ++s) {
+      const std::string site = absl::StrCat("site", s, ".com");
+      for (const std::string& line :
+           {absl::StrCat("session=", value, "; Path=/"),
+            absl::StrCat("prefs=", value, "; Domain=", site, "; Path=/"),
+            absl::StrCat("cart_items=", value, "; Path=/cart")}) {
+        jar->SetCookie(urls[s], line);
+      }
+      payload += 7 + 32 + 4 + 1;                  // session, value, host, "/"
+      payload += 5 + 32 + site.size() + 1;        // prefs
+      payload += 10 + 32 + 4 + site.size() + 5;   // cart_items, www.host, /cart
+      cookies += 3;
+    }
+    all.push_back(std::move(jar));
+  }
+  const size_t used = HeapInUse() - before;
+  std::printf("%zu jars x %zu cookies = %zu cookies: %.1f bytes/cookie, %.1f payload, "
+              "%.1f overhead\n",
+              jars, sites * 3, cookies, double(used) / cookies, double(payload) / cookies,
+              double(used - payload) / cookies);
+}
+
+void EmptyJars(size_t count) {
+  const size_t before = HeapInUse();
+  JarRegistry registry;
+  for (size_t i = 0; i < count; ++i) registry.Profile(absl::StrCat("profile-", i));
+  const size_t used = HeapInUse() - before;
+  std::printf("%zu empty profile jars: %.0f bytes each (registry entry included)\n", count,
+              double(used) / count);
+}
+
+// Latency of lookups on one thread while another thread sets cookies on the
+// same sites (or does nothing), in ns: p50, p99, p99.9, max.
+void LookupTail(bool with_writer) {
+  CookieJar jar;
+  std::vector<Url> urls;
+  for (int s = 0; s < 1000; ++s) {
+    urls.push_back(*Url::Parse(absl::StrCat("https://www.site", s, ".com/page")));
+    for (int c = 0; c < 3; ++c) {
+      jar.SetCookie(urls.back(), absl::StrCat("c", c, "=", std::string(40, 'v'), "; Path=/"));
+    }
+  }
+  std::atomic<bool> stop{false};
+  std::thread writer;
+  if (with_writer) {
+    writer = std::thread([&] {
+      for (size_t i = 0; !stop.load(std::memory_order_relaxed); ++i) {
+        jar.SetCookie(urls[(i * 7919) % urls.size()],
+                      absl::StrCat("c", i % 3, "=", i, std::string(30, 'w'), "; Path=/"));
+      }
+    });
+  }
+  constexpr size_t kLookups = 2000000;
+  std::vector<uint32_t> latencies;
+  latencies.reserve(kLookups);
+  std::string header;
+  for (size_t i = 0; i < kLookups; ++i) {
+    const Url& url = urls[(i * 104729) % urls.size()];
+    const auto start = std::chrono::steady_clock::now();
+    header.clear();
+    jar.AppendCookieHeader(url, CookieOptions(), &header);
+    const auto end = std::chrono::steady_clock::now();
+    latencies.push_back(static_cast<uint32_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(end - start).count()));
+  }
+  stop = true;
+  if (writer.joinable()) writer.join();
+  std::sort(latencies.begin(), latencies.end());
+  auto at = [&](double q) { return latencies[static_cast<size_t>(q * (latencies.size() - 1))]; };
+  std::printf("lookup latency %s: p50 %u ns, p99 %u ns, p99.9 %u ns, max %u ns\n",
+              with_writer ? "with a writer on the same sites" : "alone", at(0.5), at(0.99),
+              at(0.999), latencies.back());
+}
+
+}  // namespace
+}  // namespace cookiejar
+
+int main() {
+  cookiejar::MemoryPerCookie(1, 1000);    // 3,000 cookies in one jar.
+  cookiejar::MemoryPerCookie(1000, 100);  // 300,000 cookies over 1,000 jars.
+  cookiejar::EmptyJars(10000);
+  cookiejar::LookupTail(false);
+  cookiejar::LookupTail(true);
+  return 0;
+}
