@@ -491,7 +491,7 @@ CookieInclusionStatus CookieJar::SetCookie(const Url& url, std::string_view set_
         std::unique_ptr<Bucket>& slot = map[AbslView(key)];
         slot = std::make_unique<Bucket>();
         bucket = slot.get();
-        if (draft.partitioned) bucket->partition = partition;
+        if (draft.partitioned) bucket->partition = std::make_unique<CookiePartitionKey>(partition);
       }
       const int64_t creation = inherited_creation ? *inherited_creation : NextCreation(now_us);
       const uint32_t domain_index = bucket->AddDomainReference(draft.domain, draft.host_only);

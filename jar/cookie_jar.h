@@ -171,7 +171,7 @@ class CookieJar {
     alignas(64) BucketMap buckets;  // By site.
     BucketMap partitioned;          // By partition and site.
   };
-  static constexpr size_t kShardCount = 16;
+  static constexpr size_t kShardCount = 8;
 
   // What one request may receive, worked out once per request.
   struct RequestFilter;

@@ -14,8 +14,8 @@ StoredCookie::StoredCookie(const CookieDraft& draft, uint32_t domain_index,
       domain_index_(domain_index),
       needs_(0),
       flags_(0),
-      same_site_(draft.same_site),
-      priority_(draft.priority) {
+      same_site_(static_cast<uint8_t>(draft.same_site)),
+      priority_(static_cast<uint8_t>(draft.priority)) {
   const bool nameless = draft.name.empty();
   pair_size_ = static_cast<uint32_t>(nameless ? draft.value.size()
                                               : draft.name.size() + 1 + draft.value.size());
@@ -94,6 +94,7 @@ uint32_t Bucket::AddDomainReference(std::string_view domain, bool host_only) {
   }
   if (free_slot < 0) {
     free_slot = static_cast<ptrdiff_t>(domains.size());
+    if (domains.size() == domains.capacity()) domains.reserve(domains.size() + 1);
     domains.emplace_back();
   }
   DomainEntry& entry = domains[free_slot];
@@ -119,7 +120,15 @@ size_t Bucket::Insert(StoredCookie cookie) {
         return a.creation_us() < b.creation_us();
       });
   const size_t index = position - cookies.begin();
-  cookies.insert(position, std::move(cookie));
+  // Most sites have a handful of cookies: grow by half rather than double,
+  // so that a bucket wastes little room.
+  if (cookies.size() == cookies.capacity()) {
+    std::vector<StoredCookie> grown;
+    grown.reserve(cookies.size() + std::max<size_t>(1, cookies.size() / 2));
+    for (StoredCookie& c : cookies) grown.push_back(std::move(c));
+    cookies.swap(grown);
+  }
+  cookies.insert(cookies.begin() + index, std::move(cookie));
   return index;
 }
 
@@ -156,7 +165,7 @@ CanonicalCookie Bucket::ToCanonical(const StoredCookie& c) const {
   cookie.priority = c.priority();
   cookie.source_scheme =
       c.source_secure() ? CookieSourceScheme::kSecure : CookieSourceScheme::kNonSecure;
-  cookie.partition_key = partition;
+  if (partition) cookie.partition_key = *partition;
   return cookie;
 }
 

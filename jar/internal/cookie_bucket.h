@@ -76,8 +76,8 @@ class StoredCookie {
   bool http_only() const { return flags_ & kHttpOnly; }
   bool source_secure() const { return flags_ & kSourceSecure; }
   bool lax_by_default() const { return flags_ & kLaxByDefault; }
-  CookieSameSite same_site() const { return same_site_; }
-  CookiePriority priority() const { return priority_; }
+  CookieSameSite same_site() const { return static_cast<CookieSameSite>(same_site_); }
+  CookiePriority priority() const { return static_cast<CookiePriority>(priority_); }
   bool IsPersistent() const { return expiry_us_ != INT64_MAX; }
   bool IsExpired(int64_t now_us) const { return expiry_us_ <= now_us; }
   size_t name_value_bytes() const { return pair_size_ - (name_size_ == kNameless ? 0 : 1); }
@@ -102,9 +102,10 @@ class StoredCookie {
   uint32_t domain_index_;
   uint8_t needs_;
   uint8_t flags_;
-  CookieSameSite same_site_;
-  CookiePriority priority_;
+  uint8_t same_site_;  // CookieSameSite
+  uint8_t priority_;   // CookiePriority
 };
+static_assert(sizeof(StoredCookie) == 56, "StoredCookie stays small: it is most of the memory");
 
 struct DomainEntry {
   std::string domain;
@@ -116,7 +117,7 @@ struct Bucket {
   std::vector<StoredCookie> cookies;  // Header order.
   std::vector<DomainEntry> domains;
   // Set for the bucket of one partition.
-  std::optional<CookiePartitionKey> partition;
+  std::unique_ptr<CookiePartitionKey> partition;
 
   // Index of the entry for (domain, host_only), added or referenced once more.
   uint32_t AddDomainReference(std::string_view domain, bool host_only);
