@@ -265,6 +265,7 @@ absl::StatusOr<CanonicalHost> CanonicalizeHost(std::string_view input) {
   if (input.empty()) return InvalidHost(input, "empty host");
   if (input.size() > kMaxInputLength) return InvalidHost(input, "too long");
   if (input.front() == '[') return ParseIPv6(input);
+  if (IsSimpleCanonicalDomain(input)) return CanonicalHost{std::string(input), HostKind::kDomain};
 
   bool ascii = true;
   for (char c : input) ascii &= static_cast<unsigned char>(c) < 0x80;

@@ -66,6 +66,15 @@ bool IsDoubleDot(std::string_view segment) {
 
 // Canonical path from the raw path text (which starts with a slash or is empty).
 std::string CanonicalPath(std::string_view raw) {
+  // Most paths are canonical already: no backslash, no byte to escape and no
+  // segment starting with '.' or "%2e".
+  bool plain = !raw.empty();
+  for (size_t i = 0; plain && i < raw.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(raw[i]);
+    if (c == '\\' || NeedsEscape(c)) plain = false;
+    if (c == '/' && i + 1 < raw.size() && (raw[i + 1] == '.' || raw[i + 1] == '%')) plain = false;
+  }
+  if (plain) return std::string(raw);
   std::vector<std::string> segments;
   if (!raw.empty()) raw.remove_prefix(1);  // The leading slash.
   for (size_t start = 0;;) {
