@@ -213,6 +213,23 @@ TEST_F(CookieLimitsTest, ChromiumGlobalPurgeSparesRecentCookiesAndEvictsNonSecur
   EXPECT_EQ(Names(), expected);
 }
 
+TEST_F(CookieLimitsTest, HardLimitEndsTheProtectionOfRecentCookies) {
+  CookieLimits limits = CookieLimits::Chromium();
+  limits.max_cookies = 10;
+  limits.purge_to = 8;
+  limits.max_cookies_hard = 20;
+  MakeJar(limits);
+  // All cookies are recent, so nothing goes while the jar holds 11 to 20.
+  for (int i = 0; i < 20; ++i) Add(absl::StrCat("s", i, ".test"), "c");
+  EXPECT_EQ(jar_->size(), 20u);
+  // The 21st passes the hard limit: the least recently used go down to 8,
+  // so s13..s20 stay.
+  Add("s20.test", "c");
+  std::set<std::string> expected;
+  for (int i = 13; i <= 20; ++i) expected.insert(absl::StrCat("s", i, ".test/c"));
+  EXPECT_EQ(Names(), expected);
+}
+
 // --- Firefox: 180 per site, 30 evicted before adding; secure-aware ---
 
 TEST_F(CookieLimitsTest, FirefoxFullSiteEvicts30OldestBeforeAdding) {
