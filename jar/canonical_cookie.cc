@@ -98,30 +98,46 @@ bool HasPrefix(std::string_view name, std::string_view prefix) {
   return StartsWithIgnoreCase(name, prefix);
 }
 
-bool PrefixesHold(const ParsedCookie& parsed, const jar_internal::CookieDraft& cookie,
-                  const Url& url) {
-  const std::string_view name = cookie.name;
+// The prefix rules (RFC 6265bis §4.1.3 and the __Http- drafts) for a cookie
+// whose Secure flag counts only from a trustworthy origin (`secure_ok`) and
+// whose Domain attribute, if any, was acceptable for __Host- (`domain_ok`).
+bool PrefixRulesHold(std::string_view name, std::string_view value, bool secure_ok,
+                     bool host_only, bool http_only, std::string_view path, bool domain_ok) {
   // Every prefix starts with "__"; most cookies can stop here.
-  const std::string_view checked = name.empty() ? cookie.value : name;
+  const std::string_view checked = name.empty() ? value : name;
   if (checked.size() < 2 || checked[0] != '_' || checked[1] != '_') return true;
   if (name.empty()) {
     // A nameless cookie would serialize as "__Host-x=..." and impersonate one.
     for (std::string_view prefix : {"__Secure-", "__Host-", "__Http-", "__Host-Http-"}) {
-      if (HasPrefix(cookie.value, prefix)) return false;
+      if (HasPrefix(value, prefix)) return false;
     }
     return true;
   }
-  const bool secure_ok = cookie.secure && url.IsPotentiallyTrustworthy();
   if (HasPrefix(name, "__Secure-") && !secure_ok) return false;
-  if (HasPrefix(name, "__Host-")) {
-    const bool domain_ok = !parsed.domain || url.host_kind() != HostKind::kDomain;
-    if (!secure_ok || !cookie.host_only || !domain_ok || cookie.path != "/") return false;
+  if (HasPrefix(name, "__Host-") && (!secure_ok || !host_only || !domain_ok || path != "/")) {
+    return false;
   }
   if ((HasPrefix(name, "__Http-") || HasPrefix(name, "__Host-Http-")) &&
-      (!secure_ok || !cookie.http_only)) {
+      (!secure_ok || !http_only)) {
     return false;
   }
   return true;
+}
+
+bool PrefixesHold(const ParsedCookie& parsed, const jar_internal::CookieDraft& cookie,
+                  const Url& url) {
+  return PrefixRulesHold(cookie.name, cookie.value,
+                         cookie.secure && url.IsPotentiallyTrustworthy(), cookie.host_only,
+                         cookie.http_only, cookie.path,
+                         !parsed.domain || url.host_kind() != HostKind::kDomain);
+}
+
+bool HasControlCharacter(std::string_view text) {
+  for (char c : text) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if ((u <= 0x1f && u != '\t') || u == 0x7f) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -215,6 +231,65 @@ CookieInclusionStatus DraftCookie(const ParsedCookie& parsed, const Url& url, ab
     cookie.partitioned = context.partition_key != nullptr;
   }
   return status;
+}
+
+CookieInclusionStatus DraftFromCanonical(const CanonicalCookie& cookie,
+                                         const PublicSuffixList& psl,
+                                         size_t max_name_value_bytes, CookieDraft* out) {
+  CookieDraft& draft = *out;
+  if (HasControlCharacter(cookie.name) || HasControlCharacter(cookie.value)) {
+    return CookieInclusionStatus(Reason::kControlCharacter);
+  }
+  if (cookie.name.empty() && cookie.value.empty()) {
+    return CookieInclusionStatus(Reason::kNoCookieContent);
+  }
+  if (cookie.name.size() + cookie.value.size() > max_name_value_bytes) {
+    return CookieInclusionStatus(Reason::kNameValueTooLong);
+  }
+  // Names cannot hold ';' or '=' and values cannot hold ';' in a header.
+  if (cookie.name.find_first_of(";=") != std::string::npos ||
+      cookie.value.find(';') != std::string::npos) {
+    return CookieInclusionStatus(Reason::kControlCharacter);
+  }
+  std::string_view domain = cookie.domain;
+  if (!domain.empty() && domain.front() == '.') domain.remove_prefix(1);
+  if (domain.empty() || domain.find('%') != std::string_view::npos) {
+    return CookieInclusionStatus(Reason::kInvalidDomain);
+  }
+  absl::StatusOr<CanonicalHost> host = CanonicalizeHost(domain);
+  if (!host.ok()) return CookieInclusionStatus(Reason::kInvalidDomain);
+  draft.domain_storage = std::move(host->name);
+  draft.domain = draft.domain_storage;
+  draft.host_only = cookie.host_only;
+  if (host->is_ip()) {
+    if (!cookie.host_only) return CookieInclusionStatus(Reason::kDomainMismatch);
+    draft.site = draft.domain;
+  } else {
+    std::string_view site = psl.RegistrableDomain(draft.domain);
+    if (site.empty()) {
+      if (!cookie.host_only) return CookieInclusionStatus(Reason::kDomainIsPublicSuffix);
+      site = draft.domain;
+    }
+    draft.site = site;
+  }
+  draft.name = cookie.name;
+  draft.value = cookie.value;
+  // A stored cookie always had a path; anything else means the root.
+  draft.path = !cookie.path.empty() && cookie.path.front() == '/' ? std::string_view(cookie.path)
+                                                                  : std::string_view("/");
+  draft.expiry = cookie.expiry;
+  draft.secure = cookie.secure;
+  draft.http_only = cookie.http_only;
+  draft.same_site = cookie.same_site;
+  draft.priority = cookie.priority;
+  draft.source_scheme = cookie.source_scheme;
+  draft.partitioned = cookie.partition_key.has_value();
+  if (!PrefixRulesHold(draft.name, draft.value, draft.secure, draft.host_only, draft.http_only,
+                       draft.path, /*domain_ok=*/true)) {
+    return CookieInclusionStatus(Reason::kInvalidPrefix);
+  }
+  if (draft.partitioned && !draft.secure) return CookieInclusionStatus(Reason::kInvalidPartitioned);
+  return {};
 }
 
 }  // namespace jar_internal

@@ -434,6 +434,40 @@ CookieInclusionStatus CookieJar::SetCookie(const Url& url, std::string_view set_
   if (!PolicyAllows(url, options, parsed.partitioned)) status.Add(Reason::kUserPreferences);
   if (!status.IsInclude()) return status;
 
+  StoreRequest request;
+  request.draft = &draft;
+  request.partition = parsed.partitioned ? &partition : nullptr;
+  request.now_us = now_us;
+  request.protect_secure = !url.IsPotentiallyTrustworthy();
+  request.script = options.api != CookieApi::kHttp;
+  return Store(request);
+}
+
+CookieInclusionStatus CookieJar::ImportCookie(const CanonicalCookie& cookie) {
+  CookieDraft draft;
+  CookieInclusionStatus status = jar_internal::DraftFromCanonical(
+      cookie, *psl_, limits_.max_name_value_bytes, &draft);
+  if (!status.IsInclude()) return status;
+  const int64_t now_us = NowMicros();
+  if (draft.IsExpired(jar_internal::FromMicros(now_us))) {
+    return CookieInclusionStatus(Reason::kExpired);
+  }
+  StoreRequest request;
+  request.draft = &draft;
+  request.partition = cookie.partition_key ? &*cookie.partition_key : nullptr;
+  request.now_us = now_us;
+  request.creation_us = jar_internal::ToMicros(cookie.creation);
+  request.last_access_us = std::min(jar_internal::ToMicros(cookie.last_access), now_us);
+  // Cookies that come back from storage may be old: the global purge has to
+  // look again.
+  next_global_purge_us_.store(INT64_MIN, std::memory_order_relaxed);
+  return Store(request);
+}
+
+CookieInclusionStatus CookieJar::Store(const StoreRequest& request) {
+  const CookieDraft& draft = *request.draft;
+  const int64_t now_us = request.now_us;
+  CookieInclusionStatus status;
   ChangeList changes;
   ChangeList* record = has_listeners_.load(std::memory_order_acquire) ? &changes : nullptr;
   bool inserted = false;
@@ -442,17 +476,17 @@ CookieInclusionStatus CookieJar::SetCookie(const Url& url, std::string_view set_
     std::unique_lock<SharedMutex> lock(shard->mu);
     BucketMap& map = draft.partitioned ? shard->partitioned : shard->buckets;
     std::string partition_bucket_key;
-    if (draft.partitioned) partition_bucket_key = PartitionBucketKey(partition, draft.site);
+    if (draft.partitioned) partition_bucket_key = PartitionBucketKey(*request.partition, draft.site);
     const std::string_view key = draft.partitioned ? partition_bucket_key : draft.site;
 
     auto bucket_it = map.find(AbslView(key));
     Bucket* bucket = bucket_it == map.end() ? nullptr : bucket_it->second.get();
     std::optional<int64_t> inherited_creation;
     bool replaced = false;
-    const bool expired = draft.IsExpired(now);
+    const bool expired = draft.IsExpired(jar_internal::FromMicros(now_us));
     if (bucket != nullptr) {
       PurgeExpired(bucket, now_us, record);
-      if (!url.IsPotentiallyTrustworthy()) {
+      if (request.protect_secure) {
         // Leave secure cookies alone: same name, either domain within the
         // other, and the new cookie's path on the secure cookie's path.
         for (const StoredCookie& existing : bucket->cookies) {
@@ -467,7 +501,7 @@ CookieInclusionStatus CookieJar::SetCookie(const Url& url, std::string_view set_
       const ptrdiff_t same = bucket->Find(draft.name, draft.domain, draft.host_only, draft.path);
       if (same >= 0) {
         const StoredCookie& old = bucket->cookies[same];
-        if (old.http_only() && options.api != CookieApi::kHttp) {
+        if (old.http_only() && request.script) {
           return CookieInclusionStatus(Reason::kOverwriteHttpOnly);
         }
         if (old.value() == draft.value) inherited_creation = old.creation_us();
@@ -491,11 +525,24 @@ CookieInclusionStatus CookieJar::SetCookie(const Url& url, std::string_view set_
         std::unique_ptr<Bucket>& slot = map[AbslView(key)];
         slot = std::make_unique<Bucket>();
         bucket = slot.get();
-        if (draft.partitioned) bucket->partition = std::make_unique<CookiePartitionKey>(partition);
+        if (draft.partitioned) {
+          bucket->partition = std::make_unique<CookiePartitionKey>(*request.partition);
+        }
       }
-      const int64_t creation = inherited_creation ? *inherited_creation : NextCreation(now_us);
+      int64_t creation;
+      if (request.creation_us) {
+        creation = *request.creation_us;
+        // New cookies must still come after this one.
+        int64_t last = last_creation_us_.load(std::memory_order_relaxed);
+        while (last < creation &&
+               !last_creation_us_.compare_exchange_weak(last, creation, std::memory_order_relaxed)) {
+        }
+      } else {
+        creation = inherited_creation ? *inherited_creation : NextCreation(now_us);
+      }
       const uint32_t domain_index = bucket->AddDomainReference(draft.domain, draft.host_only);
-      const size_t at = bucket->Insert(StoredCookie(draft, domain_index, creation, now_us,
+      const size_t at = bucket->Insert(StoredCookie(draft, domain_index, creation,
+                                                    request.last_access_us.value_or(now_us),
                                                     same_site_policy_.lax_by_default));
       count_.fetch_add(1, std::memory_order_relaxed);
       Record(*bucket, bucket->cookies[at], CookieChangeCause::kInserted, record);

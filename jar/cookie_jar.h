@@ -39,6 +39,7 @@
 #include <memory>
 #include <atomic>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -100,6 +101,14 @@ class CookieJar {
                                   const CookieOptions& options = {});
   CookieInclusionStatus SetCookie(const Url& url, std::string_view set_cookie,
                                   const CookieOptions& options = {});
+
+  // Puts back a cookie that was stored before (a cookie file, a database),
+  // keeping its creation and last-access times. It is checked for being well
+  // formed (name, value, domain, no public suffix as a domain, prefix rules)
+  // and unexpired, then replaces any cookie with the same key; no URL is
+  // involved, so the rules about who may set what do not apply. Limits and
+  // eviction do.
+  CookieInclusionStatus ImportCookie(const CanonicalCookie& cookie);
 
   // The Cookie header value for a request to `url` ("a=1; b=2"; a nameless
   // cookie appears as its bare value), or "" when no cookie applies (send no
@@ -175,6 +184,18 @@ class CookieJar {
 
   // What one request may receive, worked out once per request.
   struct RequestFilter;
+
+  // One cookie to store, from SetCookie or ImportCookie.
+  struct StoreRequest {
+    const jar_internal::CookieDraft* draft = nullptr;
+    const CookiePartitionKey* partition = nullptr;  // For a partitioned draft.
+    int64_t now_us = 0;
+    bool protect_secure = false;  // The origin may not shadow Secure cookies.
+    bool script = false;          // The script API: may not replace HttpOnly.
+    std::optional<int64_t> creation_us;     // Imports keep their times.
+    std::optional<int64_t> last_access_us;
+  };
+  CookieInclusionStatus Store(const StoreRequest& request);
 
   int64_t NowMicros() const;
   // The site key of a canonical host or cookie domain.

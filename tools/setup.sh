@@ -18,6 +18,9 @@ packages=(
   libpsl-dev               # compared against in benchmarks/
   libsoup-3.0-dev          # compared against in benchmarks/
   nlohmann-json3-dev       # reads the JSON conformance data in tests/
+  libsqlite3-dev           # the persistent store
+  curl                     # tests/cookies_txt_curl_test: round trip with the curl CLI
+  python3                  # test servers in tests/
 )
 
 missing=()

@@ -1,0 +1,111 @@
+#include "tests/subprocess.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <sstream>
+
+extern char** environ;
+
+namespace cookiejar {
+namespace testing {
+namespace {
+
+pid_t Spawn(const std::vector<std::string>& argv, int* stdout_fd) {
+  int pipe_fds[2];
+  if (pipe2(pipe_fds, O_CLOEXEC) != 0) return -1;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+  std::vector<char*> args;
+  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = -1;
+  if (posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ) != 0) pid = -1;
+  posix_spawn_file_actions_destroy(&actions);
+  close(pipe_fds[1]);
+  if (pid < 0) {
+    close(pipe_fds[0]);
+    return -1;
+  }
+  *stdout_fd = pipe_fds[0];
+  return pid;
+}
+
+}  // namespace
+
+CommandResult RunCommand(const std::vector<std::string>& argv) {
+  CommandResult result;
+  BackgroundProcess process(argv);
+  if (!process.started()) return result;
+  std::string line;
+  while (process.ReadLine(&line)) result.output += line + "\n";
+  result.exit_code = process.Wait();
+  return result;
+}
+
+bool HaveProgram(const std::string& program) {
+  const char* path = std::getenv("PATH");
+  std::stringstream dirs(path ? path : "/usr/bin:/bin");
+  for (std::string dir; std::getline(dirs, dir, ':');) {
+    if (access((dir + "/" + program).c_str(), X_OK) == 0) return true;
+  }
+  return false;
+}
+
+BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv) {
+  pid_ = Spawn(argv, &stdout_fd_);
+}
+
+BackgroundProcess::~BackgroundProcess() {
+  if (pid_ > 0 && !reaped_) {
+    kill(pid_, SIGKILL);
+    Wait();
+  }
+  if (stdout_fd_ >= 0) close(stdout_fd_);
+}
+
+bool BackgroundProcess::ReadLine(std::string* line) {
+  for (;;) {
+    size_t newline = buffer_.find('\n');
+    if (newline != std::string::npos) {
+      *line = buffer_.substr(0, newline);
+      buffer_.erase(0, newline + 1);
+      return true;
+    }
+    char chunk[4096];
+    ssize_t n = read(stdout_fd_, chunk, sizeof(chunk));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      if (buffer_.empty()) return false;
+      *line = buffer_;
+      buffer_.clear();
+      return true;
+    }
+    buffer_.append(chunk, n);
+  }
+}
+
+void BackgroundProcess::Kill(int signal) {
+  if (pid_ > 0 && !reaped_) kill(pid_, signal);
+}
+
+int BackgroundProcess::Wait() {
+  if (pid_ <= 0) return -1;
+  if (!reaped_) {
+    while (waitpid(pid_, &status_, 0) < 0 && errno == EINTR) {
+    }
+    reaped_ = true;
+  }
+  if (WIFEXITED(status_)) return WEXITSTATUS(status_);
+  if (WIFSIGNALED(status_)) return -WTERMSIG(status_);
+  return -1;
+}
+
+}  // namespace testing
+}  // namespace cookiejar
