@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <thread>
@@ -16,6 +17,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "jar/cookie_jar.h"
+#include "jar/cookies_txt.h"
+#include "jar/sqlite_cookie_store.h"
 #include "jar/jar_registry.h"
 #include "jar/url.h"
 
@@ -113,6 +116,66 @@ void LookupTail(bool with_writer) {
               at(0.999), latencies.back());
 }
 
+// Save and load throughput of the SQLite store and of cookies.txt for
+// 100,000 cookies (10,000 sites of 10).
+void Persistence(const std::string& dir) {
+  using Clock = std::chrono::steady_clock;
+  auto seconds = [](Clock::time_point since) {
+    return std::chrono::duration<double>(Clock::now() - since).count();
+  };
+  constexpr int kSites = 10000, kPerSite = 10;
+  constexpr double kCookies = kSites * kPerSite;
+  CookieJarOptions options;
+  options.limits = CookieLimits::Unlimited();
+  const std::string db = dir + "/cookiejar-report.db";
+  std::remove(db.c_str());
+  std::remove((db + "-wal").c_str());
+  CookieJar jar(options);
+  for (int s = 0; s < kSites; ++s) {
+    const Url url = *Url::Parse(absl::StrCat("https://www.site", s, ".com/"));
+    for (int c = 0; c < kPerSite; ++c) {
+      jar.SetCookie(url, absl::StrCat("cookie", c, "=", std::string(24, 'v'), "; Max-Age=86400"));
+    }
+  }
+  {
+    SqliteStoreOptions store_options;
+    store_options.flush_batch = 1 << 30;
+    auto store = *SqliteCookieStore::Open(db, store_options);
+    CookieJar attached(options);
+    store->Attach(&attached, "report").IgnoreError();
+    for (const CanonicalCookie& c : jar.GetAllCookies()) attached.ImportCookie(c);
+    const auto start = Clock::now();
+    store->Flush().IgnoreError();
+    const double save = seconds(start);
+    std::printf("SQLite save of 100,000 cookies: %.0f ms (%.0f cookies/s)\n", save * 1e3,
+                kCookies / save);
+  }
+  {
+    auto store = *SqliteCookieStore::Open(db);
+    CookieJar loaded(options);
+    const auto start = Clock::now();
+    const size_t count = *store->Attach(&loaded, "report");
+    const double load = seconds(start);
+    std::printf("SQLite load of %zu cookies: %.0f ms (%.0f cookies/s)\n", count, load * 1e3,
+                count / load);
+  }
+  const std::string txt = dir + "/cookiejar-report.txt";
+  auto start = Clock::now();
+  ExportCookiesTxt(jar, txt).IgnoreError();
+  const double exported = seconds(start);
+  CookieJar imported(options);
+  start = Clock::now();
+  const size_t count = ImportCookiesTxt(txt, &imported)->imported;
+  const double import = seconds(start);
+  std::printf("cookies.txt export of 100,000 cookies: %.0f ms; import of %zu: %.0f ms\n",
+              exported * 1e3, count, import * 1e3);
+  std::remove(db.c_str());
+  std::remove((db + "-wal").c_str());
+  std::remove((db + "-shm").c_str());
+  std::remove((db + ".lock").c_str());
+  std::remove(txt.c_str());
+}
+
 }  // namespace
 }  // namespace cookiejar
 
@@ -122,5 +185,7 @@ int main() {
   cookiejar::EmptyJars(10000);
   cookiejar::LookupTail(false);
   cookiejar::LookupTail(true);
+  const char* tmp = std::getenv("TMPDIR");
+  cookiejar::Persistence(tmp ? tmp : "/tmp");
   return 0;
 }

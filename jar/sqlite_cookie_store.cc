@@ -1,0 +1,443 @@
+#include "jar/sqlite_cookie_store.h"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "common/absl_view.h"
+#include "jar/internal/cookie_bucket.h"
+
+namespace cookiejar {
+namespace {
+
+using jar_internal::FromMicros;
+using jar_internal::ToMicros;
+
+constexpr int kApplicationId = 0x436b4a72;  // 'CkJr'
+constexpr int kSchemaVersion = 1;
+
+// Each entry takes the schema from version i to i + 1.
+const char* const kMigrations[] = {
+    // 0 -> 1: the first schema.
+    "CREATE TABLE cookies ("
+    "  profile TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  value TEXT NOT NULL,"
+    "  domain TEXT NOT NULL,"
+    "  host_only INTEGER NOT NULL,"
+    "  path TEXT NOT NULL,"
+    "  partition_key TEXT NOT NULL,"
+    "  creation_us INTEGER NOT NULL,"
+    "  expiry_us INTEGER NOT NULL,"
+    "  last_access_us INTEGER NOT NULL,"
+    "  secure INTEGER NOT NULL,"
+    "  http_only INTEGER NOT NULL,"
+    "  same_site INTEGER NOT NULL,"
+    "  priority INTEGER NOT NULL,"
+    "  source_scheme INTEGER NOT NULL,"
+    "  PRIMARY KEY (profile, name, domain, host_only, path, partition_key)"
+    ") WITHOUT ROWID;",
+};
+static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,
+              "one migration per schema version");
+
+std::string SqliteError(sqlite3* db) { return db ? sqlite3_errmsg(db) : "out of memory"; }
+
+// A prepared statement, finalized on destruction.
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    status_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr);
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  bool ok() const { return status_ == SQLITE_OK; }
+  int code() const { return status_; }
+
+  void Bind(int i, std::string_view text) {
+    sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  }
+  void Bind(int i, int64_t value) { sqlite3_bind_int64(stmt_, i, value); }
+  // SQLITE_ROW, SQLITE_DONE or an error.
+  int Step() { return status_ = sqlite3_step(stmt_); }
+  void Reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  std::string Text(int i) {
+    const unsigned char* text = sqlite3_column_text(stmt_, i);
+    return text ? std::string(reinterpret_cast<const char*>(text), sqlite3_column_bytes(stmt_, i))
+                : std::string();
+  }
+  int64_t Int(int i) { return sqlite3_column_int64(stmt_, i); }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+  int status_;
+};
+
+absl::Status Exec(sqlite3* db, const char* sql) {
+  char* error = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &error) != SQLITE_OK) {
+    std::string message = error ? error : SqliteError(db);
+    sqlite3_free(error);
+    return absl::InternalError(absl::StrCat("SQLite: ", message, " (in: ", sql, ")"));
+  }
+  return absl::OkStatus();
+}
+
+std::string PartitionColumn(const std::optional<CookiePartitionKey>& key) {
+  if (!key) return "";
+  return absl::StrCat(key->cross_site_ancestor ? "1" : "0", key->top_level_site);
+}
+
+std::optional<CookiePartitionKey> PartitionFromColumn(const std::string& column) {
+  if (column.size() < 2) return std::nullopt;
+  return CookiePartitionKey{column.substr(1), column[0] == '1'};
+}
+
+std::string KeyOf(std::string_view profile, const CanonicalCookie& c) {
+  return absl::StrCat(AbslView(profile), std::string(1, '\0'), c.name, std::string(1, '\0'), c.domain,
+                      std::string(1, '\0'), c.host_only ? "1" : "0", c.path,
+                      std::string(1, '\0'), PartitionColumn(c.partition_key));
+}
+
+// Checks the file, then creates or migrates the schema.
+absl::Status PrepareSchema(sqlite3* db, const std::string& path) {
+  int64_t application_id = 0, version = 0, objects = 0;
+  {
+    Statement stmt(db, "PRAGMA application_id;");
+    if (!stmt.ok() || stmt.Step() != SQLITE_ROW) {
+      return absl::DataLossError(absl::StrCat(path, " is not an SQLite database or is corrupted: ",
+                                              SqliteError(db)));
+    }
+    application_id = stmt.Int(0);
+  }
+  {
+    Statement stmt(db, "PRAGMA user_version;");
+    if (!stmt.ok() || stmt.Step() != SQLITE_ROW) {
+      return absl::DataLossError(absl::StrCat(path, ": ", SqliteError(db)));
+    }
+    version = stmt.Int(0);
+  }
+  {
+    Statement stmt(db, "SELECT count(*) FROM sqlite_master;");
+    if (!stmt.ok() || stmt.Step() != SQLITE_ROW) {
+      return absl::DataLossError(absl::StrCat(path, " is corrupted: ", SqliteError(db)));
+    }
+    objects = stmt.Int(0);
+  }
+  if (application_id != kApplicationId && !(application_id == 0 && objects == 0)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, " is an SQLite database of another program, not a cookie store"));
+  }
+  if (version > kSchemaVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        path, " has schema version ", version, ", newer than this program's ", kSchemaVersion));
+  }
+  if (version == kSchemaVersion) return absl::OkStatus();
+  absl::Status status = Exec(db, "BEGIN IMMEDIATE;");
+  if (!status.ok()) return status;
+  for (int64_t v = version; v < kSchemaVersion && status.ok(); ++v) {
+    status = Exec(db, kMigrations[v]);
+  }
+  if (status.ok()) {
+    status = Exec(db, absl::StrCat("PRAGMA application_id = ", kApplicationId, ";").c_str());
+  }
+  if (status.ok()) {
+    status = Exec(db, absl::StrCat("PRAGMA user_version = ", kSchemaVersion, ";").c_str());
+  }
+  if (!status.ok()) {
+    Exec(db, "ROLLBACK;").IgnoreError();
+    return status;
+  }
+  return Exec(db, "COMMIT;");
+}
+
+}  // namespace
+
+struct SqliteCookieStore::PendingChange {
+  std::string profile;
+  CanonicalCookie cookie;
+  bool remove;
+  uint64_t sequence;
+};
+
+absl::StatusOr<std::unique_ptr<SqliteCookieStore>> SqliteCookieStore::Open(
+    const std::string& path, SqliteStoreOptions options) {
+  const std::string lock_path = path + ".lock";
+  const int lock_fd = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock_fd < 0) {
+    const int error = errno;
+    const std::string message = absl::StrCat("cannot open ", lock_path, ": ", std::strerror(error));
+    return error == ENOENT ? absl::NotFoundError(message) : absl::PermissionDeniedError(message);
+  }
+  if (flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    char holder[32] = {0};
+    const ssize_t n = pread(lock_fd, holder, sizeof(holder) - 1, 0);
+    close(lock_fd);
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, " is in use by another process",
+                     n > 0 ? absl::StrCat(" (pid ", std::string(holder, n), ")") : ""));
+  }
+  const std::string pid = std::to_string(getpid());
+  if (ftruncate(lock_fd, 0) != 0 || pwrite(lock_fd, pid.data(), pid.size(), 0) < 0) {
+    // The pid only improves the message of a refused Open.
+  }
+
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                      nullptr) != SQLITE_OK) {
+    const std::string message = absl::StrCat("cannot open ", path, ": ", SqliteError(db));
+    sqlite3_close(db);
+    close(lock_fd);
+    return absl::PermissionDeniedError(message);
+  }
+  sqlite3_busy_timeout(db, 5000);
+  absl::Status status = PrepareSchema(db, path);
+  // WAL: readers never block the writer and a commit is one append; FULL:
+  // a commit is on disk when it returns.
+  if (status.ok()) status = Exec(db, "PRAGMA journal_mode = WAL;");
+  if (status.ok()) status = Exec(db, "PRAGMA synchronous = FULL;");
+  if (!status.ok()) {
+    sqlite3_close(db);
+    close(lock_fd);
+    return status;
+  }
+  return std::unique_ptr<SqliteCookieStore>(new SqliteCookieStore(path, options, db, lock_fd));
+}
+
+SqliteCookieStore::SqliteCookieStore(std::string path, SqliteStoreOptions options, sqlite3* db,
+                                     int lock_fd)
+    : path_(std::move(path)),
+      options_(options),
+      db_(db),
+      lock_fd_(lock_fd),
+      link_(std::make_shared<Link>()) {
+  link_->store = this;
+  flusher_ = std::thread([this] { FlushLoop(); });
+}
+
+SqliteCookieStore::~SqliteCookieStore() {
+  {
+    // From now on the jars' listeners do nothing (the jars themselves may be
+    // gone already, so they are not touched).
+    std::lock_guard<std::mutex> lock(link_->mu);
+    link_->store = nullptr;
+  }
+  {
+    std::lock_guard<std::mutex> lock(pending_mu_);
+    stopping_ = true;
+  }
+  pending_cv_.notify_all();
+  flusher_.join();
+  WritePending().IgnoreError();
+  sqlite3_close(db_);
+  close(lock_fd_);  // Releases the lock.
+}
+
+absl::StatusOr<size_t> SqliteCookieStore::Attach(CookieJar* jar, std::string_view profile) {
+  std::vector<CanonicalCookie> cookies;
+  {
+    std::lock_guard<std::mutex> lock(db_mu_);
+    Statement stmt(db_,
+                   "SELECT name, value, domain, host_only, path, partition_key, creation_us, "
+                   "expiry_us, last_access_us, secure, http_only, same_site, priority, "
+                   "source_scheme FROM cookies WHERE profile = ?;");
+    if (!stmt.ok()) return absl::DataLossError(absl::StrCat(path_, ": ", SqliteError(db_)));
+    stmt.Bind(1, profile);
+    int step;
+    while ((step = stmt.Step()) == SQLITE_ROW) {
+      CanonicalCookie c;
+      c.name = stmt.Text(0);
+      c.value = stmt.Text(1);
+      c.domain = stmt.Text(2);
+      c.host_only = stmt.Int(3) != 0;
+      c.path = stmt.Text(4);
+      c.partition_key = PartitionFromColumn(stmt.Text(5));
+      c.creation = FromMicros(stmt.Int(6));
+      c.expiry = FromMicros(stmt.Int(7));
+      c.last_access = FromMicros(stmt.Int(8));
+      c.secure = stmt.Int(9) != 0;
+      c.http_only = stmt.Int(10) != 0;
+      c.same_site = static_cast<CookieSameSite>(std::clamp<int64_t>(stmt.Int(11), 0, 3));
+      c.priority = static_cast<CookiePriority>(std::clamp<int64_t>(stmt.Int(12), 0, 2));
+      c.source_scheme =
+          stmt.Int(13) != 0 ? CookieSourceScheme::kSecure : CookieSourceScheme::kNonSecure;
+      cookies.push_back(std::move(c));
+    }
+    if (step != SQLITE_DONE) {
+      return absl::DataLossError(absl::StrCat("reading ", path_, ": ", SqliteError(db_)));
+    }
+  }
+  size_t loaded = 0;
+  std::vector<CanonicalCookie> rejected;
+  for (const CanonicalCookie& c : cookies) {
+    if (jar->ImportCookie(c).IsInclude()) {
+      ++loaded;
+    } else {
+      rejected.push_back(c);
+    }
+  }
+  const std::string owned_profile(profile);
+  {
+    std::lock_guard<std::mutex> lock(pending_mu_);
+    // Expired or invalid rows go at the next write.
+    for (CanonicalCookie& c : rejected) {
+      const std::string key = KeyOf(owned_profile, c);
+      pending_[key] = PendingChange{owned_profile, std::move(c), true, 0};
+    }
+  }
+  const uint64_t id = jar->AddChangeListener(
+      [link = link_, owned_profile](const CookieChange& change) {
+        std::lock_guard<std::mutex> lock(link->mu);
+        if (link->store != nullptr) link->store->OnChange(owned_profile, change);
+      });
+  std::lock_guard<std::mutex> lock(attachments_mu_);
+  attachments_.push_back({jar, owned_profile, id});
+  return loaded;
+}
+
+absl::Status SqliteCookieStore::Detach(CookieJar* jar) {
+  {
+    std::lock_guard<std::mutex> lock(attachments_mu_);
+    auto it = std::find_if(attachments_.begin(), attachments_.end(),
+                           [jar](const Attachment& a) { return a.jar == jar; });
+    if (it == attachments_.end()) return absl::NotFoundError("jar is not attached");
+    jar->RemoveChangeListener(it->listener_id);
+    attachments_.erase(it);
+  }
+  return Flush();
+}
+
+void SqliteCookieStore::OnChange(const std::string& profile, const CookieChange& change) {
+  const bool remove = change.cause != CookieChangeCause::kInserted;
+  if (!remove && !change.cookie.IsPersistent() && !options_.persist_session_cookies) return;
+  bool full;
+  {
+    std::lock_guard<std::mutex> lock(pending_mu_);
+    const std::string key = KeyOf(profile, change.cookie);
+    auto it = pending_.find(key);
+    if (it != pending_.end() && it->second.sequence > change.sequence) return;  // Older news.
+    pending_[key] = PendingChange{profile, change.cookie, remove, change.sequence};
+    full = pending_.size() >= options_.flush_batch;
+  }
+  if (full) pending_cv_.notify_all();
+}
+
+absl::Status SqliteCookieStore::WritePending() {
+  std::lock_guard<std::mutex> db_lock(db_mu_);
+  std::map<std::string, PendingChange> batch;
+  {
+    std::lock_guard<std::mutex> lock(pending_mu_);
+    batch.swap(pending_);
+  }
+  if (batch.empty()) return absl::OkStatus();
+  absl::Status status = Exec(db_, "BEGIN IMMEDIATE;");
+  {
+    Statement upsert(db_,
+                     "INSERT OR REPLACE INTO cookies (profile, name, value, domain, host_only, "
+                     "path, partition_key, creation_us, expiry_us, last_access_us, secure, "
+                     "http_only, same_site, priority, source_scheme) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);");
+    Statement erase(db_,
+                    "DELETE FROM cookies WHERE profile = ? AND name = ? AND domain = ? AND "
+                    "host_only = ? AND path = ? AND partition_key = ?;");
+    if (status.ok() && (!upsert.ok() || !erase.ok())) {
+      status = absl::InternalError(absl::StrCat(path_, ": ", SqliteError(db_)));
+    }
+    for (const auto& [key, change] : batch) {
+      if (!status.ok()) break;
+      const CanonicalCookie& c = change.cookie;
+      Statement& stmt = change.remove ? erase : upsert;
+      stmt.Reset();
+      stmt.Bind(1, change.profile);
+      stmt.Bind(2, c.name);
+      if (change.remove) {
+        stmt.Bind(3, c.domain);
+        stmt.Bind(4, int64_t{c.host_only});
+        stmt.Bind(5, c.path);
+        stmt.Bind(6, PartitionColumn(c.partition_key));
+      } else {
+        stmt.Bind(3, c.value);
+        stmt.Bind(4, c.domain);
+        stmt.Bind(5, int64_t{c.host_only});
+        stmt.Bind(6, c.path);
+        stmt.Bind(7, PartitionColumn(c.partition_key));
+        stmt.Bind(8, ToMicros(c.creation));
+        stmt.Bind(9, ToMicros(c.expiry));
+        stmt.Bind(10, ToMicros(c.last_access));
+        stmt.Bind(11, int64_t{c.secure});
+        stmt.Bind(12, int64_t{c.http_only});
+        stmt.Bind(13, static_cast<int64_t>(c.same_site));
+        stmt.Bind(14, static_cast<int64_t>(c.priority));
+        stmt.Bind(15, int64_t{c.source_scheme == CookieSourceScheme::kSecure});
+      }
+      if (stmt.Step() != SQLITE_DONE) {
+        status = absl::InternalError(absl::StrCat("writing ", path_, ": ", SqliteError(db_)));
+      }
+    }
+  }
+  if (status.ok()) status = Exec(db_, "COMMIT;");
+  if (!status.ok()) {
+    Exec(db_, "ROLLBACK;").IgnoreError();
+    // Keep the changes for the next attempt, unless newer ones arrived.
+    std::lock_guard<std::mutex> lock(pending_mu_);
+    for (auto& [key, change] : batch) pending_.emplace(key, std::move(change));
+    last_error_ = status;
+  }
+  return status;
+}
+
+absl::Status SqliteCookieStore::Flush() { return WritePending(); }
+
+void SqliteCookieStore::FlushLoop() {
+  const auto interval = absl::ToChronoMilliseconds(options_.flush_interval);
+  std::unique_lock<std::mutex> lock(pending_mu_);
+  while (!stopping_) {
+    pending_cv_.wait_for(lock, interval, [this] {
+      return stopping_ || pending_.size() >= options_.flush_batch;
+    });
+    if (stopping_) break;
+    if (pending_.empty()) continue;
+    lock.unlock();
+    WritePending().IgnoreError();  // Recorded in last_error_.
+    lock.lock();
+  }
+}
+
+absl::StatusOr<std::vector<std::string>> SqliteCookieStore::Profiles() {
+  std::lock_guard<std::mutex> lock(db_mu_);
+  Statement stmt(db_, "SELECT DISTINCT profile FROM cookies ORDER BY profile;");
+  if (!stmt.ok()) return absl::DataLossError(absl::StrCat(path_, ": ", SqliteError(db_)));
+  std::vector<std::string> profiles;
+  int step;
+  while ((step = stmt.Step()) == SQLITE_ROW) profiles.push_back(stmt.Text(0));
+  if (step != SQLITE_DONE) return absl::DataLossError(absl::StrCat(path_, ": ", SqliteError(db_)));
+  return profiles;
+}
+
+absl::Status SqliteCookieStore::DeleteProfile(std::string_view profile) {
+  std::lock_guard<std::mutex> lock(db_mu_);
+  Statement stmt(db_, "DELETE FROM cookies WHERE profile = ?;");
+  if (!stmt.ok()) return absl::InternalError(absl::StrCat(path_, ": ", SqliteError(db_)));
+  stmt.Bind(1, profile);
+  if (stmt.Step() != SQLITE_DONE) {
+    return absl::InternalError(absl::StrCat(path_, ": ", SqliteError(db_)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SqliteCookieStore::last_error() {
+  std::lock_guard<std::mutex> lock(pending_mu_);
+  return last_error_;
+}
+
+}  // namespace cookiejar
