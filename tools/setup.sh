@@ -19,6 +19,8 @@ packages=(
   libsoup-3.0-dev          # compared against in benchmarks/
   nlohmann-json3-dev       # reads the JSON conformance data in tests/
   libsqlite3-dev           # the persistent store
+  libcurl4-openssl-dev     # the libcurl adapter (curl/)
+  python3-django           # tests/django_e2e_test: a real Django site
   curl                     # tests/cookies_txt_curl_test: round trip with the curl CLI
   python3                  # test servers in tests/
 )

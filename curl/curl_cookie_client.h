@@ -1,0 +1,102 @@
+// Plugs a CookieJar into libcurl, in place of curl's own cookie engine.
+//
+// CurlCookieClient follows redirects itself, hop by hop, so that every hop
+// sends the Cookie header the jar gives for that hop's URL and stores every
+// Set-Cookie of that hop's response against that hop's URL, with the
+// request's browser context (top-level navigation or not, initiator, method)
+// for SameSite. curl's cookie engine stays off (CURLOPT_COOKIEFILE is never
+// set) and so does CURLOPT_FOLLOWLOCATION.
+//
+// Example:
+//   CookieJar jar;
+//   CurlCookieClient client(&jar);
+//   curl_easy_setopt(client.easy(), CURLOPT_TIMEOUT, 10L);  // any other option
+//   HttpRequest login{"https://bank.example/login"};
+//   login.method = "POST";
+//   login.body = "user=zaizai&pwd=123";
+//   login.headers = {"Content-Type: application/x-www-form-urlencoded"};
+//   absl::StatusOr<HttpResponse> response = client.Fetch(login);
+//   // Later requests carry the session cookie the login set:
+//   client.Fetch(HttpRequest{"https://bank.example/transfer"});
+//
+// Not thread-safe (one easy handle); use one client per thread, sharing the
+// jar, which is thread-safe.
+
+#ifndef COOKIEJAR_CURL_CURL_COOKIE_CLIENT_H_
+#define COOKIEJAR_CURL_CURL_COOKIE_CLIENT_H_
+
+#include <curl/curl.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "jar/cookie_jar.h"
+
+namespace cookiejar {
+
+struct HttpRequest {
+  HttpRequest() = default;
+  explicit HttpRequest(std::string request_url) : url(std::move(request_url)) {}
+
+  std::string url;
+  std::string method = "GET";
+  std::string body;                  // Sent as is with POST, PUT...
+  std::vector<std::string> headers;  // Extra "Name: value" lines (a Cookie line is replaced).
+  // Browser context for SameSite and third-party rules (cookie_options.h).
+  bool top_level_navigation = true;  // Like typing the URL or following a link.
+  std::string initiator_url;         // The page that started it; "" for the user.
+  std::string top_level_url;         // For subresources (top_level_navigation = false).
+  int max_redirects = 20;
+};
+
+// One request/response exchange of a redirect chain.
+struct HttpHop {
+  std::string url;
+  std::string method;
+  long status = 0;
+  std::string cookie_header;             // What was sent ("" = no Cookie header).
+  std::vector<std::string> set_cookies;  // Set-Cookie values received.
+  std::vector<CookieInclusionStatus> set_cookie_results;  // The jar's verdict on each.
+};
+
+struct HttpResponse {
+  long status = 0;
+  std::string url;  // Of the last hop.
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // Of the last hop.
+  std::vector<HttpHop> hops;  // Every exchange, redirects included.
+
+  // The first header of the last response called `name` (ASCII
+  // case-insensitive), or "".
+  std::string Header(std::string_view name) const;
+};
+
+class CurlCookieClient {
+ public:
+  // `jar` is not owned and must outlive the client.
+  explicit CurlCookieClient(CookieJar* jar);
+  ~CurlCookieClient();
+  CurlCookieClient(const CurlCookieClient&) = delete;
+  CurlCookieClient& operator=(const CurlCookieClient&) = delete;
+
+  // The easy handle, for options of your own (timeouts, CURLOPT_RESOLVE,
+  // TLS...). Do not set CURLOPT_COOKIE*, CURLOPT_FOLLOWLOCATION,
+  // CURLOPT_HEADERFUNCTION or CURLOPT_WRITEFUNCTION.
+  CURL* easy() { return easy_; }
+
+  // Performs the request, following redirects (301, 302, 303 and POST turn
+  // into GET; 307 and 308 keep the method and body). Errors: a URL that does
+  // not parse (InvalidArgument), a transfer error (Unavailable, with curl's
+  // message), too many redirects (ResourceExhausted).
+  absl::StatusOr<HttpResponse> Fetch(const HttpRequest& request);
+
+ private:
+  CookieJar* const jar_;
+  CURL* const easy_;
+};
+
+}  // namespace cookiejar
+
+#endif  // COOKIEJAR_CURL_CURL_COOKIE_CLIENT_H_
