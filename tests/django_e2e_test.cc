@@ -44,13 +44,13 @@ class DjangoTest : public ::testing::Test {
     CookieJarOptions options;
     options.clock = clock_.get();
     registry_ = std::make_unique<JarRegistry>(options);
+    resolve_ = curl_slist_append(nullptr, ("www.django.test:" + port_ + ":127.0.0.1").c_str());
   }
 
   std::string Url(const std::string& path) { return "http://www.django.test:" + port_ + path; }
 
   std::unique_ptr<CurlCookieClient> Client(const std::string& profile) {
     auto client = std::make_unique<CurlCookieClient>(registry_->Profile(profile).get());
-    resolve_ = curl_slist_append(nullptr, ("www.django.test:" + port_ + ":127.0.0.1").c_str());
     curl_easy_setopt(client->easy(), CURLOPT_RESOLVE, resolve_);
     curl_easy_setopt(client->easy(), CURLOPT_TIMEOUT, 20L);
     return client;
@@ -206,7 +206,8 @@ TEST_F(DjangoTest, TwoProfilesNeverSeeEachOthersCookies) {
     EXPECT_EQ(chrome_values.count(c.value), 0u) << c.name;
   }
   // A third, ephemeral jar knows nobody.
-  CurlCookieClient incognito(registry_->CreateEphemeral().get());
+  std::shared_ptr<CookieJar> ephemeral = registry_->CreateEphemeral();
+  CurlCookieClient incognito(ephemeral.get());
   curl_easy_setopt(incognito.easy(), CURLOPT_RESOLVE, resolve_);
   EXPECT_THAT(incognito.Fetch(HttpRequest(Url("/index2/")))->url, HasSubstr("/login2/"));
 }

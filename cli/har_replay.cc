@@ -1,0 +1,171 @@
+#include "cli/har_replay.h"
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/time.h"
+#include "common/absl_view.h"
+
+namespace cookiejar {
+namespace {
+
+using nlohmann::json;
+
+std::string Text(const json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// Every value of header `name` in a HAR headers array.
+std::vector<std::string> Headers(const json& message, std::string_view name) {
+  std::vector<std::string> values;
+  auto headers = message.find("headers");
+  if (headers == message.end() || !headers->is_array()) return values;
+  for (const json& header : *headers) {
+    if (!header.is_object()) continue;
+    if (absl::EqualsIgnoreCase(Text(header, "name"), AbslView(name))) {
+      values.push_back(Text(header, "value"));
+    }
+  }
+  return values;
+}
+
+std::vector<std::string> Pairs(const std::string& header) {
+  std::vector<std::string> pairs;
+  for (absl::string_view pair : absl::StrSplit(header, ';', absl::SkipWhitespace())) {
+    pairs.emplace_back(absl::StripAsciiWhitespace(pair));
+  }
+  return pairs;
+}
+
+std::optional<absl::Time> StartTime(const json& entry) {
+  absl::Time time;
+  std::string error;
+  if (absl::ParseTime("%Y-%m-%dT%H:%M:%E*S%Ez", Text(entry, "startedDateTime"), &time, &error)) {
+    return time;
+  }
+  return std::nullopt;
+}
+
+std::string PairOf(const CanonicalCookie& cookie) {
+  return cookie.name.empty() ? cookie.value : cookie.name + "=" + cookie.value;
+}
+
+}  // namespace
+
+absl::StatusOr<HarReplayResult> ReplayHar(std::string_view har_json, CookieJarOptions options,
+                                          const HarProgress& progress) {
+  const json har = json::parse(har_json.begin(), har_json.end(), nullptr, /*allow_exceptions=*/false);
+  if (har.is_discarded()) return absl::InvalidArgumentError("not valid JSON");
+  if (!har.is_object() || !har.contains("log") || !har["log"].is_object() ||
+      !har["log"].contains("entries") || !har["log"]["entries"].is_array()) {
+    return absl::InvalidArgumentError("not a HAR file: no log.entries array");
+  }
+  std::vector<const json*> entries;
+  for (const json& entry : har["log"]["entries"]) {
+    if (entry.is_object() && entry.contains("request") && entry["request"].is_object()) {
+      entries.push_back(&entry);
+    }
+  }
+  // Entries are meant to be in start order; make sure, keeping ties as they are.
+  std::stable_sort(entries.begin(), entries.end(), [](const json* a, const json* b) {
+    return Text(*a, "startedDateTime") < Text(*b, "startedDateTime");
+  });
+
+  FakeClock clock(absl::UnixEpoch());
+  options.clock = &clock;
+  CookieJar jar(options);
+  HarReplayResult result;
+  result.entries = har["log"]["entries"].size();
+  std::map<std::string, Url> page_urls;  // pageref -> the page's first URL.
+
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (progress && (i % 500 == 0)) progress(i, entries.size());
+    const json& entry = *entries[i];
+    const json& request = entry["request"];
+    if (std::optional<absl::Time> start = StartTime(entry)) clock.Set(*start);
+    absl::StatusOr<Url> url = Url::Parse(Text(request, "url"));
+    if (!url.ok()) continue;  // data:, blob:, extensions...
+
+    CookieOptions cookie_options;
+    std::string method = Text(request, "method");
+    if (method.empty()) method = "GET";
+    cookie_options.method = method;
+    const std::string pageref = Text(entry, "pageref");
+    const std::string type = Text(entry, "_resourceType");
+    if (!pageref.empty() && !page_urls.count(pageref)) page_urls.emplace(pageref, *url);
+    if (type == "document" || pageref.empty()) {
+      cookie_options.top_level_navigation = true;
+    } else {
+      cookie_options.top_level_url = &page_urls.at(pageref);
+    }
+
+    std::vector<std::string> sent = Headers(request, "cookie");
+    std::string browser_header;
+    for (const std::string& value : sent) {
+      if (!browser_header.empty() && !value.empty()) browser_header += "; ";
+      browser_header += value;
+    }
+    const std::string jar_header = jar.GetCookieHeader(*url, cookie_options);
+    ++result.requests;
+    if (browser_header == jar_header) {
+      ++result.identical;
+    } else {
+      std::vector<std::string> browser_pairs = Pairs(browser_header), jar_pairs = Pairs(jar_header);
+      std::vector<std::string> sorted_browser = browser_pairs, sorted_jar = jar_pairs;
+      std::sort(sorted_browser.begin(), sorted_browser.end());
+      std::sort(sorted_jar.begin(), sorted_jar.end());
+      if (sorted_browser == sorted_jar) {
+        ++result.same_cookies_other_order;
+      } else {
+        HarDifference difference{i, method, url->Spec(), browser_header, jar_header, {}};
+        const std::vector<CookieJar::Explanation> explained = jar.Explain(*url, cookie_options);
+        for (const std::string& pair : sorted_browser) {
+          if (std::binary_search(sorted_jar.begin(), sorted_jar.end(), pair)) continue;
+          std::string why = "not in the jar: never set by a response in this HAR (set by "
+                            "script, or from before the capture)";
+          for (const CookieJar::Explanation& e : explained) {
+            if (PairOf(e.cookie) != pair) continue;
+            why = "in the jar but not sent: ";
+            bool first = true;
+            for (int r = 0; r < static_cast<int>(CookieExclusionReason::kNumReasons); ++r) {
+              const auto reason = static_cast<CookieExclusionReason>(r);
+              if (!e.status.Has(reason)) continue;
+              absl::StrAppend(&why, first ? "" : "; ", AbslView(ExclusionReasonDescription(reason)));
+              first = false;
+            }
+          }
+          difference.details.push_back(absl::StrCat("browser sent ", pair, ", jar did not: ", why));
+        }
+        for (const std::string& pair : sorted_jar) {
+          if (std::binary_search(sorted_browser.begin(), sorted_browser.end(), pair)) continue;
+          difference.details.push_back(absl::StrCat(
+              "jar sent ", pair,
+              ", browser did not (deleted by script, blocked by the browser's settings, or a "
+              "different rule)"));
+        }
+        result.differences.push_back(std::move(difference));
+      }
+    }
+
+    if (entry.contains("response") && entry["response"].is_object()) {
+      for (const std::string& value : Headers(entry["response"], "set-cookie")) {
+        // Some exporters fold several Set-Cookie headers into one with '\n'.
+        for (absl::string_view line : absl::StrSplit(value, '\n', absl::SkipWhitespace())) {
+          jar.SetCookie(*url, StdView(line), cookie_options);
+        }
+      }
+    }
+  }
+  if (progress) progress(entries.size(), entries.size());
+  return result;
+}
+
+}  // namespace cookiejar
