@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite, installing what it needs first: once as built
-# normally and once under AddressSanitizer + UndefinedBehaviorSanitizer.
+# normally, once under AddressSanitizer + UndefinedBehaviorSanitizer, the
+# concurrency tests under ThreadSanitizer, then every fuzz target for
+# FUZZ_SECONDS (default 60) each.
 # With arguments, runs only `bazel test ARGS... //...` (e.g. --config=tsan).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,4 +11,6 @@ if [ $# -gt 0 ]; then
   exec bazel test "$@" //...
 fi
 bazel test //...
-bazel test --config=sanitize //tests/...
+bazel test --config=sanitize //tests/... //fuzz/...
+bazel test --config=tsan //tests:cookie_jar_threads_test //tests:sqlite_cookie_store_test
+tools/fuzz.sh "${FUZZ_SECONDS:-60}"

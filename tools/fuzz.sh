@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs the libFuzzer targets (fuzz/) with ASan and UBSan.
+#   tools/fuzz.sh [SECONDS] [TARGET...]     (default: 60 seconds, every target)
+# Each target starts from a copy of its seed corpus (fuzz/corpus/TARGET) with
+# its dictionary; a crash is saved in fuzz/regressions/TARGET/ (commit it: it
+# then runs in //fuzz:corpus_test) and makes the script fail. The last line
+# of each run is libFuzzer's summary (executions, coverage, corpus).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+shift || true
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+  targets=(set_cookie_fuzzer cookie_date_fuzzer host_fuzzer public_suffix_fuzzer jar_fuzzer
+           cookies_txt_fuzzer sqlite_store_fuzzer)
+fi
+declare -A dicts=([set_cookie_fuzzer]=set_cookie [cookie_date_fuzzer]=cookie_date
+                  [host_fuzzer]=host [public_suffix_fuzzer]=host [jar_fuzzer]=
+                  [cookies_txt_fuzzer]=cookies_txt [sqlite_store_fuzzer]=)
+tools/setup.sh
+labels=()
+for t in "${targets[@]}"; do labels+=("//fuzz:$t"); done
+bazel build --config=fuzz "${labels[@]}" >/dev/null 2>&1 || bazel build --config=fuzz "${labels[@]}"
+bin=$(bazel info --config=fuzz bazel-bin 2>/dev/null)/fuzz
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failed=0
+for t in "${targets[@]}"; do
+  mkdir -p "$work/$t" "fuzz/regressions/$t"
+  cp -r "fuzz/corpus/$t/." "$work/$t/" 2>/dev/null || true
+  dict=()
+  [ -n "${dicts[$t]}" ] && dict=(-dict="fuzz/dicts/${dicts[$t]}.dict")
+  max_len=4096
+  [ "$t" = sqlite_store_fuzzer ] && max_len=65536  # Database pages are 4 KiB.
+  echo "== $t: ${seconds}s"
+  if ! TMPDIR="$work" ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+      "$bin/$t" "$work/$t" "${dict[@]}" -max_total_time="$seconds" -timeout=10 \
+      -rss_limit_mb=2048 -max_len="$max_len" -print_final_stats=1 \
+      -artifact_prefix="fuzz/regressions/$t/" >"$work/$t.log" 2>&1; then
+    echo "!! $t failed; see the input saved in fuzz/regressions/$t/:"
+    grep -E "ERROR|invariant|SUMMARY|abort|Test unit written" "$work/$t.log" | head -20
+    failed=1
+  fi
+  grep -E "^#[0-9]+.*(DONE|pulse)" "$work/$t.log" | tail -1 || true
+  grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$work/$t.log" || true
+done
+exit $failed
