@@ -325,8 +325,11 @@ void CookieJar::EnforceGlobalLimit(int64_t now_us, ChangeList* changes) {
   };
   for_each_bucket([&](Bucket* bucket) { PurgeExpired(bucket, now_us, changes); });
 
+  // Above the hard limit, or with nothing spared, every cookie may go.
   const int64_t spare_us = over_hard ? 0 : DurationMicros(limits_.global_purge_spares_recent);
-  const int64_t spared_since = spare_us == INT64_MAX ? INT64_MIN : now_us - spare_us;
+  const int64_t spared_since = spare_us == 0           ? INT64_MAX
+                               : spare_us == INT64_MAX ? INT64_MIN
+                                                       : now_us - spare_us;
   size_t live = static_cast<size_t>(count_.load(std::memory_order_relaxed));
   if (live > max) {
     size_t goal = live - std::min(limits_.purge_to, live);

@@ -230,6 +230,23 @@ TEST_F(CookieLimitsTest, HardLimitEndsTheProtectionOfRecentCookies) {
   EXPECT_EQ(Names(), expected);
 }
 
+TEST_F(CookieLimitsTest, HardLimitHoldsWhenEveryCookieWasJustUsed) {
+  CookieLimits limits = CookieLimits::Chromium();
+  limits.max_cookies = 10;
+  limits.purge_to = 8;
+  limits.max_cookies_hard = 20;
+  MakeJar(limits);
+  // The clock does not move: every cookie is as recent as can be.
+  for (int i = 0; i < 25; ++i) {
+    jar_->SetCookie(absl::StrCat("https://s", i, ".test/"), "c=1; Max-Age=60");
+  }
+  // At 21 the purge went down to 8 (the oldest by creation went first), then
+  // four more arrived.
+  EXPECT_EQ(jar_->size(), 12u);
+  EXPECT_EQ(*jar_->GetCookieHeader("https://s24.test/"), "c=1");
+  EXPECT_EQ(*jar_->GetCookieHeader("https://s0.test/"), "");
+}
+
 // --- Firefox: 180 per site, 30 evicted before adding; secure-aware ---
 
 TEST_F(CookieLimitsTest, FirefoxFullSiteEvicts30OldestBeforeAdding) {
