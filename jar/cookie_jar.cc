@@ -871,30 +871,8 @@ bool CookieJar::DeleteCookie(const CanonicalCookie& cookie) {
   return deleted;
 }
 
-size_t CookieJar::DeleteAll() {
-  Shard* shards = Shards(false);
-  if (shards == nullptr) return 0;
-  ChangeList changes;
-  ChangeList* record = has_listeners_.load(std::memory_order_acquire) ? &changes : nullptr;
-  size_t removed = 0;
-  for (size_t s = 0; s < kShardCount; ++s) {
-    std::unique_lock<SharedMutex> lock(shards[s].mu);
-    for (BucketMap* map : {&shards[s].buckets, &shards[s].partitioned}) {
-      for (const auto& entry : *map) {
-        for (const StoredCookie& cookie : entry.second->cookies) {
-          Record(*entry.second, cookie, CookieChangeCause::kExplicit, record);
-          ++removed;
-        }
-      }
-      map->clear();
-    }
-  }
-  count_.fetch_sub(static_cast<int64_t>(removed), std::memory_order_relaxed);
-  Deliver(changes);
-  return removed;
-}
-
-size_t CookieJar::EndSession() {
+template <typename Doomed>
+size_t CookieJar::RemoveEverywhere(Doomed doomed, CookieChangeCause cause) {
   Shard* shards = Shards(false);
   if (shards == nullptr) return 0;
   ChangeList changes;
@@ -905,11 +883,9 @@ size_t CookieJar::EndSession() {
     for (BucketMap* map : {&shards[s].buckets, &shards[s].partitioned}) {
       for (auto it = map->begin(); it != map->end();) {
         Bucket& bucket = *it->second;
-        std::vector<bool> session(bucket.cookies.size());
-        for (size_t i = 0; i < bucket.cookies.size(); ++i) {
-          session[i] = !bucket.cookies[i].IsPersistent();
-        }
-        removed += RemoveMarked(&bucket, session, CookieChangeCause::kSessionEnded, record);
+        std::vector<bool> marks(bucket.cookies.size());
+        for (size_t i = 0; i < bucket.cookies.size(); ++i) marks[i] = doomed(bucket.cookies[i]);
+        removed += RemoveMarked(&bucket, marks, cause, record);
         if (bucket.cookies.empty()) {
           map->erase(it++);
         } else {
@@ -920,6 +896,15 @@ size_t CookieJar::EndSession() {
   }
   Deliver(changes);
   return removed;
+}
+
+size_t CookieJar::DeleteAll() {
+  return RemoveEverywhere([](const StoredCookie&) { return true; }, CookieChangeCause::kExplicit);
+}
+
+size_t CookieJar::EndSession() {
+  return RemoveEverywhere([](const StoredCookie& c) { return !c.IsPersistent(); },
+                          CookieChangeCause::kSessionEnded);
 }
 
 size_t CookieJar::size() {

@@ -230,6 +230,9 @@ class CookieJar {
   // Locks every shard itself.
   void EnforceGlobalLimit(int64_t now_us, ChangeList* changes);
   int64_t NextCreation(int64_t now_us);
+  // Removes the cookies `doomed` picks from every shard; returns how many.
+  template <typename Doomed>
+  size_t RemoveEverywhere(Doomed doomed, CookieChangeCause cause);
   // Calls the listeners; must be called without any shard lock.
   void Deliver(const ChangeList& changes);
 
