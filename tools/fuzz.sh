@@ -21,9 +21,12 @@ tools/setup.sh
 labels=()
 for t in "${targets[@]}"; do labels+=("//fuzz:$t"); done
 bazel build --config=fuzz "${labels[@]}" >/dev/null 2>&1 || bazel build --config=fuzz "${labels[@]}"
-bin=$(bazel info --config=fuzz bazel-bin 2>/dev/null)/fuzz
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# A copy, so that builds started meanwhile cannot swap the binaries.
+mkdir -p "$work/bin"
+for t in "${targets[@]}"; do cp "$(bazel info --config=fuzz bazel-bin 2>/dev/null)/fuzz/$t" "$work/bin/"; done
+bin=$work/bin
 failed=0
 for t in "${targets[@]}"; do
   mkdir -p "$work/$t" "fuzz/regressions/$t"
