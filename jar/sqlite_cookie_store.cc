@@ -137,6 +137,9 @@ absl::Status PrepareSchema(sqlite3* db, const std::string& path) {
     return absl::FailedPreconditionError(
         absl::StrCat(path, " is an SQLite database of another program, not a cookie store"));
   }
+  if (version < 0) {
+    return absl::DataLossError(absl::StrCat(path, " has an invalid schema version ", version));
+  }
   if (version > kSchemaVersion) {
     return absl::FailedPreconditionError(absl::StrCat(
         path, " has schema version ", version, ", newer than this program's ", kSchemaVersion));

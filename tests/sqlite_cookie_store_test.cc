@@ -220,6 +220,18 @@ TEST_F(SqliteCookieStoreTest, NewerSchemaIsRefused) {
   EXPECT_THAT(std::string(store.status().message()), HasSubstr("schema version 7"));
 }
 
+TEST_F(SqliteCookieStoreTest, NegativeSchemaVersionIsRefused) {
+  // Found by sqlite_store_fuzzer: a version below 0 indexed the migrations.
+  sqlite3* db = nullptr;
+  sqlite3_open(path_.c_str(), &db);
+  sqlite3_exec(db, "PRAGMA user_version = -3;", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  auto store = SqliteCookieStore::Open(path_);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(std::string(store.status().message()), HasSubstr("invalid schema version -3"));
+}
+
 TEST_F(SqliteCookieStoreTest, SecondOpenIsRefusedUntilTheFirstCloses) {
   auto first = OpenStore();
   auto second = SqliteCookieStore::Open(path_);
