@@ -82,6 +82,8 @@ class SqliteCookieStore {
   // Loads the cookies of `profile` into `jar` (CookieJar::ImportCookie; rows
   // that are expired or no longer valid are deleted) and writes the jar's
   // later changes to that profile. Returns how many cookies were loaded.
+  // Attach before other threads use the jar: changes made while it loads
+  // are not recorded.
   absl::StatusOr<size_t> Attach(CookieJar* jar, std::string_view profile);
 
   // Writes what is pending for `jar` and stops following it. `jar` must be
