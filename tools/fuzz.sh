@@ -1,15 +1,29 @@
 #!/usr/bin/env bash
 # Runs the libFuzzer targets (fuzz/) with ASan and UBSan.
 #   tools/fuzz.sh [SECONDS] [TARGET...]     (default: 60 seconds, every target)
+#   tools/fuzz.sh --ci [TARGET...]          fixed seed and input counts: about a
+#                                           minute a target, the same inputs every
+#                                           run, so CI cannot fail at random
 # Each target starts from a copy of its seed corpus (fuzz/corpus/TARGET) with
 # its dictionary; a crash is saved in fuzz/regressions/TARGET/ (commit it: it
 # then runs in //fuzz:corpus_test) and makes the script fail. The last line
 # of each run is libFuzzer's summary (executions, coverage, corpus).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds=${1:-60}
-shift || true
+ci=0
+if [ "${1:-}" = --ci ]; then
+  ci=1
+  shift
+  seconds=0
+else
+  seconds=${1:-60}
+  shift || true
+fi
 targets=("$@")
+# Inputs per target in --ci mode: about a minute each on a 2-core machine.
+declare -A ci_runs=([set_cookie_fuzzer]=6000000 [cookie_date_fuzzer]=5000000
+                    [host_fuzzer]=10000000 [public_suffix_fuzzer]=1000000 [jar_fuzzer]=80000
+                    [cookies_txt_fuzzer]=500000 [sqlite_store_fuzzer]=60000)
 if [ ${#targets[@]} -eq 0 ]; then
   targets=(set_cookie_fuzzer cookie_date_fuzzer host_fuzzer public_suffix_fuzzer jar_fuzzer
            cookies_txt_fuzzer sqlite_store_fuzzer)
@@ -35,9 +49,15 @@ for t in "${targets[@]}"; do
   [ -n "${dicts[$t]}" ] && dict=(-dict="fuzz/dicts/${dicts[$t]}.dict")
   max_len=4096
   [ "$t" = sqlite_store_fuzzer ] && max_len=65536  # Database pages are 4 KiB.
-  echo "== $t: ${seconds}s"
+  if [ $ci = 1 ]; then
+    budget=(-seed=1 -runs="${ci_runs[$t]}")
+    echo "== $t: ${ci_runs[$t]} inputs from seed 1"
+  else
+    budget=(-max_total_time="$seconds")
+    echo "== $t: ${seconds}s"
+  fi
   if ! TMPDIR="$work" ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-      "$bin/$t" "$work/$t" "${dict[@]}" -max_total_time="$seconds" -timeout=10 \
+      "$bin/$t" "$work/$t" "${dict[@]}" "${budget[@]}" -timeout=10 \
       -rss_limit_mb=2048 -max_len="$max_len" -print_final_stats=1 \
       -artifact_prefix="fuzz/regressions/$t/" >"$work/$t.log" 2>&1; then
     echo "!! $t failed; see the input saved in fuzz/regressions/$t/:"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole test suite, installing what it needs first: once as built
 # normally, once under AddressSanitizer + UndefinedBehaviorSanitizer, the
-# concurrency tests under ThreadSanitizer, then every fuzz target for
-# FUZZ_SECONDS (default 60) each.
+# concurrency tests under ThreadSanitizer, then every fuzz target for about a
+# minute (tools/fuzz.sh --ci: a fixed seed and input count, so the run is the
+# same every time).
 # With arguments, runs only `bazel test ARGS... //...` (e.g. --config=tsan).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,4 +14,4 @@ fi
 bazel test //...
 bazel test --config=sanitize //tests/... //fuzz/...
 bazel test --config=tsan //tests:cookie_jar_threads_test //tests:sqlite_cookie_store_test
-tools/fuzz.sh "${FUZZ_SECONDS:-60}"
+tools/fuzz.sh --ci
