@@ -132,14 +132,6 @@ bool PrefixesHold(const ParsedCookie& parsed, const jar_internal::CookieDraft& c
                          !parsed.domain || url.host_kind() != HostKind::kDomain);
 }
 
-bool HasControlCharacter(std::string_view text) {
-  for (char c : text) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    if ((u <= 0x1f && u != '\t') || u == 0x7f) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 bool DomainMatches(std::string_view host, std::string_view domain) {
@@ -237,7 +229,7 @@ CookieInclusionStatus DraftFromCanonical(const CanonicalCookie& cookie,
                                          const PublicSuffixList& psl,
                                          size_t max_name_value_bytes, CookieDraft* out) {
   CookieDraft& draft = *out;
-  if (HasControlCharacter(cookie.name) || HasControlCharacter(cookie.value)) {
+  if (HasCookieControlCharacter(cookie.name) || HasCookieControlCharacter(cookie.value)) {
     return CookieInclusionStatus(Reason::kControlCharacter);
   }
   if (cookie.name.empty() && cookie.value.empty()) {

@@ -8,11 +8,12 @@ namespace {
 
 bool IsControl(unsigned char c) { return (c <= 0x1f && c != '\t') || c == 0x7f; }
 
-// Whether `line` has a control character other than tab. Eight bytes at a
-// time: a word is checked byte by byte only when it has a byte below 0x20 or
-// equal to 0x7f (tabs are common enough in broken headers to need the
-// recheck, rare enough not to matter).
-bool HasControl(std::string_view line) {
+}  // namespace
+
+// Eight bytes at a time: a word is checked byte by byte only when it has a
+// byte below 0x20 or equal to 0x7f (tabs are common enough in broken headers
+// to need the recheck, rare enough not to matter).
+bool HasCookieControlCharacter(std::string_view line) {
   constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
   size_t i = 0;
   for (; i + 8 <= line.size(); i += 8) {
@@ -32,6 +33,8 @@ bool HasControl(std::string_view line) {
   }
   return false;
 }
+
+namespace {
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -99,7 +102,7 @@ void SetAttribute(std::string_view attribute, std::string_view value, ParsedCook
 CookieInclusionStatus ParsedCookie::Parse(std::string_view line, ParsedCookie* out,
                                           size_t max_name_value_bytes) {
   *out = ParsedCookie();
-  if (HasControl(line)) return CookieInclusionStatus(CookieExclusionReason::kControlCharacter);
+  if (HasCookieControlCharacter(line)) return CookieInclusionStatus(CookieExclusionReason::kControlCharacter);
   const char* const end = line.data() + line.size();
   const char* semicolon = FindByte(line.data(), end, ';');
   const char* equals = FindByte(line.data(), semicolon, '=');

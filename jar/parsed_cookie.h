@@ -61,6 +61,10 @@ struct ParsedCookie {
   CookiePriority Priority() const;
 };
 
+// Whether `text` has a control character other than tab (%x00-08, %x0A-1F,
+// %x7F), which RFC 6265bis §5.6 does not allow anywhere in a cookie.
+bool HasCookieControlCharacter(std::string_view text);
+
 }  // namespace cookiejar
 
 #endif  // COOKIEJAR_JAR_PARSED_COOKIE_H_
