@@ -8,11 +8,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
-#include "host/canonical_host.h"
-#include "jar/cookie_date.h"
-#include "jar/cookie_jar.h"
-#include "jar/parsed_cookie.h"
-#include "jar/url.h"
+#include "cookiejar/canonical_host.h"
+#include "cookiejar/cookie_date.h"
+#include "cookiejar/cookie_jar.h"
+#include "cookiejar/parsed_cookie.h"
+#include "cookiejar/url.h"
 
 namespace cookiejar {
 namespace {

@@ -16,11 +16,11 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "jar/cookie_jar.h"
-#include "jar/cookies_txt.h"
-#include "jar/sqlite_cookie_store.h"
-#include "jar/jar_registry.h"
-#include "jar/url.h"
+#include "cookiejar/cookie_jar.h"
+#include "cookiejar/cookies_txt.h"
+#include "cookiejar/sqlite_cookie_store.h"
+#include "cookiejar/jar_registry.h"
+#include "cookiejar/url.h"
 
 namespace cookiejar {
 namespace {

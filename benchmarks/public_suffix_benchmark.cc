@@ -12,7 +12,7 @@
 
 #include "benchmark/benchmark.h"
 #include "benchmarks/host_mix.h"
-#include "public_suffix/public_suffix_list.h"
+#include "cookiejar/public_suffix_list.h"
 
 namespace cookiejar {
 namespace {

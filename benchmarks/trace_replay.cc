@@ -27,8 +27,8 @@
 #include "absl/strings/str_format.h"
 #include "benchmark/benchmark.h"
 #include "benchmarks/trace.h"
-#include "jar/cookie_jar.h"
-#include "jar/url.h"
+#include "cookiejar/cookie_jar.h"
+#include "cookiejar/url.h"
 
 namespace cookiejar {
 namespace benchmarks {

@@ -16,11 +16,11 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "cli/har_replay.h"
-#include "host/canonical_host.h"
-#include "jar/cookie_jar.h"
-#include "jar/cookies_txt.h"
-#include "jar/sqlite_cookie_store.h"
-#include "public_suffix/public_suffix_list.h"
+#include "cookiejar/canonical_host.h"
+#include "cookiejar/cookie_jar.h"
+#include "cookiejar/cookies_txt.h"
+#include "cookiejar/sqlite_cookie_store.h"
+#include "cookiejar/public_suffix_list.h"
 
 namespace cookiejar {
 namespace {

@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "jar/cookie_date.h"
+#include "cookiejar/cookie_date.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::optional<absl::Time> time =

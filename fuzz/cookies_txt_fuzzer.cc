@@ -5,8 +5,8 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "jar/cookie_jar.h"
-#include "jar/cookies_txt.h"
+#include "cookiejar/cookie_jar.h"
+#include "cookiejar/cookies_txt.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace cookiejar;

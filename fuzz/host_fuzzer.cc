@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "host/canonical_host.h"
+#include "cookiejar/canonical_host.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace cookiejar;

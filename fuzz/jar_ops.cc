@@ -6,8 +6,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "jar/cookie_jar.h"
-#include "jar/jar_registry.h"
+#include "cookiejar/cookie_jar.h"
+#include "cookiejar/jar_registry.h"
 
 namespace cookiejar {
 namespace fuzz {

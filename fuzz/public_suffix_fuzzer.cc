@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "public_suffix/public_suffix_list.h"
+#include "cookiejar/public_suffix_list.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace cookiejar;

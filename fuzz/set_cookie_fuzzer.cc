@@ -5,9 +5,9 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "jar/canonical_cookie.h"
-#include "jar/parsed_cookie.h"
-#include "jar/url.h"
+#include "cookiejar/canonical_cookie.h"
+#include "cookiejar/parsed_cookie.h"
+#include "cookiejar/url.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace cookiejar;

@@ -9,8 +9,8 @@
 #include <fstream>
 #include <string>
 
-#include "jar/cookie_jar.h"
-#include "jar/sqlite_cookie_store.h"
+#include "cookiejar/cookie_jar.h"
+#include "cookiejar/sqlite_cookie_store.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace cookiejar;

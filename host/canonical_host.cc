@@ -1,4 +1,4 @@
-#include "host/canonical_host.h"
+#include "cookiejar/canonical_host.h"
 
 #include <arpa/inet.h>
 #include <unicode/uidna.h>

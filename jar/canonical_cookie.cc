@@ -1,4 +1,4 @@
-#include "jar/canonical_cookie.h"
+#include "cookiejar/canonical_cookie.h"
 
 #include <cstdint>
 #include <limits>
@@ -6,8 +6,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/absl_view.h"
-#include "host/canonical_host.h"
-#include "jar/cookie_date.h"
+#include "cookiejar/canonical_host.h"
+#include "cookiejar/cookie_date.h"
 #include "jar/internal/cookie_draft.h"
 
 namespace cookiejar {

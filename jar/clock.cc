@@ -1,4 +1,4 @@
-#include "jar/clock.h"
+#include "cookiejar/clock.h"
 
 namespace cookiejar {
 namespace {

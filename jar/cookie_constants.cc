@@ -1,4 +1,4 @@
-#include "jar/cookie_constants.h"
+#include "cookiejar/cookie_constants.h"
 
 namespace cookiejar {
 

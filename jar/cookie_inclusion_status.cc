@@ -1,4 +1,4 @@
-#include "jar/cookie_inclusion_status.h"
+#include "cookiejar/cookie_inclusion_status.h"
 
 namespace cookiejar {
 namespace {

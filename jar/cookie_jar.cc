@@ -1,4 +1,4 @@
-#include "jar/cookie_jar.h"
+#include "cookiejar/cookie_jar.h"
 
 #include <algorithm>
 #include <cstring>
@@ -9,7 +9,7 @@
 #include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "common/absl_view.h"
-#include "jar/parsed_cookie.h"
+#include "cookiejar/parsed_cookie.h"
 
 namespace cookiejar {
 

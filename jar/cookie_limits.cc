@@ -1,4 +1,4 @@
-#include "jar/cookie_limits.h"
+#include "cookiejar/cookie_limits.h"
 
 namespace cookiejar {
 

@@ -1,8 +1,8 @@
-#include "jar/cookie_partition_key.h"
+#include "cookiejar/cookie_partition_key.h"
 
 #include "absl/strings/str_cat.h"
 #include "common/absl_view.h"
-#include "jar/same_site.h"
+#include "cookiejar/same_site.h"
 
 namespace cookiejar {
 

@@ -1,4 +1,4 @@
-#include "jar/jar_registry.h"
+#include "cookiejar/jar_registry.h"
 
 #include <algorithm>
 

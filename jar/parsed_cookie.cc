@@ -1,4 +1,4 @@
-#include "jar/parsed_cookie.h"
+#include "cookiejar/parsed_cookie.h"
 
 #include <cstdint>
 #include <cstring>

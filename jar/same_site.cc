@@ -1,4 +1,4 @@
-#include "jar/same_site.h"
+#include "cookiejar/same_site.h"
 
 #include "absl/strings/match.h"
 #include "common/absl_view.h"

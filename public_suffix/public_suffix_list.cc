@@ -1,4 +1,4 @@
-#include "public_suffix/public_suffix_list.h"
+#include "cookiejar/public_suffix_list.h"
 
 #include <fstream>
 #include <sstream>
@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "public_suffix/internal/suffix_table.h"
 
 namespace cookiejar {
 
@@ -18,12 +19,20 @@ using psl_internal::Node;
 
 const PublicSuffixList& PublicSuffixList::Builtin() {
   static const PublicSuffixList* const builtin =
-      new PublicSuffixList(psl_internal::kBuiltinTable);
+      new PublicSuffixList(&psl_internal::kBuiltinTable);
   return *builtin;
 }
 
+PublicSuffixList::PublicSuffixList(const psl_internal::TableView* table) : table_(table) {}
+
 PublicSuffixList::PublicSuffixList(psl_internal::OwnedTable owned)
-    : owned_(std::move(owned)), table_(owned_.view()) {}
+    : owned_(std::make_unique<psl_internal::OwnedTable>(std::move(owned))),
+      owned_view_(std::make_unique<psl_internal::TableView>(owned_->view())),
+      table_(owned_view_.get()) {}
+
+PublicSuffixList::~PublicSuffixList() = default;
+
+size_t PublicSuffixList::rule_count() const { return table_->rule_count; }
 
 absl::StatusOr<std::unique_ptr<PublicSuffixList>> PublicSuffixList::Parse(
     std::string_view text) {
@@ -85,7 +94,7 @@ size_t PublicSuffixList::SuffixStart(std::string_view host, SuffixRules rules) c
       // The implicit "*" rule makes the last label a suffix; a wildcard on
       // the parent makes this label one.
       if (end == name.size() || parent_wildcard) suffix_start = start;
-      const Node* node = psl_internal::FindNode(table_, name.substr(start), hash);
+      const Node* node = psl_internal::FindNode(*table_, name.substr(start), hash);
       if (node == nullptr) {
         walking = false;
       } else if (node->flags & exception_mask) {

@@ -6,8 +6,8 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "jar/cookie_jar.h"
-#include "jar/cookies_txt.h"
+#include "cookiejar/cookie_jar.h"
+#include "cookiejar/cookies_txt.h"
 
 namespace cookiejar {
 namespace {

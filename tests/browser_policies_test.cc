@@ -6,7 +6,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "jar/cookie_jar.h"
+#include "cookiejar/cookie_jar.h"
 
 namespace cookiejar {
 namespace {

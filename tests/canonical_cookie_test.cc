@@ -1,7 +1,7 @@
 // RFC 6265bis §5.7 (storage model, creation part) as CanonicalCookie::Create
 // applies it, plus the matching rules of §5.1.3 and §5.1.4.
 
-#include "jar/canonical_cookie.h"
+#include "cookiejar/canonical_cookie.h"
 
 #include <string>
 

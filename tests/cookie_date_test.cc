@@ -1,4 +1,4 @@
-#include "jar/cookie_date.h"
+#include "cookiejar/cookie_date.h"
 
 #include <string>
 

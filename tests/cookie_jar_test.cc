@@ -1,13 +1,13 @@
 // The store and retrieval rules of RFC 6265bis §5.7 and §5.8.3 as the jar
 // applies them, and the everyday flows a client relies on.
 
-#include "jar/cookie_jar.h"
+#include "cookiejar/cookie_jar.h"
 
 #include <string>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "jar/jar_registry.h"
+#include "cookiejar/jar_registry.h"
 
 namespace cookiejar {
 namespace {

@@ -1,14 +1,14 @@
 // Limit profiles and eviction. Every expected survivor set below is worked
 // out from the profile's rules (see the comments), not taken from a run.
 
-#include "jar/cookie_limits.h"
+#include "cookiejar/cookie_limits.h"
 
 #include <set>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "jar/cookie_jar.h"
+#include "cookiejar/cookie_jar.h"
 
 namespace cookiejar {
 namespace {

@@ -12,8 +12,8 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "gtest/gtest.h"
-#include "jar/cookie_jar.h"
-#include "jar/cookies_txt.h"
+#include "cookiejar/cookie_jar.h"
+#include "cookiejar/cookies_txt.h"
 #include "tests/subprocess.h"
 #include "tests/test_data.h"
 

@@ -11,10 +11,10 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "curl/curl_cookie_client.h"
+#include "cookiejar/curl_cookie_client.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "jar/jar_registry.h"
+#include "cookiejar/jar_registry.h"
 #include "tests/subprocess.h"
 
 namespace cookiejar {

@@ -18,9 +18,9 @@
 #include "absl/strings/str_replace.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
-#include "jar/clock.h"
-#include "jar/cookie_jar.h"
-#include "jar/url.h"
+#include "cookiejar/clock.h"
+#include "cookiejar/cookie_jar.h"
+#include "cookiejar/url.h"
 #include "tests/test_data.h"
 
 namespace cookiejar {

@@ -1,6 +1,6 @@
 // RFC 6265bis §5.6: the syntax of a Set-Cookie line.
 
-#include "jar/parsed_cookie.h"
+#include "cookiejar/parsed_cookie.h"
 
 #include <string>
 

@@ -1,4 +1,4 @@
-#include "public_suffix/public_suffix_list.h"
+#include "cookiejar/public_suffix_list.h"
 
 #include <cstdio>
 #include <fstream>
@@ -7,7 +7,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "host/canonical_host.h"
+#include "cookiejar/canonical_host.h"
 #include "tests/allocation_counter.h"
 #include "tests/test_data.h"
 

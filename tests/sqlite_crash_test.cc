@@ -13,8 +13,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "jar/cookie_jar.h"
-#include "jar/sqlite_cookie_store.h"
+#include "cookiejar/cookie_jar.h"
+#include "cookiejar/sqlite_cookie_store.h"
 #include "tests/subprocess.h"
 
 namespace cookiejar {

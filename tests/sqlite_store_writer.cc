@@ -11,8 +11,8 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "jar/cookie_jar.h"
-#include "jar/sqlite_cookie_store.h"
+#include "cookiejar/cookie_jar.h"
+#include "cookiejar/sqlite_cookie_store.h"
 
 int main(int argc, char** argv) {
   if (argc != 3) {

@@ -1,4 +1,4 @@
-#include "jar/url.h"
+#include "cookiejar/url.h"
 
 #include "gtest/gtest.h"
 

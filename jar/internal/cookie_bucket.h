@@ -19,7 +19,7 @@
 #include <string_view>
 #include <vector>
 
-#include "jar/canonical_cookie.h"
+#include "cookiejar/canonical_cookie.h"
 #include "jar/internal/cookie_draft.h"
 
 namespace cookiejar {

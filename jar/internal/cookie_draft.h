@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "absl/time/time.h"
-#include "jar/canonical_cookie.h"
+#include "cookiejar/canonical_cookie.h"
 
 namespace cookiejar {
 namespace jar_internal {

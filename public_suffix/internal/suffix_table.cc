@@ -10,7 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/absl_view.h"
-#include "host/canonical_host.h"
+#include "cookiejar/canonical_host.h"
 
 namespace cookiejar {
 namespace psl_internal {

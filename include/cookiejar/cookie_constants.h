@@ -1,8 +1,8 @@
 // Values a cookie's attributes can take, and the size limits of RFC 6265bis
 // that every profile shares.
 
-#ifndef COOKIEJAR_JAR_COOKIE_CONSTANTS_H_
-#define COOKIEJAR_JAR_COOKIE_CONSTANTS_H_
+#ifndef COOKIEJAR_COOKIE_CONSTANTS_H_
+#define COOKIEJAR_COOKIE_CONSTANTS_H_
 
 #include <cstddef>
 #include <string_view>
@@ -32,4 +32,4 @@ inline constexpr size_t kMaxAttributeValueBytes = 1024;
 
 }  // namespace cookiejar
 
-#endif  // COOKIEJAR_JAR_COOKIE_CONSTANTS_H_
+#endif  // COOKIEJAR_COOKIE_CONSTANTS_H_

@@ -23,8 +23,8 @@
 // Bad input is an InvalidArgument status whose message names the problem.
 // Thread-safe.
 
-#ifndef COOKIEJAR_HOST_CANONICAL_HOST_H_
-#define COOKIEJAR_HOST_CANONICAL_HOST_H_
+#ifndef COOKIEJAR_CANONICAL_HOST_H_
+#define COOKIEJAR_CANONICAL_HOST_H_
 
 #include <string>
 #include <string_view>
@@ -66,4 +66,4 @@ bool IsLocalhost(std::string_view canonical_host);
 
 }  // namespace cookiejar
 
-#endif  // COOKIEJAR_HOST_CANONICAL_HOST_H_
+#endif  // COOKIEJAR_CANONICAL_HOST_H_

@@ -1,14 +1,14 @@
 // Notifications of every change to a jar's contents, with the cause, so a
 // persistence layer or a UI can follow the jar (CookieJar::AddChangeListener).
 
-#ifndef COOKIEJAR_JAR_COOKIE_CHANGE_H_
-#define COOKIEJAR_JAR_COOKIE_CHANGE_H_
+#ifndef COOKIEJAR_COOKIE_CHANGE_H_
+#define COOKIEJAR_COOKIE_CHANGE_H_
 
 #include <cstdint>
 #include <functional>
 #include <string_view>
 
-#include "jar/canonical_cookie.h"
+#include "cookiejar/canonical_cookie.h"
 
 namespace cookiejar {
 
@@ -38,4 +38,4 @@ using CookieChangeListener = std::function<void(const CookieChange&)>;
 
 }  // namespace cookiejar
 
-#endif  // COOKIEJAR_JAR_COOKIE_CHANGE_H_
+#endif  // COOKIEJAR_COOKIE_CHANGE_H_

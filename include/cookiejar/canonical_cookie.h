@@ -23,21 +23,21 @@
 //     subresource or script cannot set a Strict, Lax or Lax-by-default cookie.
 //   - Partitioned needs Secure; the cookie takes the request's partition.
 
-#ifndef COOKIEJAR_JAR_CANONICAL_COOKIE_H_
-#define COOKIEJAR_JAR_CANONICAL_COOKIE_H_
+#ifndef COOKIEJAR_CANONICAL_COOKIE_H_
+#define COOKIEJAR_CANONICAL_COOKIE_H_
 
 #include <optional>
 #include <string>
 
 #include "absl/time/time.h"
-#include "jar/cookie_constants.h"
-#include "jar/cookie_inclusion_status.h"
-#include "jar/cookie_options.h"
-#include "jar/cookie_partition_key.h"
-#include "jar/parsed_cookie.h"
-#include "jar/same_site.h"
-#include "jar/url.h"
-#include "public_suffix/public_suffix_list.h"
+#include "cookiejar/cookie_constants.h"
+#include "cookiejar/cookie_inclusion_status.h"
+#include "cookiejar/cookie_options.h"
+#include "cookiejar/cookie_partition_key.h"
+#include "cookiejar/parsed_cookie.h"
+#include "cookiejar/same_site.h"
+#include "cookiejar/url.h"
+#include "cookiejar/public_suffix_list.h"
 
 namespace cookiejar {
 
@@ -120,4 +120,4 @@ std::string_view DefaultPath(std::string_view request_path);
 
 }  // namespace cookiejar
 
-#endif  // COOKIEJAR_JAR_CANONICAL_COOKIE_H_
+#endif  // COOKIEJAR_CANONICAL_COOKIE_H_

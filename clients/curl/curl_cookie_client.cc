@@ -1,4 +1,4 @@
-#include "curl/curl_cookie_client.h"
+#include "cookiejar/curl_cookie_client.h"
 
 #include <optional>
 
@@ -7,7 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/absl_view.h"
-#include "jar/same_site.h"
+#include "cookiejar/same_site.h"
 
 namespace cookiejar {
 namespace {

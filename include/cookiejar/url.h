@@ -15,14 +15,14 @@
 //   // url->scheme() == "https", url->host() == "www.example.com",
 //   // url->port() == 443, url->path() == "/a/b"
 
-#ifndef COOKIEJAR_JAR_URL_H_
-#define COOKIEJAR_JAR_URL_H_
+#ifndef COOKIEJAR_URL_H_
+#define COOKIEJAR_URL_H_
 
 #include <string>
 #include <string_view>
 
 #include "absl/status/statusor.h"
-#include "host/canonical_host.h"
+#include "cookiejar/canonical_host.h"
 
 namespace cookiejar {
 
@@ -65,4 +65,4 @@ class Url {
 
 }  // namespace cookiejar
 
-#endif  // COOKIEJAR_JAR_URL_H_
+#endif  // COOKIEJAR_URL_H_

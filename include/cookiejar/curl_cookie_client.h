@@ -22,8 +22,8 @@
 // Not thread-safe (one easy handle); use one client per thread, sharing the
 // jar, which is thread-safe.
 
-#ifndef COOKIEJAR_CURL_CURL_COOKIE_CLIENT_H_
-#define COOKIEJAR_CURL_CURL_COOKIE_CLIENT_H_
+#ifndef COOKIEJAR_CURL_COOKIE_CLIENT_H_
+#define COOKIEJAR_CURL_COOKIE_CLIENT_H_
 
 #include <curl/curl.h>
 
@@ -32,7 +32,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "jar/cookie_jar.h"
+#include "cookiejar/cookie_jar.h"
 
 namespace cookiejar {
 
@@ -99,4 +99,4 @@ class CurlCookieClient {
 
 }  // namespace cookiejar
 
-#endif  // COOKIEJAR_CURL_CURL_COOKIE_CLIENT_H_
+#endif  // COOKIEJAR_CURL_COOKIE_CLIENT_H_

@@ -12,8 +12,8 @@
 //   std::optional<absl::Time> t = ParseCookieDate("Thu, 01 Jan 1970 00:00:01 GMT");
 //   // *t == absl::FromUnixSeconds(1)
 
-#ifndef COOKIEJAR_JAR_COOKIE_DATE_H_
-#define COOKIEJAR_JAR_COOKIE_DATE_H_
+#ifndef COOKIEJAR_COOKIE_DATE_H_
+#define COOKIEJAR_COOKIE_DATE_H_
 
 #include <optional>
 #include <string_view>
@@ -27,4 +27,4 @@ std::optional<absl::Time> ParseCookieDate(std::string_view text);
 
 }  // namespace cookiejar
 
-#endif  // COOKIEJAR_JAR_COOKIE_DATE_H_
+#endif  // COOKIEJAR_COOKIE_DATE_H_

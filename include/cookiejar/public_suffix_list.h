@@ -28,8 +28,8 @@
 // last label of digits, or brackets) which must never be matched against the
 // list. Instances are immutable and safe to share between threads.
 
-#ifndef COOKIEJAR_PUBLIC_SUFFIX_PUBLIC_SUFFIX_LIST_H_
-#define COOKIEJAR_PUBLIC_SUFFIX_PUBLIC_SUFFIX_LIST_H_
+#ifndef COOKIEJAR_PUBLIC_SUFFIX_LIST_H_
+#define COOKIEJAR_PUBLIC_SUFFIX_LIST_H_
 
 #include <cstddef>
 #include <memory>
@@ -37,9 +37,13 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
-#include "public_suffix/internal/suffix_table.h"
 
 namespace cookiejar {
+
+namespace psl_internal {
+struct TableView;
+struct OwnedTable;
+}  // namespace psl_internal
 
 // Which sections of the list apply.
 enum class SuffixRules {
@@ -63,6 +67,7 @@ class PublicSuffixList {
   // Reads and parses a list file.
   static absl::StatusOr<std::unique_ptr<PublicSuffixList>> Load(const std::string& path);
 
+  ~PublicSuffixList();
   PublicSuffixList(const PublicSuffixList&) = delete;
   PublicSuffixList& operator=(const PublicSuffixList&) = delete;
 
@@ -80,19 +85,20 @@ class PublicSuffixList {
                       SuffixRules rules = SuffixRules::kIcannAndPrivate) const;
 
   // How many rules the list has.
-  size_t rule_count() const { return table_.rule_count; }
+  size_t rule_count() const;
 
  private:
-  explicit PublicSuffixList(psl_internal::TableView table) : table_(table) {}
+  explicit PublicSuffixList(const psl_internal::TableView* table);
   explicit PublicSuffixList(psl_internal::OwnedTable owned);
 
   // Offset in `host` at which its public suffix starts, or npos.
   size_t SuffixStart(std::string_view host, SuffixRules rules) const;
 
-  psl_internal::OwnedTable owned_;  // Empty for the built-in list.
-  psl_internal::TableView table_;
+  std::unique_ptr<psl_internal::OwnedTable> owned_;  // Null for the built-in list.
+  std::unique_ptr<psl_internal::TableView> owned_view_;
+  const psl_internal::TableView* table_;
 };
 
 }  // namespace cookiejar
 
-#endif  // COOKIEJAR_PUBLIC_SUFFIX_PUBLIC_SUFFIX_LIST_H_
+#endif  // COOKIEJAR_PUBLIC_SUFFIX_LIST_H_

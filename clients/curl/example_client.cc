@@ -8,8 +8,8 @@
 
 #include <iostream>
 
-#include "curl/curl_cookie_client.h"
-#include "jar/cookie_jar.h"
+#include "cookiejar/curl_cookie_client.h"
+#include "cookiejar/cookie_jar.h"
 
 int main(int argc, char** argv) {
   if (argc < 2) {

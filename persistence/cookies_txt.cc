@@ -1,4 +1,4 @@
-#include "jar/cookies_txt.h"
+#include "cookiejar/cookies_txt.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -31,8 +31,8 @@
 //   ...
 //   (*store)->Flush();                     // Or let the batching do it.
 
-#ifndef COOKIEJAR_JAR_SQLITE_COOKIE_STORE_H_
-#define COOKIEJAR_JAR_SQLITE_COOKIE_STORE_H_
+#ifndef COOKIEJAR_SQLITE_COOKIE_STORE_H_
+#define COOKIEJAR_SQLITE_COOKIE_STORE_H_
 
 #include <condition_variable>
 #include <cstdint>
@@ -47,7 +47,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "jar/cookie_jar.h"
+#include "cookiejar/cookie_jar.h"
 
 struct sqlite3;
 
@@ -145,4 +145,4 @@ class SqliteCookieStore {
 
 }  // namespace cookiejar
 
-#endif  // COOKIEJAR_JAR_SQLITE_COOKIE_STORE_H_
+#endif  // COOKIEJAR_SQLITE_COOKIE_STORE_H_

@@ -8,8 +8,8 @@
 //   ...
 //   clock.Advance(absl::Seconds(6));  // A Max-Age=5 cookie is now gone.
 
-#ifndef COOKIEJAR_JAR_CLOCK_H_
-#define COOKIEJAR_JAR_CLOCK_H_
+#ifndef COOKIEJAR_CLOCK_H_
+#define COOKIEJAR_CLOCK_H_
 
 #include <atomic>
 #include <cstdint>
@@ -43,4 +43,4 @@ class FakeClock : public Clock {
 
 }  // namespace cookiejar
 
-#endif  // COOKIEJAR_JAR_CLOCK_H_
+#endif  // COOKIEJAR_CLOCK_H_

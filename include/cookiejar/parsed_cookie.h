@@ -22,14 +22,14 @@
 //   // status.IsInclude(), cookie.name == "id", cookie.value == "42",
 //   // *cookie.path == "/", cookie.secure
 
-#ifndef COOKIEJAR_JAR_PARSED_COOKIE_H_
-#define COOKIEJAR_JAR_PARSED_COOKIE_H_
+#ifndef COOKIEJAR_PARSED_COOKIE_H_
+#define COOKIEJAR_PARSED_COOKIE_H_
 
 #include <optional>
 #include <string_view>
 
-#include "jar/cookie_constants.h"
-#include "jar/cookie_inclusion_status.h"
+#include "cookiejar/cookie_constants.h"
+#include "cookiejar/cookie_inclusion_status.h"
 
 namespace cookiejar {
 
@@ -67,4 +67,4 @@ bool HasCookieControlCharacter(std::string_view text);
 
 }  // namespace cookiejar
 
-#endif  // COOKIEJAR_JAR_PARSED_COOKIE_H_
+#endif  // COOKIEJAR_PARSED_COOKIE_H_

@@ -12,16 +12,16 @@
 // With no browsing context at all (no top-level URL, no initiator) a request
 // is strict, which is what a plain HTTP client wants.
 
-#ifndef COOKIEJAR_JAR_SAME_SITE_H_
-#define COOKIEJAR_JAR_SAME_SITE_H_
+#ifndef COOKIEJAR_SAME_SITE_H_
+#define COOKIEJAR_SAME_SITE_H_
 
 #include <string>
 #include <string_view>
 
 #include "absl/time/time.h"
-#include "jar/cookie_options.h"
-#include "jar/url.h"
-#include "public_suffix/public_suffix_list.h"
+#include "cookiejar/cookie_options.h"
+#include "cookiejar/url.h"
+#include "cookiejar/public_suffix_list.h"
 
 namespace cookiejar {
 
@@ -78,4 +78,4 @@ bool IsThirdParty(const Url& url, const CookieOptions& options, const PublicSuff
 
 }  // namespace cookiejar
 
-#endif  // COOKIEJAR_JAR_SAME_SITE_H_
+#endif  // COOKIEJAR_SAME_SITE_H_

@@ -31,8 +31,8 @@
 // the jar's locks are released, on the thread that made the change; they may
 // call back into the jar.
 
-#ifndef COOKIEJAR_JAR_COOKIE_JAR_H_
-#define COOKIEJAR_JAR_COOKIE_JAR_H_
+#ifndef COOKIEJAR_COOKIE_JAR_H_
+#define COOKIEJAR_COOKIE_JAR_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -51,17 +51,17 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/shared_mutex.h"
-#include "jar/canonical_cookie.h"
-#include "jar/clock.h"
-#include "jar/cookie_access_policy.h"
-#include "jar/cookie_change.h"
-#include "jar/cookie_inclusion_status.h"
-#include "jar/cookie_limits.h"
-#include "jar/cookie_options.h"
+#include "cookiejar/canonical_cookie.h"
+#include "cookiejar/clock.h"
+#include "cookiejar/cookie_access_policy.h"
+#include "cookiejar/cookie_change.h"
+#include "cookiejar/cookie_inclusion_status.h"
+#include "cookiejar/cookie_limits.h"
+#include "cookiejar/cookie_options.h"
 #include "jar/internal/cookie_bucket.h"
-#include "jar/same_site.h"
-#include "jar/url.h"
-#include "public_suffix/public_suffix_list.h"
+#include "cookiejar/same_site.h"
+#include "cookiejar/url.h"
+#include "cookiejar/public_suffix_list.h"
 
 namespace cookiejar {
 
@@ -264,4 +264,4 @@ class CookieJar {
 
 }  // namespace cookiejar
 
-#endif  // COOKIEJAR_JAR_COOKIE_JAR_H_
+#endif  // COOKIEJAR_COOKIE_JAR_H_

@@ -1,4 +1,4 @@
-#include "jar/sqlite_cookie_store.h"
+#include "cookiejar/sqlite_cookie_store.h"
 
 #include <fcntl.h>
 #include <sqlite3.h>

@@ -19,8 +19,8 @@
 // cookies: least recently accessed first, then oldest creation first, so it
 // is deterministic.
 
-#ifndef COOKIEJAR_JAR_COOKIE_LIMITS_H_
-#define COOKIEJAR_JAR_COOKIE_LIMITS_H_
+#ifndef COOKIEJAR_COOKIE_LIMITS_H_
+#define COOKIEJAR_COOKIE_LIMITS_H_
 
 #include <cstddef>
 
@@ -101,4 +101,4 @@ struct CookieLimits {
 
 }  // namespace cookiejar
 
-#endif  // COOKIEJAR_JAR_COOKIE_LIMITS_H_
+#endif  // COOKIEJAR_COOKIE_LIMITS_H_

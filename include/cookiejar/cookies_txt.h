@@ -17,8 +17,8 @@
 //   absl::StatusOr<CookiesTxtReport> report = ImportCookiesTxt("cookies.txt", &jar);
 //   absl::Status status = ExportCookiesTxt(jar, "cookies.txt");
 
-#ifndef COOKIEJAR_JAR_COOKIES_TXT_H_
-#define COOKIEJAR_JAR_COOKIES_TXT_H_
+#ifndef COOKIEJAR_COOKIES_TXT_H_
+#define COOKIEJAR_COOKIES_TXT_H_
 
 #include <cstddef>
 #include <string>
@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "jar/cookie_jar.h"
+#include "cookiejar/cookie_jar.h"
 
 namespace cookiejar {
 
@@ -58,4 +58,4 @@ absl::Status WriteFileAtomically(const std::string& path, std::string_view conte
 
 }  // namespace cookiejar
 
-#endif  // COOKIEJAR_JAR_COOKIES_TXT_H_
+#endif  // COOKIEJAR_COOKIES_TXT_H_

@@ -6,8 +6,8 @@
 //   CookieInclusionStatus status = jar.SetCookie("http://example.com/", "a=b; Secure");
 //   if (!status.IsInclude()) std::cerr << status.ToString();  // "secure_only"
 
-#ifndef COOKIEJAR_JAR_COOKIE_INCLUSION_STATUS_H_
-#define COOKIEJAR_JAR_COOKIE_INCLUSION_STATUS_H_
+#ifndef COOKIEJAR_COOKIE_INCLUSION_STATUS_H_
+#define COOKIEJAR_COOKIE_INCLUSION_STATUS_H_
 
 #include <cstdint>
 #include <string>
@@ -108,4 +108,4 @@ std::string_view ExclusionReasonDescription(CookieExclusionReason reason);
 
 }  // namespace cookiejar
 
-#endif  // COOKIEJAR_JAR_COOKIE_INCLUSION_STATUS_H_
+#endif  // COOKIEJAR_COOKIE_INCLUSION_STATUS_H_

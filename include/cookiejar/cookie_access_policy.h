@@ -7,8 +7,8 @@
 //   policy.site_exceptions["trusted-widgets.example"] = SiteException::kAllow;
 //   jar.SetAccessPolicy(policy);
 
-#ifndef COOKIEJAR_JAR_COOKIE_ACCESS_POLICY_H_
-#define COOKIEJAR_JAR_COOKIE_ACCESS_POLICY_H_
+#ifndef COOKIEJAR_COOKIE_ACCESS_POLICY_H_
+#define COOKIEJAR_COOKIE_ACCESS_POLICY_H_
 
 #include <string>
 
@@ -37,4 +37,4 @@ struct CookieAccessPolicy {
 
 }  // namespace cookiejar
 
-#endif  // COOKIEJAR_JAR_COOKIE_ACCESS_POLICY_H_
+#endif  // COOKIEJAR_COOKIE_ACCESS_POLICY_H_

@@ -11,8 +11,8 @@
 //
 // Thread-safe.
 
-#ifndef COOKIEJAR_JAR_JAR_REGISTRY_H_
-#define COOKIEJAR_JAR_JAR_REGISTRY_H_
+#ifndef COOKIEJAR_JAR_REGISTRY_H_
+#define COOKIEJAR_JAR_REGISTRY_H_
 
 #include <memory>
 #include <mutex>
@@ -22,7 +22,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
-#include "jar/cookie_jar.h"
+#include "cookiejar/cookie_jar.h"
 
 namespace cookiejar {
 
@@ -51,4 +51,4 @@ class JarRegistry {
 
 }  // namespace cookiejar
 
-#endif  // COOKIEJAR_JAR_JAR_REGISTRY_H_
+#endif  // COOKIEJAR_JAR_REGISTRY_H_

@@ -11,8 +11,8 @@
 //   // Only SameSite=None cookies of news.example (and those partitioned
 //   // under blog.example) are sent.
 
-#ifndef COOKIEJAR_JAR_COOKIE_OPTIONS_H_
-#define COOKIEJAR_JAR_COOKIE_OPTIONS_H_
+#ifndef COOKIEJAR_COOKIE_OPTIONS_H_
+#define COOKIEJAR_COOKIE_OPTIONS_H_
 
 #include <string_view>
 
@@ -58,4 +58,4 @@ struct CookieOptions {
 
 }  // namespace cookiejar
 
-#endif  // COOKIEJAR_JAR_COOKIE_OPTIONS_H_
+#endif  // COOKIEJAR_COOKIE_OPTIONS_H_

@@ -4,14 +4,14 @@
 // within its partition, so an embedded service gets a separate cookie per
 // embedding site.
 
-#ifndef COOKIEJAR_JAR_COOKIE_PARTITION_KEY_H_
-#define COOKIEJAR_JAR_COOKIE_PARTITION_KEY_H_
+#ifndef COOKIEJAR_COOKIE_PARTITION_KEY_H_
+#define COOKIEJAR_COOKIE_PARTITION_KEY_H_
 
 #include <string>
 
-#include "jar/cookie_options.h"
-#include "jar/url.h"
-#include "public_suffix/public_suffix_list.h"
+#include "cookiejar/cookie_options.h"
+#include "cookiejar/url.h"
+#include "cookiejar/public_suffix_list.h"
 
 namespace cookiejar {
 
@@ -39,4 +39,4 @@ struct CookiePartitionKey {
 
 }  // namespace cookiejar
 
-#endif  // COOKIEJAR_JAR_COOKIE_PARTITION_KEY_H_
+#endif  // COOKIEJAR_COOKIE_PARTITION_KEY_H_
