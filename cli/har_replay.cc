@@ -126,7 +126,8 @@ absl::StatusOr<HarReplayResult> ReplayHar(std::string_view har_json, CookieJarOp
         ++result.same_cookies_other_order;
       } else {
         HarDifference difference{i, method, url->Spec(), browser_header, jar_header, {}};
-        const std::vector<CookieJar::Explanation> explained = jar.Explain(*url, cookie_options);
+        const std::vector<CookieJar::Explanation> explained =
+            jar.Explain(*url, cookie_options, ExplainScope::kSite);
         for (const std::string& pair : sorted_browser) {
           if (std::binary_search(sorted_jar.begin(), sorted_jar.end(), pair)) continue;
           std::string why = "not in the jar: never set by a response in this HAR (set by "

@@ -86,7 +86,7 @@ CookiesTxtReport ImportCookiesTxtText(std::string_view text, CookieJar* jar) {
     std::string error = ParseLine(line, &cookie);
     if (error.empty()) {
       // The file has no creation times: keep the file's order.
-      CookieInclusionStatus status = jar->ImportCookie(cookie);
+      CookieInclusionStatus status = jar->ImportCookie(cookie, CookieJar::ImportTimes::kNow);
       if (status.IsInclude()) {
         ++report.imported;
         continue;

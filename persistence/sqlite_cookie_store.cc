@@ -11,7 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/absl_view.h"
-#include "jar/internal/cookie_bucket.h"
+#include "jar/internal/jar_time.h"
 
 namespace cookiejar {
 namespace {

@@ -42,7 +42,7 @@ TEST_F(CookiesTxtTest, ImportsCurlsFormat) {
       "# Netscape HTTP Cookie File\n"
       "# https://curl.se/docs/http-cookies.html\n"
       "\n"
-      ".example.com\tTRUE\t/\tFALSE\t1800000000\tid\t42\n"
+      ".example.com\tTRUE\t/\tFALSE\t1710000000\tid\t42\n"
       "#HttpOnly_www.example.com\tFALSE\t/cart\tTRUE\t0\tcart\t7,9\n",
       jar_.get());
   EXPECT_EQ(report.imported, 2u);
@@ -53,7 +53,7 @@ TEST_F(CookiesTxtTest, ImportsCurlsFormat) {
   const CanonicalCookie& cart = cookies[0].name == "id" ? cookies[1] : cookies[0];
   EXPECT_FALSE(id.host_only);
   EXPECT_EQ(id.domain, "example.com");
-  EXPECT_EQ(id.expiry, absl::FromUnixSeconds(1800000000));
+  EXPECT_EQ(id.expiry, absl::FromUnixSeconds(1710000000));
   EXPECT_FALSE(id.secure);
   EXPECT_TRUE(cart.host_only);
   EXPECT_TRUE(cart.http_only);

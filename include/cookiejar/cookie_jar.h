@@ -28,8 +28,11 @@
 //
 // All methods are thread-safe; lookups of different sites do not contend, and
 // lookups of one site share a reader lock. Change listeners are called after
-// the jar's locks are released, on the thread that made the change; they may
-// call back into the jar.
+// the jar's locks are released, one change at a time in sequence order (so a
+// store that follows the jar never sees an older change after a newer one);
+// a change is delivered before the call that made it returns, unless that call
+// comes from inside a listener, whose own changes are delivered right after it
+// returns. Listeners may call back into the jar.
 
 #ifndef COOKIEJAR_COOKIE_JAR_H_
 #define COOKIEJAR_COOKIE_JAR_H_
@@ -37,20 +40,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <atomic>
-#include <mutex>
-#include <optional>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "common/shared_mutex.h"
 #include "cookiejar/canonical_cookie.h"
 #include "cookiejar/clock.h"
 #include "cookiejar/cookie_access_policy.h"
@@ -58,12 +53,15 @@
 #include "cookiejar/cookie_inclusion_status.h"
 #include "cookiejar/cookie_limits.h"
 #include "cookiejar/cookie_options.h"
-#include "jar/internal/cookie_bucket.h"
 #include "cookiejar/same_site.h"
 #include "cookiejar/url.h"
 #include "cookiejar/public_suffix_list.h"
 
 namespace cookiejar {
+
+namespace jar_internal {
+class JarCore;
+}  // namespace jar_internal
 
 struct CookieJarOptions {
   // The Public Suffix List that decides which Domain attributes are allowed
@@ -72,6 +70,7 @@ struct CookieJarOptions {
   const PublicSuffixList* public_suffix_list = nullptr;
 
   // Source of the current time. nullptr: Clock::System(). Must outlive the jar.
+  // Any instant is accepted; arithmetic on it saturates.
   const Clock* clock = nullptr;
 
   // How many cookies to keep and which to evict (cookie_limits.h), and the
@@ -84,6 +83,13 @@ struct CookieJarOptions {
   // Third-party blocking and per-site exceptions; can be changed later with
   // CookieJar::SetAccessPolicy.
   CookieAccessPolicy access_policy;
+};
+
+// Which cookies CookieJar::Explain looks at.
+enum class ExplainScope {
+  kWholeJar,  // Every cookie in the jar.
+  kSite,      // The cookies of the URL's site, in every partition: all that
+              // could be sent to it, at the cost of that site only.
 };
 
 class CookieJar {
@@ -102,13 +108,25 @@ class CookieJar {
   CookieInclusionStatus SetCookie(const Url& url, std::string_view set_cookie,
                                   const CookieOptions& options = {});
 
-  // Puts back a cookie that was stored before (a cookie file, a database),
-  // keeping its creation and last-access times. It is checked for being well
-  // formed (name, value, domain, no public suffix as a domain, prefix rules)
-  // and unexpired, then replaces any cookie with the same key; no URL is
-  // involved, so the rules about who may set what do not apply. Limits and
-  // eviction do.
-  CookieInclusionStatus ImportCookie(const CanonicalCookie& cookie);
+  // Puts back a cookie that was stored before (a cookie file, a database).
+  // It must pass the checks a Set-Cookie line passes (name and value as the
+  // parser would produce them, so no leading or trailing space or tab; no
+  // control character; prefix rules; domain not a public suffix; path at most
+  // 1024 bytes starting with '/') and be unexpired; its expiry is capped at
+  // creation + the profile's maximum age. It then replaces any cookie with
+  // the same key; no URL is involved, so the rules about who may set what do
+  // not apply. Limits and eviction do.
+  enum class ImportTimes {
+    // Keep the cookie's creation and last-access times. Neither may be in
+    // the future: a last access is clamped to now, a creation time to a
+    // minute from now.
+    kKeep,
+    // The source has no times (cookies.txt): the cookie is created now, after
+    // every cookie already in the jar, so a file's order is kept.
+    kNow,
+  };
+  CookieInclusionStatus ImportCookie(const CanonicalCookie& cookie,
+                                     ImportTimes times = ImportTimes::kKeep);
 
   // The Cookie header value for a request to `url` ("a=1; b=2"; a nameless
   // cookie appears as its bare value), or "" when no cookie applies (send no
@@ -129,10 +147,11 @@ class CookieJar {
     CanonicalCookie cookie;
     CookieInclusionStatus status;  // include, or why it is not sent.
   };
-  // Every unexpired cookie in the jar with whether it would be sent to `url`
+  // Every unexpired cookie in `scope` with whether it would be sent to `url`
   // and why not; sent cookies first, in header order. Does not update access
   // times.
-  std::vector<Explanation> Explain(const Url& url, const CookieOptions& options = {});
+  std::vector<Explanation> Explain(const Url& url, const CookieOptions& options = {},
+                                   ExplainScope scope = ExplainScope::kWholeJar);
 
   // Every unexpired cookie, grouped by site, each group in header order
   // (partitioned cookies after the others).
@@ -160,106 +179,10 @@ class CookieJar {
   uint64_t AddChangeListener(CookieChangeListener listener);
   void RemoveChangeListener(uint64_t id);
 
-  const CookieLimits& limits() const { return limits_; }
+  const CookieLimits& limits() const;
 
  private:
-  using Bucket = jar_internal::Bucket;
-  using StoredCookie = jar_internal::StoredCookie;
-  // Buckets live behind pointers: the map's slots stay small, so probing it
-  // touches fewer cache lines.
-  using BucketMap = absl::flat_hash_map<std::string, std::unique_ptr<Bucket>>;
-  // Changes made under a lock, delivered to listeners after it.
-  using ChangeList = std::vector<CookieChange>;
-
-  // Buckets are spread over shards by site, each with its own lock, so that
-  // threads working on different sites do not contend.
-  struct alignas(64) Shard {
-    // Readers write to the lock: it gets a cache line of its own, so that
-    // they do not evict the maps' headers from each other's caches.
-    alignas(64) mutable SharedMutex mu;
-    alignas(64) BucketMap buckets;  // By site.
-    BucketMap partitioned;          // By partition and site.
-  };
-  static constexpr size_t kShardCount = 8;
-
-  // What one request may receive, worked out once per request.
-  struct RequestFilter;
-
-  // One cookie to store, from SetCookie or ImportCookie.
-  struct StoreRequest {
-    const jar_internal::CookieDraft* draft = nullptr;
-    const CookiePartitionKey* partition = nullptr;  // For a partitioned draft.
-    int64_t now_us = 0;
-    bool protect_secure = false;  // The origin may not shadow Secure cookies.
-    bool script = false;          // The script API: may not replace HttpOnly.
-    std::optional<int64_t> creation_us;     // Imports keep their times.
-    std::optional<int64_t> last_access_us;
-  };
-  CookieInclusionStatus Store(const StoreRequest& request);
-
-  int64_t NowMicros() const;
-  // The site key of a canonical host or cookie domain.
-  std::string_view SiteKey(std::string_view host) const;
-  static std::string PartitionBucketKey(const CookiePartitionKey& partition,
-                                        std::string_view site);
-  Shard* ShardFor(std::string_view site) const;
-  // The shards, created on first use so that an empty jar costs little.
-  Shard* Shards(bool create) const;
-  CookieAccessContext AccessContext(const Url& url, const CookieOptions& options) const;
-  // Whether the access policy lets cookies be set or sent for this request;
-  // `partitioned` asks for partitioned cookies, which survive third-party
-  // blocking.
-  bool PolicyAllows(const Url& url, const CookieOptions& options, bool partitioned) const;
-  // Calls `sink.Add(bucket, cookie)` for each cookie to send to `url`, in
-  // header order, then `sink.Finish()`, all under a shared lock; updates
-  // last-access times.
-  template <typename Sink>
-  void VisitIncluded(const Url& url, const CookieOptions& options, Sink& sink);
-
-  void Record(const Bucket& bucket, const StoredCookie& cookie, CookieChangeCause cause,
-              ChangeList* changes);
-  // Removes cookies of `bucket` marked in `doomed`; returns how many.
-  size_t RemoveMarked(Bucket* bucket, const std::vector<bool>& doomed, CookieChangeCause cause,
-                    ChangeList* changes);
-  void PurgeExpired(Bucket* bucket, int64_t now_us, ChangeList* changes);
-  // Firefox: makes room in a full site before a new cookie is added. False
-  // when the cookie must be refused instead.
-  bool MakeRoomFirefoxStyle(Bucket* bucket, bool incoming_secure, ChangeList* changes);
-  void EnforceSiteLimit(Bucket* bucket, int64_t now_us, ChangeList* changes);
-  void EnforcePartitionLimit(Bucket* bucket, int64_t now_us, ChangeList* changes);
-  // Locks every shard itself.
-  void EnforceGlobalLimit(int64_t now_us, ChangeList* changes);
-  int64_t NextCreation(int64_t now_us);
-  // Removes the cookies `doomed` picks from every shard; returns how many.
-  template <typename Doomed>
-  size_t RemoveEverywhere(Doomed doomed, CookieChangeCause cause);
-  // Calls the listeners; must be called without any shard lock.
-  void Deliver(const ChangeList& changes);
-
-  const PublicSuffixList* const psl_;
-  const Clock* const clock_;
-  const CookieLimits limits_;
-  const SameSitePolicy same_site_policy_;
-
-  mutable std::atomic<Shard*> shards_{nullptr};
-  std::atomic<int64_t> count_{0};  // Cookies in all shards, expired ones included.
-  // Creation times are made unique and increasing from this one.
-  std::atomic<int64_t> last_creation_us_{INT64_MIN};
-  // The global purge has nothing to evict before this time (see
-  // EnforceGlobalLimit), unless the hard limit is passed.
-  std::atomic<int64_t> next_global_purge_us_{INT64_MIN};
-  std::atomic<uint64_t> change_sequence_{0};
-
-  mutable SharedMutex policy_mu_;
-  CookieAccessPolicy access_policy_ ABSL_GUARDED_BY(policy_mu_);
-  // True when the policy allows everything: the hot path skips it.
-  std::atomic<bool> policy_allows_all_{true};
-
-  std::mutex listeners_mu_;
-  std::atomic<bool> has_listeners_{false};
-  uint64_t next_listener_id_ ABSL_GUARDED_BY(listeners_mu_) = 1;
-  std::vector<std::pair<uint64_t, std::shared_ptr<CookieChangeListener>>> listeners_
-      ABSL_GUARDED_BY(listeners_mu_);
+  std::unique_ptr<jar_internal::JarCore> core_;
 };
 
 }  // namespace cookiejar

@@ -2,27 +2,43 @@
 
 #include <algorithm>
 #include <cstring>
+#include <new>
 
 namespace cookiejar {
 namespace jar_internal {
+namespace {
 
-StoredCookie::StoredCookie(const CookieDraft& draft, uint32_t domain_index,
-                           int64_t creation_us, int64_t now_us, bool lax_by_default)
-    : expiry_us_(ToMicros(draft.expiry)),
-      creation_us_(creation_us),
-      last_access_us_(now_us),
-      domain_index_(domain_index),
-      needs_(0),
-      flags_(0),
-      same_site_(static_cast<uint8_t>(draft.same_site)),
-      priority_(static_cast<uint8_t>(draft.priority)) {
+// Buckets this small are compacted at once on removal: a site's few cookies
+// never carry dead weight.
+constexpr size_t kCompactAtOnce = 8;
+
+// Cookie header order (RFC 6265bis §5.8.3 step 2).
+bool HeaderBefore(const CookieRecord* a, const CookieRecord* b) {
+  if (a->path_size() != b->path_size()) return a->path_size() > b->path_size();
+  return a->creation_us() < b->creation_us();
+}
+
+}  // namespace
+
+CookieRecord* CookieRecord::Create(const CookieDraft& draft, uint32_t domain_index,
+                                   int64_t creation_us, int64_t last_access_us,
+                                   bool lax_by_default) {
   const bool nameless = draft.name.empty();
-  pair_size_ = static_cast<uint32_t>(nameless ? draft.value.size()
-                                              : draft.name.size() + 1 + draft.value.size());
-  name_size_ = nameless ? kNameless : static_cast<uint32_t>(draft.name.size());
-  path_size_ = static_cast<uint32_t>(draft.path.size());
-  data_.reset(new char[pair_size_ + path_size_]);
-  char* out = data_.get();
+  const size_t pair_size =
+      nameless ? draft.value.size() : draft.name.size() + 1 + draft.value.size();
+  void* memory = ::operator new(sizeof(CookieRecord) + pair_size + draft.path.size());
+  CookieRecord* record = new (memory) CookieRecord();
+  record->expiry_us_ = ToMicros(draft.expiry);
+  record->creation_us_ = creation_us;
+  record->last_access_us_.store(last_access_us, std::memory_order_relaxed);
+  record->domain_index_ = domain_index;
+  record->path_size_ = static_cast<uint32_t>(draft.path.size());
+  record->pair_size_ = static_cast<uint32_t>(pair_size);
+  record->flags_ = nameless ? kNameless : 0;
+  record->same_site_ = static_cast<uint8_t>(draft.same_site);
+  record->priority_ = static_cast<uint8_t>(draft.priority);
+
+  char* out = record->data();
   if (!nameless) {
     std::memcpy(out, draft.name.data(), draft.name.size());
     out += draft.name.size();
@@ -32,57 +48,67 @@ StoredCookie::StoredCookie(const CookieDraft& draft, uint32_t domain_index,
   out += draft.value.size();
   std::memcpy(out, draft.path.data(), draft.path.size());
 
-  if (draft.host_only) flags_ |= kHostOnly;
-  if (draft.secure) flags_ |= kSecure, needs_ |= kNeedTrustworthy;
-  if (draft.http_only) flags_ |= kHttpOnly, needs_ |= kNeedHttpApi;
-  if (draft.source_scheme == CookieSourceScheme::kSecure) flags_ |= kSourceSecure;
+  uint8_t needs = 0;
+  if (draft.host_only) record->flags_ |= kHostOnly;
+  if (draft.secure) record->flags_ |= kSecure, needs |= kNeedTrustworthy;
+  if (draft.http_only) record->flags_ |= kHttpOnly, needs |= kNeedHttpApi;
+  if (draft.source_scheme == CookieSourceScheme::kSecure) record->flags_ |= kSourceSecure;
   switch (draft.same_site) {
-    case CookieSameSite::kStrict: needs_ |= kNeedStrict | kNeedLax; break;
-    case CookieSameSite::kLax: needs_ |= kNeedLax; break;
+    case CookieSameSite::kStrict: needs |= kNeedStrict | kNeedLax; break;
+    case CookieSameSite::kLax: needs |= kNeedLax; break;
     case CookieSameSite::kNoRestriction: break;
     case CookieSameSite::kUnspecified:
       if (lax_by_default) {
-        needs_ |= kNeedLax;
-        flags_ |= kLaxByDefault;
+        needs |= kNeedLax;
+        record->flags_ |= kLaxByDefault;
       }
       break;
   }
+  record->needs_.store(needs, std::memory_order_relaxed);
+  return record;
 }
 
-StoredCookie::StoredCookie(StoredCookie&& other) noexcept
-    : data_(std::move(other.data_)),
-      expiry_us_(other.expiry_us_),
-      creation_us_(other.creation_us_),
-      last_access_us_(other.last_access_us()),
-      pair_size_(other.pair_size_),
-      name_size_(other.name_size_),
-      path_size_(other.path_size_),
-      domain_index_(other.domain_index_),
-      needs_(other.needs_),
-      flags_(other.flags_),
-      same_site_(other.same_site_),
-      priority_(other.priority_) {}
+void CookieRecord::Destroy(CookieRecord* record) {
+  record->~CookieRecord();
+  ::operator delete(record);
+}
 
-StoredCookie& StoredCookie::operator=(StoredCookie&& other) noexcept {
-  data_ = std::move(other.data_);
-  expiry_us_ = other.expiry_us_;
-  creation_us_ = other.creation_us_;
-  last_access_us_.store(other.last_access_us(), std::memory_order_relaxed);
-  pair_size_ = other.pair_size_;
-  name_size_ = other.name_size_;
-  path_size_ = other.path_size_;
-  domain_index_ = other.domain_index_;
-  needs_ = other.needs_;
-  flags_ = other.flags_;
-  same_site_ = other.same_site_;
-  priority_ = other.priority_;
-  return *this;
+Bucket::~Bucket() {
+  for (CookieRecord* record : records_) CookieRecord::Destroy(record);
+}
+
+CookieRecord* Bucket::Find(std::string_view name, std::string_view domain, bool host_only,
+                           std::string_view path) const {
+  auto same = [&](const CookieRecord& r) {
+    return r.host_only() == host_only && r.path() == path && domain_of(r).domain == domain;
+  };
+  if (NameIndex* index = by_name()) {
+    auto it = index->find(absl::string_view(name.data(), name.size()));
+    if (it == index->end()) return nullptr;
+    for (CookieRecord* record : it->second) {
+      if (same(*record)) return record;
+    }
+    return nullptr;
+  }
+  for (CookieRecord* record : records_) {
+    if (!record->removed() && record->path_size() == path.size() && record->HasName(name) &&
+        same(*record)) {
+      return record;
+    }
+  }
+  return nullptr;
+}
+
+size_t Bucket::IndexOf(const CookieRecord* record) const {
+  auto it = std::lower_bound(records_.begin(), records_.end(), record, HeaderBefore);
+  while (*it != record) ++it;  // Past equal creation times, if any.
+  return it - records_.begin();
 }
 
 uint32_t Bucket::AddDomainReference(std::string_view domain, bool host_only) {
   ptrdiff_t free_slot = -1;
-  for (size_t i = 0; i < domains.size(); ++i) {
-    DomainEntry& entry = domains[i];
+  for (size_t i = 0; i < domains_.size(); ++i) {
+    DomainEntry& entry = domains_[i];
     if (entry.references == 0) {
       if (free_slot < 0) free_slot = static_cast<ptrdiff_t>(i);
       continue;
@@ -93,11 +119,11 @@ uint32_t Bucket::AddDomainReference(std::string_view domain, bool host_only) {
     }
   }
   if (free_slot < 0) {
-    free_slot = static_cast<ptrdiff_t>(domains.size());
-    if (domains.size() == domains.capacity()) domains.reserve(domains.size() + 1);
-    domains.emplace_back();
+    free_slot = static_cast<ptrdiff_t>(domains_.size());
+    if (domains_.size() == domains_.capacity()) domains_.reserve(domains_.size() + 1);
+    domains_.emplace_back();
   }
-  DomainEntry& entry = domains[free_slot];
+  DomainEntry& entry = domains_[free_slot];
   entry.domain.assign(domain.data(), domain.size());
   entry.host_only = host_only;
   entry.references = 1;
@@ -105,67 +131,131 @@ uint32_t Bucket::AddDomainReference(std::string_view domain, bool host_only) {
 }
 
 void Bucket::DropDomainReference(uint32_t index) {
-  DomainEntry& entry = domains[index];
+  DomainEntry& entry = domains_[index];
   if (--entry.references == 0) {
     entry.domain.clear();
     entry.domain.shrink_to_fit();
   }
-  while (!domains.empty() && domains.back().references == 0) domains.pop_back();
+  while (!domains_.empty() && domains_.back().references == 0) domains_.pop_back();
 }
 
-size_t Bucket::Insert(StoredCookie cookie) {
-  auto position = std::upper_bound(
-      cookies.begin(), cookies.end(), cookie, [](const StoredCookie& a, const StoredCookie& b) {
-        if (a.path().size() != b.path().size()) return a.path().size() > b.path().size();
-        return a.creation_us() < b.creation_us();
-      });
-  const size_t index = position - cookies.begin();
-  // Most sites have a handful of cookies: grow by half rather than double,
-  // so that a bucket wastes little room.
-  if (cookies.size() == cookies.capacity()) {
-    std::vector<StoredCookie> grown;
-    grown.reserve(cookies.size() + std::max<size_t>(1, cookies.size() / 2));
-    for (StoredCookie& c : cookies) grown.push_back(std::move(c));
-    cookies.swap(grown);
+void Bucket::IndexAdd(CookieRecord* record) {
+  const std::string_view name = record->name();
+  (*extras_->by_name)[absl::string_view(name.data(), name.size())].push_back(record);
+}
+
+void Bucket::IndexRemove(CookieRecord* record) {
+  NameIndex& index = *extras_->by_name;
+  const std::string_view name = record->name();
+  auto it = index.find(absl::string_view(name.data(), name.size()));
+  if (it == index.end()) return;
+  auto& records = it->second;
+  records.erase(std::remove(records.begin(), records.end(), record), records.end());
+  if (records.empty()) index.erase(it);
+}
+
+void Bucket::Insert(CookieRecord* record) {
+  // Grow by half rather than double, so that a small site wastes little room.
+  if (records_.size() == records_.capacity()) {
+    records_.reserve(records_.size() + std::max<size_t>(1, records_.size() / 2));
   }
-  cookies.insert(cookies.begin() + index, std::move(cookie));
-  return index;
-}
-
-void Bucket::Erase(size_t i) {
-  DropDomainReference(cookies[i].domain_index());
-  cookies.erase(cookies.begin() + i);
-}
-
-ptrdiff_t Bucket::Find(std::string_view name, std::string_view domain, bool host_only,
-                       std::string_view path) const {
-  for (size_t i = 0; i < cookies.size(); ++i) {
-    const StoredCookie& c = cookies[i];
-    if (c.host_only() == host_only && c.name() == name && c.path() == path &&
-        domains[c.domain_index()].domain == domain) {
-      return static_cast<ptrdiff_t>(i);
+  // A new cookie is the latest created: it goes last among its path length,
+  // and most often that is the end.
+  if (records_.empty() || !HeaderBefore(record, records_.back())) {
+    records_.push_back(record);
+  } else {
+    records_.insert(std::upper_bound(records_.begin(), records_.end(), record, HeaderBefore),
+                    record);
+  }
+  if (record->secure()) ++secure_;
+  earliest_expiry_us_ = std::min(earliest_expiry_us_, record->expiry_us());
+  if (by_name()) {
+    IndexAdd(record);
+  } else if (size() > kIndexAbove) {
+    if (!extras_) extras_ = std::make_unique<Extras>();
+    extras_->by_name = std::make_unique<NameIndex>();
+    for (CookieRecord* r : records_) {
+      if (!r->removed()) IndexAdd(r);
     }
   }
-  return -1;
 }
 
-CanonicalCookie Bucket::ToCanonical(const StoredCookie& c) const {
+void Bucket::ReplaceInPlace(CookieRecord* old, CookieRecord* fresh) {
+  records_[IndexOf(old)] = fresh;
+  if (old->secure()) --secure_;
+  if (fresh->secure()) ++secure_;
+  earliest_expiry_us_ = std::min(earliest_expiry_us_, fresh->expiry_us());
+  if (by_name()) {
+    IndexRemove(old);
+    IndexAdd(fresh);
+  }
+  DropDomainReference(old->domain_index());
+  CookieRecord::Destroy(old);
+}
+
+void Bucket::Remove(CookieRecord* record) {
+  if (by_name()) IndexRemove(record);
+  DropDomainReference(record->domain_index());
+  if (record->secure()) --secure_;
+  if (records_.size() <= kCompactAtOnce) {
+    records_.erase(records_.begin() + IndexOf(record));
+    CookieRecord::Destroy(record);
+    return;
+  }
+  record->MarkRemoved();
+  ++removed_;
+  if (removed_ * 2 > records_.size()) Compact();
+}
+
+void Bucket::Compact() {
+  size_t kept = 0;
+  for (CookieRecord* record : records_) {
+    if (record->removed()) {
+      CookieRecord::Destroy(record);
+    } else {
+      records_[kept++] = record;
+    }
+  }
+  records_.resize(kept);
+  removed_ = 0;
+  if (records_.capacity() > 2 * kept + 8) records_.shrink_to_fit();
+}
+
+std::vector<CookieRecord*> Bucket::Live() const {
+  std::vector<CookieRecord*> live;
+  live.reserve(size());
+  for (CookieRecord* record : records_) {
+    if (!record->removed()) live.push_back(record);
+  }
+  return live;
+}
+
+const CookiePartitionKey* Bucket::partition() const {
+  return extras_ && extras_->partition ? &*extras_->partition : nullptr;
+}
+
+void Bucket::set_partition(const CookiePartitionKey& partition) {
+  if (!extras_) extras_ = std::make_unique<Extras>();
+  extras_->partition = partition;
+}
+
+CanonicalCookie Bucket::ToCanonical(const CookieRecord& r) const {
   CanonicalCookie cookie;
-  cookie.name = std::string(c.name());
-  cookie.value = std::string(c.value());
-  cookie.domain = domains[c.domain_index()].domain;
-  cookie.path = std::string(c.path());
-  cookie.creation = FromMicros(c.creation_us());
-  cookie.expiry = FromMicros(c.expiry_us());
-  cookie.last_access = FromMicros(c.last_access_us());
-  cookie.host_only = c.host_only();
-  cookie.secure = c.secure();
-  cookie.http_only = c.http_only();
-  cookie.same_site = c.same_site();
-  cookie.priority = c.priority();
+  cookie.name = std::string(r.name());
+  cookie.value = std::string(r.value());
+  cookie.domain = domain_of(r).domain;
+  cookie.path = std::string(r.path());
+  cookie.creation = FromMicros(r.creation_us());
+  cookie.expiry = FromMicros(r.expiry_us());
+  cookie.last_access = FromMicros(r.last_access_us());
+  cookie.host_only = r.host_only();
+  cookie.secure = r.secure();
+  cookie.http_only = r.http_only();
+  cookie.same_site = r.same_site();
+  cookie.priority = r.priority();
   cookie.source_scheme =
-      c.source_secure() ? CookieSourceScheme::kSecure : CookieSourceScheme::kNonSecure;
-  if (partition) cookie.partition_key = *partition;
+      r.source_secure() ? CookieSourceScheme::kSecure : CookieSourceScheme::kNonSecure;
+  if (const CookiePartitionKey* key = partition()) cookie.partition_key = *key;
   return cookie;
 }
 

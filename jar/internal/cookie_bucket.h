@@ -1,26 +1,39 @@
 // The jar's storage for the cookies of one site (or of one site within one
-// partition), laid out for the Cookie-header hot path:
-//   - cookies are kept in header order (longer path first, then earlier
-//     creation), so building a header is one filtered pass;
-//   - each cookie is one heap block holding its "name=value" pair (as it
-//     appears in the header) and its path, plus a fixed part with times as
-//     integer microseconds and its rules folded into a few bits;
-//   - domains are interned per bucket: a request matches each distinct
-//     domain once, and cookies carry an index into that table.
+// partition), laid out for the Cookie-header hot path and for sites of any
+// size:
+//   - each cookie is one heap block (CookieRecord): a 40-byte fixed part with
+//     times as integer microseconds and its rules folded into a few bits,
+//     then its "name=value" pair (as it appears in the header) and its path;
+//   - the bucket keeps pointers to them in header order (longer path first,
+//     then earlier creation), so building a header is one filtered pass; a
+//     new cookie, the latest created, goes after the others of its path
+//     length, which for most sets is the end of the array;
+//   - a removed cookie is marked and skipped until the array is compacted,
+//     which happens when removed cookies outnumber live ones, so removal is
+//     amortized constant time;
+//   - a bucket of many cookies keeps an index by name, so finding a cookie's
+//     match and the "leave secure cookies alone" check cost what the cookies
+//     of that name cost, not the whole site;
+//   - domains are interned per bucket: a request matches each distinct domain
+//     once, and cookies carry an index into that table.
 
 #ifndef COOKIEJAR_JAR_INTERNAL_COOKIE_BUCKET_H_
 #define COOKIEJAR_JAR_INTERNAL_COOKIE_BUCKET_H_
 
 #include <atomic>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "cookiejar/canonical_cookie.h"
 #include "jar/internal/cookie_draft.h"
+#include "jar/internal/jar_time.h"
 
 namespace cookiejar {
 namespace jar_internal {
@@ -31,81 +44,83 @@ enum Need : uint8_t {
   kNeedHttpApi = 1 << 1,      // HttpOnly.
   kNeedLax = 1 << 2,          // SameSite Lax (or Lax by default) or Strict.
   kNeedStrict = 1 << 3,       // SameSite Strict.
+  kNeedNever = 1 << 7,        // Removed: no request grants it.
 };
 
-inline int64_t ToMicros(absl::Time t) {
-  if (t == absl::InfiniteFuture()) return INT64_MAX;
-  if (t == absl::InfinitePast()) return INT64_MIN;
-  return absl::ToUnixMicros(t);
-}
-inline absl::Time FromMicros(int64_t us) {
-  if (us == INT64_MAX) return absl::InfiniteFuture();
-  if (us == INT64_MIN) return absl::InfinitePast();
-  return absl::FromUnixMicros(us);
-}
-
-class StoredCookie {
+class CookieRecord {
  public:
-  StoredCookie(const CookieDraft& draft, uint32_t domain_index, int64_t creation_us,
-               int64_t now_us, bool lax_by_default);
-  StoredCookie(StoredCookie&& other) noexcept;
-  StoredCookie& operator=(StoredCookie&& other) noexcept;
+  static CookieRecord* Create(const CookieDraft& draft, uint32_t domain_index,
+                              int64_t creation_us, int64_t last_access_us, bool lax_by_default);
+  static void Destroy(CookieRecord* record);
 
-  std::string_view pair() const { return {data_.get(), pair_size_}; }
+  std::string_view pair() const { return {data(), pair_size_}; }
+  // A name never holds '=' and a nameless cookie's pair is its value.
   std::string_view name() const {
-    return name_size_ == kNameless ? std::string_view() : std::string_view(data_.get(), name_size_);
+    return nameless() ? std::string_view() : pair().substr(0, pair().find('='));
   }
   std::string_view value() const {
-    return name_size_ == kNameless ? pair() : pair().substr(name_size_ + 1);
+    return nameless() ? pair() : pair().substr(pair().find('=') + 1);
   }
-  std::string_view path() const { return {data_.get() + pair_size_, path_size_}; }
-  bool root_path() const { return path_size_ == 1; }
+  // name() == `name`, without searching for the '='.
+  bool HasName(std::string_view name) const {
+    if (nameless()) return name.empty();
+    return pair_size_ > name.size() && data()[name.size()] == '=' &&
+           std::memcmp(data(), name.data(), name.size()) == 0;
+  }
+  std::string_view path() const { return {data() + pair_size_, path_size_}; }
+  uint32_t path_size() const { return path_size_; }
 
   int64_t expiry_us() const { return expiry_us_; }
   int64_t creation_us() const { return creation_us_; }
   int64_t last_access_us() const { return last_access_us_.load(std::memory_order_relaxed); }
-  // Safe under a shared lock: racing readers store similar times.
+  // Safe for readers under a shared lock: racing readers store similar times.
   void set_last_access_us(int64_t us) const {
     last_access_us_.store(us, std::memory_order_relaxed);
   }
 
   uint32_t domain_index() const { return domain_index_; }
-  uint8_t needs() const { return needs_; }
+  uint8_t needs() const { return needs_.load(std::memory_order_relaxed); }
+  bool removed() const { return needs() & kNeedNever; }
   bool host_only() const { return flags_ & kHostOnly; }
   bool secure() const { return flags_ & kSecure; }
   bool http_only() const { return flags_ & kHttpOnly; }
   bool source_secure() const { return flags_ & kSourceSecure; }
   bool lax_by_default() const { return flags_ & kLaxByDefault; }
+  bool nameless() const { return flags_ & kNameless; }
   CookieSameSite same_site() const { return static_cast<CookieSameSite>(same_site_); }
   CookiePriority priority() const { return static_cast<CookiePriority>(priority_); }
-  bool IsPersistent() const { return expiry_us_ != INT64_MAX; }
+  bool IsPersistent() const { return expiry_us_ != kNeverUs; }
   bool IsExpired(int64_t now_us) const { return expiry_us_ <= now_us; }
-  size_t name_value_bytes() const { return pair_size_ - (name_size_ == kNameless ? 0 : 1); }
+  size_t name_value_bytes() const { return pair_size_ - (nameless() ? 0u : 1u); }
 
  private:
-  static constexpr uint32_t kNameless = UINT32_MAX;
+  friend class Bucket;
   enum Flag : uint8_t {
     kHostOnly = 1 << 0,
     kSecure = 1 << 1,
     kHttpOnly = 1 << 2,
     kSourceSecure = 1 << 3,
     kLaxByDefault = 1 << 4,
+    kNameless = 1 << 5,  // The pair is just the value.
   };
 
-  std::unique_ptr<char[]> data_;  // pair, then path.
+  CookieRecord() = default;
+  const char* data() const { return reinterpret_cast<const char*>(this + 1); }
+  char* data() { return reinterpret_cast<char*>(this + 1); }
+  void MarkRemoved() { needs_.store(needs() | kNeedNever, std::memory_order_relaxed); }
+
   int64_t expiry_us_;
   int64_t creation_us_;
   mutable std::atomic<int64_t> last_access_us_;
-  uint32_t pair_size_;
-  uint32_t name_size_;  // kNameless: the pair is just the value.
-  uint32_t path_size_;
   uint32_t domain_index_;
-  uint8_t needs_;
+  uint32_t path_size_;
+  uint32_t pair_size_;
+  std::atomic<uint8_t> needs_;
   uint8_t flags_;
   uint8_t same_site_;  // CookieSameSite
   uint8_t priority_;   // CookiePriority
 };
-static_assert(sizeof(StoredCookie) == 56, "StoredCookie stays small: it is most of the memory");
+static_assert(sizeof(CookieRecord) == 40, "the fixed part of a cookie stays small");
 
 struct DomainEntry {
   std::string domain;
@@ -113,28 +128,130 @@ struct DomainEntry {
   uint32_t references = 0;  // 0: a free slot.
 };
 
-struct Bucket {
-  std::vector<StoredCookie> cookies;  // Header order.
-  std::vector<DomainEntry> domains;
-  // Set for the bucket of one partition.
-  std::unique_ptr<CookiePartitionKey> partition;
+class Bucket {
+ public:
+  Bucket() = default;
+  ~Bucket();
+  Bucket(const Bucket&) = delete;
+  Bucket& operator=(const Bucket&) = delete;
+
+  // Live cookies.
+  size_t size() const { return records_.size() - removed_; }
+  bool empty() const { return size() == 0; }
+
+  // Header order; includes removed cookies, which callers skip.
+  const std::vector<CookieRecord*>& records() const { return records_; }
+  const std::vector<DomainEntry>& domains() const { return domains_; }
+  const DomainEntry& domain_of(const CookieRecord& record) const {
+    return domains_[record.domain_index()];
+  }
+
+  // Calls `fn(record)` for each live cookie in header order.
+  template <typename Fn>
+  void ForEach(Fn&& fn) const {
+    for (const CookieRecord* record : records_) {
+      if (!record->removed()) fn(*record);
+    }
+  }
+
+  // The live cookie with this key, or null.
+  CookieRecord* Find(std::string_view name, std::string_view domain, bool host_only,
+                     std::string_view path) const;
+  // Calls `fn(record)` for each live cookie named `name` until it returns true;
+  // returns whether one did.
+  template <typename Fn>
+  bool AnyNamed(std::string_view name, Fn&& fn) const;
+  // Whether any live cookie is Secure (lets most sets skip a scan).
+  bool has_secure() const { return secure_ != 0; }
 
   // Index of the entry for (domain, host_only), added or referenced once more.
   uint32_t AddDomainReference(std::string_view domain, bool host_only);
+
+  // Takes ownership of `record` (made with a domain index from
+  // AddDomainReference) and inserts it in header order.
+  void Insert(CookieRecord* record);
+  // Puts `fresh` where `old` is (same path length and creation time), and
+  // destroys `old`, dropping its domain reference.
+  void ReplaceInPlace(CookieRecord* old, CookieRecord* fresh);
+  // Removes a live cookie (drops its domain reference; its memory goes at the
+  // next compaction).
+  void Remove(CookieRecord* record);
+
+  // Removes expired cookies, calling `on_removed(record)` before each goes.
+  template <typename Fn>
+  void RemoveExpired(int64_t now_us, Fn&& on_removed);
+
+  // Live cookies, in header order.
+  std::vector<CookieRecord*> Live() const;
+
+  CanonicalCookie ToCanonical(const CookieRecord& record) const;
+
+  // The partition of a partitioned cookies' bucket, or null.
+  const CookiePartitionKey* partition() const;
+  void set_partition(const CookiePartitionKey& partition);
+
+ private:
+  // Above this many live cookies the bucket keeps its name index.
+  static constexpr size_t kIndexAbove = 32;
+  using NameIndex = absl::flat_hash_map<absl::string_view, absl::InlinedVector<CookieRecord*, 1>>;
+  // What few buckets need, kept out of the way of the rest.
+  struct Extras {
+    std::unique_ptr<NameIndex> by_name;
+    std::optional<CookiePartitionKey> partition;
+  };
+
+  // Position of `record` in records_.
+  size_t IndexOf(const CookieRecord* record) const;
   void DropDomainReference(uint32_t index);
+  void Compact();
+  NameIndex* by_name() const { return extras_ ? extras_->by_name.get() : nullptr; }
+  void IndexAdd(CookieRecord* record);
+  void IndexRemove(CookieRecord* record);
 
-  // Inserts in header order; returns the position.
-  size_t Insert(StoredCookie cookie);
-  // Removes cookie `i`, dropping its domain reference.
-  void Erase(size_t i);
-
-  // The index of the cookie with this name, domain, host-only flag and
-  // path, or -1.
-  ptrdiff_t Find(std::string_view name, std::string_view domain, bool host_only,
-                 std::string_view path) const;
-
-  CanonicalCookie ToCanonical(const StoredCookie& cookie) const;
+  std::vector<CookieRecord*> records_;
+  std::vector<DomainEntry> domains_;
+  std::unique_ptr<Extras> extras_;
+  // No cookie of the bucket expires before this instant.
+  int64_t earliest_expiry_us_ = kNeverUs;
+  uint32_t removed_ = 0;  // Marked, not yet compacted away.
+  uint32_t secure_ = 0;   // Live Secure cookies.
 };
+
+template <typename Fn>
+bool Bucket::AnyNamed(std::string_view name, Fn&& fn) const {
+  if (NameIndex* index = by_name()) {
+    auto it = index->find(absl::string_view(name.data(), name.size()));
+    if (it == index->end()) return false;
+    for (CookieRecord* record : it->second) {
+      if (fn(*record)) return true;
+    }
+    return false;
+  }
+  for (const CookieRecord* record : records_) {
+    if (!record->removed() && record->HasName(name) && fn(*record)) return true;
+  }
+  return false;
+}
+
+template <typename Fn>
+void Bucket::RemoveExpired(int64_t now_us, Fn&& on_removed) {
+  if (now_us < earliest_expiry_us_) return;
+  int64_t earliest = kNeverUs;
+  std::vector<CookieRecord*> expired;
+  for (CookieRecord* record : records_) {
+    if (record->removed()) continue;
+    if (record->IsExpired(now_us)) {
+      expired.push_back(record);
+    } else if (record->expiry_us() < earliest) {
+      earliest = record->expiry_us();
+    }
+  }
+  for (CookieRecord* record : expired) {
+    on_removed(*record);
+    Remove(record);
+  }
+  earliest_expiry_us_ = earliest;
+}
 
 }  // namespace jar_internal
 }  // namespace cookiejar

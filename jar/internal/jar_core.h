@@ -1,0 +1,174 @@
+// The implementation behind CookieJar (cookie_jar.h), which forwards to it.
+//
+// Buckets (cookie_bucket.h) are spread over shards by a hash of their site
+// key, each shard with its own reader-writer lock, so that threads working on
+// different sites do not contend. Partitioned cookies live in a second map of
+// the same shard, keyed by partition and site.
+
+#ifndef COOKIEJAR_JAR_INTERNAL_JAR_CORE_H_
+#define COOKIEJAR_JAR_INTERNAL_JAR_CORE_H_
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "common/shared_mutex.h"
+#include "cookiejar/cookie_jar.h"
+#include "jar/internal/change_dispatcher.h"
+#include "jar/internal/cookie_bucket.h"
+#include "jar/internal/cookie_draft.h"
+
+namespace cookiejar {
+namespace jar_internal {
+
+class JarCore {
+ public:
+  explicit JarCore(CookieJarOptions options);
+  ~JarCore();
+  JarCore(const JarCore&) = delete;
+  JarCore& operator=(const JarCore&) = delete;
+
+  CookieInclusionStatus SetCookie(const Url& url, std::string_view set_cookie,
+                                  const CookieOptions& options);
+  // `now`: the cookie is created now (CookieJar::ImportTimes::kNow).
+  CookieInclusionStatus ImportCookie(const CanonicalCookie& cookie, bool now);
+  size_t AppendCookieHeader(const Url& url, const CookieOptions& options, std::string* out);
+  std::vector<CanonicalCookie> GetCookies(const Url& url, const CookieOptions& options);
+  std::vector<CookieJar::Explanation> Explain(const Url& url, const CookieOptions& options,
+                                              ExplainScope scope);
+  std::vector<CanonicalCookie> GetAllCookies();
+  bool DeleteCookie(const CanonicalCookie& cookie);
+  size_t DeleteAll();
+  size_t EndSession();
+  size_t size();
+  void SetAccessPolicy(CookieAccessPolicy policy);
+  uint64_t AddChangeListener(CookieChangeListener listener) {
+    return dispatcher_.AddListener(std::move(listener));
+  }
+  void RemoveChangeListener(uint64_t id) { dispatcher_.RemoveListener(id); }
+  const CookieLimits& limits() const { return limits_; }
+
+ private:
+  // Buckets live behind pointers: the map's slots stay small, so probing it
+  // touches fewer cache lines.
+  using BucketMap = absl::flat_hash_map<std::string, std::unique_ptr<Bucket>>;
+
+  struct alignas(64) Shard {
+    // Readers write to the lock: it gets a cache line of its own, so that
+    // they do not evict the maps' headers from each other's caches.
+    alignas(64) mutable SharedMutex mu;
+    alignas(64) BucketMap buckets;  // By site.
+    BucketMap partitioned;          // By partition and site.
+  };
+  static constexpr size_t kShardCount = 8;
+
+  // Changes made under a lock, delivered when it goes out of scope. Declare
+  // it before any lock, so that it outlives them: every sequence number
+  // handed out must be delivered.
+  class ChangeLog {
+   public:
+    explicit ChangeLog(ChangeDispatcher* dispatcher)
+        : dispatcher_(dispatcher), recording_(dispatcher->has_listeners()) {}
+    ~ChangeLog() { dispatcher_->Deliver(std::move(changes_)); }
+    ChangeLog(const ChangeLog&) = delete;
+    ChangeLog& operator=(const ChangeLog&) = delete;
+
+    void Add(const Bucket& bucket, const CookieRecord& record, CookieChangeCause cause) {
+      if (!recording_) return;
+      changes_.push_back({bucket.ToCanonical(record), cause, dispatcher_->NextSequence()});
+    }
+
+   private:
+    ChangeDispatcher* const dispatcher_;
+    const bool recording_;
+    std::vector<CookieChange> changes_;
+  };
+
+  // What one request may receive, worked out once per request.
+  struct RequestFilter;
+
+  // One cookie to store, from SetCookie or ImportCookie.
+  struct StoreRequest {
+    const CookieDraft* draft = nullptr;
+    const CookiePartitionKey* partition = nullptr;  // For a partitioned draft.
+    int64_t now_us = 0;
+    bool protect_secure = false;  // The origin may not shadow Secure cookies.
+    bool script = false;          // The script API: may not replace HttpOnly.
+    std::optional<int64_t> creation_us;  // Imports keep their times.
+    std::optional<int64_t> last_access_us;
+  };
+  CookieInclusionStatus Store(const StoreRequest& request);
+
+  // Now, clamped to finite microseconds.
+  int64_t NowMicros() const;
+  // The site key of a canonical host or cookie domain.
+  std::string_view SiteKey(std::string_view host) const;
+  static std::string PartitionBucketKey(const CookiePartitionKey& partition,
+                                        std::string_view site);
+  Shard* ShardFor(std::string_view site) const;
+  // The shards, created on first use so that an empty jar costs little.
+  Shard* Shards(bool create) const;
+  CookieAccessContext AccessContext(const Url& url, const CookieOptions& options) const;
+  // Whether the access policy lets cookies be set or sent for this request;
+  // `partitioned` asks for partitioned cookies, which survive third-party
+  // blocking.
+  bool PolicyAllows(const Url& url, const CookieOptions& options, bool partitioned) const;
+  // Calls `sink.Add(bucket, cookie)` for each cookie to send to `url`, in
+  // header order, then `sink.Finish()`, all under a shared lock; updates
+  // last-access times.
+  template <typename Sink>
+  void VisitIncluded(const Url& url, const CookieOptions& options, Sink& sink);
+
+  // Removes a live cookie, recording why.
+  void Remove(Bucket* bucket, CookieRecord* record, CookieChangeCause cause, ChangeLog* log);
+  void PurgeExpired(Bucket* bucket, int64_t now_us, ChangeLog* log);
+  // Eviction (eviction.cc).
+  // Firefox: makes room in a full site before a new cookie is added. False
+  // when the cookie must be refused instead.
+  bool MakeRoomFirefoxStyle(Bucket* bucket, bool incoming_secure, ChangeLog* log);
+  void EnforceSiteLimit(Bucket* bucket, int64_t now_us, ChangeLog* log);
+  void EnforcePartitionLimit(Bucket* bucket, int64_t now_us, ChangeLog* log);
+  // Locks every shard itself.
+  void EnforceGlobalLimit(int64_t now_us, ChangeLog* log);
+  // The global purge may find something to evict from `at_us` on.
+  void LowerNextGlobalPurge(int64_t at_us);
+
+  int64_t NextCreation(int64_t now_us);
+  // Notes that `creation_us` is taken, so that later creations come after it.
+  void ReserveCreation(int64_t creation_us);
+  // Removes the cookies `doomed` picks from every shard; returns how many.
+  template <typename Doomed>
+  size_t RemoveEverywhere(Doomed doomed, CookieChangeCause cause);
+
+  const PublicSuffixList* const psl_;
+  const Clock* const clock_;
+  const CookieLimits limits_;
+  const SameSitePolicy same_site_policy_;
+
+  mutable std::atomic<Shard*> shards_{nullptr};
+  std::atomic<int64_t> count_{0};  // Live cookies in all shards, expired ones included.
+  // Creation times are made unique and increasing from this one.
+  std::atomic<int64_t> last_creation_us_{INT64_MIN};
+  // The global purge has nothing to evict before this time (see
+  // EnforceGlobalLimit), unless the hard limit is passed.
+  std::atomic<int64_t> next_global_purge_us_{INT64_MAX};
+
+  mutable SharedMutex policy_mu_;
+  CookieAccessPolicy access_policy_ ABSL_GUARDED_BY(policy_mu_);
+  // True when the policy allows everything: the hot path skips it.
+  std::atomic<bool> policy_allows_all_{true};
+
+  ChangeDispatcher dispatcher_;
+};
+
+}  // namespace jar_internal
+}  // namespace cookiejar
+
+#endif  // COOKIEJAR_JAR_INTERNAL_JAR_CORE_H_

@@ -1,0 +1,703 @@
+#include "jar/internal/jar_core.h"
+
+#include <algorithm>
+#include <cstring>
+#include <mutex>
+#include <shared_mutex>
+#include <tuple>
+#include <utility>
+
+#include "absl/hash/hash.h"
+#include "absl/strings/str_cat.h"
+#include "common/absl_view.h"
+#include "cookiejar/parsed_cookie.h"
+
+namespace cookiejar {
+namespace jar_internal {
+
+using Reason = CookieExclusionReason;
+
+namespace {
+
+// Cookie header order (RFC 6265bis §5.8.3 step 2).
+bool HeaderOrder(const CookieRecord& a, const CookieRecord& b) {
+  if (a.path_size() != b.path_size()) return a.path_size() > b.path_size();
+  return a.creation_us() < b.creation_us();
+}
+
+bool HeaderOrder(const CanonicalCookie& a, const CanonicalCookie& b) {
+  if (a.path.size() != b.path.size()) return a.path.size() > b.path.size();
+  return a.creation < b.creation;
+}
+
+constexpr int64_t kImportClockSlackUs = 60 * 1000 * 1000;
+
+size_t ShardIndex(std::string_view site, size_t shard_count) {
+  return absl::Hash<absl::string_view>{}(AbslView(site)) % shard_count;
+}
+
+}  // namespace
+
+// What one request may receive: the request's capabilities (Need bits) and
+// what the lax-allowing-unsafe exception needs.
+struct JarCore::RequestFilter {
+  int64_t now_us;
+  uint8_t grants;
+  bool lax_allowing_unsafe;  // Applies to this request.
+  int64_t lax_allowing_unsafe_since_us;
+
+  bool Allows(const CookieRecord& cookie) const {
+    if (cookie.IsExpired(now_us)) return false;
+    const uint8_t missing = cookie.needs() & ~grants;
+    if (missing == 0) return true;
+    return missing == kNeedLax && lax_allowing_unsafe && cookie.lax_by_default() &&
+           cookie.creation_us() >= lax_allowing_unsafe_since_us;
+  }
+};
+
+JarCore::JarCore(CookieJarOptions options)
+    : psl_(options.public_suffix_list ? options.public_suffix_list
+                                      : &PublicSuffixList::Builtin()),
+      clock_(options.clock ? options.clock : &Clock::System()),
+      limits_(options.limits),
+      same_site_policy_(options.same_site) {
+  SetAccessPolicy(std::move(options.access_policy));
+}
+
+JarCore::~JarCore() { delete[] shards_.load(); }
+
+int64_t JarCore::NowMicros() const { return ClampFinite(ToMicros(clock_->Now())); }
+
+std::string_view JarCore::SiteKey(std::string_view host) const {
+  std::string_view site = psl_->RegistrableDomain(host);
+  return site.empty() ? host : site;
+}
+
+std::string JarCore::PartitionBucketKey(const CookiePartitionKey& partition,
+                                        std::string_view site) {
+  return absl::StrCat(partition.cross_site_ancestor ? "1" : "0", partition.top_level_site, " ",
+                      AbslView(site));
+}
+
+JarCore::Shard* JarCore::Shards(bool create) const {
+  Shard* shards = shards_.load(std::memory_order_acquire);
+  if (shards != nullptr || !create) return shards;
+  Shard* fresh = new Shard[kShardCount];
+  if (shards_.compare_exchange_strong(shards, fresh, std::memory_order_acq_rel)) return fresh;
+  delete[] fresh;  // Another thread won; `shards` now holds its array.
+  return shards;
+}
+
+JarCore::Shard* JarCore::ShardFor(std::string_view site) const {
+  return &Shards(true)[ShardIndex(site, kShardCount)];
+}
+
+CookieAccessContext JarCore::AccessContext(const Url& url, const CookieOptions& options) const {
+  CookieAccessContext context;
+  context.api = options.api;
+  context.same_site_policy = same_site_policy_;
+  context.same_site = ComputeSameSiteContext(url, options, *psl_, same_site_policy_.schemeful);
+  return context;
+}
+
+bool JarCore::PolicyAllows(const Url& url, const CookieOptions& options, bool partitioned) const {
+  if (policy_allows_all_.load(std::memory_order_acquire)) return true;
+  std::shared_lock<SharedMutex> lock(policy_mu_);
+  if (!access_policy_.site_exceptions.empty()) {
+    auto exception = access_policy_.site_exceptions.find(
+        AbslView(RegistrableDomainOrHost(url, *psl_)));
+    if (exception != access_policy_.site_exceptions.end()) {
+      return exception->second == SiteException::kAllow;
+    }
+  }
+  switch (access_policy_.accept) {
+    case CookieAcceptPolicy::kAllowAll: return true;
+    case CookieAcceptPolicy::kBlockAll: return false;
+    case CookieAcceptPolicy::kBlockThirdParty:
+      return partitioned || !IsThirdParty(url, options, *psl_, same_site_policy_.schemeful);
+  }
+  return true;
+}
+
+void JarCore::Remove(Bucket* bucket, CookieRecord* record, CookieChangeCause cause,
+                     ChangeLog* log) {
+  log->Add(*bucket, *record, cause);
+  bucket->Remove(record);
+  count_.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void JarCore::PurgeExpired(Bucket* bucket, int64_t now_us, ChangeLog* log) {
+  bucket->RemoveExpired(now_us, [&](const CookieRecord& record) {
+    log->Add(*bucket, record, CookieChangeCause::kExpired);
+    count_.fetch_sub(1, std::memory_order_relaxed);
+  });
+}
+
+int64_t JarCore::NextCreation(int64_t now_us) {
+  // Unique, increasing creation times keep the order in which cookies of one
+  // response arrived.
+  int64_t last = last_creation_us_.load(std::memory_order_relaxed);
+  int64_t next;
+  do {
+    next = std::min(kLatestUs, std::max(now_us, SatAdd(last, 1)));
+  } while (!last_creation_us_.compare_exchange_weak(last, next, std::memory_order_relaxed));
+  return next;
+}
+
+void JarCore::ReserveCreation(int64_t creation_us) {
+  int64_t last = last_creation_us_.load(std::memory_order_relaxed);
+  while (last < creation_us &&
+         !last_creation_us_.compare_exchange_weak(last, creation_us, std::memory_order_relaxed)) {
+  }
+}
+
+void JarCore::LowerNextGlobalPurge(int64_t at_us) {
+  int64_t next = next_global_purge_us_.load(std::memory_order_relaxed);
+  while (at_us < next &&
+         !next_global_purge_us_.compare_exchange_weak(next, at_us, std::memory_order_relaxed)) {
+  }
+}
+
+CookieInclusionStatus JarCore::SetCookie(const Url& url, std::string_view set_cookie,
+                                         const CookieOptions& options) {
+  ParsedCookie parsed;
+  CookieInclusionStatus status =
+      ParsedCookie::Parse(set_cookie, &parsed, limits_.max_name_value_bytes);
+  if (!status.IsInclude()) return status;
+  const int64_t now_us = NowMicros();
+  const absl::Time now = FromMicros(now_us);
+  CookieAccessContext context = AccessContext(url, options);
+  CookiePartitionKey partition;
+  if (parsed.partitioned) {
+    partition = CookiePartitionKey::ForRequest(url, options, *psl_);
+    context.partition_key = &partition;
+  }
+  CookieDraft draft;
+  status = DraftCookie(parsed, url, now, context, *psl_, limits_.max_expiry_age, &draft);
+  if (!PolicyAllows(url, options, parsed.partitioned)) status.Add(Reason::kUserPreferences);
+  if (!status.IsInclude()) return status;
+
+  StoreRequest request;
+  request.draft = &draft;
+  request.partition = draft.partitioned ? &partition : nullptr;
+  request.now_us = now_us;
+  request.protect_secure = !url.IsPotentiallyTrustworthy();
+  request.script = options.api != CookieApi::kHttp;
+  return Store(request);
+}
+
+CookieInclusionStatus JarCore::ImportCookie(const CanonicalCookie& cookie, bool now) {
+  CookieDraft draft;
+  CookieInclusionStatus status =
+      DraftFromCanonical(cookie, *psl_, limits_.max_name_value_bytes, &draft);
+  if (!status.IsInclude()) return status;
+  const int64_t now_us = NowMicros();
+  // Neither time may be far in the future: creation times order the header
+  // and cap the expiry. A minute of slack keeps exact times from a store
+  // written by a machine whose clock runs a little ahead, or within the same
+  // microsecond (creation times are made unique by counting up from now).
+  const int64_t creation_us =
+      now ? NextCreation(now_us)
+          : std::min(ToMicros(cookie.creation), SatAdd(now_us, kImportClockSlackUs));
+  const int64_t last_access_us = now ? now_us : std::min(ToMicros(cookie.last_access), now_us);
+  // The cap counts from creation, as for cookies loaded by Chromium.
+  const int64_t cap_us =
+      SatAdd(std::min(creation_us, now_us), DurationMicros(limits_.max_expiry_age));
+  if (draft.expiry != absl::InfiniteFuture() && ToMicros(draft.expiry) > cap_us) {
+    draft.expiry = FromMicros(ClampFinite(cap_us));
+  }
+  if (ToMicros(draft.expiry) <= now_us) return CookieInclusionStatus(Reason::kExpired);
+  StoreRequest request;
+  request.draft = &draft;
+  request.partition = cookie.partition_key ? &*cookie.partition_key : nullptr;
+  request.now_us = now_us;
+  request.creation_us = creation_us;
+  request.last_access_us = last_access_us;
+  return Store(request);
+}
+
+CookieInclusionStatus JarCore::Store(const StoreRequest& request) {
+  const CookieDraft& draft = *request.draft;
+  const int64_t now_us = request.now_us;
+  CookieInclusionStatus status;
+  ChangeLog log(&dispatcher_);  // Outlives the lock: delivers after it.
+  bool inserted = false;
+  {
+    Shard* shard = ShardFor(draft.site);
+    std::unique_lock<SharedMutex> lock(shard->mu);
+    BucketMap& map = draft.partitioned ? shard->partitioned : shard->buckets;
+    std::string partition_bucket_key;
+    if (draft.partitioned) partition_bucket_key = PartitionBucketKey(*request.partition, draft.site);
+    const std::string_view key = draft.partitioned ? partition_bucket_key : draft.site;
+
+    auto bucket_it = map.find(AbslView(key));
+    Bucket* bucket = bucket_it == map.end() ? nullptr : bucket_it->second.get();
+    const bool expired = ToMicros(draft.expiry) <= now_us;
+    CookieRecord* same = nullptr;
+    if (bucket != nullptr) {
+      PurgeExpired(bucket, now_us, &log);
+      // Leave secure cookies alone: same name, either domain within the
+      // other, and the new cookie's path on the secure cookie's path.
+      if (request.protect_secure && bucket->has_secure() &&
+          bucket->AnyNamed(draft.name, [&](const CookieRecord& existing) {
+            if (!existing.secure()) return false;
+            const std::string& domain = bucket->domain_of(existing).domain;
+            return (DomainMatches(draft.domain, domain) || DomainMatches(domain, draft.domain)) &&
+                   PathMatches(draft.path, existing.path());
+          })) {
+        status.Add(Reason::kOverwriteSecure);
+      }
+      if (status.IsInclude()) {
+        same = bucket->Find(draft.name, draft.domain, draft.host_only, draft.path);
+        if (same != nullptr && same->http_only() && request.script) {
+          status.Add(Reason::kOverwriteHttpOnly);
+        }
+      }
+    }
+    if (!status.IsInclude()) {
+      // Refused; expired cookies may still have been purged above.
+    } else if (expired) {
+      if (same != nullptr) Remove(bucket, same, CookieChangeCause::kExpiredOverwrite, &log);
+    } else if (same == nullptr && !draft.partitioned &&
+               limits_.style == EvictionStyle::kFirefox && limits_.max_cookies_per_site != 0 &&
+               bucket != nullptr && bucket->size() >= limits_.max_cookies_per_site &&
+               !MakeRoomFirefoxStyle(bucket, draft.secure, &log)) {
+      status.Add(Reason::kSiteCookieLimit);
+    } else {
+      if (bucket == nullptr) {
+        std::unique_ptr<Bucket>& slot = map[AbslView(key)];
+        slot = std::make_unique<Bucket>();
+        bucket = slot.get();
+        if (draft.partitioned) bucket->set_partition(*request.partition);
+      }
+      // An overwrite keeps the old creation time when the value is unchanged
+      // (Chromium), and with it the cookie's place in the header.
+      const bool keep_creation = same != nullptr && same->value() == draft.value;
+      int64_t creation;
+      if (request.creation_us) {
+        creation = *request.creation_us;
+        ReserveCreation(creation);
+      } else {
+        creation = keep_creation ? same->creation_us() : NextCreation(now_us);
+      }
+      const int64_t last_access = request.last_access_us.value_or(now_us);
+      const uint32_t domain_index = bucket->AddDomainReference(draft.domain, draft.host_only);
+      CookieRecord* record = CookieRecord::Create(draft, domain_index, creation, last_access,
+                                                  same_site_policy_.lax_by_default);
+      if (same != nullptr) {
+        log.Add(*bucket, *same, CookieChangeCause::kOverwrite);
+        if (same->creation_us() == creation) {
+          bucket->ReplaceInPlace(same, record);
+        } else {
+          bucket->Remove(same);
+          bucket->Insert(record);
+        }
+      } else {
+        bucket->Insert(record);
+        count_.fetch_add(1, std::memory_order_relaxed);
+      }
+      log.Add(*bucket, *record, CookieChangeCause::kInserted);
+      LowerNextGlobalPurge(SatAdd(last_access, DurationMicros(limits_.global_purge_spares_recent)));
+      if (draft.partitioned) {
+        EnforcePartitionLimit(bucket, now_us, &log);
+      } else if (limits_.style != EvictionStyle::kFirefox) {
+        EnforceSiteLimit(bucket, now_us, &log);
+      }
+      inserted = true;
+    }
+    if (bucket != nullptr && bucket->empty()) map.erase(AbslView(key));
+  }
+  if (inserted) EnforceGlobalLimit(now_us, &log);
+  return status;
+}
+
+namespace {
+
+// Copies n bytes with at most two overlapping moves when n <= 32: cookie
+// pairs are short, and a call to memcpy per pair costs more than the copy.
+inline void CopyPair(char* dst, const char* src, size_t n) {
+  if (n <= 32) {
+    if (n >= 16) {
+      char a[16], b[16];
+      std::memcpy(a, src, 16);
+      std::memcpy(b, src + n - 16, 16);
+      std::memcpy(dst, a, 16);
+      std::memcpy(dst + n - 16, b, 16);
+    } else if (n >= 8) {
+      uint64_t a, b;
+      std::memcpy(&a, src, 8);
+      std::memcpy(&b, src + n - 8, 8);
+      std::memcpy(dst, &a, 8);
+      std::memcpy(dst + n - 8, &b, 8);
+    } else {
+      for (size_t i = 0; i < n; ++i) dst[i] = src[i];
+    }
+    return;
+  }
+  std::memcpy(dst, src, n);
+}
+
+// Collects the cookies of a header, then writes the header with one resize
+// and one copy per cookie.
+class HeaderSink {
+ public:
+  explicit HeaderSink(std::string* out) : out_(out), pairs_(ThreadPairs()) {}
+
+  // At most `cookies` calls to Add follow.
+  void Reserve(size_t cookies) {
+    if (pairs_.size() < cookies) pairs_.resize(cookies);
+    next_ = pairs_.data();
+  }
+
+  void Add(const Bucket&, const CookieRecord& cookie) {
+    *next_++ = cookie.pair();
+    bytes_ += cookie.pair().size();
+  }
+
+  void Finish() {
+    count_ = next_ - pairs_.data();
+    if (count_ == 0) return;
+    const size_t start = out_->size();
+    out_->resize(start + bytes_ + 2 * (count_ - 1));
+    char* p = out_->data() + start;
+    for (size_t i = 0; i < count_; ++i) {
+      if (i > 0) {
+        p[0] = ';';
+        p[1] = ' ';
+        p += 2;
+      }
+      CopyPair(p, pairs_[i].data(), pairs_[i].size());
+      p += pairs_[i].size();
+    }
+  }
+
+  size_t count() const { return count_; }
+
+ private:
+  // Reused between calls on a thread, so a header costs no allocation once
+  // the thread has seen its largest header.
+  static std::vector<std::string_view>& ThreadPairs() {
+    thread_local std::vector<std::string_view> pairs;
+    return pairs;
+  }
+
+  std::string* out_;
+  std::vector<std::string_view>& pairs_;
+  std::string_view* next_ = nullptr;
+  size_t bytes_ = 0;
+  size_t count_ = 0;
+};
+
+class CanonicalSink {
+ public:
+  void Reserve(size_t) {}
+  void Add(const Bucket& bucket, const CookieRecord& cookie) {
+    cookies.push_back(bucket.ToCanonical(cookie));
+  }
+  void Finish() {}
+  std::vector<CanonicalCookie> cookies;
+};
+
+// Walks a bucket's live cookies in header order, one at a time (to merge two
+// buckets).
+class HeaderCursor {
+ public:
+  explicit HeaderCursor(const Bucket* bucket) : records_(bucket->records()) { Settle(); }
+  bool done() const { return index_ == records_.size(); }
+  const CookieRecord& cookie() const { return *records_[index_]; }
+  void Next() {
+    ++index_;
+    Settle();
+  }
+
+ private:
+  void Settle() {
+    while (index_ < records_.size() && records_[index_]->removed()) ++index_;
+  }
+  const std::vector<CookieRecord*>& records_;
+  size_t index_ = 0;
+};
+
+}  // namespace
+
+size_t JarCore::AppendCookieHeader(const Url& url, const CookieOptions& options,
+                                   std::string* out) {
+  HeaderSink sink(out);
+  VisitIncluded(url, options, sink);
+  return sink.count();
+}
+
+std::vector<CanonicalCookie> JarCore::GetCookies(const Url& url, const CookieOptions& options) {
+  CanonicalSink sink;
+  VisitIncluded(url, options, sink);
+  return std::move(sink.cookies);
+}
+
+template <typename Sink>
+void JarCore::VisitIncluded(const Url& url, const CookieOptions& options, Sink& sink) {
+  Shard* shards = Shards(false);
+  if (shards == nullptr) return;  // An empty jar.
+  const std::string_view site = SiteKey(url.host());
+  Shard& shard = shards[ShardIndex(site, kShardCount)];
+
+  const SameSiteContext same_site =
+      ComputeSameSiteContext(url, options, *psl_, same_site_policy_.schemeful);
+  RequestFilter filter;
+  filter.now_us = NowMicros();
+  filter.grants = 0;
+  if (url.IsPotentiallyTrustworthy()) filter.grants |= kNeedTrustworthy;
+  if (options.api == CookieApi::kHttp) filter.grants |= kNeedHttpApi;
+  if (same_site >= SameSiteContext::kLax) filter.grants |= kNeedLax;
+  if (same_site == SameSiteContext::kStrict) filter.grants |= kNeedStrict;
+  filter.lax_allowing_unsafe = same_site_policy_.lax_allowing_unsafe &&
+                               same_site == SameSiteContext::kLaxMethodUnsafe;
+  filter.lax_allowing_unsafe_since_us =
+      SatSub(filter.now_us, DurationMicros(same_site_policy_.lax_allowing_unsafe_max_age));
+  const int64_t access_granularity = DurationMicros(limits_.last_access_granularity);
+  const bool plain_allowed = PolicyAllows(url, options, /*partitioned=*/false);
+
+  std::shared_lock<SharedMutex> lock(shard.mu);
+  const Bucket* plain = nullptr;
+  if (plain_allowed) {
+    auto it = shard.buckets.find(AbslView(site));
+    if (it != shard.buckets.end()) plain = it->second.get();
+  }
+  const Bucket* partitioned = nullptr;
+  if (!shard.partitioned.empty() && PolicyAllows(url, options, /*partitioned=*/true)) {
+    const CookiePartitionKey partition = CookiePartitionKey::ForRequest(url, options, *psl_);
+    auto it = shard.partitioned.find(AbslView(PartitionBucketKey(partition, site)));
+    if (it != shard.partitioned.end()) partitioned = it->second.get();
+  }
+  if (plain == nullptr && partitioned == nullptr) return;
+  sink.Reserve((plain ? plain->size() : 0) + (partitioned ? partitioned->size() : 0));
+
+  // Which of each bucket's domains the host matches, worked out once.
+  const std::string& host = url.host();
+  auto domain_matches = [&](const Bucket* bucket, std::vector<uint8_t>* matches) {
+    if (bucket == nullptr) return;
+    const std::vector<DomainEntry>& domains = bucket->domains();
+    matches->resize(domains.size());
+    for (size_t d = 0; d < domains.size(); ++d) {
+      const DomainEntry& entry = domains[d];
+      (*matches)[d] = entry.references != 0 && (entry.host_only ? host == entry.domain
+                                                                : DomainMatches(host, entry.domain));
+    }
+  };
+  thread_local std::vector<uint8_t> plain_matches_storage, partitioned_matches_storage;
+  std::vector<uint8_t>& plain_matches = plain_matches_storage;
+  std::vector<uint8_t>& partitioned_matches = partitioned_matches_storage;
+  domain_matches(plain, &plain_matches);
+  domain_matches(partitioned, &partitioned_matches);
+
+  const std::string& path = url.path();
+  auto included = [&](const CookieRecord& cookie, const std::vector<uint8_t>& matches) {
+    return filter.Allows(cookie) && matches[cookie.domain_index()] &&
+           (cookie.path_size() == 1 || PathMatches(path, cookie.path()));
+  };
+  auto send = [&](const Bucket& bucket, const CookieRecord& cookie) {
+    if (SatSub(filter.now_us, cookie.last_access_us()) >= access_granularity) {
+      cookie.set_last_access_us(filter.now_us);
+    }
+    sink.Add(bucket, cookie);
+  };
+
+  if (partitioned == nullptr) {
+    for (const CookieRecord* cookie : plain->records()) {
+      if (included(*cookie, plain_matches)) send(*plain, *cookie);
+    }
+    sink.Finish();
+    return;
+  }
+  // Both buckets are in header order: merge them.
+  static const Bucket kEmpty;
+  HeaderCursor a(plain ? plain : &kEmpty), b(partitioned);
+  while (!a.done() || !b.done()) {
+    if (b.done() || (!a.done() && !HeaderOrder(b.cookie(), a.cookie()))) {
+      if (included(a.cookie(), plain_matches)) send(*plain, a.cookie());
+      a.Next();
+    } else {
+      if (included(b.cookie(), partitioned_matches)) send(*partitioned, b.cookie());
+      b.Next();
+    }
+  }
+  sink.Finish();
+}
+
+std::vector<CookieJar::Explanation> JarCore::Explain(const Url& url, const CookieOptions& options,
+                                                     ExplainScope scope) {
+  const absl::Time now = FromMicros(NowMicros());
+  CookieAccessContext context = AccessContext(url, options);
+  const CookiePartitionKey partition = CookiePartitionKey::ForRequest(url, options, *psl_);
+  context.partition_key = &partition;
+  const bool plain_allowed = PolicyAllows(url, options, false);
+  const bool partitioned_allowed = PolicyAllows(url, options, true);
+  const std::string_view site = SiteKey(url.host());
+  std::vector<CookieJar::Explanation> sent, not_sent;
+  auto explain_bucket = [&](const Bucket& bucket) {
+    bucket.ForEach([&](const CookieRecord& record) {
+      CanonicalCookie cookie = bucket.ToCanonical(record);
+      if (cookie.IsExpired(now)) return;
+      CookieInclusionStatus status = cookie.IncludeForRequest(url, now, context);
+      if (!(cookie.partition_key ? partitioned_allowed : plain_allowed)) {
+        status.Add(Reason::kUserPreferences);
+      }
+      (status.IsInclude() ? sent : not_sent).push_back({std::move(cookie), status});
+    });
+  };
+  if (Shard* shards = Shards(false)) {
+    for (size_t s = 0; s < kShardCount; ++s) {
+      if (scope == ExplainScope::kSite && s != ShardIndex(site, kShardCount)) continue;
+      std::shared_lock<SharedMutex> lock(shards[s].mu);
+      if (scope == ExplainScope::kSite) {
+        auto it = shards[s].buckets.find(AbslView(site));
+        if (it != shards[s].buckets.end()) explain_bucket(*it->second);
+        // A site's partitioned buckets live in its shard; their keys end
+        // with " site".
+        for (const auto& entry : shards[s].partitioned) {
+          const std::string& key = entry.first;
+          if (key.size() > site.size() && key[key.size() - site.size() - 1] == ' ' &&
+              std::string_view(key).substr(key.size() - site.size()) == site) {
+            explain_bucket(*entry.second);
+          }
+        }
+        continue;
+      }
+      for (const BucketMap* map : {&shards[s].buckets, &shards[s].partitioned}) {
+        for (const auto& entry : *map) explain_bucket(*entry.second);
+      }
+    }
+  }
+  std::sort(sent.begin(), sent.end(),
+            [](const CookieJar::Explanation& a, const CookieJar::Explanation& b) {
+              return HeaderOrder(a.cookie, b.cookie);
+            });
+  std::sort(not_sent.begin(), not_sent.end(),
+            [](const CookieJar::Explanation& a, const CookieJar::Explanation& b) {
+              return std::tie(a.cookie.domain, a.cookie.path, a.cookie.name, a.cookie.creation) <
+                     std::tie(b.cookie.domain, b.cookie.path, b.cookie.name, b.cookie.creation);
+            });
+  sent.insert(sent.end(), std::make_move_iterator(not_sent.begin()),
+              std::make_move_iterator(not_sent.end()));
+  return sent;
+}
+
+std::vector<CanonicalCookie> JarCore::GetAllCookies() {
+  const int64_t now_us = NowMicros();
+  struct Group {
+    bool partitioned;
+    std::string key;
+    std::vector<CanonicalCookie> cookies;
+  };
+  std::vector<Group> groups;
+  if (Shard* shards = Shards(false)) {
+    for (size_t s = 0; s < kShardCount; ++s) {
+      std::shared_lock<SharedMutex> lock(shards[s].mu);
+      for (const BucketMap* map : {&shards[s].buckets, &shards[s].partitioned}) {
+        for (const auto& entry : *map) {
+          Group group{map == &shards[s].partitioned, entry.first, {}};
+          const Bucket& bucket = *entry.second;
+          bucket.ForEach([&](const CookieRecord& record) {
+            if (!record.IsExpired(now_us)) group.cookies.push_back(bucket.ToCanonical(record));
+          });
+          groups.push_back(std::move(group));
+        }
+      }
+    }
+  }
+  std::sort(groups.begin(), groups.end(), [](const Group& a, const Group& b) {
+    return std::tie(a.partitioned, a.key) < std::tie(b.partitioned, b.key);
+  });
+  std::vector<CanonicalCookie> cookies;
+  for (Group& group : groups) {
+    for (CanonicalCookie& cookie : group.cookies) cookies.push_back(std::move(cookie));
+  }
+  return cookies;
+}
+
+bool JarCore::DeleteCookie(const CanonicalCookie& cookie) {
+  if (Shards(false) == nullptr) return false;
+  ChangeLog log(&dispatcher_);
+  bool deleted = false;
+  {
+    const std::string_view site = SiteKey(cookie.domain);
+    Shard* shard = ShardFor(site);
+    std::unique_lock<SharedMutex> lock(shard->mu);
+    BucketMap& map = cookie.partition_key ? shard->partitioned : shard->buckets;
+    auto bucket = map.find(AbslView(cookie.partition_key
+                                         ? PartitionBucketKey(*cookie.partition_key, site)
+                                         : std::string(site)));
+    if (bucket != map.end()) {
+      Bucket& b = *bucket->second;
+      CookieRecord* same = b.Find(cookie.name, cookie.domain, cookie.host_only, cookie.path);
+      if (same != nullptr) {
+        Remove(&b, same, CookieChangeCause::kExplicit, &log);
+        if (b.empty()) map.erase(bucket);
+        deleted = true;
+      }
+    }
+  }
+  return deleted;
+}
+
+template <typename Doomed>
+size_t JarCore::RemoveEverywhere(Doomed doomed, CookieChangeCause cause) {
+  Shard* shards = Shards(false);
+  if (shards == nullptr) return 0;
+  ChangeLog log(&dispatcher_);
+  size_t removed = 0;
+  for (size_t s = 0; s < kShardCount; ++s) {
+    std::unique_lock<SharedMutex> lock(shards[s].mu);
+    for (BucketMap* map : {&shards[s].buckets, &shards[s].partitioned}) {
+      for (auto it = map->begin(); it != map->end();) {
+        Bucket& bucket = *it->second;
+        for (CookieRecord* record : bucket.Live()) {
+          if (!doomed(*record)) continue;
+          Remove(&bucket, record, cause, &log);
+          ++removed;
+        }
+        if (bucket.empty()) {
+          map->erase(it++);
+        } else {
+          ++it;
+        }
+      }
+    }
+  }
+  return removed;
+}
+
+size_t JarCore::DeleteAll() {
+  return RemoveEverywhere([](const CookieRecord&) { return true; }, CookieChangeCause::kExplicit);
+}
+
+size_t JarCore::EndSession() {
+  return RemoveEverywhere([](const CookieRecord& c) { return !c.IsPersistent(); },
+                          CookieChangeCause::kSessionEnded);
+}
+
+size_t JarCore::size() {
+  Shard* shards = Shards(false);
+  if (shards == nullptr) return 0;
+  const int64_t now_us = NowMicros();
+  size_t live = 0;
+  for (size_t s = 0; s < kShardCount; ++s) {
+    std::shared_lock<SharedMutex> lock(shards[s].mu);
+    for (const BucketMap* map : {&shards[s].buckets, &shards[s].partitioned}) {
+      for (const auto& entry : *map) {
+        entry.second->ForEach([&](const CookieRecord& c) { live += !c.IsExpired(now_us); });
+      }
+    }
+  }
+  return live;
+}
+
+void JarCore::SetAccessPolicy(CookieAccessPolicy policy) {
+  std::unique_lock<SharedMutex> lock(policy_mu_);
+  access_policy_ = std::move(policy);
+  policy_allows_all_.store(access_policy_.accept == CookieAcceptPolicy::kAllowAll &&
+                               access_policy_.site_exceptions.empty(),
+                           std::memory_order_release);
+}
+
+}  // namespace jar_internal
+}  // namespace cookiejar
