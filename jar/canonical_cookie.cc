@@ -229,19 +229,15 @@ CookieInclusionStatus DraftFromCanonical(const CanonicalCookie& cookie,
                                          const PublicSuffixList& psl,
                                          size_t max_name_value_bytes, CookieDraft* out) {
   CookieDraft& draft = *out;
-  if (HasCookieControlCharacter(cookie.name) || HasCookieControlCharacter(cookie.value)) {
-    return CookieInclusionStatus(Reason::kControlCharacter);
-  }
-  if (cookie.name.empty() && cookie.value.empty()) {
-    return CookieInclusionStatus(Reason::kNoCookieContent);
-  }
-  if (cookie.name.size() + cookie.value.size() > max_name_value_bytes) {
-    return CookieInclusionStatus(Reason::kNameValueTooLong);
-  }
-  // Names cannot hold ';' or '=' and values cannot hold ';' in a header.
-  if (cookie.name.find_first_of(";=") != std::string::npos ||
-      cookie.value.find(';') != std::string::npos) {
-    return CookieInclusionStatus(Reason::kControlCharacter);
+  CookieInclusionStatus pair = CheckNameAndValue(cookie.name, cookie.value, max_name_value_bytes);
+  if (!pair.IsInclude()) return pair;
+  // A path as a Set-Cookie line could give it: an attribute of at most 1024
+  // bytes starting with '/' (a default path is a URL's, also without
+  // control characters or ';'). An empty path means the root.
+  if (!cookie.path.empty() &&
+      (cookie.path.front() != '/' || cookie.path.size() > kMaxAttributeValueBytes ||
+       HasCookieControlCharacter(cookie.path) || cookie.path.find(';') != std::string::npos)) {
+    return CookieInclusionStatus(Reason::kInvalidPath);
   }
   std::string_view domain = cookie.domain;
   if (!domain.empty() && domain.front() == '.') domain.remove_prefix(1);
@@ -266,9 +262,7 @@ CookieInclusionStatus DraftFromCanonical(const CanonicalCookie& cookie,
   }
   draft.name = cookie.name;
   draft.value = cookie.value;
-  // A stored cookie always had a path; anything else means the root.
-  draft.path = !cookie.path.empty() && cookie.path.front() == '/' ? std::string_view(cookie.path)
-                                                                  : std::string_view("/");
+  draft.path = cookie.path.empty() ? std::string_view("/") : std::string_view(cookie.path);
   draft.expiry = cookie.expiry;
   draft.secure = cookie.secure;
   draft.http_only = cookie.http_only;

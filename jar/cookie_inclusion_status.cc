@@ -33,6 +33,10 @@ constexpr ReasonText kReasons[] = {
     {"partition_mismatch", "the cookie belongs to another partition"},
     {"user_preferences", "the jar's cookie policy blocks this request"},
     {"site_cookie_limit", "the site is full and no cookie may make room for this one"},
+    {"invalid_name_or_value",
+     "the name or value has leading or trailing whitespace, a ';', or an '=' in the name"},
+    {"invalid_path",
+     "the path does not start with '/', exceeds 1024 bytes, or has a control character or ';'"},
 };
 static_assert(sizeof(kReasons) / sizeof(kReasons[0]) ==
                   static_cast<size_t>(CookieExclusionReason::kNumReasons),

@@ -36,6 +36,8 @@ bool HasCookieControlCharacter(std::string_view line) {
 
 namespace {
 
+bool IsSpaceOrTab(char c) { return c == ' ' || c == '\t'; }
+
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -112,12 +114,8 @@ CookieInclusionStatus ParsedCookie::Parse(std::string_view line, ParsedCookie* o
     out->name = Trim(std::string_view(line.data(), equals - line.data()));
     out->value = Trim(std::string_view(equals + 1, semicolon - equals - 1));
   }
-  if (out->name.empty() && out->value.empty()) {
-    return CookieInclusionStatus(CookieExclusionReason::kNoCookieContent);
-  }
-  if (out->name.size() + out->value.size() > max_name_value_bytes) {
-    return CookieInclusionStatus(CookieExclusionReason::kNameValueTooLong);
-  }
+  CookieInclusionStatus pair = CheckNameAndValue(out->name, out->value, max_name_value_bytes);
+  if (!pair.IsInclude()) return pair;
   while (semicolon != end) {
     const char* start = semicolon + 1;
     semicolon = FindByte(start, end, ';');
@@ -130,6 +128,26 @@ CookieInclusionStatus ParsedCookie::Parse(std::string_view line, ParsedCookie* o
     if (!attribute.empty() && value.size() <= kMaxAttributeValueBytes) {
       SetAttribute(attribute, value, out);
     }
+  }
+  return CookieInclusionStatus();
+}
+
+CookieInclusionStatus CheckNameAndValue(std::string_view name, std::string_view value,
+                                        size_t max_name_value_bytes) {
+  using Reason = CookieExclusionReason;
+  if (HasCookieControlCharacter(name) || HasCookieControlCharacter(value)) {
+    return CookieInclusionStatus(Reason::kControlCharacter);
+  }
+  if (name.empty() && value.empty()) return CookieInclusionStatus(Reason::kNoCookieContent);
+  if (name.size() + value.size() > max_name_value_bytes) {
+    return CookieInclusionStatus(Reason::kNameValueTooLong);
+  }
+  auto untrimmed = [](std::string_view s) {
+    return !s.empty() && (IsSpaceOrTab(s.front()) || IsSpaceOrTab(s.back()));
+  };
+  if (untrimmed(name) || untrimmed(value) || name.find_first_of(";=") != std::string_view::npos ||
+      value.find(';') != std::string_view::npos) {
+    return CookieInclusionStatus(Reason::kInvalidNameOrValue);
   }
   return CookieInclusionStatus();
 }

@@ -4,6 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sys/file.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -12,7 +15,10 @@
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "persistence/internal/file_lock.h"
 #include "common/absl_view.h"
 
 namespace cookiejar {
@@ -71,17 +77,50 @@ std::string ParseLine(std::string_view line, CanonicalCookie* cookie) {
   return "";
 }
 
+// Our own header lines, recognized so that a rewrite does not repeat them.
+constexpr std::string_view kHeader[] = {
+    "# Netscape HTTP Cookie File",
+    "# Written by cookiejar. Fields: domain, include-subdomains, path, secure,",
+    "# expiry (Unix seconds, 0 for a session cookie), name, value.",
+};
+
+bool IsHeaderLine(std::string_view line) {
+  if (line.substr(0, 13) == "# Netscape HT" || line == "# HTTP Cookie File") return true;
+  for (std::string_view header : kHeader) {
+    if (line == header) return true;
+  }
+  return false;
+}
+
+// The lines of `text` without their line ends.
+std::vector<std::string_view> Lines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  for (absl::string_view raw : absl::StrSplit(AbslView(text), '\n')) {
+    std::string_view line = StdView(raw);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    lines.push_back(line);
+  }
+  if (!lines.empty() && lines.back().empty()) lines.pop_back();
+  return lines;
+}
+
+bool IsComment(std::string_view line) {
+  return !line.empty() && line.front() == '#' &&
+         line.substr(0, kHttpOnlyPrefix.size()) != kHttpOnlyPrefix;
+}
+
 }  // namespace
 
 CookiesTxtReport ImportCookiesTxtText(std::string_view text, CookieJar* jar) {
   CookiesTxtReport report;
   size_t line_number = 0;
-  for (absl::string_view raw : absl::StrSplit(AbslView(text), '\n')) {
+  for (std::string_view line : Lines(text)) {
     ++line_number;
-    std::string_view line = StdView(raw);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty()) continue;
-    if (line.front() == '#' && line.substr(0, kHttpOnlyPrefix.size()) != kHttpOnlyPrefix) continue;
+    if (line.empty() || IsHeaderLine(line)) continue;
+    if (IsComment(line)) {
+      report.kept_lines.emplace_back(line);
+      continue;
+    }
     CanonicalCookie cookie;
     std::string error = ParseLine(line, &cookie);
     if (error.empty()) {
@@ -92,8 +131,14 @@ CookiesTxtReport ImportCookiesTxtText(std::string_view text, CookieJar* jar) {
         continue;
       }
       error = status.ToString();
+      if (status.HasOnly(CookieExclusionReason::kExpired)) {
+        ++report.expired;
+        report.errors.push_back(absl::StrCat("line ", line_number, ": ", error));
+        continue;  // The only line a rewrite may drop.
+      }
     }
     report.errors.push_back(absl::StrCat("line ", line_number, ": ", error));
+    report.kept_lines.emplace_back(line);
   }
   return report;
 }
@@ -109,25 +154,57 @@ absl::StatusOr<CookiesTxtReport> ImportCookiesTxt(const std::string& path, Cooki
   return ImportCookiesTxtText(text.str(), jar);
 }
 
-std::string FormatCookiesTxt(const std::vector<CanonicalCookie>& cookies) {
-  std::string out =
-      "# Netscape HTTP Cookie File\n"
-      "# Written by cookiejar. Fields: domain, include-subdomains, path, secure,\n"
-      "# expiry (Unix seconds, 0 for a session cookie), name, value.\n\n";
+bool LooksLikeCookiesTxt(std::string_view text) {
+  if (text.find('\0') != std::string_view::npos) return false;
+  size_t cookie_lines = 0, other_lines = 0;
+  for (std::string_view line : Lines(text)) {
+    if (IsHeaderLine(line)) return true;
+    if (line.empty() || IsComment(line)) continue;
+    CanonicalCookie cookie;
+    ++(ParseLine(line, &cookie).empty() ? cookie_lines : other_lines);
+  }
+  // Without the header: mostly cookie lines (a hand-written file may have a
+  // bad one), or nothing but blanks (an empty jar). Notes and other tables
+  // are not cookie files.
+  if (cookie_lines == 0) return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
+  return other_lines <= cookie_lines;
+}
+
+std::string CookiesTxtCannotHold(const CanonicalCookie& c) {
+  std::vector<std::string> lost;
+  if (c.partition_key) lost.push_back("Partitioned");
+  if (c.same_site != CookieSameSite::kUnspecified) {
+    lost.push_back(absl::StrCat("SameSite=", AbslView(SameSiteName(c.same_site))));
+  }
+  if (c.priority != CookiePriority::kMedium) {
+    lost.push_back(absl::StrCat("Priority=", AbslView(PriorityName(c.priority))));
+  }
+  for (const auto& [field, text] : {std::pair<const char*, const std::string&>{"name", c.name},
+                                   {"value", c.value},
+                                   {"path", c.path}}) {
+    if (text.find('\t') != std::string::npos) lost.push_back(absl::StrCat("a tab in the ", field));
+  }
+  return absl::StrJoin(lost, ", ");
+}
+
+std::string FormatCookiesTxt(const std::vector<CanonicalCookie>& cookies,
+                             const std::vector<std::string>& kept_lines) {
+  std::string out = absl::StrCat(AbslView(kHeader[0]), "\n", AbslView(kHeader[1]), "\n",
+                                 AbslView(kHeader[2]), "\n\n");
   for (const CanonicalCookie& c : cookies) {
     if (c.partition_key) continue;
     const int64_t expiry = c.IsPersistent() ? absl::ToUnixSeconds(c.expiry) : 0;
     absl::StrAppend(&out, c.http_only ? AbslView(kHttpOnlyPrefix) : "", c.host_only ? "" : ".",
                     c.domain, "\t", c.host_only ? "FALSE" : "TRUE", "\t", c.path, "\t",
-                    c.secure ? "TRUE" : "FALSE", "\t", expiry,
-                    "\t", c.name, "\t", c.value, "\n");
+                    c.secure ? "TRUE" : "FALSE", "\t", expiry, "\t", c.name, "\t", c.value, "\n");
   }
+  for (const std::string& line : kept_lines) absl::StrAppend(&out, line, "\n");
   return out;
 }
 
 absl::Status WriteFileAtomically(const std::string& path, std::string_view contents) {
   std::string temp = path + ".tmp-XXXXXX";
-  const int fd = mkstemp(temp.data());
+  const int fd = mkostemp(temp.data(), O_CLOEXEC);  // Created 0600.
   if (fd < 0) {
     return absl::PermissionDeniedError(
         absl::StrCat("cannot create a file next to ", path, ": ", std::strerror(errno)));
@@ -156,11 +233,143 @@ absl::Status WriteFileAtomically(const std::string& path, std::string_view conte
     unlink(temp.c_str());
     return absl::DataLossError(absl::StrCat("cannot replace ", path, ": ", why));
   }
+  // The rename itself is on disk once the directory is.
+  const size_t slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  const int dir_fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0) {
+    fsync(dir_fd);
+    close(dir_fd);
+  }
   return absl::OkStatus();
 }
 
+namespace {
+
+// Reads the whole file open as `fd`.
+absl::StatusOr<std::string> ReadAll(int fd, const std::string& path) {
+  std::string text;
+  char buffer[1 << 16];
+  for (off_t offset = 0;;) {
+    const ssize_t n = pread(fd, buffer, sizeof(buffer), offset);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return absl::DataLossError(absl::StrCat("cannot read ", path, ": ", std::strerror(errno)));
+    }
+    if (n == 0) return text;
+    text.append(buffer, static_cast<size_t>(n));
+    offset += n;
+  }
+}
+
+absl::Status NotACookieFile(const std::string& path) {
+  return absl::FailedPreconditionError(
+      absl::StrCat(path, " is not a cookies.txt file; it is left as it is"));
+}
+
+}  // namespace
+
 absl::Status ExportCookiesTxt(CookieJar& jar, const std::string& path) {
+  std::ifstream existing(path, std::ios::binary);
+  if (existing) {
+    std::ostringstream text;
+    text << existing.rdbuf();
+    if (!LooksLikeCookiesTxt(text.str())) return NotACookieFile(path);
+  }
   return WriteFileAtomically(path, FormatCookiesTxt(jar.GetAllCookies()));
+}
+
+absl::StatusOr<std::unique_ptr<CookiesTxtFile>> CookiesTxtFile::Open(const std::string& path,
+                                                                     Options options) {
+  using persistence_internal::OpenError;
+  if (options.read_only) {
+    // A file is only ever replaced whole, so a reader needs no lock.
+    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT) {
+      return std::unique_ptr<CookiesTxtFile>(new CookiesTxtFile(path, options, -1, false, ""));
+    }
+    if (fd < 0) return OpenError(path, errno);
+    struct stat st;
+    absl::StatusOr<std::string> text =
+        fstat(fd, &st) != 0 ? OpenError(path, errno)
+        : !S_ISREG(st.st_mode)
+            ? absl::FailedPreconditionError(absl::StrCat(path, " is not a regular file"))
+            : ReadAll(fd, path);
+    close(fd);
+    if (!text.ok()) return text.status();
+    if (!LooksLikeCookiesTxt(*text)) return NotACookieFile(path);
+    return std::unique_ptr<CookiesTxtFile>(
+        new CookiesTxtFile(path, options, -1, false, *std::move(text)));
+  }
+  const absl::Time deadline = absl::Now() + options.lock_timeout;
+  for (;;) {
+    bool created = false;
+    int fd = open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0 && errno == ENOENT) {
+      fd = open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_CREAT | O_EXCL, 0600);
+      created = fd >= 0;
+      if (fd < 0 && errno == EEXIST) continue;
+    }
+    if (fd < 0) return OpenError(path, errno);
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      close(fd);
+      return absl::FailedPreconditionError(absl::StrCat(path, " is not a regular file"));
+    }
+    absl::Status locked = persistence_internal::LockFile(
+        fd, path, /*shared=*/false, std::max(absl::ZeroDuration(), deadline - absl::Now()));
+    if (!locked.ok()) {
+      if (created) unlink(path.c_str());
+      close(fd);
+      return locked;
+    }
+    // Another writer may have replaced (or removed) the file while we
+    // waited: then the lock we hold is on a file nobody reads any more.
+    struct stat now;
+    if (lstat(path.c_str(), &now) != 0 || now.st_ino != st.st_ino || now.st_dev != st.st_dev) {
+      close(fd);
+      continue;
+    }
+    absl::StatusOr<std::string> text = ReadAll(fd, path);
+    if (!text.ok() || !LooksLikeCookiesTxt(*text)) {
+      close(fd);
+      return text.ok() ? NotACookieFile(path) : text.status();
+    }
+    return std::unique_ptr<CookiesTxtFile>(
+        new CookiesTxtFile(path, options, fd, created, *std::move(text)));
+  }
+}
+
+CookiesTxtFile::~CookiesTxtFile() {
+  if (fd_ < 0) return;
+  // A file this writer created and never filled goes again: the command
+  // changed nothing, so it leaves nothing behind.
+  if (created_ && !saved_) unlink(path_.c_str());
+  close(fd_);  // Releases the lock, after any rename.
+}
+
+CookiesTxtReport CookiesTxtFile::Load(CookieJar* jar) {
+  CookiesTxtReport report = ImportCookiesTxtText(text_, jar);
+  kept_lines_ = report.kept_lines;
+  return report;
+}
+
+absl::Status CookiesTxtFile::Save(CookieJar& jar) {
+  if (fd_ < 0) {
+    return absl::FailedPreconditionError(absl::StrCat(path_, " was opened read-only"));
+  }
+  const std::vector<CanonicalCookie> cookies = jar.GetAllCookies();
+  for (const CanonicalCookie& c : cookies) {
+    const std::string lost = CookiesTxtCannotHold(c);
+    if (!lost.empty()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("a cookies.txt cannot hold ", lost, " of cookie \"", c.name, "\" (",
+                       c.domain, "); nothing was written"));
+    }
+  }
+  absl::Status status = WriteFileAtomically(path_, FormatCookiesTxt(cookies, kept_lines_));
+  if (status.ok()) saved_ = true;
+  return status;
 }
 
 }  // namespace cookiejar

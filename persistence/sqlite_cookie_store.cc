@@ -5,13 +5,21 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
 #include "common/absl_view.h"
 #include "jar/internal/jar_time.h"
+#include "persistence/internal/file_lock.h"
 
 namespace cookiejar {
 namespace {
@@ -108,8 +116,9 @@ std::string KeyOf(std::string_view profile, const CanonicalCookie& c) {
                       std::string(1, '\0'), PartitionColumn(c.partition_key));
 }
 
-// Checks the file, then creates or migrates the schema.
-absl::Status PrepareSchema(sqlite3* db, const std::string& path) {
+// Checks the file, then creates or migrates the schema (unless read-only).
+// Returns whether the cookies table exists.
+absl::StatusOr<bool> PrepareSchema(sqlite3* db, const std::string& path, bool read_only) {
   int64_t application_id = 0, version = 0, objects = 0;
   {
     Statement stmt(db, "PRAGMA application_id;");
@@ -144,7 +153,12 @@ absl::Status PrepareSchema(sqlite3* db, const std::string& path) {
     return absl::FailedPreconditionError(absl::StrCat(
         path, " has schema version ", version, ", newer than this program's ", kSchemaVersion));
   }
-  if (version == kSchemaVersion) return absl::OkStatus();
+  if (version == kSchemaVersion) return true;
+  if (read_only) {
+    if (objects == 0) return false;  // A new, empty store.
+    return absl::FailedPreconditionError(absl::StrCat(
+        path, " has schema version ", version, "; open it for writing once to upgrade it"));
+  }
   absl::Status status = Exec(db, "BEGIN IMMEDIATE;");
   if (!status.ok()) return status;
   for (int64_t v = version; v < kSchemaVersion && status.ok(); ++v) {
@@ -160,7 +174,9 @@ absl::Status PrepareSchema(sqlite3* db, const std::string& path) {
     Exec(db, "ROLLBACK;").IgnoreError();
     return status;
   }
-  return Exec(db, "COMMIT;");
+  status = Exec(db, "COMMIT;");
+  if (!status.ok()) return status;
+  return true;
 }
 
 }  // namespace
@@ -174,47 +190,91 @@ struct SqliteCookieStore::PendingChange {
 
 absl::StatusOr<std::unique_ptr<SqliteCookieStore>> SqliteCookieStore::Open(
     const std::string& path, SqliteStoreOptions options) {
-  const std::string lock_path = path + ".lock";
-  const int lock_fd = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (lock_fd < 0) {
-    const int error = errno;
-    const std::string message = absl::StrCat("cannot open ", lock_path, ": ", std::strerror(error));
-    return error == ENOENT ? absl::NotFoundError(message) : absl::PermissionDeniedError(message);
+  // The store's own descriptor on the database file: it carries the lock
+  // (on the file, whatever name it is opened by) and lets the file be checked
+  // before SQLite touches it. Links are refused, not followed.
+  const int access = options.read_only ? O_RDONLY : O_RDWR;
+  bool created = false;
+  int fd = open(path.c_str(), access | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0 && errno == ENOENT && !options.read_only) {
+    fd = open(path.c_str(), access | O_CLOEXEC | O_NOFOLLOW | O_CREAT | O_EXCL, 0600);
+    created = fd >= 0;
+    if (fd < 0 && errno == EEXIST) fd = open(path.c_str(), access | O_CLOEXEC | O_NOFOLLOW);
   }
-  if (flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
-    char holder[32] = {0};
-    const ssize_t n = pread(lock_fd, holder, sizeof(holder) - 1, 0);
-    close(lock_fd);
-    return absl::FailedPreconditionError(
-        absl::StrCat(path, " is in use by another process",
-                     n > 0 ? absl::StrCat(" (pid ", std::string(holder, n), ")") : ""));
+  if (fd < 0) return persistence_internal::OpenError(path, errno);
+  // Undoes what Open did to the file system when it fails.
+  auto fail = [&](absl::Status status) {
+    struct stat st;
+    if (created && fstat(fd, &st) == 0 && st.st_size == 0) unlink(path.c_str());
+    close(fd);
+    return status;
+  };
+  struct stat st;
+  if (fstat(fd, &st) != 0) return fail(persistence_internal::OpenError(path, errno));
+  if (!S_ISREG(st.st_mode)) {
+    return fail(absl::FailedPreconditionError(absl::StrCat(path, " is not a regular file")));
   }
-  const std::string pid = std::to_string(getpid());
-  if (ftruncate(lock_fd, 0) != 0 || pwrite(lock_fd, pid.data(), pid.size(), 0) < 0) {
-    // The pid only improves the message of a refused Open.
+  absl::Status locked =
+      persistence_internal::LockFile(fd, path, options.read_only, options.lock_timeout);
+  if (!locked.ok()) return fail(locked);
+  if (fstat(fd, &st) != 0) return fail(persistence_internal::OpenError(path, errno));
+  if (st.st_size > 0) {
+    char header[16] = {0};
+    if (pread(fd, header, sizeof(header), 0) != static_cast<ssize_t>(sizeof(header)) ||
+        std::memcmp(header, "SQLite format 3", sizeof(header)) != 0) {
+      return fail(absl::FailedPreconditionError(
+          absl::StrCat(path, " is not a cookie store (not an SQLite database)")));
+    }
+  }
+  // Session tokens are secrets: a store written by an older version with
+  // wider permissions is narrowed (SQLite gives its -wal and -shm files the
+  // database's permissions).
+  if (!options.read_only && (st.st_mode & 077) != 0 && st.st_uid == geteuid()) {
+    fchmod(fd, st.st_mode & 0700);
   }
 
   sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                      nullptr) != SQLITE_OK) {
+  int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_URI;
+  std::string name = path;
+  if (!options.read_only) {
+    flags |= SQLITE_OPEN_READWRITE;
+  } else {
+    flags |= SQLITE_OPEN_READONLY;
+    // No writer runs while we hold the shared lock, so unless a writer
+    // crashed and left a log to replay, the file can be read as immutable:
+    // SQLite then creates no -shm or -wal file of its own.
+    struct stat wal;
+    const bool wal_left = stat((path + "-wal").c_str(), &wal) == 0 && wal.st_size > 0;
+    if (!wal_left) {
+      char* uri = sqlite3_mprintf("file:%s?immutable=1", path.c_str());
+      name = uri ? uri : path;
+      sqlite3_free(uri);
+      if (name.find('?') == std::string::npos || name.find('#') != std::string::npos ||
+          path.find_first_of("?#%") != std::string::npos) {
+        name = path;  // A name URI syntax would misread: open it plainly.
+        flags &= ~SQLITE_OPEN_URI;
+      }
+    }
+  }
+  if (sqlite3_open_v2(name.c_str(), &db, flags, nullptr) != SQLITE_OK) {
     const std::string message = absl::StrCat("cannot open ", path, ": ", SqliteError(db));
     sqlite3_close(db);
-    close(lock_fd);
-    return absl::PermissionDeniedError(message);
+    return fail(absl::PermissionDeniedError(message));
   }
   sqlite3_busy_timeout(db, 5000);
-  absl::Status status = PrepareSchema(db, path);
+  absl::StatusOr<bool> has_table = PrepareSchema(db, path, options.read_only);
+  absl::Status status = has_table.status();
   // WAL: readers never block the writer and a commit is one append; FULL:
   // a commit is on disk when it returns.
-  if (status.ok()) status = Exec(db, "PRAGMA journal_mode = WAL;");
-  if (status.ok()) status = Exec(db, "PRAGMA synchronous = FULL;");
+  if (status.ok() && !options.read_only) status = Exec(db, "PRAGMA journal_mode = WAL;");
+  if (status.ok() && !options.read_only) status = Exec(db, "PRAGMA synchronous = FULL;");
   if (!status.ok()) {
     sqlite3_close(db);
-    close(lock_fd);
-    return status;
+    return fail(status);
   }
-  return std::unique_ptr<SqliteCookieStore>(new SqliteCookieStore(path, options, db, lock_fd));
+  auto store = std::unique_ptr<SqliteCookieStore>(new SqliteCookieStore(path, options, db, fd));
+  store->has_table_ = *has_table;
+  return store;
 }
 
 SqliteCookieStore::SqliteCookieStore(std::string path, SqliteStoreOptions options, sqlite3* db,
@@ -225,7 +285,7 @@ SqliteCookieStore::SqliteCookieStore(std::string path, SqliteStoreOptions option
       lock_fd_(lock_fd),
       link_(std::make_shared<Link>()) {
   link_->store = this;
-  flusher_ = std::thread([this] { FlushLoop(); });
+  if (!options_.read_only) flusher_ = std::thread([this] { FlushLoop(); });
 }
 
 SqliteCookieStore::~SqliteCookieStore() {
@@ -240,20 +300,36 @@ SqliteCookieStore::~SqliteCookieStore() {
     stopping_ = true;
   }
   pending_cv_.notify_all();
-  flusher_.join();
+  if (flusher_.joinable()) flusher_.join();
   WritePending().IgnoreError();
   sqlite3_close(db_);
   close(lock_fd_);  // Releases the lock.
 }
 
-absl::StatusOr<size_t> SqliteCookieStore::Attach(CookieJar* jar, std::string_view profile) {
+bool SqliteCookieStore::IsAttached(std::string_view profile) {
+  std::lock_guard<std::mutex> lock(attachments_mu_);
+  return std::any_of(attachments_.begin(), attachments_.end(),
+                     [&](const Attachment& a) { return a.profile == profile; });
+}
+
+absl::StatusOr<size_t> SqliteCookieStore::Attach(CookieJar* jar, std::string_view profile,
+                                                 AttachReport* report) {
+  AttachReport local;
+  if (report == nullptr) report = &local;
+  *report = AttachReport();
+  if (IsAttached(profile)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "profile \"", std::string(profile), "\" of ", path_, " is already attached to a jar"));
+  }
   std::vector<CanonicalCookie> cookies;
   {
     std::lock_guard<std::mutex> lock(db_mu_);
+    if (!has_table_) return size_t{0};  // An empty file opened read-only.
+    // In creation order, so that loading appends to the jar's buckets.
     Statement stmt(db_,
                    "SELECT name, value, domain, host_only, path, partition_key, creation_us, "
                    "expiry_us, last_access_us, secure, http_only, same_site, priority, "
-                   "source_scheme FROM cookies WHERE profile = ?;");
+                   "source_scheme FROM cookies WHERE profile = ? ORDER BY creation_us;");
     if (!stmt.ok()) return absl::DataLossError(absl::StrCat(path_, ": ", SqliteError(db_)));
     stmt.Bind(1, profile);
     int step;
@@ -280,32 +356,46 @@ absl::StatusOr<size_t> SqliteCookieStore::Attach(CookieJar* jar, std::string_vie
       return absl::DataLossError(absl::StrCat("reading ", path_, ": ", SqliteError(db_)));
     }
   }
-  size_t loaded = 0;
-  std::vector<CanonicalCookie> rejected;
-  for (const CanonicalCookie& c : cookies) {
-    if (jar->ImportCookie(c).IsInclude()) {
-      ++loaded;
-    } else {
-      rejected.push_back(c);
-    }
-  }
   const std::string owned_profile(profile);
-  {
-    std::lock_guard<std::mutex> lock(pending_mu_);
-    // Expired or invalid rows go at the next write.
-    for (CanonicalCookie& c : rejected) {
-      const std::string key = KeyOf(owned_profile, c);
-      pending_[key] = PendingChange{owned_profile, std::move(c), true, 0};
+  // Follow the jar from the start, so that evictions made while loading
+  // reach the file; the insertions of loading are what the file holds
+  // already. A read-only store follows nothing.
+  auto loading = std::make_shared<std::atomic<bool>>(true);
+  auto evicted = std::make_shared<std::atomic<size_t>>(0);
+  uint64_t id = 0;
+  if (!options_.read_only) {
+    id = jar->AddChangeListener(
+        [link = link_, owned_profile, loading, evicted](const CookieChange& change) {
+          if (loading->load()) {
+            if (change.cause == CookieChangeCause::kInserted) return;
+            ++*evicted;
+          }
+          std::lock_guard<std::mutex> lock(link->mu);
+          if (link->store != nullptr) link->store->OnChange(owned_profile, change);
+        });
+  }
+  for (const CanonicalCookie& c : cookies) {
+    const CookieInclusionStatus status = jar->ImportCookie(c);
+    if (status.IsInclude()) {
+      ++report->loaded;
+    } else if (status.HasOnly(CookieExclusionReason::kExpired)) {
+      ++report->expired;
+      if (!options_.read_only) {
+        std::lock_guard<std::mutex> lock(pending_mu_);
+        pending_[KeyOf(owned_profile, c)] = PendingChange{owned_profile, c, true, 0};
+      }
+    } else {
+      report->refused.push_back(absl::StrCat(c.name, "@", c.domain, c.path, ": ",
+                                             status.ToString()));
     }
   }
-  const uint64_t id = jar->AddChangeListener(
-      [link = link_, owned_profile](const CookieChange& change) {
-        std::lock_guard<std::mutex> lock(link->mu);
-        if (link->store != nullptr) link->store->OnChange(owned_profile, change);
-      });
-  std::lock_guard<std::mutex> lock(attachments_mu_);
-  attachments_.push_back({jar, owned_profile, id});
-  return loaded;
+  loading->store(false);
+  report->evicted = evicted->load();
+  if (!options_.read_only) {
+    std::lock_guard<std::mutex> lock(attachments_mu_);
+    attachments_.push_back({jar, owned_profile, id});
+  }
+  return report->loaded;
 }
 
 absl::Status SqliteCookieStore::Detach(CookieJar* jar) {
@@ -401,6 +491,11 @@ absl::Status SqliteCookieStore::WritePending() {
 
 absl::Status SqliteCookieStore::Flush() { return WritePending(); }
 
+void SqliteCookieStore::DiscardPending() {
+  std::lock_guard<std::mutex> lock(pending_mu_);
+  pending_.clear();
+}
+
 void SqliteCookieStore::FlushLoop() {
   const auto interval = absl::ToChronoMilliseconds(options_.flush_interval);
   std::unique_lock<std::mutex> lock(pending_mu_);
@@ -418,6 +513,7 @@ void SqliteCookieStore::FlushLoop() {
 
 absl::StatusOr<std::vector<std::string>> SqliteCookieStore::Profiles() {
   std::lock_guard<std::mutex> lock(db_mu_);
+  if (!has_table_) return std::vector<std::string>();
   Statement stmt(db_, "SELECT DISTINCT profile FROM cookies ORDER BY profile;");
   if (!stmt.ok()) return absl::DataLossError(absl::StrCat(path_, ": ", SqliteError(db_)));
   std::vector<std::string> profiles;
@@ -428,6 +524,9 @@ absl::StatusOr<std::vector<std::string>> SqliteCookieStore::Profiles() {
 }
 
 absl::Status SqliteCookieStore::DeleteProfile(std::string_view profile) {
+  if (options_.read_only) {
+    return absl::FailedPreconditionError(absl::StrCat(path_, " is open read-only"));
+  }
   std::lock_guard<std::mutex> lock(db_mu_);
   Statement stmt(db_, "DELETE FROM cookies WHERE profile = ?;");
   if (!stmt.ok()) return absl::InternalError(absl::StrCat(path_, ": ", SqliteError(db_)));

@@ -1,13 +1,18 @@
 #include "cookiejar/cookies_txt.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
+#include <atomic>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -133,7 +138,7 @@ TEST_F(CookiesTxtTest, RoundTripKeepsEveryCookie) {
 
 TEST_F(CookiesTxtTest, ExportReplacesTheFileAtomically) {
   const std::string path = dir_ + "/atomic.txt";
-  std::ofstream(path) << "old contents\n";
+  std::ofstream(path) << "old.test\tFALSE\t/\tFALSE\t0\told\t1\n";
   jar_->SetCookie("http://a.test/", "a=1");
   ASSERT_TRUE(ExportCookiesTxt(*jar_, path).ok());
   EXPECT_THAT(Read(path), HasSubstr("a.test\tFALSE\t/\tFALSE\t0\ta\t1"));
@@ -153,6 +158,157 @@ TEST_F(CookiesTxtTest, ExportToAnUnwritableDirectoryIsAnError) {
   absl::Status status = ExportCookiesTxt(*jar_, "/nonexistent-dir/cookies.txt");
   EXPECT_FALSE(status.ok());
   EXPECT_THAT(std::string(status.message()), HasSubstr("/nonexistent-dir/cookies.txt"));
+}
+
+TEST_F(CookiesTxtTest, ExportNeverReplacesAFileThatIsNotACookiesTxt) {
+  const std::string path = dir_ + "/notes.txt";
+  std::ofstream(path) << "buy milk\ncall Bob\n";
+  jar_->SetCookie("http://a.test/", "a=1");
+  absl::Status status = ExportCookiesTxt(*jar_, path);
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Read(path), "buy milk\ncall Bob\n");
+}
+
+TEST_F(CookiesTxtTest, WhatIsACookiesTxt) {
+  EXPECT_TRUE(LooksLikeCookiesTxt(""));
+  EXPECT_TRUE(LooksLikeCookiesTxt("\n\n"));
+  EXPECT_TRUE(LooksLikeCookiesTxt("# Netscape HTTP Cookie File\nanything\n"));
+  EXPECT_TRUE(LooksLikeCookiesTxt("a.test\tFALSE\t/\tFALSE\t0\ta\t1\n"));
+  // A hand-written file with a typo is still one.
+  EXPECT_TRUE(LooksLikeCookiesTxt("a.test\tFALSE\t/\tFALSE\t0\ta\t1\na.test\tFALSE\t/\n"));
+  EXPECT_FALSE(LooksLikeCookiesTxt("buy milk\n"));
+  EXPECT_FALSE(LooksLikeCookiesTxt("# my notes\nbuy milk\n"));
+  EXPECT_FALSE(LooksLikeCookiesTxt("x\ty\tz\n1\t2\t3\n"));
+  EXPECT_FALSE(LooksLikeCookiesTxt(std::string("a.test\tFALSE\t/\tFALSE\t0\ta\t1\n\0", 31)));
+}
+
+TEST_F(CookiesTxtTest, WhatTheFormatCannotHoldIsNamed) {
+  CanonicalCookie c;
+  c.name = "a";
+  c.value = "x\ty";
+  c.same_site = CookieSameSite::kStrict;
+  c.priority = CookiePriority::kHigh;
+  EXPECT_EQ(CookiesTxtCannotHold(c), "SameSite=Strict, Priority=High, a tab in the value");
+  c.value = "x";
+  c.same_site = CookieSameSite::kUnspecified;
+  c.priority = CookiePriority::kMedium;
+  EXPECT_EQ(CookiesTxtCannotHold(c), "");
+  c.partition_key = CookiePartitionKey{"https://top.test", false};
+  EXPECT_EQ(CookiesTxtCannotHold(c), "Partitioned");
+}
+
+class CookiesTxtFileTest : public CookiesTxtTest {
+ protected:
+  absl::StatusOr<std::unique_ptr<CookiesTxtFile>> OpenFile(const std::string& path,
+                                                           bool read_only = false) {
+    CookiesTxtFile::Options options;
+    options.read_only = read_only;
+    options.lock_timeout = absl::Seconds(30);
+    return CookiesTxtFile::Open(path, options);
+  }
+};
+
+// A rewrite keeps what it could not load: bad lines, cookies this profile
+// refuses, and comments; it drops only expired cookies.
+TEST_F(CookiesTxtFileTest, ARewriteKeepsEveryLineItDidNotLoad) {
+  const std::string path = dir_ + "/keep.txt";
+  std::ofstream(path) << "# Netscape HTTP Cookie File\n"
+                         "# my comment\n"
+                         "a.test\tFALSE\t/\tFALSE\t0\tgood\t1\n"
+                         "a.test\tFALSE\t/\n"
+                         ".com\tTRUE\t/\tFALSE\t0\tsuffix\t4\n"
+                         "a.test\tFALSE\t/\tFALSE\t1000\told\t5\n";
+  auto file = OpenFile(path);
+  ASSERT_TRUE(file.ok()) << file.status();
+  CookiesTxtReport report = (*file)->Load(jar_.get());
+  EXPECT_EQ(report.imported, 1u);
+  EXPECT_EQ(report.expired, 1u);
+  jar_->SetCookie("http://a.test/", "new=2");
+  ASSERT_TRUE((*file)->Save(*jar_).ok());
+  file->reset();
+  const std::string text = Read(path);
+  EXPECT_THAT(text, HasSubstr("\tgood\t1\n"));
+  EXPECT_THAT(text, HasSubstr("\tnew\t2\n"));
+  EXPECT_THAT(text, HasSubstr("# my comment\n"));
+  EXPECT_THAT(text, HasSubstr("a.test\tFALSE\t/\n"));
+  EXPECT_THAT(text, HasSubstr(".com\tTRUE\t/\tFALSE\t0\tsuffix\t4\n"));
+  EXPECT_THAT(text, ::testing::Not(HasSubstr("\told\t5")));
+}
+
+TEST_F(CookiesTxtFileTest, AFileThatIsNotACookiesTxtIsLeftAlone) {
+  const std::string path = dir_ + "/notes.txt";
+  std::ofstream(path) << "buy milk\n";
+  for (bool read_only : {false, true}) {
+    auto file = OpenFile(path, read_only);
+    ASSERT_FALSE(file.ok());
+    EXPECT_EQ(file.status().code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_THAT(std::string(file.status().message()), HasSubstr("not a cookies.txt"));
+  }
+  EXPECT_EQ(Read(path), "buy milk\n");
+  EXPECT_EQ(OpenFile(dir_).status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(CookiesTxtFileTest, ALinkIsNotWrittenThrough) {
+  const std::string target = dir_ + "/target.txt", link = dir_ + "/link.txt";
+  std::ofstream(target) << "a.test\tFALSE\t/\tFALSE\t0\ta\t1\n";
+  ASSERT_EQ(symlink(target.c_str(), link.c_str()), 0);
+  auto file = OpenFile(link);
+  ASSERT_FALSE(file.ok());
+  EXPECT_THAT(std::string(file.status().message()), HasSubstr("symbolic link"));
+  // Reading through it is fine.
+  auto reader = OpenFile(link, /*read_only=*/true);
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ((*reader)->Load(jar_.get()).imported, 1u);
+}
+
+TEST_F(CookiesTxtFileTest, AWriterThatSavesNothingLeavesNoFile) {
+  const std::string path = dir_ + "/new.txt";
+  ASSERT_TRUE(OpenFile(path).ok());
+  struct stat st;
+  EXPECT_NE(stat(path.c_str(), &st), 0);
+  auto reader = OpenFile(path, /*read_only=*/true);  // A missing file: an empty jar.
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ((*reader)->Load(jar_.get()).imported, 0u);
+  EXPECT_NE(stat(path.c_str(), &st), 0);
+}
+
+TEST_F(CookiesTxtFileTest, WhatTheFormatCannotHoldIsRefusedNotLost) {
+  const std::string path = dir_ + "/strict.txt";
+  std::ofstream(path) << "a.test\tFALSE\t/\tFALSE\t0\ta\t1\n";
+  auto file = OpenFile(path);
+  ASSERT_TRUE(file.ok());
+  (*file)->Load(jar_.get());
+  jar_->SetCookie("https://a.test/", "s=1; SameSite=Strict");
+  absl::Status saved = (*file)->Save(*jar_);
+  EXPECT_EQ(saved.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(saved.message()), HasSubstr("SameSite=Strict of cookie \"s\""));
+  file->reset();
+  EXPECT_EQ(Read(path), "a.test\tFALSE\t/\tFALSE\t0\ta\t1\n");
+}
+
+// Writers in parallel (each with its own open file, as separate processes
+// would have) never lose one another's cookies.
+TEST_F(CookiesTxtFileTest, ParallelWritersLoseNothing) {
+  const std::string path = dir_ + "/shared.txt";
+  std::vector<std::thread> writers;
+  std::atomic<int> saved{0};
+  for (int w = 0; w < 12; ++w) {
+    writers.emplace_back([&, w] {
+      CookieJarOptions options;
+      options.clock = &clock_;
+      CookieJar jar(options);
+      auto file = OpenFile(path);
+      if (!file.ok()) return;
+      (*file)->Load(&jar);
+      jar.SetCookie("http://a.test/", absl::StrCat("k", w, "=v"));
+      if ((*file)->Save(jar).ok()) ++saved;
+    });
+  }
+  for (std::thread& t : writers) t.join();
+  EXPECT_EQ(saved.load(), 12);
+  auto reader = OpenFile(path, /*read_only=*/true);
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ((*reader)->Load(jar_.get()).imported, 12u);
 }
 
 }  // namespace

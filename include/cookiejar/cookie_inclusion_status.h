@@ -69,6 +69,12 @@ enum class CookieExclusionReason : uint8_t {
   // The site is full and no cookie may be evicted for this one (Firefox
   // refuses a non-secure cookie when only Secure ones could make room).
   kSiteCookieLimit,
+  // (Imported cookies) the name or value is not what a Set-Cookie line can
+  // produce: leading or trailing space or tab, a ';', or an '=' in the name.
+  kInvalidNameOrValue,
+  // (Imported cookies) the path does not start with '/', is longer than 1024
+  // bytes, or holds a control character or ';'.
+  kInvalidPath,
   kNumReasons,
 };
 

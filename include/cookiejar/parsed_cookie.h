@@ -65,6 +65,15 @@ struct ParsedCookie {
 // %x7F), which RFC 6265bis §5.6 does not allow anywhere in a cookie.
 bool HasCookieControlCharacter(std::string_view text);
 
+// Whether `name` and `value` are a pair that Parse can produce: no control
+// character, not both empty, together at most `max_name_value_bytes`, no
+// leading or trailing space or tab (Parse trims them), no ';', and no '=' in
+// the name. A nameless cookie (empty name) is sent as its bare value. The one
+// definition of a valid pair, for Set-Cookie lines and for cookies that come
+// back from files and databases alike.
+CookieInclusionStatus CheckNameAndValue(std::string_view name, std::string_view value,
+                                        size_t max_name_value_bytes = kMaxNameValueBytes);
+
 }  // namespace cookiejar
 
 #endif  // COOKIEJAR_PARSED_COOKIE_H_

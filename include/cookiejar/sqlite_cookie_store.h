@@ -8,10 +8,15 @@
 // crash (even SIGKILL) loses at most the changes made since the last
 // completed flush, and the file always opens afterwards.
 //
-// One process at a time: Open takes an exclusive lock (flock on
-// "<path>.lock"), and a second process, or a second Open in this one, gets a
-// FailedPrecondition error naming the holder. The lock goes with the process,
-// so a killed writer does not leave the store locked.
+// One writer at a time: Open takes an exclusive lock on the database file
+// itself (flock, so it follows the file under any of its names, and goes with
+// the process: a killed writer leaves no stale lock). A second writer, in this
+// process or another, waits up to `lock_timeout` and then gets an Unavailable
+// error naming the holder. Readers (`read_only`) share the lock with each
+// other and never write. No file is created beside the database, nothing is
+// created or changed for a path that is not a store, and a symbolic link is
+// refused rather than followed. The database and SQLite's -wal and -shm files
+// are readable by their owner only.
 //
 // Schema (version 1; `PRAGMA user_version`, `PRAGMA application_id` = 'CkJr'):
 //   cookies(profile, name, value, domain, host_only, path, partition_key,
@@ -62,14 +67,38 @@ struct SqliteStoreOptions {
   // Session cookies are not kept by default, as in browsers: they end with
   // the session. A crawler that restarts mid-session may want them.
   bool persist_session_cookies = false;
+  // Load only: Attach fills the jar and follows nothing, and nothing is ever
+  // written (a missing file is NotFound, not created). Other readers may
+  // hold the store at the same time; a writer may not.
+  bool read_only = false;
+  // How long Open waits while another process holds the store. Zero: fail at
+  // once.
+  absl::Duration lock_timeout = absl::ZeroDuration();
+};
+
+// What Attach did with the rows of a profile.
+struct AttachReport {
+  size_t loaded = 0;
+  // Rows whose cookie had expired: deleted from the file (unless read-only).
+  size_t expired = 0;
+  // Rows the jar refused for another reason (its profile's rules, a row that
+  // fails validation): left in the file untouched, one entry per row,
+  // "name@domain/path: reason".
+  std::vector<std::string> refused;
+  // Loaded cookies the jar then evicted to stay within its profile's limits;
+  // deleted from the file as any eviction is (unless read-only).
+  size_t evicted = 0;
 };
 
 class SqliteCookieStore {
  public:
   // Opens or creates the store at `path`. Errors: the file is not an SQLite
-  // database or is corrupted (DataLoss), belongs to another program or has a
-  // newer schema (FailedPrecondition), is in use by another process
-  // (FailedPrecondition), or cannot be created (PermissionDenied, NotFound).
+  // database (FailedPrecondition) or is corrupted (DataLoss), belongs to
+  // another program or has a newer schema (FailedPrecondition), is a symbolic
+  // link or not a regular file (FailedPrecondition), is held by another
+  // writer for longer than `lock_timeout` (Unavailable, naming the holder's
+  // pid when the system tells it), does not exist in read-only mode
+  // (NotFound), or cannot be created (PermissionDenied, NotFound).
   static absl::StatusOr<std::unique_ptr<SqliteCookieStore>> Open(const std::string& path,
                                                                  SqliteStoreOptions options = {});
 
@@ -79,19 +108,28 @@ class SqliteCookieStore {
   SqliteCookieStore(const SqliteCookieStore&) = delete;
   SqliteCookieStore& operator=(const SqliteCookieStore&) = delete;
 
-  // Loads the cookies of `profile` into `jar` (CookieJar::ImportCookie; rows
-  // that are expired or no longer valid are deleted) and writes the jar's
-  // later changes to that profile. Returns how many cookies were loaded.
-  // Attach before other threads use the jar: changes made while it loads
-  // are not recorded.
-  absl::StatusOr<size_t> Attach(CookieJar* jar, std::string_view profile);
+  // Loads the cookies of `profile` into `jar` (CookieJar::ImportCookie) and
+  // writes the jar's later changes to that profile, evictions made while
+  // loading included. Rows the jar refuses are left in the file, except
+  // expired ones, which are deleted (see AttachReport). Returns how many
+  // cookies were loaded. Attach before other threads use the jar: changes
+  // they make while it loads may be written out of order. One jar per
+  // profile: attaching a second one to the same profile is an error.
+  absl::StatusOr<size_t> Attach(CookieJar* jar, std::string_view profile,
+                                AttachReport* report = nullptr);
 
   // Writes what is pending for `jar` and stops following it. `jar` must be
   // alive.
   absl::Status Detach(CookieJar* jar);
 
-  // Writes every pending change now; returns when they are on disk.
+  // Writes every pending change now; returns when they are on disk. On
+  // error the changes stay pending (a later Flush or the destructor retries)
+  // unless DiscardPending is called.
   absl::Status Flush();
+
+  // Forgets every change not yet written, so that nothing more is written
+  // (for a caller that reported a failed Flush as "nothing was saved").
+  void DiscardPending();
 
   // Profiles that have cookies in the store, sorted.
   absl::StatusOr<std::vector<std::string>> Profiles();
@@ -118,6 +156,8 @@ class SqliteCookieStore {
   };
 
   SqliteCookieStore(std::string path, SqliteStoreOptions options, sqlite3* db, int lock_fd);
+  // Removes what was only pending for `profile` (Attach's bookkeeping).
+  bool IsAttached(std::string_view profile);
   void OnChange(const std::string& profile, const CookieChange& change);
   absl::Status WritePending();
   void FlushLoop();
@@ -126,6 +166,7 @@ class SqliteCookieStore {
   const SqliteStoreOptions options_;
   sqlite3* const db_;
   const int lock_fd_;
+  bool has_table_ = true;  // False for an empty file opened read-only.
 
   std::mutex db_mu_;  // Serializes use of db_.
 
