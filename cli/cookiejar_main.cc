@@ -1,5 +1,5 @@
 // cookiejar: the cookie jar from the command line. `cookiejar help` lists the
-// commands; state is kept between calls with --jar FILE.
+// commands; state is kept between calls with --jar FILE (cli/jar_file.h).
 
 #include <unistd.h>
 
@@ -8,33 +8,46 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "cli/exit_codes.h"
 #include "cli/har_replay.h"
+#include "cli/jar_file.h"
+#include "cli/terminal_text.h"
 #include "cookiejar/canonical_host.h"
 #include "cookiejar/cookie_jar.h"
 #include "cookiejar/cookies_txt.h"
-#include "cookiejar/sqlite_cookie_store.h"
+#include "cookiejar/parsed_cookie.h"
 #include "cookiejar/public_suffix_list.h"
+#include "cookiejar/sqlite_cookie_store.h"
 
 namespace cookiejar {
 namespace {
 
+// How much of a user's value an error message repeats.
+constexpr size_t kShownChars = 80;
+
 constexpr char kUsage[] =
-    "usage: cookiejar [--jar FILE] [--profile NAME] [--browser NAME] COMMAND [ARGS]\n"
+    "usage: cookiejar [--jar FILE] [--profile NAME] [--browser NAME] [--wait SECONDS]\n"
+    "                 COMMAND [ARGS]\n"
     "\n"
     "commands:\n"
     "  get URL [--script]        the Cookie header a browser would send to URL\n"
     "  set URL SET-COOKIE...     store Set-Cookie header values received from URL\n"
     "  list                      the jar as a table\n"
     "  explain URL               every cookie, and whether and why it goes to URL\n"
-    "  import FILE               load cookies.txt (FILE.txt) or a cookiejar store (other)\n"
-    "  export FILE               write cookies.txt (FILE.txt) or a cookiejar store (other)\n"
+    "  import FILE               add the cookies of a cookies.txt (FILE.txt) or a\n"
+    "                            cookiejar store (other names) to the jar\n"
+    "  export FILE               write the jar to a cookies.txt or a cookiejar store\n"
     "  end-session               drop session cookies (the browser closed)\n"
     "  clear                     delete every cookie\n"
     "  replay FILE.har           compare a browser's HAR capture with this jar\n"
@@ -45,79 +58,134 @@ constexpr char kUsage[] =
     "  --jar FILE      keep the jar in FILE between calls: a cookies.txt when FILE\n"
     "                  ends in .txt, else a cookiejar SQLite store (all fields,\n"
     "                  session cookies included). Without --jar nothing is kept.\n"
-    "  --profile NAME  limits and eviction: chromium (default), firefox,\n"
+    "                  Commands that only read never write the file; commands\n"
+    "                  that change the jar lock it, so parallel calls are safe.\n"
+    "  --profile NAME  the browser rules: chromium (default), firefox,\n"
     "                  rfc6265-minimum or unlimited\n"
     "  --browser NAME  the profile inside a store (default: \"default\"); profiles\n"
     "                  never share cookies\n"
+    "  --wait SECONDS  how long to wait for another process using the jar file\n"
+    "                  (default 10; 0 fails at once)\n"
+    "  --              what follows is not an option (a Set-Cookie value that\n"
+    "                  starts with '-')\n"
+    "\n"
+    "exit codes:\n"
+    "  0  done\n"
+    "  1  the command said no: a cookie was refused, a URL or host is invalid,\n"
+    "     replayed headers differ\n"
+    "  2  wrong command line: unknown command or option, missing or extra argument\n"
+    "  3  the jar file stayed in use by another process for longer than --wait\n"
+    "  4  a file cannot be used: missing, unreadable, a link or a directory, not\n"
+    "     a cookie jar, corrupted, or of a newer version\n"
+    "  5  the change could not be saved (disk full, no permission); nothing was\n"
     "\n"
     "example:\n"
     "  cookiejar --jar bank.db set https://bank.example/login 'sessionid=abc; Secure; HttpOnly'\n"
     "  cookiejar --jar bank.db get https://bank.example/transfer\n";
 
-const std::map<std::string, std::string>& CommandHelp() {
-  static const auto* help = new std::map<std::string, std::string>{
+enum class JarUse { kNone, kRead, kWrite };
+
+struct Command {
+  std::string name;
+  std::string help;
+  size_t min_args;
+  size_t max_args;                  // SIZE_MAX: any number.
+  std::set<std::string> flags;      // Command options without a value.
+  std::set<std::string> valued;     // Command options with a value.
+  JarUse jar;
+};
+
+const std::vector<Command>& Commands() {
+  static const auto* commands = new std::vector<Command>{
       {"get",
        "usage: cookiejar [--jar FILE] get URL [--script]\n"
        "Prints the Cookie header value a browser would send to URL (nothing when it\n"
        "would send none). With --script, what document.cookie shows instead (no\n"
-       "HttpOnly cookies). The request is a top-level navigation typed by the user.\n"},
+       "HttpOnly cookies). The request is a top-level navigation typed by the user.\n"
+       "Only reads the jar: last-access times are not written back.\n",
+       1, 1, {"--script"}, {}, JarUse::kRead},
       {"set",
        "usage: cookiejar [--jar FILE] set URL SET-COOKIE...\n"
        "Stores each Set-Cookie header value as received from URL, and prints what\n"
-       "happened to it. Exits with 1 if any was refused.\n"},
+       "happened to it. Exit code 1 if any was refused. A cookies.txt jar refuses\n"
+       "cookies whose SameSite, Priority or partition it cannot keep.\n",
+       2, SIZE_MAX, {}, {}, JarUse::kWrite},
       {"list",
        "usage: cookiejar [--jar FILE] list\n"
-       "Prints the jar as a table: domain (a leading dot for domain cookies), path,\n"
-       "name, value (shortened), expiry and flags.\n"},
+       "Prints the jar as a table: domain (a leading dot for domain cookies, in\n"
+       "ASCII: punycode for internationalized names), path, name, value (shortened),\n"
+       "expiry and flags. Control bytes are shown as \\xNN.\n",
+       0, 0, {}, {}, JarUse::kRead},
       {"explain",
        "usage: cookiejar [--jar FILE] explain URL\n"
        "Lists every cookie in the jar with whether it would be sent to URL and, if\n"
-       "not, why.\n"},
+       "not, why.\n",
+       1, 1, {}, {}, JarUse::kRead},
       {"import",
-       "usage: cookiejar [--jar FILE] import SOURCE\n"
-       "Adds the cookies of SOURCE: a cookies.txt (curl, wget, browser exports) when\n"
-       "it ends in .txt, else a cookiejar store (its --browser profile). Bad lines\n"
-       "are reported with their number and skipped.\n"},
+       "usage: cookiejar --jar FILE import SOURCE\n"
+       "Adds the cookies of SOURCE to the jar: a cookies.txt (curl, wget, browser\n"
+       "exports) when it ends in .txt, else a cookiejar store (its --browser\n"
+       "profile). Bad lines are reported with their number and skipped. Needs --jar:\n"
+       "without it nothing would be kept.\n",
+       1, 1, {}, {}, JarUse::kWrite},
       {"export",
        "usage: cookiejar [--jar FILE] export DEST\n"
        "Writes the jar to DEST: cookies.txt when it ends in .txt (replaced\n"
-       "atomically), else a cookiejar store (the --browser profile).\n"},
-      {"end-session", "usage: cookiejar [--jar FILE] end-session\nDrops the session cookies.\n"},
-      {"clear", "usage: cookiejar [--jar FILE] clear\nDeletes every cookie.\n"},
+       "atomically; cookies whose SameSite, Priority or partition the format cannot\n"
+       "hold are listed with what they lose), else a cookiejar store (the\n"
+       "--browser profile, replaced). DEST may not be the jar itself, and an\n"
+       "existing DEST must be a file of the same kind.\n",
+       1, 1, {}, {}, JarUse::kRead},
+      {"end-session",
+       "usage: cookiejar [--jar FILE] end-session\nDrops the session cookies.\n", 0, 0, {}, {},
+       JarUse::kWrite},
+      {"clear", "usage: cookiejar [--jar FILE] clear\nDeletes every cookie.\n", 0, 0, {}, {},
+       JarUse::kWrite},
       {"replay",
        "usage: cookiejar replay FILE.har [--verbose]\n"
        "Replays a HAR capture through a fresh jar: each response's Set-Cookie goes\n"
        "in, and each request's Cookie header is compared with what the jar would\n"
        "send. Prints a summary and every difference with its reason (all of them\n"
-       "with --verbose, else the first 20). Exits with 1 when headers differ.\n"},
+       "with --verbose, else the first 20). Exit code 1 when headers differ.\n",
+       1, 1, {"--verbose"}, {}, JarUse::kNone},
       {"psl",
        "usage: cookiejar psl [--icann-only] [--list FILE] HOST...\n"
        "Shows each host's canonical form, public suffix and registrable domain.\n"
        "--icann-only ignores the list's PRIVATE section; --list reads a\n"
-       "public_suffix_list.dat instead of the built-in one.\n"},
+       "public_suffix_list.dat instead of the built-in one.\n",
+       1, SIZE_MAX, {"--icann-only"}, {"--list"}, JarUse::kNone},
+      {"help", "usage: cookiejar help [COMMAND]\nPrints the general help, or a command's.\n",
+       0, 1, {}, {}, JarUse::kNone},
   };
-  return *help;
+  return *commands;
 }
 
-int Fail(const std::string& message, int code = 1) {
+const Command* FindCommand(const std::string& name) {
+  for (const Command& command : Commands()) {
+    if (command.name == name) return &command;
+  }
+  return nullptr;
+}
+
+// A status's message, ready to print.
+std::string Message(const absl::Status& status, size_t max_chars = 400) {
+  return Printable(std::string_view(status.message().data(), status.message().size()), max_chars);
+}
+
+int Fail(const std::string& message, int code) {
   std::cerr << "cookiejar: " << message << "\n";
   return code;
 }
 
 int UsageError(const std::string& message) {
-  std::cerr << "cookiejar: " << message << "\n\n" << kUsage;
-  return 2;
+  std::cerr << "cookiejar: " << message << "\n(cookiejar help lists the commands and options)\n";
+  return kExitUsage;
 }
 
-bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-// Terminal columns of UTF-8 text (one per code point).
-size_t DisplayWidth(const std::string& text) {
-  size_t width = 0;
-  for (char c : text) width += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return width;
+// The exit code for a file that could not be opened or loaded.
+int FileError(const absl::Status& status) {
+  return Fail(Message(status, 400),
+              status.code() == absl::StatusCode::kUnavailable ? kExitBusy : kExitBadFile);
 }
 
 void PrintTable(const std::vector<std::vector<std::string>>& rows) {
@@ -137,11 +205,6 @@ void PrintTable(const std::vector<std::vector<std::string>>& rows) {
   }
 }
 
-std::string Shorten(const std::string& value, size_t max) {
-  if (DisplayWidth(value) <= max) return value;
-  return value.substr(0, max - 3) + "...";
-}
-
 std::string Flags(const CanonicalCookie& c) {
   std::vector<std::string> flags;
   if (c.secure) flags.push_back("Secure");
@@ -153,116 +216,213 @@ std::string Flags(const CanonicalCookie& c) {
     flags.push_back(absl::StrCat("Priority=", std::string(PriorityName(c.priority))));
   }
   if (c.partition_key) flags.push_back("Partitioned(" + c.partition_key->ToString() + ")");
-  std::string joined;
-  for (const std::string& f : flags) joined += (joined.empty() ? "" : " ") + f;
-  return joined;
+  return absl::StrJoin(flags, " ");
 }
 
 std::string Reasons(const CookieInclusionStatus& status) {
   if (status.IsInclude()) return "sent";
-  std::string text = "not sent: ";
-  bool first = true;
+  std::vector<std::string> reasons;
   for (int r = 0; r < static_cast<int>(CookieExclusionReason::kNumReasons); ++r) {
     const auto reason = static_cast<CookieExclusionReason>(r);
-    if (!status.Has(reason)) continue;
-    absl::StrAppend(&text, first ? "" : "; ", std::string(ExclusionReasonDescription(reason)));
-    first = false;
+    if (status.Has(reason)) reasons.emplace_back(ExclusionReasonDescription(reason));
   }
-  return text;
+  return "not sent: " + absl::StrJoin(reasons, "; ");
 }
 
-// The jar of this invocation and where it is kept.
-class Session {
- public:
-  absl::Status Open(const std::string& jar_file, const std::string& browser, CookieJarOptions options) {
-    jar_ = std::make_unique<CookieJar>(options);
-    file_ = jar_file;
-    browser_ = browser;
-    if (file_.empty()) return absl::OkStatus();
-    if (EndsWith(file_, ".txt")) {
-      if (access(file_.c_str(), F_OK) != 0) return absl::OkStatus();  // Created on save.
-      absl::StatusOr<CookiesTxtReport> report = ImportCookiesTxt(file_, jar_.get());
-      if (!report.ok()) return report.status();
-      for (const std::string& error : report->errors) std::cerr << file_ << ": " << error << "\n";
-      return absl::OkStatus();
-    }
-    SqliteStoreOptions store_options;
-    store_options.persist_session_cookies = true;  // One CLI session spans many calls.
-    absl::StatusOr<std::unique_ptr<SqliteCookieStore>> store =
-        SqliteCookieStore::Open(file_, store_options);
-    if (!store.ok()) return store.status();
-    store_ = *std::move(store);
-    return store_->Attach(jar_.get(), browser_).status();
-  }
+std::string DomainColumn(const CanonicalCookie& c) {
+  return Printable((c.host_only ? "" : ".") + c.domain);
+}
 
-  // Keeps the jar's state; for .txt files, rewrites the file.
-  absl::Status Save() {
-    if (file_.empty()) return absl::OkStatus();
-    if (store_) return store_->Flush();
-    return ExportCookiesTxt(*jar_, file_);
-  }
-
-  CookieJar& jar() { return *jar_; }
-  bool kept() const { return !file_.empty(); }
-  const std::string& browser() const { return browser_; }
-
- private:
-  std::unique_ptr<CookieJar> jar_;
-  std::unique_ptr<SqliteCookieStore> store_;  // Declared after jar_: destroyed first.
-  std::string file_;
-  std::string browser_;
+// The parsed command line.
+struct Invocation {
+  std::string jar_file;
+  std::string store_profile = "default";
+  std::string rules = "chromium";
+  CookieJarOptions options;
+  absl::Duration wait = absl::Seconds(10);
+  bool help = false;
+  const Command* command = nullptr;
+  std::vector<std::string> args;
+  std::set<std::string> flags;
+  std::map<std::string, std::string> values;
 };
+
+// Parses argv strictly: every option must be known (globally or to the
+// command), take its value, and appear once; positional arguments must fit
+// the command. Returns an exit code on error, after printing why.
+std::optional<int> Parse(int argc, char** argv, Invocation* out) {
+  std::vector<std::string> positional;
+  std::vector<std::string> options;  // Command options, checked once the command is known.
+  std::set<std::string> seen;
+  bool only_positional = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (only_positional || arg.empty() || arg[0] != '-' || arg == "-") {
+      positional.push_back(arg);
+      continue;
+    }
+    if (arg == "--") {
+      only_positional = true;
+      continue;
+    }
+    if (arg == "--help" || arg == "-h") {
+      out->help = true;
+      continue;
+    }
+    const bool global = arg == "--jar" || arg == "--browser" || arg == "--profile" ||
+                        arg == "--wait";
+    if (!global) {
+      options.push_back(arg);
+      // The value of a command option that takes one (checked against the
+      // command below).
+      bool valued = false;
+      for (const Command& command : Commands()) valued |= command.valued.count(arg) > 0;
+      if (valued && i + 1 < argc) options.push_back(argv[++i]);
+      continue;
+    }
+    if (!seen.insert(arg).second) return UsageError(arg + " given twice");
+    if (i + 1 == argc) return UsageError(arg + " needs a value");
+    const std::string value = argv[++i];
+    if (arg == "--jar") {
+      if (value.empty()) return UsageError("--jar needs a file");
+      out->jar_file = value;
+    } else if (arg == "--browser") {
+      if (value.empty()) return UsageError("--browser needs a name");
+      out->store_profile = value;
+    } else if (arg == "--wait") {
+      double seconds;
+      if (!absl::SimpleAtod(value, &seconds) || !(seconds >= 0) || seconds > 86400) {
+        return UsageError("--wait needs a number of seconds from 0 to 86400, not \"" +
+                          Printable(value, kShownChars) + "\"");
+      }
+      out->wait = absl::Seconds(seconds);
+    } else {
+      out->rules = value;
+      if (value == "chromium") {
+        out->options.limits = CookieLimits::Chromium();
+      } else if (value == "firefox") {
+        out->options.limits = CookieLimits::Firefox();
+      } else if (value == "rfc6265-minimum") {
+        out->options.limits = CookieLimits::Rfc6265Minimum();
+      } else if (value == "unlimited") {
+        out->options.limits = CookieLimits::Unlimited();
+      } else {
+        return UsageError("--profile must be chromium, firefox, rfc6265-minimum or unlimited, not \"" +
+                          Printable(value, kShownChars) + "\"");
+      }
+    }
+  }
+  if (positional.empty()) {
+    if (out->help) {
+      out->command = FindCommand("help");
+      return std::nullopt;
+    }
+    std::cerr << kUsage;
+    return kExitUsage;
+  }
+  out->command = FindCommand(positional[0]);
+  if (out->command == nullptr) {
+    return UsageError("unknown command \"" + Printable(positional[0], kShownChars) + "\"");
+  }
+  const Command& command = *out->command;
+  for (size_t i = 0; i < options.size(); ++i) {
+    const std::string& option = options[i];
+    if (command.flags.count(option)) {
+      if (!out->flags.insert(option).second) return UsageError(option + " given twice");
+    } else if (command.valued.count(option)) {
+      if (i + 1 == options.size()) return UsageError(option + " needs a value");
+      out->values[option] = options[++i];
+    } else {
+      return UsageError("unknown option " + Printable(option, kShownChars) + " for " +
+                        command.name);
+    }
+  }
+  out->args.assign(positional.begin() + 1, positional.end());
+  if (out->help) return std::nullopt;
+  if (out->args.size() < command.min_args || out->args.size() > command.max_args) {
+    std::string expected = command.min_args == command.max_args
+                               ? absl::StrCat(command.min_args)
+                               : command.max_args == SIZE_MAX
+                                     ? absl::StrCat("at least ", command.min_args)
+                                     : absl::StrCat(command.min_args, " or ", command.max_args);
+    return UsageError(absl::StrCat(command.name, " takes ", expected, " argument",
+                                   expected == "1" ? "" : "s", ", not ", out->args.size(),
+                                   out->args.size() > command.max_args
+                                       ? " (extra: \"" +
+                                             Printable(out->args[command.max_args], kShownChars) +
+                                             "\")"
+                                       : "",
+                                   "\n", command.help));
+  }
+  if (command.jar == JarUse::kNone && !out->jar_file.empty()) {
+    return UsageError(command.name + " does not use a jar; --jar has no effect on it");
+  }
+  return std::nullopt;
+}
 
 absl::StatusOr<Url> ParseUrlArg(const std::string& text) { return Url::Parse(text); }
 
-int Get(Session& session, const std::vector<std::string>& args) {
-  bool script = false;
-  std::vector<std::string> rest;
-  for (const std::string& a : args) {
-    if (a == "--script") {
-      script = true;
-    } else {
-      rest.push_back(a);
-    }
-  }
-  if (rest.size() != 1) return UsageError("get needs one URL");
-  absl::StatusOr<Url> url = ParseUrlArg(rest[0]);
-  if (!url.ok()) return Fail(std::string(url.status().message()));
+int Get(const Invocation& in, JarFile& file) {
+  absl::StatusOr<Url> url = ParseUrlArg(in.args[0]);
+  if (!url.ok()) return Fail(Message(url.status()), kExitRefused);
+  const bool script = in.flags.count("--script") > 0;
   CookieOptions options = script ? CookieOptions::Script() : CookieOptions();
   options.top_level_navigation = !script;
-  const std::string header = session.jar().GetCookieHeader(*url, options);
+  const std::string header = file.jar().GetCookieHeader(*url, options);
   if (!header.empty()) std::cout << header << "\n";
-  absl::Status saved = session.Save();  // Last-access times.
-  return saved.ok() ? 0 : Fail(std::string(saved.message()));
+  return kExitOk;
 }
 
-int Set(Session& session, const std::vector<std::string>& args) {
-  if (args.size() < 2) return UsageError("set needs a URL and at least one Set-Cookie value");
-  absl::StatusOr<Url> url = ParseUrlArg(args[0]);
-  if (!url.ok()) return Fail(std::string(url.status().message()));
+// Why a cookies.txt jar cannot keep the cookie of `line`, or "".
+std::string CookiesTxtRefusal(const std::string& line) {
+  ParsedCookie parsed;
+  if (!ParsedCookie::Parse(line, &parsed).IsInclude()) return "";  // The jar says why.
+  CanonicalCookie shape;
+  shape.name = std::string(parsed.name);
+  shape.value = std::string(parsed.value);
+  shape.same_site = parsed.SameSite();
+  shape.priority = parsed.Priority();
+  if (parsed.partitioned) shape.partition_key = CookiePartitionKey{};
+  if (parsed.path) shape.path = std::string(*parsed.path);
+  return CookiesTxtCannotHold(shape);
+}
+
+int Set(const Invocation& in, JarFile& file) {
+  absl::StatusOr<Url> url = ParseUrlArg(in.args[0]);
+  if (!url.ok()) return Fail(Message(url.status()), kExitRefused);
   CookieOptions options;
   options.top_level_navigation = true;
-  int status = 0;
-  for (size_t i = 1; i < args.size(); ++i) {
-    CookieInclusionStatus result = session.jar().SetCookie(*url, args[i], options);
+  int status = kExitOk;
+  for (size_t i = 1; i < in.args.size(); ++i) {
+    const std::string& line = in.args[i];
+    const std::string shown = Printable(line, kShownChars);
+    if (file.is_txt()) {
+      const std::string lost = CookiesTxtRefusal(line);
+      if (!lost.empty()) {
+        std::cout << "refused (a cookies.txt jar cannot keep " << lost
+                  << "; use a .db jar): " << shown << "\n";
+        status = kExitRefused;
+        continue;
+      }
+    }
+    CookieInclusionStatus result = file.jar().SetCookie(*url, line, options);
     if (result.IsInclude()) {
-      std::cout << "stored: " << args[i] << "\n";
+      std::cout << "stored: " << shown << "\n";
     } else {
-      std::cout << "refused (" << result.ToString() << "): " << args[i] << "\n";
-      status = 1;
+      std::cout << "refused (" << result.ToString() << "): " << shown << "\n";
+      status = kExitRefused;
     }
   }
-  if (!session.kept()) std::cerr << "cookiejar: no --jar FILE, so nothing is kept\n";
-  absl::Status saved = session.Save();
-  return saved.ok() ? status : Fail(std::string(saved.message()));
+  if (!file.kept()) std::cerr << "cookiejar: no --jar FILE, so nothing is kept\n";
+  return status;
 }
 
-int List(Session& session) {
+int List(JarFile& file) {
   std::vector<std::vector<std::string>> rows = {
       {"domain", "path", "name", "value", "expires (UTC)", "flags"}};
-  for (const CanonicalCookie& c : session.jar().GetAllCookies()) {
-    rows.push_back({(c.host_only ? "" : ".") + HostToUnicode(c.domain), c.path, c.name,
-                    Shorten(c.value, 32),
+  for (const CanonicalCookie& c : file.jar().GetAllCookies()) {
+    rows.push_back({DomainColumn(c), Printable(c.path, 60), Printable(c.name, 40),
+                    Printable(c.value, 32),
                     c.IsPersistent()
                         ? absl::FormatTime("%Y-%m-%d %H:%M:%S", c.expiry, absl::UTCTimeZone())
                         : "session",
@@ -270,156 +430,191 @@ int List(Session& session) {
   }
   if (rows.size() == 1) {
     std::cout << "(the jar is empty)\n";
-    return 0;
+    return kExitOk;
   }
   PrintTable(rows);
-  return 0;
+  return kExitOk;
 }
 
-int Explain(Session& session, const std::vector<std::string>& args) {
-  if (args.size() != 1) return UsageError("explain needs one URL");
-  absl::StatusOr<Url> url = ParseUrlArg(args[0]);
-  if (!url.ok()) return Fail(std::string(url.status().message()));
+int Explain(const Invocation& in, JarFile& file) {
+  absl::StatusOr<Url> url = ParseUrlArg(in.args[0]);
+  if (!url.ok()) return Fail(Message(url.status()), kExitRefused);
   CookieOptions options;
   options.top_level_navigation = true;
   std::vector<std::vector<std::string>> rows = {{"name", "domain", "path", "verdict"}};
-  for (const CookieJar::Explanation& e : session.jar().Explain(*url, options)) {
-    rows.push_back({e.cookie.name, (e.cookie.host_only ? "" : ".") + e.cookie.domain,
-                    e.cookie.path, Reasons(e.status)});
+  for (const CookieJar::Explanation& e : file.jar().Explain(*url, options)) {
+    rows.push_back({Printable(e.cookie.name, 40), DomainColumn(e.cookie),
+                    Printable(e.cookie.path, 60), Reasons(e.status)});
   }
   if (rows.size() == 1) {
     std::cout << "(the jar is empty)\n";
-    return 0;
+    return kExitOk;
   }
   PrintTable(rows);
-  return 0;
+  return kExitOk;
 }
 
-int Import(Session& session, const std::vector<std::string>& args) {
-  if (args.size() != 1) return UsageError("import needs one file");
-  const std::string& source = args[0];
-  size_t imported = 0;
-  if (EndsWith(source, ".txt")) {
-    absl::StatusOr<CookiesTxtReport> report = ImportCookiesTxt(source, &session.jar());
-    if (!report.ok()) return Fail(std::string(report.status().message()));
-    for (const std::string& error : report->errors) std::cerr << source << ": " << error << "\n";
-    imported = report->imported;
-  } else {
-    absl::StatusOr<std::unique_ptr<SqliteCookieStore>> store = SqliteCookieStore::Open(source);
-    if (!store.ok()) return Fail(std::string(store.status().message()));
-    CookieJar staging;
-    absl::StatusOr<size_t> loaded = (*store)->Attach(&staging, session.browser());
-    if (!loaded.ok()) return Fail(std::string(loaded.status().message()));
-    for (const CanonicalCookie& c : staging.GetAllCookies()) {
-      imported += session.jar().ImportCookie(c).IsInclude();
+int Import(const Invocation& in, JarFile& file) {
+  if (!file.kept()) return UsageError("import needs --jar FILE: without it nothing is kept");
+  const std::string& source = in.args[0];
+  if (file.IsThisFile(source)) return UsageError("import: the source is the jar itself");
+  size_t imported = 0, refused = 0;
+  if (IsCookiesTxtPath(source)) {
+    CookiesTxtFile::Options options;
+    options.read_only = true;
+    absl::StatusOr<std::unique_ptr<CookiesTxtFile>> txt = CookiesTxtFile::Open(source, options);
+    if (!txt.ok()) return FileError(txt.status());
+    CookiesTxtReport report = (*txt)->Load(&file.jar());
+    for (size_t i = 0; i < report.errors.size() && i < 20; ++i) {
+      std::cerr << Printable(source, 200) << ": " << Printable(report.errors[i], 200) << "\n";
     }
+    if (report.errors.size() > 20) {
+      std::cerr << Printable(source, 200) << ": ... and " << report.errors.size() - 20
+                << " more\n";
+    }
+    imported = report.imported;
+    refused = report.errors.size();
+  } else {
+    SqliteStoreOptions options;
+    options.read_only = true;
+    options.lock_timeout = in.wait;
+    absl::StatusOr<std::unique_ptr<SqliteCookieStore>> store =
+        SqliteCookieStore::Open(source, options);
+    if (!store.ok()) return FileError(store.status());
+    CookieJarOptions everything;
+    everything.limits = CookieLimits::Unlimited();
+    CookieJar staging(everything);
+    AttachReport report;
+    absl::StatusOr<size_t> loaded = (*store)->Attach(&staging, in.store_profile, &report);
+    if (!loaded.ok()) return FileError(loaded.status());
+    for (const CanonicalCookie& c : staging.GetAllCookies()) {
+      const CookieInclusionStatus status = file.jar().ImportCookie(c);
+      if (status.IsInclude()) {
+        ++imported;
+      } else {
+        ++refused;
+        std::cerr << "cookiejar: not imported (" << status.ToString()
+                  << "): " << Printable(c.name, 40) << " for " << DomainColumn(c) << "\n";
+      }
+    }
+    refused += report.refused.size();
   }
-  std::cout << "imported " << imported << " cookies\n";
-  absl::Status saved = session.Save();
-  return saved.ok() ? 0 : Fail(std::string(saved.message()));
+  std::cout << "imported " << imported << " cookies"
+            << (refused ? absl::StrCat(", refused ", refused) : "") << "\n";
+  return refused ? kExitRefused : kExitOk;
 }
 
-int Export(Session& session, const std::vector<std::string>& args) {
-  if (args.size() != 1) return UsageError("export needs one file");
-  const std::string& dest = args[0];
-  const std::vector<CanonicalCookie> cookies = session.jar().GetAllCookies();
-  if (EndsWith(dest, ".txt")) {
-    absl::Status status = ExportCookiesTxt(session.jar(), dest);
-    if (!status.ok()) return Fail(std::string(status.message()));
+int Export(const Invocation& in, JarFile& file) {
+  const std::string& dest = in.args[0];
+  if (file.IsThisFile(dest)) {
+    return UsageError("export: the destination is the jar itself (--jar " +
+                      Printable(dest, 200) + ")");
+  }
+  const std::vector<CanonicalCookie> cookies = file.jar().GetAllCookies();
+  size_t written = cookies.size();
+  if (IsCookiesTxtPath(dest)) {
+    for (const CanonicalCookie& c : cookies) {
+      const std::string lost = CookiesTxtCannotHold(c);
+      if (lost.empty()) continue;
+      if (c.partition_key) --written;
+      std::cerr << "cookiejar: " << Printable(c.name, 40) << " for " << DomainColumn(c)
+                << (c.partition_key ? " is left out (a cookies.txt cannot hold partitioned cookies)"
+                                    : " loses " + lost + " (a cookies.txt cannot hold it)")
+                << "\n";
+    }
+    absl::Status status = ExportCookiesTxt(file.jar(), dest);
+    if (!status.ok()) {
+      return Fail(Message(status, 400),
+                  status.code() == absl::StatusCode::kFailedPrecondition ? kExitBadFile
+                                                                        : kExitNotSaved);
+    }
   } else {
     SqliteStoreOptions options;
     options.persist_session_cookies = true;
-    absl::StatusOr<std::unique_ptr<SqliteCookieStore>> store = SqliteCookieStore::Open(dest, options);
-    if (!store.ok()) return Fail(std::string(store.status().message()));
-    CookieJarOptions unlimited;
-    unlimited.limits = CookieLimits::Unlimited();
-    CookieJar target(unlimited);
-    absl::StatusOr<size_t> loaded = (*store)->Attach(&target, session.browser());
-    if (!loaded.ok()) return Fail(std::string(loaded.status().message()));
+    options.lock_timeout = in.wait;
+    absl::StatusOr<std::unique_ptr<SqliteCookieStore>> store =
+        SqliteCookieStore::Open(dest, options);
+    if (!store.ok()) return FileError(store.status());
+    CookieJarOptions everything;
+    everything.limits = CookieLimits::Unlimited();
+    CookieJar target(everything);
+    absl::StatusOr<size_t> loaded = (*store)->Attach(&target, in.store_profile);
+    if (!loaded.ok()) return FileError(loaded.status());
     target.DeleteAll();
     for (const CanonicalCookie& c : cookies) target.ImportCookie(c);
     absl::Status flushed = (*store)->Flush();
-    if (!flushed.ok()) return Fail(std::string(flushed.message()));
-  }
-  std::cout << "exported " << cookies.size() << " cookies to " << dest << "\n";
-  return 0;
-}
-
-int Replay(const std::vector<std::string>& args, const CookieJarOptions& options) {
-  bool verbose = false;
-  std::vector<std::string> files;
-  for (const std::string& a : args) {
-    if (a == "--verbose") {
-      verbose = true;
-    } else {
-      files.push_back(a);
+    if (!flushed.ok()) {
+      (*store)->DiscardPending();
+      return Fail(Message(flushed, 400) + "; nothing was saved", kExitNotSaved);
     }
   }
-  if (files.size() != 1) return UsageError("replay needs one HAR file");
-  std::ifstream file(files[0], std::ios::binary);
-  if (!file) return Fail("cannot open " + files[0]);
+  std::cout << "exported " << written << " cookies to " << Printable(dest, 200) << "\n";
+  return kExitOk;
+}
+
+int Replay(const Invocation& in) {
+  const std::string& path = in.args[0];
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return Fail("cannot open " + Printable(path, 200), kExitBadFile);
   std::stringstream text;
   text << file.rdbuf();
   const bool show_progress = isatty(STDERR_FILENO);
   absl::StatusOr<HarReplayResult> result = ReplayHar(
-      text.str(), options, [&](size_t done, size_t total) {
+      text.str(), in.options, [&](size_t done, size_t total) {
         if (show_progress && total > 1000) {
           std::cerr << "\rreplaying " << done << "/" << total << " entries" << std::flush;
           if (done == total) std::cerr << "\n";
         }
       });
-  if (!result.ok()) return Fail(files[0] + ": " + std::string(result.status().message()));
+  if (!result.ok()) {
+    return Fail(Printable(path, 200) + ": " + Message(result.status(), 400),
+                kExitBadFile);
+  }
   std::cout << absl::StrFormat(
       "%d entries, %d requests compared: %d identical, %d same cookies in another order, %d "
       "different\n",
       result->entries, result->requests, result->identical, result->same_cookies_other_order,
       result->differences.size());
+  const bool verbose = in.flags.count("--verbose") > 0;
   size_t shown = 0;
   for (const HarDifference& d : result->differences) {
     if (!verbose && shown++ == 20) {
       std::cout << "... " << result->differences.size() - 20 << " more (--verbose shows all)\n";
       break;
     }
-    std::cout << "\nentry " << d.entry << ": " << d.method << " " << d.url << "\n"
-              << "  browser: " << (d.browser_header.empty() ? "(no Cookie header)" : d.browser_header)
-              << "\n  jar:     " << (d.jar_header.empty() ? "(no Cookie header)" : d.jar_header)
+    std::cout << "\nentry " << d.entry << ": " << Printable(d.method, 20) << " "
+              << Printable(d.url, 200) << "\n"
+              << "  browser: "
+              << (d.browser_header.empty() ? "(no Cookie header)" : Printable(d.browser_header, 400))
+              << "\n  jar:     "
+              << (d.jar_header.empty() ? "(no Cookie header)" : Printable(d.jar_header, 400))
               << "\n";
-    for (const std::string& detail : d.details) std::cout << "  - " << detail << "\n";
+    for (const std::string& detail : d.details) std::cout << "  - " << Printable(detail, 400) << "\n";
   }
-  return result->differences.empty() ? 0 : 1;
+  return result->differences.empty() ? kExitOk : kExitRefused;
 }
 
-int Psl(const std::vector<std::string>& args) {
-  SuffixRules rules = SuffixRules::kIcannAndPrivate;
+int Psl(const Invocation& in) {
+  const SuffixRules rules =
+      in.flags.count("--icann-only") ? SuffixRules::kIcannOnly : SuffixRules::kIcannAndPrivate;
   std::unique_ptr<PublicSuffixList> loaded;
-  std::vector<std::string> hosts;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--icann-only") {
-      rules = SuffixRules::kIcannOnly;
-    } else if (args[i] == "--list") {
-      if (i + 1 == args.size()) return UsageError("--list needs a file");
-      auto list = PublicSuffixList::Load(args[++i]);
-      if (!list.ok()) return Fail(std::string(list.status().message()));
-      loaded = *std::move(list);
-    } else if (args[i].size() > 1 && args[i][0] == '-') {
-      return UsageError("unknown option " + args[i]);
-    } else {
-      hosts.push_back(args[i]);
-    }
+  if (auto list = in.values.find("--list"); list != in.values.end()) {
+    auto parsed = PublicSuffixList::Load(list->second);
+    if (!parsed.ok()) return Fail(Message(parsed.status(), 400), kExitBadFile);
+    loaded = *std::move(parsed);
   }
-  if (hosts.empty()) return UsageError("psl needs at least one host");
   const PublicSuffixList& psl = loaded ? *loaded : PublicSuffixList::Builtin();
   std::vector<std::vector<std::string>> rows = {
       {"host", "canonical", "public suffix", "registrable domain"}};
-  int status = 0;
-  for (const std::string& input : hosts) {
+  int status = kExitOk;
+  for (const std::string& input : in.args) {
     absl::StatusOr<CanonicalHost> host = CanonicalizeHost(input);
     if (!host.ok()) {
-      std::cerr << "cookiejar: " << host.status().message() << "\n";
-      status = 1;
+      std::cerr << "cookiejar: " << Message(host.status(), 400) << "\n";
+      status = kExitRefused;
       continue;
     }
-    std::vector<std::string> row = {input, host->name, "-", "-"};
+    std::vector<std::string> row = {Printable(input, kShownChars), host->name, "-", "-"};
     if (host->is_ip()) {
       row[2] = row[3] = "(IP address)";
     } else {
@@ -435,77 +630,68 @@ int Psl(const std::vector<std::string>& args) {
 }
 
 int Main(int argc, char** argv) {
-  std::string jar_file, browser = "default", command;
-  CookieJarOptions options;
-  std::vector<std::string> args;
-  bool help = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    if (arg == "--jar") {
-      jar_file = value();
-      if (jar_file.empty()) return UsageError("--jar needs a file");
-    } else if (arg == "--browser") {
-      browser = value();
-      if (browser.empty()) return UsageError("--browser needs a name");
-    } else if (arg == "--profile") {
-      const std::string profile = value();
-      if (profile == "chromium") {
-        options.limits = CookieLimits::Chromium();
-      } else if (profile == "firefox") {
-        options.limits = CookieLimits::Firefox();
-      } else if (profile == "rfc6265-minimum") {
-        options.limits = CookieLimits::Rfc6265Minimum();
-      } else if (profile == "unlimited") {
-        options.limits = CookieLimits::Unlimited();
-      } else {
-        return UsageError("--profile must be chromium, firefox, rfc6265-minimum or unlimited");
-      }
-    } else if (arg == "--help" || arg == "-h") {
-      help = true;
-    } else if (command.empty() && (arg.empty() || arg[0] != '-')) {
-      command = arg;
-    } else {
-      args.push_back(arg);
-    }
-  }
-  if (command == "help") {
-    if (!args.empty() && CommandHelp().count(args[0])) {
-      std::cout << CommandHelp().at(args[0]);
-    } else {
+  Invocation in;
+  if (std::optional<int> error = Parse(argc, argv, &in)) return *error;
+  const Command& command = *in.command;
+  if (command.name == "help" || in.help) {
+    const std::string topic =
+        command.name == "help" ? (in.args.empty() ? "" : in.args[0]) : command.name;
+    if (topic.empty()) {
       std::cout << kUsage;
+      return kExitOk;
     }
-    return 0;
-  }
-  if (help || command.empty()) {
-    if (CommandHelp().count(command)) {
-      std::cout << CommandHelp().at(command);
-    } else {
-      std::cout << kUsage;
+    const Command* about = FindCommand(topic);
+    if (about == nullptr) {
+      return UsageError("no help for unknown command \"" + Printable(topic, kShownChars) + "\"");
     }
-    return command.empty() && !help ? 2 : 0;
+    std::cout << about->help;
+    return kExitOk;
   }
-  if (command == "psl") return Psl(args);
-  if (command == "replay") return Replay(args, options);
-  if (!CommandHelp().count(command)) return UsageError("unknown command " + command);
+  if (command.name == "psl") return Psl(in);
+  if (command.name == "replay") return Replay(in);
 
-  Session session;
-  absl::Status opened = session.Open(jar_file, browser, options);
-  if (!opened.ok()) return Fail(std::string(opened.message()));
-  if (command == "get") return Get(session, args);
-  if (command == "set") return Set(session, args);
-  if (command == "list") return List(session);
-  if (command == "explain") return Explain(session, args);
-  if (command == "import") return Import(session, args);
-  if (command == "export") return Export(session, args);
-  if (command == "end-session" || command == "clear") {
+  JarFile::Options options;
+  options.path = in.jar_file;
+  options.store_profile = in.store_profile;
+  options.rules_name = in.rules;
+  options.write = command.jar == JarUse::kWrite;
+  options.wait = in.wait;
+  options.jar_options = in.options;
+  std::vector<std::string> notes;
+  absl::StatusOr<std::unique_ptr<JarFile>> file = JarFile::Open(options, &notes);
+  for (const std::string& note : notes) std::cerr << "cookiejar: " << note << "\n";
+  if (!file.ok()) return FileError(file.status());
+  JarFile& jar_file = **file;
+
+  int status = kExitOk;
+  if (command.name == "get") {
+    status = Get(in, jar_file);
+  } else if (command.name == "set") {
+    status = Set(in, jar_file);
+  } else if (command.name == "list") {
+    status = List(jar_file);
+  } else if (command.name == "explain") {
+    status = Explain(in, jar_file);
+  } else if (command.name == "import") {
+    status = Import(in, jar_file);
+  } else if (command.name == "export") {
+    status = Export(in, jar_file);
+  } else if (command.name == "end-session" || command.name == "clear") {
     const size_t removed =
-        command == "clear" ? session.jar().DeleteAll() : session.jar().EndSession();
+        command.name == "clear" ? jar_file.jar().DeleteAll() : jar_file.jar().EndSession();
     std::cout << "removed " << removed << " cookies\n";
-    absl::Status saved = session.Save();
-    return saved.ok() ? 0 : Fail(std::string(saved.message()));
   }
-  return UsageError("unknown command " + command);
+  if (command.jar == JarUse::kWrite) {
+    absl::Status saved = jar_file.Save();
+    if (!saved.ok()) {
+      return Fail(Message(saved, 400) +
+                      (saved.code() == absl::StatusCode::kFailedPrecondition ? ""
+                                                                             : "; nothing was saved"),
+                  saved.code() == absl::StatusCode::kFailedPrecondition ? kExitRefused
+                                                                        : kExitNotSaved);
+    }
+  }
+  return status;
 }
 
 }  // namespace

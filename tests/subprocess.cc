@@ -8,6 +8,8 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <sstream>
 
 extern char** environ;
@@ -16,12 +18,17 @@ namespace cookiejar {
 namespace testing {
 namespace {
 
-pid_t Spawn(const std::vector<std::string>& argv, int* stdout_fd) {
+pid_t Spawn(const std::vector<std::string>& argv, const std::string& stderr_path,
+            int* stdout_fd) {
   int pipe_fds[2];
   if (pipe2(pipe_fds, O_CLOEXEC) != 0) return -1;
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+  if (!stderr_path.empty()) {
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderr_path.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  }
   std::vector<char*> args;
   for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
@@ -41,11 +48,21 @@ pid_t Spawn(const std::vector<std::string>& argv, int* stdout_fd) {
 
 CommandResult RunCommand(const std::vector<std::string>& argv) {
   CommandResult result;
-  BackgroundProcess process(argv);
-  if (!process.started()) return result;
-  std::string line;
-  while (process.ReadLine(&line)) result.output += line + "\n";
-  result.exit_code = process.Wait();
+  const char* tmp = std::getenv("TEST_TMPDIR");
+  std::string stderr_path = std::string(tmp ? tmp : "/tmp") + "/stderr-XXXXXX";
+  const int fd = mkstemp(stderr_path.data());
+  if (fd >= 0) close(fd);
+  BackgroundProcess process(argv, fd >= 0 ? stderr_path : "");
+  if (process.started()) {
+    std::string line;
+    while (process.ReadLine(&line)) result.output += line + "\n";
+    result.exit_code = process.Wait();
+  }
+  if (fd >= 0) {
+    std::ifstream error(stderr_path, std::ios::binary);
+    result.error.assign(std::istreambuf_iterator<char>(error), std::istreambuf_iterator<char>());
+    unlink(stderr_path.c_str());
+  }
   return result;
 }
 
@@ -58,8 +75,9 @@ bool HaveProgram(const std::string& program) {
   return false;
 }
 
-BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv) {
-  pid_ = Spawn(argv, &stdout_fd_);
+BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv,
+                                     const std::string& stderr_path) {
+  pid_ = Spawn(argv, stderr_path, &stdout_fd_);
 }
 
 BackgroundProcess::~BackgroundProcess() {

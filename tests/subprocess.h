@@ -15,6 +15,7 @@ namespace testing {
 struct CommandResult {
   int exit_code = -1;  // -1 when the program could not run or was killed.
   std::string output;  // Standard output.
+  std::string error;   // Standard error.
 };
 
 // Runs `argv` (argv[0] looked up in PATH) to completion.
@@ -25,8 +26,10 @@ bool HaveProgram(const std::string& program);
 
 class BackgroundProcess {
  public:
-  // Starts `argv`; its standard output is readable line by line.
-  explicit BackgroundProcess(const std::vector<std::string>& argv);
+  // Starts `argv`; its standard output is readable line by line. Standard
+  // error goes to `stderr_path` when one is given.
+  explicit BackgroundProcess(const std::vector<std::string>& argv,
+                             const std::string& stderr_path = "");
   ~BackgroundProcess();  // SIGKILL and reap.
   BackgroundProcess(const BackgroundProcess&) = delete;
   BackgroundProcess& operator=(const BackgroundProcess&) = delete;
