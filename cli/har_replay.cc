@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/absl_view.h"
 
@@ -45,13 +46,25 @@ std::vector<std::string> Pairs(const std::string& header) {
   return pairs;
 }
 
-std::optional<absl::Time> StartTime(const json& entry) {
+// The instants a capture can hold: the years cookie dates can name.
+const absl::Time kEarliest = absl::FromCivil(absl::CivilSecond(1601, 1, 1), absl::UTCTimeZone());
+const absl::Time kLatest = absl::FromCivil(absl::CivilSecond(10000, 1, 1), absl::UTCTimeZone());
+
+// The entry's start time; nullopt without a parseable one; an error for a
+// time outside the years 1601 to 9999.
+absl::StatusOr<std::optional<absl::Time>> StartTime(const json& entry, size_t index) {
   absl::Time time;
   std::string error;
-  if (absl::ParseTime("%Y-%m-%dT%H:%M:%E*S%Ez", Text(entry, "startedDateTime"), &time, &error)) {
-    return time;
+  const std::string text = Text(entry, "startedDateTime");
+  if (!absl::ParseTime("%Y-%m-%dT%H:%M:%E*S%Ez", text, &time, &error)) {
+    return std::optional<absl::Time>();
   }
-  return std::nullopt;
+  if (time < kEarliest || time >= kLatest) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "entry ", index, ": startedDateTime \"", text.substr(0, 64),
+        "\" is outside the years 1601 to 9999"));
+  }
+  return std::optional<absl::Time>(time);
 }
 
 std::string PairOf(const CanonicalCookie& cookie) {
@@ -90,7 +103,9 @@ absl::StatusOr<HarReplayResult> ReplayHar(std::string_view har_json, CookieJarOp
     if (progress && (i % 500 == 0)) progress(i, entries.size());
     const json& entry = *entries[i];
     const json& request = entry["request"];
-    if (std::optional<absl::Time> start = StartTime(entry)) clock.Set(*start);
+    absl::StatusOr<std::optional<absl::Time>> start = StartTime(entry, i);
+    if (!start.ok()) return start.status();
+    if (*start) clock.Set(**start);
     absl::StatusOr<Url> url = Url::Parse(Text(request, "url"));
     if (!url.ok()) continue;  // data:, blob:, extensions...
 

@@ -44,8 +44,9 @@ struct HarReplayResult {
 
 using HarProgress = std::function<void(size_t done, size_t total)>;
 
-// `options` configures the fresh jar (its clock is replaced). Errors: not
-// JSON, or not a HAR (no log.entries array).
+// `options` configures the fresh jar (its clock is replaced). Errors
+// (InvalidArgument): not JSON, not a HAR (no log.entries array), or an entry
+// whose startedDateTime is outside the years 1601 to 9999.
 absl::StatusOr<HarReplayResult> ReplayHar(std::string_view har_json, CookieJarOptions options,
                                           const HarProgress& progress = nullptr);
 

@@ -402,9 +402,12 @@ class CanonicalSink {
 // buckets).
 class HeaderCursor {
  public:
-  explicit HeaderCursor(const Bucket* bucket) : records_(bucket->records()) { Settle(); }
-  bool done() const { return index_ == records_.size(); }
-  const CookieRecord& cookie() const { return *records_[index_]; }
+  explicit HeaderCursor(const Bucket* bucket) {
+    bucket->ForEachSpan([&](const std::vector<CookieRecord*>& span) { spans_.push_back(&span); });
+    Settle();
+  }
+  bool done() const { return span_ == spans_.size(); }
+  const CookieRecord& cookie() const { return *(*spans_[span_])[index_]; }
   void Next() {
     ++index_;
     Settle();
@@ -412,9 +415,16 @@ class HeaderCursor {
 
  private:
   void Settle() {
-    while (index_ < records_.size() && records_[index_]->removed()) ++index_;
+    while (span_ < spans_.size()) {
+      const std::vector<CookieRecord*>& span = *spans_[span_];
+      while (index_ < span.size() && span[index_]->removed()) ++index_;
+      if (index_ < span.size()) return;
+      ++span_;
+      index_ = 0;
+    }
   }
-  const std::vector<CookieRecord*>& records_;
+  absl::InlinedVector<const std::vector<CookieRecord*>*, 1> spans_;
+  size_t span_ = 0;
   size_t index_ = 0;
 };
 
@@ -502,9 +512,11 @@ void JarCore::VisitIncluded(const Url& url, const CookieOptions& options, Sink& 
   };
 
   if (partitioned == nullptr) {
-    for (const CookieRecord* cookie : plain->records()) {
-      if (included(*cookie, plain_matches)) send(*plain, *cookie);
-    }
+    plain->ForEachSpan([&](const std::vector<CookieRecord*>& span) {
+      for (const CookieRecord* cookie : span) {
+        if (included(*cookie, plain_matches)) send(*plain, *cookie);
+      }
+    });
     sink.Finish();
     return;
   }

@@ -8,10 +8,6 @@ namespace cookiejar {
 namespace jar_internal {
 namespace {
 
-// Buckets this small are compacted at once on removal: a site's few cookies
-// never carry dead weight.
-constexpr size_t kCompactAtOnce = 8;
-
 // Cookie header order (RFC 6265bis §5.8.3 step 2).
 bool HeaderBefore(const CookieRecord* a, const CookieRecord* b) {
   if (a->path_size() != b->path_size()) return a->path_size() > b->path_size();
@@ -75,6 +71,11 @@ void CookieRecord::Destroy(CookieRecord* record) {
 
 Bucket::~Bucket() {
   for (CookieRecord* record : records_) CookieRecord::Destroy(record);
+  if (extras_) {
+    for (PathGroup& group : extras_->groups) {
+      for (CookieRecord* record : group.records) CookieRecord::Destroy(record);
+    }
+  }
 }
 
 CookieRecord* Bucket::Find(std::string_view name, std::string_view domain, bool host_only,
@@ -91,18 +92,45 @@ CookieRecord* Bucket::Find(std::string_view name, std::string_view domain, bool 
     return nullptr;
   }
   for (CookieRecord* record : records_) {
-    if (!record->removed() && record->path_size() == path.size() && record->HasName(name) &&
-        same(*record)) {
+    if (record->path_size() == path.size() && record->HasName(name) && same(*record)) {
       return record;
     }
   }
   return nullptr;
 }
 
-size_t Bucket::IndexOf(const CookieRecord* record) const {
-  auto it = std::lower_bound(records_.begin(), records_.end(), record, HeaderBefore);
-  while (*it != record) ++it;  // Past equal creation times, if any.
-  return it - records_.begin();
+PathGroup* Bucket::FindGroup(uint32_t path_size) {
+  for (PathGroup& group : extras_->groups) {
+    if (group.path_size == path_size) return &group;
+    if (group.path_size < path_size) break;
+  }
+  return nullptr;
+}
+
+std::vector<CookieRecord*>& Bucket::ArrayFor(uint32_t path_size) {
+  if (!grouped()) return records_;
+  std::vector<PathGroup>& groups = extras_->groups;
+  size_t at = 0;
+  while (at < groups.size() && groups[at].path_size > path_size) ++at;
+  if (at == groups.size() || groups[at].path_size != path_size) {
+    PathGroup group;
+    group.path_size = path_size;
+    groups.insert(groups.begin() + at, std::move(group));
+  }
+  return groups[at].records;
+}
+
+void Bucket::Group() {
+  std::vector<PathGroup>& groups = extras().groups;
+  for (CookieRecord* record : records_) {
+    if (groups.empty() || groups.back().path_size != record->path_size()) {
+      groups.emplace_back();
+      groups.back().path_size = record->path_size();
+    }
+    groups.back().records.push_back(record);
+  }
+  records_.clear();
+  records_.shrink_to_fit();
 }
 
 uint32_t Bucket::AddDomainReference(std::string_view domain, bool host_only) {
@@ -155,33 +183,36 @@ void Bucket::IndexRemove(CookieRecord* record) {
 }
 
 void Bucket::Insert(CookieRecord* record) {
+  if (!grouped() && live_ >= kGroupAbove) Group();
+  std::vector<CookieRecord*>& records = ArrayFor(record->path_size());
   // Grow by half rather than double, so that a small site wastes little room.
-  if (records_.size() == records_.capacity()) {
-    records_.reserve(records_.size() + std::max<size_t>(1, records_.size() / 2));
+  if (records.size() == records.capacity()) {
+    records.reserve(records.size() + std::max<size_t>(1, records.size() / 2));
   }
   // A new cookie is the latest created: it goes last among its path length,
-  // and most often that is the end.
-  if (records_.empty() || !HeaderBefore(record, records_.back())) {
-    records_.push_back(record);
+  // which in a group (and most often in a small bucket) is the end.
+  if (records.empty() || !HeaderBefore(record, records.back())) {
+    records.push_back(record);
   } else {
-    records_.insert(std::upper_bound(records_.begin(), records_.end(), record, HeaderBefore),
-                    record);
+    records.insert(std::upper_bound(records.begin(), records.end(), record, HeaderBefore),
+                   record);
   }
+  ++live_;
   if (record->secure()) ++secure_;
   earliest_expiry_us_ = std::min(earliest_expiry_us_, record->expiry_us());
   if (by_name()) {
     IndexAdd(record);
-  } else if (size() > kIndexAbove) {
-    if (!extras_) extras_ = std::make_unique<Extras>();
-    extras_->by_name = std::make_unique<NameIndex>();
-    for (CookieRecord* r : records_) {
-      if (!r->removed()) IndexAdd(r);
-    }
+  } else if (live_ > kIndexAbove) {
+    extras().by_name = std::make_unique<NameIndex>();
+    ForEach([&](const CookieRecord& r) { IndexAdd(const_cast<CookieRecord*>(&r)); });
   }
 }
 
 void Bucket::ReplaceInPlace(CookieRecord* old, CookieRecord* fresh) {
-  records_[IndexOf(old)] = fresh;
+  std::vector<CookieRecord*>& records = ArrayFor(old->path_size());
+  auto it = std::lower_bound(records.begin(), records.end(), old, HeaderBefore);
+  while (*it != old) ++it;  // Past equal creation times, if any.
+  *it = fresh;
   if (old->secure()) --secure_;
   if (fresh->secure()) ++secure_;
   earliest_expiry_us_ = std::min(earliest_expiry_us_, fresh->expiry_us());
@@ -196,37 +227,41 @@ void Bucket::ReplaceInPlace(CookieRecord* old, CookieRecord* fresh) {
 void Bucket::Remove(CookieRecord* record) {
   if (by_name()) IndexRemove(record);
   DropDomainReference(record->domain_index());
+  --live_;
   if (record->secure()) --secure_;
-  if (records_.size() <= kCompactAtOnce) {
-    records_.erase(records_.begin() + IndexOf(record));
+  if (!grouped()) {
+    auto it = std::lower_bound(records_.begin(), records_.end(), record, HeaderBefore);
+    while (*it != record) ++it;
+    records_.erase(it);
     CookieRecord::Destroy(record);
     return;
   }
+  // Large: mark it, and compact its group once removed cookies outnumber
+  // the live ones.
+  PathGroup* group = FindGroup(record->path_size());
   record->MarkRemoved();
-  ++removed_;
-  if (removed_ * 2 > records_.size()) Compact();
-}
-
-void Bucket::Compact() {
+  if (++group->removed * 2 <= group->records.size()) return;
   size_t kept = 0;
-  for (CookieRecord* record : records_) {
-    if (record->removed()) {
-      CookieRecord::Destroy(record);
+  for (CookieRecord* r : group->records) {
+    if (r->removed()) {
+      CookieRecord::Destroy(r);
     } else {
-      records_[kept++] = record;
+      group->records[kept++] = r;
     }
   }
-  records_.resize(kept);
-  removed_ = 0;
-  if (records_.capacity() > 2 * kept + 8) records_.shrink_to_fit();
+  group->records.resize(kept);
+  group->removed = 0;
+  if (kept == 0) {
+    extras_->groups.erase(extras_->groups.begin() + (group - extras_->groups.data()));
+  } else if (group->records.capacity() > 2 * kept + 8) {
+    group->records.shrink_to_fit();
+  }
 }
 
 std::vector<CookieRecord*> Bucket::Live() const {
   std::vector<CookieRecord*> live;
-  live.reserve(size());
-  for (CookieRecord* record : records_) {
-    if (!record->removed()) live.push_back(record);
-  }
+  live.reserve(live_);
+  ForEach([&](const CookieRecord& r) { live.push_back(const_cast<CookieRecord*>(&r)); });
   return live;
 }
 
@@ -235,8 +270,7 @@ const CookiePartitionKey* Bucket::partition() const {
 }
 
 void Bucket::set_partition(const CookiePartitionKey& partition) {
-  if (!extras_) extras_ = std::make_unique<Extras>();
-  extras_->partition = partition;
+  extras().partition = partition;
 }
 
 CanonicalCookie Bucket::ToCanonical(const CookieRecord& r) const {

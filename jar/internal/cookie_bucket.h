@@ -4,13 +4,14 @@
 //   - each cookie is one heap block (CookieRecord): a 40-byte fixed part with
 //     times as integer microseconds and its rules folded into a few bits,
 //     then its "name=value" pair (as it appears in the header) and its path;
-//   - the bucket keeps pointers to them in header order (longer path first,
-//     then earlier creation), so building a header is one filtered pass; a
-//     new cookie, the latest created, goes after the others of its path
-//     length, which for most sets is the end of the array;
-//   - a removed cookie is marked and skipped until the array is compacted,
-//     which happens when removed cookies outnumber live ones, so removal is
-//     amortized constant time;
+//   - a site's cookies are kept in header order (longer path first, then
+//     earlier creation), so building a header is one filtered pass. A site of
+//     up to kGroupAbove cookies (every site under a browser's limits) keeps
+//     them in one array; a larger one (the unlimited profile) keeps one array
+//     per path length, each in creation order, so that a new cookie, the
+//     latest created, is always appended and removal is amortized constant
+//     time (removed cookies are marked and skipped until their array is
+//     compacted);
 //   - a bucket of many cookies keeps an index by name, so finding a cookie's
 //     match and the "leave secure cookies alone" check cost what the cookies
 //     of that name cost, not the whole site;
@@ -128,6 +129,14 @@ struct DomainEntry {
   uint32_t references = 0;  // 0: a free slot.
 };
 
+// Cookies of one path length in creation order, with removed ones until
+// the next compaction (large buckets only).
+struct PathGroup {
+  uint32_t path_size = 0;
+  uint32_t removed = 0;
+  std::vector<CookieRecord*> records;
+};
+
 class Bucket {
  public:
   Bucket() = default;
@@ -136,22 +145,33 @@ class Bucket {
   Bucket& operator=(const Bucket&) = delete;
 
   // Live cookies.
-  size_t size() const { return records_.size() - removed_; }
-  bool empty() const { return size() == 0; }
+  size_t size() const { return live_; }
+  bool empty() const { return live_ == 0; }
 
-  // Header order; includes removed cookies, which callers skip.
-  const std::vector<CookieRecord*>& records() const { return records_; }
-  const std::vector<DomainEntry>& domains() const { return domains_; }
-  const DomainEntry& domain_of(const CookieRecord& record) const {
-    return domains_[record.domain_index()];
+  // Calls `fn(span)` for each array of cookies, in header order; a span may
+  // hold removed cookies, which callers skip (their needs() include
+  // kNeedNever, which no request grants).
+  template <typename Fn>
+  void ForEachSpan(Fn&& fn) const {
+    if (!grouped()) {
+      fn(records_);
+      return;
+    }
+    for (const PathGroup& group : extras_->groups) fn(group.records);
   }
-
   // Calls `fn(record)` for each live cookie in header order.
   template <typename Fn>
   void ForEach(Fn&& fn) const {
-    for (const CookieRecord* record : records_) {
-      if (!record->removed()) fn(*record);
-    }
+    ForEachSpan([&](const std::vector<CookieRecord*>& span) {
+      for (const CookieRecord* record : span) {
+        if (!record->removed()) fn(*record);
+      }
+    });
+  }
+
+  const std::vector<DomainEntry>& domains() const { return domains_; }
+  const DomainEntry& domain_of(const CookieRecord& record) const {
+    return domains_[record.domain_index()];
   }
 
   // The live cookie with this key, or null.
@@ -173,8 +193,7 @@ class Bucket {
   // Puts `fresh` where `old` is (same path length and creation time), and
   // destroys `old`, dropping its domain reference.
   void ReplaceInPlace(CookieRecord* old, CookieRecord* fresh);
-  // Removes a live cookie (drops its domain reference; its memory goes at the
-  // next compaction).
+  // Removes a live cookie and drops its domain reference.
   void Remove(CookieRecord* record);
 
   // Removes expired cookies, calling `on_removed(record)` before each goes.
@@ -193,28 +212,38 @@ class Bucket {
  private:
   // Above this many live cookies the bucket keeps its name index.
   static constexpr size_t kIndexAbove = 32;
+  // Above this many cookies the bucket keeps one array per path length.
+  static constexpr size_t kGroupAbove = 256;
   using NameIndex = absl::flat_hash_map<absl::string_view, absl::InlinedVector<CookieRecord*, 1>>;
   // What few buckets need, kept out of the way of the rest.
   struct Extras {
     std::unique_ptr<NameIndex> by_name;
     std::optional<CookiePartitionKey> partition;
+    std::vector<PathGroup> groups;  // Longest path first; empty until grouped.
   };
 
-  // Position of `record` in records_.
-  size_t IndexOf(const CookieRecord* record) const;
-  void DropDomainReference(uint32_t index);
-  void Compact();
+  bool grouped() const { return extras_ && !extras_->groups.empty(); }
+  Extras& extras() {
+    if (!extras_) extras_ = std::make_unique<Extras>();
+    return *extras_;
+  }
   NameIndex* by_name() const { return extras_ ? extras_->by_name.get() : nullptr; }
+  // The array holding cookies of `path_size` (grouped: created if missing).
+  std::vector<CookieRecord*>& ArrayFor(uint32_t path_size);
+  PathGroup* FindGroup(uint32_t path_size);
+  // Splits records_ into path groups.
+  void Group();
+  void DropDomainReference(uint32_t index);
   void IndexAdd(CookieRecord* record);
   void IndexRemove(CookieRecord* record);
 
-  std::vector<CookieRecord*> records_;
+  std::vector<CookieRecord*> records_;  // Header order, while not grouped.
   std::vector<DomainEntry> domains_;
   std::unique_ptr<Extras> extras_;
   // No cookie of the bucket expires before this instant.
   int64_t earliest_expiry_us_ = kNeverUs;
-  uint32_t removed_ = 0;  // Marked, not yet compacted away.
-  uint32_t secure_ = 0;   // Live Secure cookies.
+  uint32_t live_ = 0;
+  uint32_t secure_ = 0;  // Live Secure cookies.
 };
 
 template <typename Fn>
@@ -227,10 +256,11 @@ bool Bucket::AnyNamed(std::string_view name, Fn&& fn) const {
     }
     return false;
   }
-  for (const CookieRecord* record : records_) {
-    if (!record->removed() && record->HasName(name) && fn(*record)) return true;
-  }
-  return false;
+  bool found = false;
+  ForEach([&](const CookieRecord& record) {
+    if (!found && record.HasName(name) && fn(record)) found = true;
+  });
+  return found;
 }
 
 template <typename Fn>
@@ -238,14 +268,13 @@ void Bucket::RemoveExpired(int64_t now_us, Fn&& on_removed) {
   if (now_us < earliest_expiry_us_) return;
   int64_t earliest = kNeverUs;
   std::vector<CookieRecord*> expired;
-  for (CookieRecord* record : records_) {
-    if (record->removed()) continue;
-    if (record->IsExpired(now_us)) {
-      expired.push_back(record);
-    } else if (record->expiry_us() < earliest) {
-      earliest = record->expiry_us();
+  ForEach([&](const CookieRecord& record) {
+    if (record.IsExpired(now_us)) {
+      expired.push_back(const_cast<CookieRecord*>(&record));
+    } else if (record.expiry_us() < earliest) {
+      earliest = record.expiry_us();
     }
-  }
+  });
   for (CookieRecord* record : expired) {
     on_removed(*record);
     Remove(record);
