@@ -247,6 +247,37 @@ TEST_F(CookieJarTest, RetrievalUpdatesLastAccess) {
   EXPECT_EQ(jar_.GetAllCookies()[0].last_access, clock_.Now());
 }
 
+TEST_F(CookieJarTest, LargeSitesKeepTheSameRules) {
+  // Past the sizes at which a site's storage changes shape (a name index
+  // above 32 cookies, an array per path length above 256), with cookies of
+  // one name on several paths removed and replaced in every order.
+  CookieJarOptions options = Options();
+  options.limits = CookieLimits::Unlimited();
+  CookieJar jar(options);
+  for (int i = 0; i < 400; ++i) {
+    jar.SetCookie("https://big.test/", "c" + std::to_string(i) + "=v; Path=/" +
+                                           std::string(i % 5, 'p'));
+  }
+  for (const char* path : {"/", "/a", "/a/b"}) {
+    jar.SetCookie("https://big.test/", std::string("same=") + path + "; Path=" + path);
+  }
+  jar.SetCookie("https://big.test/", "same=; Path=/; Max-Age=0");  // Deletes the first.
+  jar.SetCookie("https://big.test/", "same=again; Path=/a");         // Replaces in place.
+  jar.SetCookie("https://big.test/", "same=new; Path=/a/b");         // A new creation time.
+  EXPECT_THAT(*jar.GetCookieHeader("https://big.test/a/b"),
+              ::testing::StartsWith("same=new; same=again; "));
+  for (int i = 0; i < 400; i += 2) {
+    jar.SetCookie("https://big.test/", "c" + std::to_string(i) + "=; Max-Age=0; Path=/" +
+                                           std::string(i % 5, 'p'));
+  }
+  EXPECT_EQ(jar.size(), 200u + 2u);
+  const std::string header = *jar.GetCookieHeader("https://big.test/pppp");
+  EXPECT_THAT(header, ::testing::HasSubstr("c399=v"));
+  EXPECT_THAT(header, ::testing::Not(::testing::HasSubstr("c398=v")));
+  EXPECT_TRUE(jar.SetCookie("https://big.test/", "same=x; Path=/a").IsInclude());
+  EXPECT_THAT(*jar.GetCookieHeader("https://big.test/a/b"), ::testing::HasSubstr("same=x"));
+}
+
 TEST_F(CookieJarTest, AppendCookieHeaderReusesTheCallersBuffer) {
   Set("http://h.test/", "a=1");
   Set("http://h.test/", "b=2");

@@ -179,7 +179,8 @@ TEST_F(CookiesTxtTest, WhatIsACookiesTxt) {
   EXPECT_FALSE(LooksLikeCookiesTxt("buy milk\n"));
   EXPECT_FALSE(LooksLikeCookiesTxt("# my notes\nbuy milk\n"));
   EXPECT_FALSE(LooksLikeCookiesTxt("x\ty\tz\n1\t2\t3\n"));
-  EXPECT_FALSE(LooksLikeCookiesTxt(std::string("a.test\tFALSE\t/\tFALSE\t0\ta\t1\n\0", 31)));
+  constexpr char kWithNul[] = "a.test\tFALSE\t/\tFALSE\t0\ta\t1\n\0";
+  EXPECT_FALSE(LooksLikeCookiesTxt(std::string(kWithNul, sizeof(kWithNul) - 1)));
 }
 
 TEST_F(CookiesTxtTest, WhatTheFormatCannotHoldIsNamed) {

@@ -179,7 +179,16 @@ void Bucket::IndexRemove(CookieRecord* record) {
   if (it == index.end()) return;
   auto& records = it->second;
   records.erase(std::remove(records.begin(), records.end(), record), records.end());
-  if (records.empty()) index.erase(it);
+  if (records.empty()) {
+    index.erase(it);
+  } else if (it->first.data() == record->pair().data()) {
+    // The key's bytes belong to the record that goes: key the entry by a
+    // record that stays.
+    absl::InlinedVector<CookieRecord*, 1> rest = std::move(records);
+    index.erase(it);
+    const std::string_view name = rest.front()->name();
+    index.emplace(absl::string_view(name.data(), name.size()), std::move(rest));
+  }
 }
 
 void Bucket::Insert(CookieRecord* record) {
