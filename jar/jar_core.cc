@@ -656,12 +656,15 @@ size_t JarCore::RemoveEverywhere(Doomed doomed, CookieChangeCause cause) {
   Shard* shards = Shards(false);
   if (shards == nullptr) return 0;
   ChangeLog log(&dispatcher_);
+  const int64_t now_us = NowMicros();
   size_t removed = 0;
   for (size_t s = 0; s < kShardCount; ++s) {
     std::unique_lock<SharedMutex> lock(shards[s].mu);
     for (BucketMap* map : {&shards[s].buckets, &shards[s].partitioned}) {
       for (auto it = map->begin(); it != map->end();) {
         Bucket& bucket = *it->second;
+        // Expired cookies go as expired, and are not counted.
+        PurgeExpired(&bucket, now_us, &log);
         for (CookieRecord* record : bucket.Live()) {
           if (!doomed(*record)) continue;
           Remove(&bucket, record, cause, &log);

@@ -1,35 +1,54 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages that the build, the tests and the benchmarks
-# need. Idempotent and quiet; returns at once when everything is installed.
+# Installs the Debian 12 packages the project needs. Idempotent and quiet;
+# returns at once when everything is installed.
+#
+#   tools/setup.sh          everything: the library, its tests, fuzzing,
+#                           benchmarks and the consumer examples
+#   tools/setup.sh --lib    only what building and using the library needs
+#                           (CMake or Bazel, the compiler, the -dev packages
+#                           it links)
 set -euo pipefail
 
-packages=(
-  bazel-bootstrap          # Bazel 4.2.3 (brings OpenJDK and build-essential)
+# The library: build tools and the libraries it links.
+lib_packages=(
   build-essential
-  pkg-config               # third_party/system_libs.bzl asks it for flags
-  clang                    # --config=asan / ubsan / tsan
-  libclang-rt-14-dev
+  cmake                    # the CMake build (CMakeLists.txt)
+  pkg-config               # cookiejar.pc; Bazel wraps the libraries from their .pc files
+  bazel-bootstrap          # the Bazel build (Bazel 4.2.3; brings OpenJDK)
   libabsl-dev
   libicu-dev               # IDNA (UTS #46)
-  libboost-date-time-dev   # cookie-date calendar
+  libboost-date-time-dev   # cookie-date calendar (header-only part)
+  libsqlite3-dev           # the persistent store
+  libcurl4-openssl-dev     # the libcurl adapter
+  nlohmann-json3-dev       # the cookiejar command's HAR replay
+)
+
+# Only the tests, fuzzing and benchmarks.
+dev_packages=(
+  clang                    # --config=asan / ubsan / tsan / fuzz
+  libclang-rt-14-dev
   libgtest-dev
   libgmock-dev
   libbenchmark-dev
   libpsl-dev               # compared against in benchmarks/
   libsoup-3.0-dev          # compared against in benchmarks/
-  nlohmann-json3-dev       # reads the JSON conformance data in tests/
-  libsqlite3-dev           # the persistent store
-  libcurl4-openssl-dev     # the libcurl adapter (curl/)
   python3-django           # tests/django_e2e_test: a real Django site
   curl                     # tests/cookies_txt_curl_test: round trip with the curl CLI
   python3                  # test servers in tests/
 )
 
+case "${1:-}" in
+  --lib) packages=("${lib_packages[@]}") ;;
+  "") packages=("${lib_packages[@]}" "${dev_packages[@]}") ;;
+  *) echo "usage: tools/setup.sh [--lib]" >&2; exit 2 ;;
+esac
+
+# One dpkg-query for all: this runs before every build.
+installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${packages[@]}" 2>/dev/null |
+            awk '$NF == "installed" { print $1 }' || true)
 missing=()
 for p in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
-    missing+=("$p")
-  fi
+  grep -qx "$p" <<<"$installed" || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Runs the whole test suite, installing what it needs first: once as built
-# normally, once under AddressSanitizer + UndefinedBehaviorSanitizer, the
-# concurrency tests under ThreadSanitizer, then every fuzz target for about a
+# Runs the whole test suite, installing what it needs first: the Bazel tests
+# as built normally, under AddressSanitizer + UndefinedBehaviorSanitizer, the
+# concurrency tests under ThreadSanitizer, every fuzz target for about a
 # minute (tools/fuzz.sh --ci: a fixed seed and input count, so the run is the
-# same every time).
+# same every time), then the CMake build with ctest and the example consumers
+# built against its install (tools/test_consumers.sh).
 # With arguments, runs only `bazel test ARGS... //...` (e.g. --config=tsan).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,3 +16,4 @@ bazel test //...
 bazel test --config=sanitize //tests/... //fuzz/...
 bazel test --config=tsan //tests:cookie_jar_threads_test //tests:sqlite_cookie_store_test
 tools/fuzz.sh --ci
+tools/test_consumers.sh

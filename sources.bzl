@@ -1,0 +1,98 @@
+"""The library's source files, by package: the one list that both builds use.
+
+The BUILD files load these lists; CMakeLists.txt reads this file as text
+(cmake/BazelLists.cmake), so it must stay plain `NAME = [ "file", ... ]`
+assignments of string lists. Paths are relative to the package named in the
+list's comment.
+"""
+
+# host/
+HOST_SRCS = ["canonical_host.cc"]
+
+# public_suffix/
+PUBLIC_SUFFIX_TABLE_SRCS = ["internal/suffix_table.cc"]
+PUBLIC_SUFFIX_TABLE_HDRS = ["internal/suffix_table.h"]
+PUBLIC_SUFFIX_COMPILER_SRCS = ["tools/compile_psl.cc"]
+PUBLIC_SUFFIX_SRCS = ["public_suffix_list.cc"]
+
+# jar/
+COOKIE_DATE_SRCS = ["cookie_date.cc"]
+JAR_SRCS = [
+    "canonical_cookie.cc",
+    "clock.cc",
+    "cookie_constants.cc",
+    "cookie_inclusion_status.cc",
+    "cookie_jar.cc",
+    "cookie_limits.cc",
+    "cookie_partition_key.cc",
+    "eviction.cc",
+    "internal/change_dispatcher.cc",
+    "internal/cookie_bucket.cc",
+    "jar_core.cc",
+    "jar_registry.cc",
+    "parsed_cookie.cc",
+    "same_site.cc",
+    "url.cc",
+]
+JAR_HDRS = [
+    "internal/change_dispatcher.h",
+    "internal/cookie_bucket.h",
+    "internal/cookie_draft.h",
+    "internal/jar_core.h",
+    "internal/jar_time.h",
+]
+
+# persistence/
+FILE_LOCK_SRCS = ["internal/file_lock.cc"]
+FILE_LOCK_HDRS = ["internal/file_lock.h"]
+COOKIES_TXT_SRCS = ["cookies_txt.cc"]
+SQLITE_STORE_SRCS = ["sqlite_cookie_store.cc"]
+
+# clients/curl/
+CURL_CLIENT_SRCS = ["curl_cookie_client.cc"]
+
+# cli/
+HAR_REPLAY_SRCS = ["har_replay.cc"]
+HAR_REPLAY_HDRS = ["har_replay.h"]
+CLI_SRCS = [
+    "cookiejar_main.cc",
+    "exit_codes.h",
+    "jar_file.cc",
+    "jar_file.h",
+    "terminal_text.cc",
+    "terminal_text.h",
+]
+
+# include/cookiejar/: the installed headers, by library.
+ENGINE_HEADERS = [
+    "canonical_cookie.h",
+    "canonical_host.h",
+    "clock.h",
+    "cookie_access_policy.h",
+    "cookie_change.h",
+    "cookie_constants.h",
+    "cookie_date.h",
+    "cookie_inclusion_status.h",
+    "cookie_jar.h",
+    "cookie_limits.h",
+    "cookie_options.h",
+    "cookie_partition_key.h",
+    "cookies_txt.h",
+    "jar_registry.h",
+    "parsed_cookie.h",
+    "public_suffix_list.h",
+    "same_site.h",
+    "url.h",
+]
+C_API_HEADERS = ["cookiejar_c.h"]
+SQLITE_STORE_HEADERS = ["sqlite_cookie_store.h"]
+CURL_CLIENT_HEADERS = ["curl_cookie_client.h"]
+
+# capi/
+C_API_SRCS = ["cookiejar_c.cc"]
+
+# The library's version (the C API reports it; CMake installs it).
+VERSION = "1.0.0"
+
+# The flag every target compiles with (Bazel 4 defaults to C++0x).
+COPTS = ["-std=c++17"]
