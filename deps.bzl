@@ -101,6 +101,7 @@ DEVELOPMENT_LIBRARIES = {
     "benchmark": ["benchmark"],
     "gtest": ["gtest", "gmock"],
     "gtest_main": ["gmock_main"],
+    "httplib": ["cpp-httplib"],
     "libpsl": ["libpsl"],
     "libsoup": ["libsoup-3.0"],
     "nlohmann_json": ["nlohmann_json"],
@@ -133,5 +134,7 @@ def cookiejar_dependencies(cxx17_toolchain = True, development = False):
         plain = {
             # Boost.Date_Time's Gregorian calendar is header-only in Boost 1.74.
             "boost_date_time": ["/usr/include/boost/date_time/gregorian/gregorian.hpp"],
+            # Beast and Asio are header-only; only the examples use them.
+            "boost_beast": ["/usr/include/boost/beast.hpp", "-lpthread"],
         },
     )

@@ -48,8 +48,19 @@ FILE_LOCK_HDRS = ["internal/file_lock.h"]
 COOKIES_TXT_SRCS = ["cookies_txt.cc"]
 SQLITE_STORE_SRCS = ["sqlite_cookie_store.cc"]
 
+# clients/
+HTTP_CLIENT_SRCS = [
+    "http_cookies.cc",
+    "redirect_follower.cc",
+]
+
 # clients/curl/
-CURL_CLIENT_SRCS = ["curl_cookie_client.cc"]
+CURL_CLIENT_SRCS = [
+    "curl_cookie_client.cc",
+    "curl_multi_client.cc",
+    "internal/curl_transfer.cc",
+]
+CURL_CLIENT_HDRS = ["internal/curl_transfer.h"]
 
 # cli/
 HAR_REPLAY_SRCS = ["har_replay.cc"]
@@ -78,15 +89,20 @@ ENGINE_HEADERS = [
     "cookie_options.h",
     "cookie_partition_key.h",
     "cookies_txt.h",
+    "http_cookies.h",
     "jar_registry.h",
     "parsed_cookie.h",
     "public_suffix_list.h",
+    "redirect_follower.h",
     "same_site.h",
     "url.h",
 ]
 C_API_HEADERS = ["cookiejar_c.h"]
 SQLITE_STORE_HEADERS = ["sqlite_cookie_store.h"]
-CURL_CLIENT_HEADERS = ["curl_cookie_client.h"]
+CURL_CLIENT_HEADERS = [
+    "curl_cookie_client.h",
+    "curl_multi_client.h",
+]
 
 # capi/
 C_API_SRCS = ["cookiejar_c.cc"]

@@ -37,8 +37,19 @@ bool IsSameSite(const Url& a, const Url& b, const PublicSuffixList& psl, bool sc
 
 SameSiteContext ComputeSameSiteContext(const Url& url, const CookieOptions& options,
                                        const PublicSuffixList& psl, bool schemeful) {
-  const bool initiator_same_site =
+  bool initiator_same_site =
       options.initiator == nullptr || IsSameSite(*options.initiator, url, psl, schemeful);
+  if (options.redirect_chain != nullptr && !options.redirect_chain->empty()) {
+    // The site the chain is compared with: the top-level page's for a
+    // subresource, the navigation's own otherwise (Chromium's
+    // site_for_cookies).
+    const Url& site_for_cookies = options.top_level_navigation || options.top_level_url == nullptr
+                                      ? url
+                                      : *options.top_level_url;
+    for (const Url& hop : *options.redirect_chain) {
+      if (!IsSameSite(hop, site_for_cookies, psl, schemeful)) initiator_same_site = false;
+    }
+  }
   if (options.top_level_navigation) {
     if (initiator_same_site) return SameSiteContext::kStrict;
     return IsSafeMethod(options.method) ? SameSiteContext::kLax

@@ -53,6 +53,28 @@ bool NeedsEscape(unsigned char c) {
          c == '{' || c == '}';
 }
 
+// WHATWG special-query percent-encode set.
+bool NeedsQueryEscape(unsigned char c) {
+  return c <= 0x20 || c >= 0x7f || c == '"' || c == '#' || c == '<' || c == '>' || c == '\'';
+}
+
+std::string CanonicalQuery(std::string_view raw) {
+  std::string query;
+  query.reserve(raw.size());
+  for (char c : raw) {
+    const unsigned char byte = static_cast<unsigned char>(c);
+    if (NeedsQueryEscape(byte) && !(c == '?' && query.empty())) {
+      constexpr char kHex[] = "0123456789ABCDEF";
+      query += '%';
+      query += kHex[byte >> 4];
+      query += kHex[byte & 15];
+    } else {
+      query += c;
+    }
+  }
+  return query;
+}
+
 bool IsSingleDot(std::string_view segment) {
   return segment == "." || absl::EqualsIgnoreCase(AbslView(segment), "%2e");
 }
@@ -179,7 +201,12 @@ absl::StatusOr<Url> Url::Parse(std::string_view text) {
   url.host_kind_ = canonical->kind;
 
   std::string_view rest = text.substr(authority_end);
-  rest = rest.substr(0, rest.find_first_of("?#"));
+  rest = rest.substr(0, rest.find('#'));
+  const size_t question = rest.find('?');
+  if (question != std::string_view::npos) {
+    url.query_ = CanonicalQuery(rest.substr(question));
+    rest = rest.substr(0, question);
+  }
   url.path_ = CanonicalPath(rest);
   return url;
 }
@@ -198,9 +225,10 @@ absl::StatusOr<Url> Url::Resolve(std::string_view reference) const {
   if (!reference.empty() && IsSlash(reference[0])) {
     return Parse(absl::StrCat(origin, AbslView(reference)));
   }
-  if (reference.empty() || reference[0] == '?' || reference[0] == '#') {
-    return Parse(absl::StrCat(origin, path_, AbslView(reference)));
+  if (reference.empty() || reference[0] == '#') {
+    return Parse(absl::StrCat(origin, path_, query_));
   }
+  if (reference[0] == '?') return Parse(absl::StrCat(origin, path_, AbslView(reference)));
   const std::string_view directory = std::string_view(path_).substr(0, path_.rfind('/') + 1);
   return Parse(absl::StrCat(origin, AbslView(directory), AbslView(reference)));
 }

@@ -80,7 +80,7 @@ class DjangoTest : public ::testing::Test {
     post.headers = {"Content-Type: application/x-www-form-urlencoded"};
     post.body = absl::StrCat("user=", user, "&pwd=", pwd);
     if (with_token) absl::StrAppend(&post.body, "&csrfmiddlewaretoken=", CsrfToken(form));
-    post.initiator_url = Url(path);  // The form's page.
+    post.context.initiator = Url(path);  // The form's page.
     absl::StatusOr<HttpResponse> response = client.Fetch(post);
     EXPECT_TRUE(response.ok()) << response.status();
     return response.value_or(HttpResponse());

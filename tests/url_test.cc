@@ -19,6 +19,20 @@ TEST(UrlTest, PartsAreCanonical) {
   EXPECT_EQ(url.path(), "/a/c");
   EXPECT_TRUE(url.IsCryptographic());
   EXPECT_EQ(url.Spec(), "https://www.example.com/a/c");
+  EXPECT_EQ(url.query(), "?q=1");
+  EXPECT_EQ(url.Href(), "https://www.example.com/a/c?q=1");
+}
+
+TEST(UrlTest, TheQueryIsKeptForTheClient) {
+  EXPECT_EQ(MustParse("http://h/account?page=2&q=cookies").Href(),
+            "http://h/account?page=2&q=cookies");
+  EXPECT_EQ(MustParse("http://h/a?").query(), "?");
+  EXPECT_EQ(MustParse("http://h/a").query(), "");
+  EXPECT_EQ(MustParse("http://h/a?x=1#frag?y").query(), "?x=1");
+  EXPECT_EQ(MustParse("http://h?x=/../y").path(), "/");  // A query is not a path.
+  // Bytes a browser escapes in a query; '?' after the first stays.
+  EXPECT_EQ(MustParse("http://h/?a b\"c<d>e'f?g").query(), "?a%20b%22c%3Cd%3Ee%27f?g");
+  EXPECT_EQ(MustParse("http://h/?%41").query(), "?%41");  // Escapes stay as they are.
 }
 
 TEST(UrlTest, EmptyPathIsSlash) {
@@ -113,6 +127,10 @@ TEST(UrlTest, ResolveReferences) {
   EXPECT_EQ(MustParse("http://h/a/b").Resolve("c/d")->path(), "/a/c/d");
   EXPECT_EQ(MustParse("http://h/a/b").Resolve("../c")->path(), "/c");
   EXPECT_EQ(MustParse("http://h/a/b").Resolve("?q")->path(), "/a/b");
+  EXPECT_EQ(MustParse("http://h/a/b?old").Resolve("?q")->Href(), "http://h/a/b?q");
+  EXPECT_EQ(MustParse("http://h/a/b?old").Resolve("#f")->Href(), "http://h/a/b?old");
+  EXPECT_EQ(MustParse("http://h/a/b").Resolve("/c?page=2")->Href(), "http://h/c?page=2");
+  EXPECT_EQ(MustParse("http://h/a/b").Resolve("d?x=1")->Href(), "http://h/a/d?x=1");
   EXPECT_FALSE(base.Resolve("ftp://x/").ok());
 }
 

@@ -32,6 +32,8 @@ dev_packages=(
   libbenchmark-dev
   libpsl-dev               # compared against in benchmarks/
   libsoup-3.0-dev          # compared against in benchmarks/
+  libcpp-httplib-dev       # clients/httplib: the cpp-httplib example
+  libboost-dev             # clients/beast: the Boost.Beast example
   python3-django           # tests/django_e2e_test: a real Django site
   curl                     # tests/cookies_txt_curl_test: round trip with the curl CLI
   python3                  # test servers in tests/

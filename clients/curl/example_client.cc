@@ -2,7 +2,7 @@
 // given on the command line in turn, as one browser session, and prints for
 // every hop what was sent and what the server set.
 //
-//   bazel run //curl:example_client -- https://httpbin.org/cookies/set?a=1 https://httpbin.org/cookies
+//   bazel run //clients/curl:example_client -- http://localhost:8000/set?a=1 http://localhost:8000/
 
 #include <curl/curl.h>
 

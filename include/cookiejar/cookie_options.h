@@ -15,6 +15,7 @@
 #define COOKIEJAR_COOKIE_OPTIONS_H_
 
 #include <string_view>
+#include <vector>
 
 namespace cookiejar {
 
@@ -47,6 +48,13 @@ struct CookieOptions {
   // The HTTP method: SameSite=Lax cookies go on cross-site top-level
   // navigations only with a safe method (GET, HEAD, OPTIONS, TRACE).
   std::string_view method = "GET";
+
+  // The earlier URLs of this request's redirect chain, oldest first; nullptr
+  // or empty when the request was not redirected. A hop cross-site to the
+  // site the request is compared with (the top-level page's, or the
+  // navigation's own) makes the request cross-site, as in browsers: a
+  // SameSite=Strict cookie is not sent after A -> B -> A. Not owned.
+  const std::vector<Url>* redirect_chain = nullptr;
 
   static CookieOptions Http() { return CookieOptions{}; }
   static CookieOptions Script() {

@@ -1,11 +1,13 @@
-// Plugs a CookieJar into libcurl, in place of curl's own cookie engine.
+// libcurl with a CookieJar in place of curl's own cookie engine, one request
+// at a time (the easy interface). For many concurrent transfers, see
+// curl_multi_client.h.
 //
-// CurlCookieClient follows redirects itself, hop by hop, so that every hop
+// Redirects are followed hop by hop (RedirectFollower), so that every hop
 // sends the Cookie header the jar gives for that hop's URL and stores every
-// Set-Cookie of that hop's response against that hop's URL, with the
-// request's browser context (top-level navigation or not, initiator, method)
-// for SameSite. curl's cookie engine stays off (CURLOPT_COOKIEFILE is never
-// set) and so does CURLOPT_FOLLOWLOCATION.
+// Set-Cookie of that hop's response before the next hop, with the request's
+// browser context (HttpCookies). curl's cookie engine and
+// CURLOPT_FOLLOWLOCATION stay off. The URL is sent as given, query included;
+// redirect targets are resolved as browsers resolve them.
 //
 // Example:
 //   CookieJar jar;
@@ -17,7 +19,7 @@
 //   login.headers = {"Content-Type: application/x-www-form-urlencoded"};
 //   absl::StatusOr<HttpResponse> response = client.Fetch(login);
 //   // Later requests carry the session cookie the login set:
-//   client.Fetch(HttpRequest{"https://bank.example/transfer"});
+//   client.Fetch(HttpRequest{"https://bank.example/transfer?account=2"});
 //
 // Not thread-safe (one easy handle); use one client per thread, sharing the
 // jar, which is thread-safe.
@@ -28,11 +30,13 @@
 #include <curl/curl.h>
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "cookiejar/cookie_jar.h"
+#include "cookiejar/http_cookies.h"
 
 namespace cookiejar {
 
@@ -40,14 +44,12 @@ struct HttpRequest {
   HttpRequest() = default;
   explicit HttpRequest(std::string request_url) : url(std::move(request_url)) {}
 
-  std::string url;
+  std::string url;  // Sent as given, query included.
+  // GET, HEAD (no body is read), POST, PUT, DELETE, OPTIONS, or any other.
   std::string method = "GET";
-  std::string body;                  // Sent as is with POST, PUT...
+  std::string body;                  // Sent with any method but GET and HEAD.
   std::vector<std::string> headers;  // Extra "Name: value" lines (a Cookie line is replaced).
-  // Browser context for SameSite and third-party rules (cookie_options.h).
-  bool top_level_navigation = true;  // Like typing the URL or following a link.
-  std::string initiator_url;         // The page that started it; "" for the user.
-  std::string top_level_url;         // For subresources (top_level_navigation = false).
+  RequestContext context;            // Browser context for SameSite (http_cookies.h).
   int max_redirects = 20;
 };
 
@@ -57,7 +59,7 @@ struct HttpHop {
   std::string method;
   long status = 0;
   std::string cookie_header;             // What was sent ("" = no Cookie header).
-  std::vector<std::string> set_cookies;  // Set-Cookie values received.
+  std::vector<std::string> set_cookies;  // Set-Cookie values received, in order.
   std::vector<CookieInclusionStatus> set_cookie_results;  // The jar's verdict on each.
 };
 
@@ -83,13 +85,13 @@ class CurlCookieClient {
 
   // The easy handle, for options of your own (timeouts, CURLOPT_RESOLVE,
   // TLS...). Do not set CURLOPT_COOKIE*, CURLOPT_FOLLOWLOCATION,
-  // CURLOPT_HEADERFUNCTION or CURLOPT_WRITEFUNCTION.
+  // CURLOPT_HEADERFUNCTION, CURLOPT_WRITEFUNCTION, the method or the body.
   CURL* easy() { return easy_; }
 
-  // Performs the request, following redirects (301, 302, 303 and POST turn
-  // into GET; 307 and 308 keep the method and body). Errors: a URL that does
-  // not parse (InvalidArgument), a transfer error (Unavailable, with curl's
-  // message), too many redirects (ResourceExhausted).
+  // Performs the request, following redirects (RedirectFollower's rules).
+  // Errors: a URL that does not parse (InvalidArgument), a transfer error
+  // (Unavailable, with curl's message), a bad redirect (InvalidArgument) or
+  // too many (ResourceExhausted).
   absl::StatusOr<HttpResponse> Fetch(const HttpRequest& request);
 
  private:

@@ -3,7 +3,8 @@
 // WHATWG URL Standard does for these schemes (browsers agree on it):
 //   - scheme and host are lowercased; the host is canonicalized
 //     (host/canonical_host.h) after percent-decoding;
-//   - user info, query and fragment are dropped;
+//   - the query is kept for the HTTP client (query()), not used by cookies;
+//     user info and the fragment are dropped: neither is sent in a request;
 //   - backslashes count as slashes; "." and ".." path segments (also written
 //     "%2e") are resolved; bytes outside the path character set (spaces,
 //     quotes, non-ASCII) are percent-encoded, and existing escapes are kept
@@ -13,7 +14,8 @@
 // Example:
 //   absl::StatusOr<Url> url = Url::Parse("HTTPS://User@WWW.Example.COM:443/a/./b?q#f");
 //   // url->scheme() == "https", url->host() == "www.example.com",
-//   // url->port() == 443, url->path() == "/a/b"
+//   // url->port() == 443, url->path() == "/a/b", url->query() == "?q",
+//   // url->Href() == "https://www.example.com/a/b?q"
 
 #ifndef COOKIEJAR_URL_H_
 #define COOKIEJAR_URL_H_
@@ -33,8 +35,8 @@ class Url {
   static absl::StatusOr<Url> Parse(std::string_view text);
 
   // Resolves `reference` (absolute, scheme-relative "//host/p", absolute path
-  // "/p", or relative path "p") against this URL, as a browser follows a
-  // Location header.
+  // "/p", relative path "p", or query "?q") against this URL, as a browser
+  // follows a Location header. The result keeps the reference's query.
   absl::StatusOr<Url> Resolve(std::string_view reference) const;
 
   const std::string& scheme() const { return scheme_; }
@@ -42,6 +44,9 @@ class Url {
   HostKind host_kind() const { return host_kind_; }
   int port() const { return port_; }
   const std::string& path() const { return path_; }
+  // "?..." as in the URL (bytes outside the WHATWG query set escaped), or ""
+  // without a query. "?" alone stays "?".
+  const std::string& query() const { return query_; }
 
   // https or wss.
   bool IsCryptographic() const { return cryptographic_; }
@@ -49,8 +54,11 @@ class Url {
   // Secure cookies (Chromium's "potentially trustworthy" rule).
   bool IsPotentiallyTrustworthy() const;
 
-  // scheme://host[:port]path, the port only when it is not the default.
+  // scheme://host[:port]path, the port only when it is not the default:
+  // what cookies see of the URL.
   std::string Spec() const;
+  // Spec() and the query: what an HTTP client requests.
+  std::string Href() const { return Spec() + query_; }
 
  private:
   Url() = default;
@@ -60,6 +68,7 @@ class Url {
   HostKind host_kind_ = HostKind::kDomain;
   int port_ = 0;
   std::string path_;
+  std::string query_;
   bool cryptographic_ = false;
 };
 
