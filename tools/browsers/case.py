@@ -14,6 +14,13 @@ def host_of(url):
     return urllib.parse.urlsplit(url).hostname
 
 
+def norm(url):
+    """The URL as a browser sends it: scheme and host in lower case."""
+    p = urllib.parse.urlsplit(url)
+    netloc = p.netloc.lower()
+    return urllib.parse.urlunsplit((p.scheme.lower(), netloc, p.path, p.query, p.fragment))
+
+
 def as_bytes(line):
     return line if isinstance(line, bytes) else line.encode("utf-8")
 
@@ -29,6 +36,7 @@ class Case:
 
     # -- building -------------------------------------------------------
     def route(self, url, set_cookie=(), ops=(), status=200, location=None, typ="html"):
+        url = norm(url)
         assert url not in self.routes, (self.id, url)
         self.routes[url] = {
             "status": status, "location": location, "type": typ,
@@ -46,6 +54,7 @@ class Case:
         return self.route(url, set_cookie, status=status, location=to)
 
     def navigate(self, url):
+        url = norm(url)
         self.actions.append({"navigate": url})
         self.hosts.add(host_of(url))
 
@@ -57,8 +66,9 @@ class Case:
         finals = []
         for ai, act in enumerate(self.actions):
             url = act["navigate"]
+            self._top_override = None
             top = self._request(out, ai, url, "GET", "navigation", True, None, [], None)
-            finals.append(top)
+            finals.append(self._top_override or top)
         return out, finals
 
     def _request(self, out, ai, url, method, kind, browser_initiated, initiator,
@@ -66,6 +76,7 @@ class Case:
         """Follows one request (and its redirects). Returns the final URL for
         document requests; runs the resulting document's ops."""
         chain = []
+        url = norm(url)
         while True:
             is_nav = kind in ("navigation", "form") and not ancestors
             out.append({
@@ -78,7 +89,7 @@ class Case:
             if r is None or r["status"] not in (301, 302, 303, 307, 308) or not r["location"]:
                 break
             chain.append(url)
-            nxt = urllib.parse.urljoin(url, r["location"])
+            nxt = norm(urllib.parse.urljoin(url, r["location"]))
             if r["status"] == 303 and method != "HEAD":
                 method = "GET"
             elif r["status"] in (301, 302) and method == "POST":
@@ -107,8 +118,9 @@ class Case:
                 kind = "form" if t == "form" else ("navigation" if len(chain) == 1 else "iframe")
                 method = op.get("m", "POST") if t == "form" else "GET"
                 above = chain[:-1]
-                if t == "form" and above:
-                    kind = "form"
+                if op.get("target") == "_top":
+                    self._top_override = self._request(out, ai, u, method, kind, False, ini, [], None)
+                    return None
                 res = self._request(out, ai, u, method, kind, False, ini, above,
                                     top_url if above else None)
                 return res if not above else None

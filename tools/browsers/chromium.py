@@ -185,20 +185,27 @@ class Chromium:
         self.navigate("about:blank")
 
     def extra_provenance(self):
+        """The cookie settings of the fresh profile, as chrome://settings/cookies
+        sees them (chrome.settingsPrivate on that page)."""
         info = {}
         try:
             self.navigate("chrome://settings/cookies")
-            time.sleep(1.0)
-            expr = ("new Promise(r => chrome.settingsPrivate.getPref("
-                    "'profile.cookie_controls_mode', p => r(p)))")
+            time.sleep(1.5)
+            expr = ("new Promise(r => chrome.settingsPrivate.getAllPrefs(ps => r(ps.filter("
+                    "p => /cookie|third_party|tracking_protection|privacy_sandbox\\.m1/i.test(p.key))"
+                    ".map(p => [p.key, p.value]))))")
             r = self.call("Runtime.evaluate", {"expression": expr, "returnByValue": True,
                                                "awaitPromise": True}, session=self.session)
-            info["profile.cookie_controls_mode"] = r.get("result", {}).get("value")
-            expr = ("new Promise(r => chrome.settingsPrivate.getPref("
-                    "'profile.block_third_party_cookies', p => r(p)))")
-            r = self.call("Runtime.evaluate", {"expression": expr, "returnByValue": True,
-                                               "awaitPromise": True}, session=self.session)
-            info["profile.block_third_party_cookies"] = r.get("result", {}).get("value")
+            for k, v in r.get("result", {}).get("value") or []:
+                info[k] = v
+            # the radio button the settings page shows as selected
+            expr = ("(() => { const walk = (n, out) => { if (!n) return; "
+                    "if (n.tagName && n.tagName.endsWith('RADIO-BUTTON')) "
+                    "out.push([(n.getAttribute('label') || n.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 120), "
+                    "n.hasAttribute('checked') || !!n.checked]); "
+                    "if (n.shadowRoot) walk(n.shadowRoot, out); for (const c of n.children || []) walk(c, out); }; "
+                    "const out = []; walk(document.documentElement, out); return out; })()")
+            info["settings_page_radio_buttons"] = self.evaluate(expr)
         except CDPError as e:
             info["error"] = str(e)
         self.navigate("about:blank")

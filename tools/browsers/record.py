@@ -191,6 +191,27 @@ def write_family(browser, family, prov, cases, outdir):
     return names
 
 
+def load_provenance(outdir, family):
+    p = os.path.join(outdir, family + ".json")
+    if not os.path.exists(p):
+        return None
+    with open(p) as f:
+        return json.load(f)["provenance"]
+
+
+def load_family(outdir, family):
+    cases = []
+    i = 1
+    while True:
+        name = family + (".json" if i == 1 else "-%d.json" % i)
+        p = os.path.join(outdir, name)
+        if not os.path.exists(p):
+            return cases
+        with open(p) as f:
+            cases += json.load(f)["cases"]
+        i += 1
+
+
 def package_version(pkg):
     r = subprocess.run(["dpkg-query", "-W", "-f=${Package} ${Version}", pkg],
                        capture_output=True, text=True)
@@ -218,6 +239,8 @@ def main():
     ap.add_argument("--only", default="", help="comma-separated case ids")
     ap.add_argument("--out", default=os.path.join(ROOT, "tests", "data", "browsers"))
     ap.add_argument("--workdir", default="/var/tmp/cookie-recorder")
+    ap.add_argument("--merge", action="store_true",
+                    help="replace only the recorded cases in the existing files")
     ap.add_argument("--fake-clock", choices=["yes", "no", "auto"], default="auto")
     args = ap.parse_args()
 
@@ -264,6 +287,16 @@ def main():
     runner.close()
     prov["restarts"] = runner.restarts
     prov["stray_requests"] = len(runner.rec.stray)
+    if args.merge:
+        oldprov = load_provenance(os.path.join(args.out, args.browser), args.family)
+        if oldprov:
+            re = oldprov.setdefault("rerecorded", [])
+            re.append({"ids": [c["id"] for c in out], "recorded": prov["recorded"],
+                       "fake_clock_start": prov["fake_clock_start"]})
+            prov = oldprov
+        old = load_family(os.path.join(args.out, args.browser), args.family)
+        new = {c["id"]: c for c in out}
+        out = [new.pop(c["id"], c) for c in old] + list(new.values())
     names = write_family(args.browser, args.family, prov, out,
                          os.path.join(args.out, args.browser))
     bad = sum(1 for c in out if "problems" in c or "missing" in c)
