@@ -69,6 +69,29 @@ return out;
 """
 
 
+def partition_key(raw):
+    """Firefox's originAttributes.partitionKey, e.g. "(https,example.com)",
+    "(https,example.com,8443)", "(https,example.com,f)" (f: the frame has a
+    cross-site ancestor), as the format's partition_key object; the
+    original string is kept as "firefox"."""
+    if not raw:
+        return None
+    out = {"top_level_site": None, "has_cross_site_ancestor": None, "firefox": raw}
+    if raw.startswith("(") and raw.endswith(")"):
+        parts = raw[1:-1].split(",")
+        if len(parts) >= 2:
+            site = "%s://%s" % (parts[0], parts[1])
+            rest = parts[2:]
+            if rest and rest[0].isdigit():
+                site += ":" + rest[0]
+                rest = rest[1:]
+            out["top_level_site"] = site
+            out["has_cross_site_ancestor"] = "f" in rest
+    else:
+        out["top_level_site"] = raw
+    return out
+
+
 class MarionetteError(Exception):
     pass
 
@@ -80,12 +103,13 @@ def pref_js(v):
 class Firefox:
     name = "firefox"
 
-    def __init__(self, workdir, certs, fake_offset=None):
+    def __init__(self, workdir, certs, fake_offset=None, extra_prefs=None):
+        self.extra_prefs = dict(extra_prefs or {})
         self.profile = os.path.join(workdir, "firefox-profile")
         subprocess.run(["rm", "-rf", self.profile], check=True)
         os.makedirs(self.profile)
         with open(os.path.join(self.profile, "user.js"), "w") as f:
-            for k, v in PREFS.items():
+            for k, v in list(PREFS.items()) + list(self.extra_prefs.items()):
                 if v is not None:
                     f.write("user_pref(%s, %s);\n" % (json.dumps(k), pref_js(v)))
         db = "sql:" + self.profile
@@ -165,7 +189,9 @@ class Firefox:
         try:
             self.call("WebDriver:Navigate", {"url": url})
         except MarionetteError as e:
-            return str(e)
+            # keep the message, not Marionette's stack trace
+            import re
+            return re.sub(r", 'stacktrace': '.*", "}", str(e), flags=re.S)[:400]
         return None
 
     def page_state(self):
@@ -211,7 +237,7 @@ class Firefox:
                 "expires": None if c["isSession"] else c["expiry"] / 1000.0 if c["expiry"] > 1e11 else c["expiry"],
                 "secure": c["isSecure"], "http_only": c["isHttpOnly"],
                 "same_site": ss, "priority": None,
-                "partition_key": {"top_level_site": pk, "has_cross_site_ancestor": None} if pk else None,
+                "partition_key": partition_key(pk),
                 "creation": c["creationTime"] / 1e6,
                 "scheme_map": c["schemeMap"],
                 "raw_same_site": c["sameSite"],
@@ -239,7 +265,8 @@ class Firefox:
         return out;""" % json.dumps(COOKIE_PREFS)
         cookie = self.script(js, "chrome")
         return {"cookie_prefs_in_fresh_profile": cookie,
-                "user_js": {k: v for k, v in PREFS.items() if v is not None}}
+                "user_js": dict({k: v for k, v in PREFS.items() if v is not None},
+                                **self.extra_prefs)}
 
     def close(self):
         try:

@@ -10,6 +10,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
 FAMILIES = ["parse", "dates", "embedded", "redirects", "limits"]
+FIREFOX_NO_FISSION = {"parse", "dates"}
 FAKE_CLOCK = {"parse", "dates", "embedded", "redirects", "limits"}
 
 

@@ -105,6 +105,7 @@ class Runner:
         self.server.start()
         self.browser = None
         self.restarts = 0
+        self.firefox_prefs = {}
 
     def start_browser(self):
         offset = None
@@ -115,7 +116,7 @@ class Runner:
             self.browser = Chromium(self.workdir, self.certs, offset)
         else:
             from firefox import Firefox
-            self.browser = Firefox(self.workdir, self.certs, offset)
+            self.browser = Firefox(self.workdir, self.certs, offset, self.firefox_prefs)
         self.rec.clock_offset = offset or 0.0
         self.fake_clock_start = iso(time.time() + offset) if offset is not None else None
 
@@ -125,12 +126,16 @@ class Runner:
         self.rec.start_case(case.id, case.routes)
         problems = []
         for ai, act in enumerate(case.actions):
+            t_nav = time.time()
             err = b.navigate(act["navigate"])
+            t_nav2 = time.time()
+            polls = 0
             want = [p for p in planned if p["action"] <= ai]
             final = finals[ai]
             end = time.time() + 12
             ok = False
             while time.time() < end:
+                polls += 1
                 href, done = b.page_state()
                 if done and href == final:
                     _, used = match(self.rec.log, want)
@@ -138,6 +143,9 @@ class Runner:
                         ok = True
                         break
                 time.sleep(0.02)
+            if os.environ.get("REC_DEBUG"):
+                print("  %s action %d: navigate %.3fs, wait %.3fs, %d polls" % (
+                    case.id, ai, t_nav2 - t_nav, time.time() - t_nav2, polls), flush=True)
             if not ok:
                 problems.append("action %d (%s) did not finish: %s" % (ai, act["navigate"], err))
             if case.settle:
@@ -239,6 +247,7 @@ def main():
     ap.add_argument("--only", default="", help="comma-separated case ids")
     ap.add_argument("--out", default=os.path.join(ROOT, "tests", "data", "browsers"))
     ap.add_argument("--workdir", default="/var/tmp/cookie-recorder")
+    ap.add_argument("--firefox-fission", choices=["yes", "no", "auto"], default="auto")
     ap.add_argument("--merge", action="store_true",
                     help="replace only the recorded cases in the existing files")
     ap.add_argument("--fake-clock", choices=["yes", "no", "auto"], default="auto")
@@ -257,6 +266,13 @@ def main():
     setup_namespace(hosts, args.workdir)
     fake = args.fake_clock == "yes" or (args.fake_clock == "auto" and args.family in gen.FAKE_CLOCK)
     runner = Runner(args.browser, args.workdir, fake)
+    if args.firefox_fission == "no" or (args.firefox_fission == "auto" and
+                                        args.family in gen.FIREFOX_NO_FISSION):
+        # Speed: with Fission every new site costs a new content process
+        # (about a second a case on this machine). Cookies are kept and
+        # matched in the parent process whatever the process model; the
+        # families with frames keep Fission on.
+        runner.firefox_prefs["fission.autostart"] = False
     runner.start_browser()
     b = runner.browser
     prov = {
