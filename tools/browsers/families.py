@@ -334,6 +334,50 @@ def gen_parse():
                 reads.append("https://%s/cookie-parser-result" % home)
             out.append(simple_case("parse-%05d" % i, "http-state %s (%s)" % (tc["test"], mu), h,
                                    set_url, lines, reads))
+
+    # 7. Domain attribute, systematic per host kind (appended later: the ids
+    #    above do not move)
+    for kind in ("example", "co.uk", "github.io", "idn", "ip", "test"):
+        for from_sub in (False, True):
+            i = nid()
+            h = Hosts("p%05d" % i, kind, i)
+            host = h.sub if from_sub else h.base
+            doms = [h.base, "." + h.base, h.base.upper(), h.base + ".", "." + h.base + ".",
+                    h.sub, "." + h.sub, "sub2." + h.base, h.other, ""]
+            if h.suffix:
+                doms += [h.suffix, "." + h.suffix, h.suffix.upper()]
+            if kind == "idn":
+                u = h.base_unicode
+                doms += [u, "." + u, u.upper(), "sub." + u, "xn--" + u, u.replace("ü", "ü")]
+            if kind == "ip":
+                last = h.base.split(".")[-1]
+                doms += ["127.0.0.1", "." + h.base, "0.0." + last, "127.0.0.0%s" % last,
+                         "127.1" if last == "1" else "127.%s" % last, "[::1]", "localhost"]
+            lines = ["d%02d=v; Path=/; Domain=%s" % (j, d) for j, d in enumerate(doms)]
+            chunks = [lines[j:j + 6] for j in range(0, len(lines), 6)]
+            extra = [(url("https", host, "/?s%d" % (k + 2)), x) for k, x in enumerate(chunks[1:])]
+            reads = [url("https", h.base, "/"), url("https", h.sub, "/"),
+                     url("https", h.deep, "/"), url("https", h.sibling, "/")]
+            out.append(simple_case("parse-%05d" % i, "Domain variants on %s hosts, set from %s" %
+                                   (kind, "sub." if from_sub else "the base host"), h,
+                                   url("https", host, "/?s1"), chunks[0], reads, extra_sets=extra))
+
+    # 8. Path attribute vs default path, systematic
+    set_paths = ["/", "/a", "/a/", "/a/b", "/a/b/", "/a/b/c", "/%61/b", "/a;b/c", "/a%2Fb/c", "/A/b"]
+    path_attrs = [None, "/", "", "a", "/a", "/a/", "/a/b", "/a/b/", "/A", "/%61", "/a/b/c/d",
+                  "/a b", "/ü", "//", "/a/./b", "/a/../b"]
+    for sp in set_paths:
+        i = nid()
+        h = Hosts("p%05d" % i, "example", i)
+        lines = []
+        for j, pa in enumerate(path_attrs):
+            lines.append("p%02d=v" % j + ("" if pa is None else "; Path=" + pa))
+        chunks = [lines[j:j + 8] for j in range(0, len(lines), 8)]
+        extra = [(url("https", h.base, sp + "?s%d" % (k + 2)), x) for k, x in enumerate(chunks[1:])]
+        reads = [url("https", h.base, p) for p in ("/", "/a", "/a/", "/a/b", "/a/b/c/d", "/A/b",
+                                                    "/ab", "/a/bc", "/%61/b")]
+        out.append(simple_case("parse-%05d" % i, "Path attributes vs the default path, set from %s" % sp,
+                               h, url("https", h.base, sp + "?s1"), chunks[0], reads, extra_sets=extra))
     return out
 
 

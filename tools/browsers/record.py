@@ -134,6 +134,11 @@ class Runner:
             final = finals[ai]
             end = time.time() + 12
             ok = False
+            if err:
+                # the browser reports a failed navigation (an error page):
+                # nothing more will come; give stragglers a moment
+                time.sleep(0.3)
+                end = 0
             while time.time() < end:
                 polls += 1
                 href, done = b.page_state()
