@@ -111,6 +111,7 @@ class Runner:
         offset = None
         if self.fake:
             offset = float(round(FAKE_START - time.time()))
+            self.fake_clock_at_launch = iso(time.time() + offset)
         if self.name == "chromium":
             from chromium import Chromium
             self.browser = Chromium(self.workdir, self.certs, offset)
@@ -286,7 +287,10 @@ def main():
         "recorded": datetime.date.today().isoformat(),
         "flags": b.flags,
         "prefs": b.extra_provenance(),
+        # the browser's clock when the automation session was ready (it was
+        # set to 2026-01-01T00:00:00Z, to the second, when the process started)
         "fake_clock_start": runner.fake_clock_start,
+        "fake_clock_at_launch": getattr(runner, "fake_clock_at_launch", None),
         "recorder": "tools/browsers/record.sh %s %s" % (args.browser, args.family),
     }
     out = []
