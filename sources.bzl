@@ -18,6 +18,7 @@ PUBLIC_SUFFIX_SRCS = ["public_suffix_list.cc"]
 # jar/
 COOKIE_DATE_SRCS = ["cookie_date.cc"]
 JAR_SRCS = [
+    "browser_profile.cc",
     "canonical_cookie.cc",
     "clock.cc",
     "cookie_constants.cc",
@@ -76,6 +77,7 @@ CLI_SRCS = [
 
 # include/cookiejar/: the installed headers, by library.
 ENGINE_HEADERS = [
+    "browser_profile.h",
     "canonical_cookie.h",
     "canonical_host.h",
     "clock.h",

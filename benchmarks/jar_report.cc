@@ -36,7 +36,7 @@ void MemoryPerCookie(size_t jars, size_t sites) {
   }
   const std::string value(32, 'v');
   CookieJarOptions options;
-  options.limits = CookieLimits::Unlimited();
+  options.profile = BrowserProfile::Unlimited();
   const size_t before = HeapInUse();
   std::vector<std::unique_ptr<CookieJar>> all;
   size_t payload = 0, cookies = 0;
@@ -126,7 +126,7 @@ void Persistence(const std::string& dir) {
   constexpr int kSites = 10000, kPerSite = 10;
   constexpr double kCookies = kSites * kPerSite;
   CookieJarOptions options;
-  options.limits = CookieLimits::Unlimited();
+  options.profile = BrowserProfile::Unlimited();
   const std::string db = dir + "/cookiejar-report.db";
   std::remove(db.c_str());
   std::remove((db + "-wal").c_str());

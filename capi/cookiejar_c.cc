@@ -89,14 +89,6 @@ bool MakeContext(const cookiejar_request* request, Context* context) {
   return true;
 }
 
-std::optional<cookiejar::CookieLimits> LimitsNamed(const char* profile) {
-  const std::string name = profile == nullptr ? "chromium" : profile;
-  if (name == "chromium") return cookiejar::CookieLimits::Chromium();
-  if (name == "firefox") return cookiejar::CookieLimits::Firefox();
-  if (name == "rfc6265-minimum") return cookiejar::CookieLimits::Rfc6265Minimum();
-  if (name == "unlimited") return cookiejar::CookieLimits::Unlimited();
-  return std::nullopt;
-}
 
 }  // namespace
 
@@ -159,15 +151,16 @@ cookiejar_jar* cookiejar_jar_new(const char* profile) {
 
 cookiejar_jar* cookiejar_jar_new_with_clock(const char* profile, cookiejar_clock_fn clock,
                                             void* user) {
-  std::optional<cookiejar::CookieLimits> limits = LimitsNamed(profile);
-  if (!limits) {
+  std::optional<cookiejar::BrowserProfile> named =
+      cookiejar::BrowserProfile::Named(profile == nullptr ? "chromium" : profile);
+  if (!named) {
     SetError(std::string("unknown profile \"") + profile + "\"");
     return nullptr;
   }
   auto* handle = new (std::nothrow) cookiejar_jar;
   if (handle == nullptr) return nullptr;
   cookiejar::CookieJarOptions options;
-  options.limits = *limits;
+  options.profile = *std::move(named);
   if (clock != nullptr) {
     handle->clock = std::make_unique<CallbackClock>(clock, user);
     options.clock = handle->clock.get();

@@ -298,14 +298,9 @@ std::optional<int> Parse(int argc, char** argv, Invocation* out) {
       out->wait = absl::Seconds(seconds);
     } else {
       out->rules = value;
-      if (value == "chromium") {
-        out->options.limits = CookieLimits::Chromium();
-      } else if (value == "firefox") {
-        out->options.limits = CookieLimits::Firefox();
-      } else if (value == "rfc6265-minimum") {
-        out->options.limits = CookieLimits::Rfc6265Minimum();
-      } else if (value == "unlimited") {
-        out->options.limits = CookieLimits::Unlimited();
+      std::optional<BrowserProfile> profile = BrowserProfile::Named(value);
+      if (profile) {
+        out->options.profile = *std::move(profile);
       } else {
         return UsageError("--profile must be chromium, firefox, rfc6265-minimum or unlimited, not \"" +
                           Printable(value, kShownChars) + "\"");
@@ -482,7 +477,7 @@ int Import(const Invocation& in, JarFile& file) {
         SqliteCookieStore::Open(source, options);
     if (!store.ok()) return FileError(store.status());
     CookieJarOptions everything;
-    everything.limits = CookieLimits::Unlimited();
+    everything.profile = BrowserProfile::Unlimited();
     CookieJar staging(everything);
     AttachReport report;
     absl::StatusOr<size_t> loaded = (*store)->Attach(&staging, in.store_profile, &report);
@@ -536,7 +531,7 @@ int Export(const Invocation& in, JarFile& file) {
         SqliteCookieStore::Open(dest, options);
     if (!store.ok()) return FileError(store.status());
     CookieJarOptions everything;
-    everything.limits = CookieLimits::Unlimited();
+    everything.profile = BrowserProfile::Unlimited();
     CookieJar target(everything);
     absl::StatusOr<size_t> loaded = (*store)->Attach(&target, in.store_profile);
     if (!loaded.ok()) return FileError(loaded.status());

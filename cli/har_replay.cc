@@ -13,6 +13,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/absl_view.h"
+#include "cookiejar/parsed_cookie.h"
 
 namespace cookiejar {
 namespace {
@@ -67,6 +68,17 @@ absl::StatusOr<std::optional<absl::Time>> StartTime(const json& entry, size_t in
   return std::optional<absl::Time>(time);
 }
 
+// The reasons of `status`, for people, joined by "; ".
+std::string Descriptions(const CookieInclusionStatus& status) {
+  std::string text;
+  for (int r = 0; r < static_cast<int>(CookieExclusionReason::kNumReasons); ++r) {
+    const auto reason = static_cast<CookieExclusionReason>(r);
+    if (!status.Has(reason)) continue;
+    absl::StrAppend(&text, text.empty() ? "" : "; ", AbslView(ExclusionReasonDescription(reason)));
+  }
+  return text;
+}
+
 std::string PairOf(const CanonicalCookie& cookie) {
   return cookie.name.empty() ? cookie.value : cookie.name + "=" + cookie.value;
 }
@@ -98,6 +110,8 @@ absl::StatusOr<HarReplayResult> ReplayHar(std::string_view har_json, CookieJarOp
   HarReplayResult result;
   result.entries = har["log"]["entries"].size();
   std::map<std::string, Url> page_urls;  // pageref -> the page's first URL.
+  // "name=value" -> the entry whose Set-Cookie the jar refused, and why.
+  std::map<std::string, std::pair<size_t, CookieInclusionStatus>> refused;
 
   for (size_t i = 0; i < entries.size(); ++i) {
     if (progress && (i % 500 == 0)) progress(i, entries.size());
@@ -147,16 +161,13 @@ absl::StatusOr<HarReplayResult> ReplayHar(std::string_view har_json, CookieJarOp
           if (std::binary_search(sorted_jar.begin(), sorted_jar.end(), pair)) continue;
           std::string why = "not in the jar: never set by a response in this HAR (set by "
                             "script, or from before the capture)";
+          if (auto it = refused.find(pair); it != refused.end()) {
+            why = absl::StrCat("entry ", it->second.first, " set it, and the jar refused it: ",
+                               Descriptions(it->second.second));
+          }
           for (const CookieJar::Explanation& e : explained) {
             if (PairOf(e.cookie) != pair) continue;
-            why = "in the jar but not sent: ";
-            bool first = true;
-            for (int r = 0; r < static_cast<int>(CookieExclusionReason::kNumReasons); ++r) {
-              const auto reason = static_cast<CookieExclusionReason>(r);
-              if (!e.status.Has(reason)) continue;
-              absl::StrAppend(&why, first ? "" : "; ", AbslView(ExclusionReasonDescription(reason)));
-              first = false;
-            }
+            why = "in the jar but not sent: " + Descriptions(e.status);
           }
           difference.details.push_back(absl::StrCat("browser sent ", pair, ", jar did not: ", why));
         }
@@ -175,7 +186,15 @@ absl::StatusOr<HarReplayResult> ReplayHar(std::string_view har_json, CookieJarOp
       for (const std::string& value : Headers(entry["response"], "set-cookie")) {
         // Some exporters fold several Set-Cookie headers into one with '\n'.
         for (absl::string_view line : absl::StrSplit(value, '\n', absl::SkipWhitespace())) {
-          jar.SetCookie(*url, StdView(line), cookie_options);
+          const CookieInclusionStatus status = jar.SetCookie(*url, StdView(line), cookie_options);
+          ParsedCookie parsed;
+          if (!status.IsInclude() && ParsedCookie::Parse(StdView(line), &parsed).IsInclude()) {
+            const std::string pair = parsed.name.empty()
+                                         ? std::string(parsed.value)
+                                         : absl::StrCat(AbslView(parsed.name), "=",
+                                                        AbslView(parsed.value));
+            refused[pair] = {i, status};
+          }
         }
       }
     }

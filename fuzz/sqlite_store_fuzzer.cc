@@ -26,7 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto store = SqliteCookieStore::Open(path);
   if (store.ok()) {
     CookieJarOptions options;
-    options.limits = CookieLimits::Unlimited();
+    options.profile = BrowserProfile::Unlimited();
     CookieJar jar(options);
     absl::StatusOr<size_t> loaded = (*store)->Attach(&jar, "default");
     if (loaded.ok() && *loaded != jar.size()) std::abort();

@@ -90,4 +90,6 @@ void CookieJar::RemoveChangeListener(uint64_t id) { core_->RemoveChangeListener(
 
 const CookieLimits& CookieJar::limits() const { return core_->limits(); }
 
+const BrowserProfile& CookieJar::profile() const { return core_->profile(); }
+
 }  // namespace cookiejar

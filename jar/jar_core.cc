@@ -59,9 +59,9 @@ JarCore::JarCore(CookieJarOptions options)
     : psl_(options.public_suffix_list ? options.public_suffix_list
                                       : &PublicSuffixList::Builtin()),
       clock_(options.clock ? options.clock : &Clock::System()),
-      limits_(options.limits),
-      same_site_policy_(options.same_site) {
-  SetAccessPolicy(std::move(options.access_policy));
+      profile_(std::move(options.profile)) {
+  SetAccessPolicy(options.access_policy ? *std::move(options.access_policy)
+                                        : profile_.access_policy);
 }
 
 JarCore::~JarCore() { delete[] shards_.load(); }
@@ -96,7 +96,8 @@ CookieAccessContext JarCore::AccessContext(const Url& url, const CookieOptions& 
   CookieAccessContext context;
   context.api = options.api;
   context.same_site_policy = same_site_policy_;
-  context.same_site = ComputeSameSiteContext(url, options, *psl_, same_site_policy_.schemeful);
+  context.same_site = ComputeSameSiteContext(url, options, *psl_, same_site_policy_.schemeful,
+                                       same_site_policy_.redirect_chain);
   return context;
 }
 
@@ -451,7 +452,8 @@ void JarCore::VisitIncluded(const Url& url, const CookieOptions& options, Sink& 
   Shard& shard = shards[ShardIndex(site, kShardCount)];
 
   const SameSiteContext same_site =
-      ComputeSameSiteContext(url, options, *psl_, same_site_policy_.schemeful);
+      ComputeSameSiteContext(url, options, *psl_, same_site_policy_.schemeful,
+                                       same_site_policy_.redirect_chain);
   RequestFilter filter;
   filter.now_us = NowMicros();
   filter.grants = 0;

@@ -36,10 +36,12 @@ bool IsSameSite(const Url& a, const Url& b, const PublicSuffixList& psl, bool sc
 }
 
 SameSiteContext ComputeSameSiteContext(const Url& url, const CookieOptions& options,
-                                       const PublicSuffixList& psl, bool schemeful) {
+                                       const PublicSuffixList& psl, bool schemeful,
+                                       bool consider_redirect_chain) {
   bool initiator_same_site =
       options.initiator == nullptr || IsSameSite(*options.initiator, url, psl, schemeful);
-  if (options.redirect_chain != nullptr && !options.redirect_chain->empty()) {
+  if (consider_redirect_chain && options.redirect_chain != nullptr &&
+      !options.redirect_chain->empty()) {
     // The site the chain is compared with: the top-level page's for a
     // subresource, the navigation's own otherwise (Chromium's
     // site_for_cookies).

@@ -20,8 +20,11 @@ class BrowserPoliciesTest : public ::testing::Test {
  protected:
   BrowserPoliciesTest() : clock_(absl::FromUnixSeconds(1700000000)) { MakeJar({}); }
 
+  // The SameSite and partition rules alone: Chromium's default of blocking
+  // third-party cookies (tested on its own below) would hide them.
   void MakeJar(CookieJarOptions options) {
     options.clock = &clock_;
+    if (!options.access_policy) options.access_policy = CookieAccessPolicy();
     jar_ = std::make_unique<CookieJar>(options);
   }
 
@@ -90,9 +93,7 @@ TEST_F(BrowserPoliciesTest, UnspecifiedSameSiteIsTreatedAsLax) {
 }
 
 TEST_F(BrowserPoliciesTest, LaxAllowingUnsafeSendsYoungDefaultCookiesOnCrossSitePost) {
-  CookieJarOptions options;
-  options.same_site.lax_allowing_unsafe = true;
-  MakeJar(options);
+  // On in Chromium 156 (recorded, embedded-00313..00328).
   jar_->SetCookie("https://site.test/", "u=1");
   jar_->SetCookie("https://site.test/", "l=1; SameSite=Lax");
   clock_.Advance(absl::Minutes(2));
@@ -101,9 +102,28 @@ TEST_F(BrowserPoliciesTest, LaxAllowingUnsafeSendsYoungDefaultCookiesOnCrossSite
   EXPECT_EQ(Get("https://site.test/", NavigationFrom(other_, "POST")), "");
 }
 
-TEST_F(BrowserPoliciesTest, LaxAllowingUnsafeIsOffByDefault) {
+TEST_F(BrowserPoliciesTest, LaxAllowingUnsafeCanBeTurnedOff) {
+  CookieJarOptions options;
+  options.profile.same_site.lax_allowing_unsafe = false;
+  MakeJar(options);
   jar_->SetCookie("https://site.test/", "u=1");
   EXPECT_EQ(Get("https://site.test/", NavigationFrom(other_, "POST")), "");
+}
+
+TEST_F(BrowserPoliciesTest, ChromiumBlocksThirdPartyCookiesOutOfTheBox) {
+  // Recorded: a fresh Chromium 156 profile has "Block third-party cookies"
+  // selected; cross-site subresources neither send nor set cookies, while
+  // partitioned ones work.
+  CookieJarOptions options;
+  options.clock = &clock_;
+  CookieJar chromium(options);
+  chromium.SetCookie("https://site.test/", "n=1; SameSite=None; Secure");
+  EXPECT_EQ(chromium.GetCookieHeader(U("https://site.test/"), Embedded(other_)), "");
+  EXPECT_EQ(chromium.GetCookieHeader(U("https://site.test/")), "n=1");
+  EXPECT_TRUE(chromium.SetCookie(U("https://site.test/"), "p=1; Secure; Partitioned; SameSite=None",
+                                 Embedded(other_))
+                  .IsInclude());
+  EXPECT_EQ(chromium.GetCookieHeader(U("https://site.test/"), Embedded(other_)), "p=1");
 }
 
 TEST_F(BrowserPoliciesTest, SameSiteIsSchemeful) {
@@ -114,7 +134,7 @@ TEST_F(BrowserPoliciesTest, SameSiteIsSchemeful) {
 
 TEST_F(BrowserPoliciesTest, LegacyModeTurnsTheDefaultsOff) {
   CookieJarOptions options;
-  options.same_site = SameSitePolicy::Legacy();
+  options.profile.same_site = SameSitePolicy::Legacy();
   MakeJar(options);
   EXPECT_TRUE(jar_->SetCookie("https://site.test/", "n=1; SameSite=None").IsInclude());
   jar_->SetCookie("https://site.test/", "u=1");
@@ -296,7 +316,7 @@ TEST_F(BrowserPoliciesTest, ChangeListenerSeesEveryChangeWithItsCause) {
 
 TEST_F(BrowserPoliciesTest, ChangeListenerSeesEvictions) {
   CookieJarOptions options;
-  options.limits = CookieLimits::Rfc6265Minimum();
+  options.profile = BrowserProfile::Rfc6265Minimum();
   MakeJar(options);
   std::vector<Seen> evicted;
   jar_->AddChangeListener([&](const CookieChange& change) {

@@ -16,9 +16,15 @@ class HttpCookiesTest : public ::testing::Test {
  protected:
   HttpCookiesTest() : clock_(absl::FromUnixSeconds(1700000000)), jar_(Options()), cookies_(&jar_) {}
 
+  // The integration's rules alone: third-party cookies allowed, and a
+  // cross-site redirect hop counting (RFC 6265bis; Chromium ignores the
+  // chain, see ChromiumIgnoresTheRedirectChain).
   CookieJarOptions Options() {
     CookieJarOptions options;
     options.clock = &clock_;
+    options.access_policy = CookieAccessPolicy();
+    options.profile.same_site.redirect_chain = true;
+    options.profile.same_site.lax_allowing_unsafe = false;
     return options;
   }
 
@@ -155,6 +161,22 @@ TEST_F(HttpCookiesTest, ACrossSiteHopMakesTheRestCrossSite) {
   ASSERT_EQ(*unsafe.OnResponse(307, "https://a.example/paid"), Next::kFollow);
   EXPECT_EQ(unsafe.request().method, "POST");
   EXPECT_EQ(Header(unsafe.request()), "");  // Lax by default is not sent on a cross-site POST.
+}
+
+// Recorded (tests/data/browsers, redirects family): Chromium 156 sends A's
+// Strict cookies on the last hop of A -> B -> A.
+TEST_F(HttpCookiesTest, ChromiumIgnoresTheRedirectChain) {
+  CookieJarOptions options;
+  options.clock = &clock_;
+  CookieJar chromium(options);
+  HttpCookies cookies(&chromium);
+  ASSERT_TRUE(cookies.StoreResponse(CookieRequest("https://a.example/"), 200,
+                                    {"strict=1; SameSite=Strict"})
+                  .ok());
+  RedirectFollower follower(CookieRequest("https://a.example/start"));
+  ASSERT_EQ(*follower.OnResponse(302, "https://b.example/elsewhere"), Next::kFollow);
+  ASSERT_EQ(*follower.OnResponse(302, "https://a.example/back"), Next::kFollow);
+  EXPECT_EQ(*cookies.CookieHeader(follower.request()), "strict=1");
 }
 
 TEST_F(HttpCookiesTest, CookiesOfEveryHopAreStoredAgainstThatHop) {

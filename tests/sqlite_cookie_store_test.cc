@@ -389,7 +389,7 @@ TEST_F(SqliteCookieStoreTest, RowsTheJarRefusesAreKept) {
   {
     CookieJarOptions unlimited;
     unlimited.clock = &clock_;
-    unlimited.limits = CookieLimits::Unlimited();
+    unlimited.profile = BrowserProfile::Unlimited();
     CookieJar jar(unlimited);
     auto store = OpenStore();
     store->Attach(&jar, "p").IgnoreError();
@@ -404,7 +404,7 @@ TEST_F(SqliteCookieStoreTest, RowsTheJarRefusesAreKept) {
     // room in a full site.
     CookieJarOptions firefox;
     firefox.clock = &clock_;
-    firefox.limits = CookieLimits::Firefox();
+    firefox.profile = BrowserProfile::Firefox();
     CookieJar jar(firefox);
     auto store = OpenStore();
     AttachReport report;
@@ -421,7 +421,7 @@ TEST_F(SqliteCookieStoreTest, EvictionsWhileLoadingReachTheFile) {
   {
     CookieJarOptions unlimited;
     unlimited.clock = &clock_;
-    unlimited.limits = CookieLimits::Unlimited();
+    unlimited.profile = BrowserProfile::Unlimited();
     CookieJar jar(unlimited);
     auto store = OpenStore();
     store->Attach(&jar, "p").IgnoreError();

@@ -24,6 +24,12 @@ enum class CookieAcceptPolicy {
   kBlockThirdParty,
   // No cookies at all.
   kBlockAll,
+  // Third-party requests get a cookie jar of their own per top-level site
+  // (Firefox's Total Cookie Protection): in a third-party context, cookies
+  // are set into and read from the partition of the top-level site, whether
+  // or not they say Partitioned; the site's first-party cookies are not
+  // sent there.
+  kPartitionThirdParty,
 };
 
 enum class SiteException { kAllow, kBlock };

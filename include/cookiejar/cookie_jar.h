@@ -21,9 +21,10 @@
 // creation; creation times within a jar are unique and increasing, so cookies
 // set in one response keep their order. Expired cookies are never returned.
 //
-// Browser policies come from CookieJarOptions: the limits profile and its
-// eviction (cookie_limits.h), SameSite (same_site.h), partitioned cookies
-// (cookie_partition_key.h) and third-party blocking (cookie_access_policy.h).
+// Browser policies come from CookieJarOptions: the browser profile
+// (browser_profile.h: parsing, SameSite, limits and eviction...), partitioned
+// cookies (cookie_partition_key.h) and third-party blocking
+// (cookie_access_policy.h).
 // Every get and set takes the request's context (cookie_options.h).
 //
 // All methods are thread-safe; lookups of different sites do not contend, and
@@ -40,12 +41,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "cookiejar/browser_profile.h"
 #include "cookiejar/canonical_cookie.h"
 #include "cookiejar/clock.h"
 #include "cookiejar/cookie_access_policy.h"
@@ -73,16 +76,14 @@ struct CookieJarOptions {
   // Any instant is accepted; arithmetic on it saturates.
   const Clock* clock = nullptr;
 
-  // How many cookies to keep and which to evict (cookie_limits.h), and the
-  // expiry cap.
-  CookieLimits limits = CookieLimits::Chromium();
+  // Which browser the jar behaves as (browser_profile.h): its parsing
+  // rules, dates, SameSite defaults, prefixes, limits and eviction, expiry
+  // cap and what it does with third-party cookies.
+  BrowserProfile profile = BrowserProfile::Chromium();
 
-  // SameSite defaults (same_site.h); SameSitePolicy::Legacy() turns them off.
-  SameSitePolicy same_site = SameSitePolicy::Default();
-
-  // Third-party blocking and per-site exceptions; can be changed later with
-  // CookieJar::SetAccessPolicy.
-  CookieAccessPolicy access_policy;
+  // Third-party blocking and per-site exceptions; nullopt: the profile's own
+  // default. Can be changed later with CookieJar::SetAccessPolicy.
+  std::optional<CookieAccessPolicy> access_policy;
 };
 
 // Which cookies CookieJar::Explain looks at.
@@ -180,6 +181,7 @@ class CookieJar {
   void RemoveChangeListener(uint64_t id);
 
   const CookieLimits& limits() const;
+  const BrowserProfile& profile() const;
 
  private:
   std::unique_ptr<jar_internal::JarCore> core_;

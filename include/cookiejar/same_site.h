@@ -48,6 +48,11 @@ struct SameSitePolicy {
   // `lax_allowing_unsafe_max_age`. Off by default, as in Chromium today.
   bool lax_allowing_unsafe = false;
   absl::Duration lax_allowing_unsafe_max_age = absl::Minutes(2);
+  // A redirect chain with a hop cross-site to the request's site makes the
+  // request cross-site (RFC 6265bis §5.2.1 recommends it). Chromium 156
+  // does not (recorded: an A -> B -> A navigation sends A's Strict cookies
+  // on the last hop).
+  bool redirect_chain = false;
 
   static SameSitePolicy Default() { return SameSitePolicy(); }
   // Pre-2020 browser behaviour: no Lax by default, None without Secure
@@ -67,9 +72,12 @@ std::string_view RegistrableDomainOrHost(const Url& url, const PublicSuffixList&
 // Whether `a` and `b` are same-site.
 bool IsSameSite(const Url& a, const Url& b, const PublicSuffixList& psl, bool schemeful);
 
-// The SameSite context of a request to `url` described by `options`.
+// The SameSite context of a request to `url` described by `options`; with
+// `consider_redirect_chain`, a cross-site hop in options.redirect_chain makes
+// it cross-site.
 SameSiteContext ComputeSameSiteContext(const Url& url, const CookieOptions& options,
-                                       const PublicSuffixList& psl, bool schemeful);
+                                       const PublicSuffixList& psl, bool schemeful,
+                                       bool consider_redirect_chain = false);
 
 // Whether the request is third-party: a subresource or frame whose top-level
 // site differs from its own. Top-level navigations never are.

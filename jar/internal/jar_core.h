@@ -54,6 +54,7 @@ class JarCore {
   }
   void RemoveChangeListener(uint64_t id) { dispatcher_.RemoveListener(id); }
   const CookieLimits& limits() const { return limits_; }
+  const BrowserProfile& profile() const { return profile_; }
 
  private:
   // Buckets live behind pointers: the map's slots stay small, so probing it
@@ -149,8 +150,9 @@ class JarCore {
 
   const PublicSuffixList* const psl_;
   const Clock* const clock_;
-  const CookieLimits limits_;
-  const SameSitePolicy same_site_policy_;
+  const BrowserProfile profile_;
+  const CookieLimits& limits_ = profile_.limits;
+  const SameSitePolicy& same_site_policy_ = profile_.same_site;
 
   mutable std::atomic<Shard*> shards_{nullptr};
   std::atomic<int64_t> count_{0};  // Live cookies in all shards, expired ones included.
