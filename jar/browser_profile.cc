@@ -24,13 +24,16 @@ BrowserProfile BrowserProfile::Firefox() {
   profile.syntax.allow_unicode_domain = false;
   profile.syntax.priority = false;
   profile.syntax.dates = CookieDateSyntax::kFirefox;
-  profile.prefixes.http_prefixes = false;
   profile.prefixes.host_needs_path_attribute = false;
   profile.overwrite_keeps_creation = true;
   // network.cookie.sameSite.laxByDefault = false, .schemeful = false.
   profile.same_site.lax_by_default = false;
   profile.same_site.schemeful = false;
   profile.same_site.lax_allowing_unsafe = false;
+  // Recorded: a redirect through another site makes the request cross-site
+  // (A -> B -> A sends no Strict cookies on the last hop; a typed URL that
+  // redirects from A to B sends none of B's).
+  profile.same_site.redirect_chain = true;
   // network.cookie.cookieBehavior = 5 (Total Cookie Protection).
   profile.access_policy.accept = CookieAcceptPolicy::kPartitionThirdParty;
   profile.partition_ancestors = CookiePartitionKey::Ancestors::kFramesOnly;

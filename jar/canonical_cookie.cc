@@ -137,7 +137,7 @@ bool PrefixRulesHold(std::string_view name, std::string_view value, bool secure_
       (!secure_ok || !host_only || !domain_ok || host_path != "/")) {
     return false;
   }
-  if (rules.http_prefixes && (HasPrefix(name, "__Http-") || HasPrefix(name, "__Host-Http-")) &&
+  if ((HasPrefix(name, "__Http-") || HasPrefix(name, "__Host-Http-")) &&
       (!secure_ok || !http_only)) {
     return false;
   }
@@ -244,10 +244,10 @@ CookieInclusionStatus DraftCookie(const ParsedCookie& parsed, const Url& url, ab
       default: break;
     }
   }
-  if (context.partition_everything) {
-    cookie.partitioned = context.partition_key != nullptr;
-  } else if (parsed.partitioned) {
-    if (!cookie.secure) status.Add(Reason::kInvalidPartitioned);
+  // A Partitioned attribute needs Secure, even where every cookie would be
+  // partitioned anyway (recorded in Firefox: embedded-00263).
+  if (parsed.partitioned && !cookie.secure) status.Add(Reason::kInvalidPartitioned);
+  if (parsed.partitioned || context.partition_everything) {
     cookie.partitioned = context.partition_key != nullptr;
   }
   return status;

@@ -14,10 +14,12 @@ CookiePartitionKey CookiePartitionKey::ForRequest(const Url& url, const CookieOp
   CookiePartitionKey key;
   key.top_level_site = absl::StrCat(top.IsCryptographic() ? "https://" : "http://",
                                     AbslView(RegistrableDomainOrHost(top, psl)));
-  key.cross_site_ancestor =
-      embedded && (HasCrossSiteFrame(top, options, psl, schemeful) ||
-                   (ancestors == Ancestors::kFramesAndRequest &&
-                    !IsSameSite(top, url, psl, schemeful)));
+  if (!embedded) return key;
+  const bool cross_site_frame = HasCrossSiteFrame(top, options, psl, schemeful);
+  const bool same_site_request = IsSameSite(top, url, psl, schemeful);
+  key.cross_site_ancestor = ancestors == Ancestors::kFramesAndRequest
+                                ? cross_site_frame || !same_site_request
+                                : cross_site_frame && same_site_request;
   return key;
 }
 

@@ -93,14 +93,17 @@ JarCore::Shard* JarCore::ShardFor(std::string_view site) const {
   return &Shards(true)[ShardIndex(site, kShardCount)];
 }
 
-CookieAccessContext JarCore::AccessContext(const Url& url, const CookieOptions& options) const {
+CookieAccessContext JarCore::AccessContext(const Url& url, const CookieOptions& options,
+                                           bool sending) const {
   CookieAccessContext context;
   context.api = options.api;
   context.same_site_policy = same_site_policy_;
   context.syntax = profile_.syntax;
   context.prefixes = profile_.prefixes;
+  // Browsers weigh the redirect chain, if at all, only for what they send
+  // (recorded in Firefox: the last hop of A -> B -> A may set Strict cookies).
   context.same_site = ComputeSameSiteContext(url, options, *psl_, same_site_policy_.schemeful,
-                                       same_site_policy_.redirect_chain);
+                                             sending && same_site_policy_.redirect_chain);
   return context;
 }
 
@@ -176,17 +179,17 @@ void JarCore::LowerNextGlobalPurge(int64_t at_us) {
 
 CookieInclusionStatus JarCore::SetCookie(const Url& url, std::string_view set_cookie,
                                          const CookieOptions& options) {
-  std::string repaired;
-  if (profile_.syntax.replace_invalid_utf8 && RepairUtf8(set_cookie, &repaired)) {
-    set_cookie = repaired;
-  }
   ParsedCookie parsed;
   CookieInclusionStatus status =
       ParsedCookie::Parse(set_cookie, profile_.syntax, &parsed, limits_.max_name_value_bytes);
   if (!status.IsInclude()) return status;
+  std::string repaired_value;
+  if (profile_.syntax.replace_invalid_utf8 && RepairUtf8(parsed.value, &repaired_value)) {
+    parsed.value = repaired_value;
+  }
   const int64_t now_us = NowMicros();
   const absl::Time now = FromMicros(now_us);
-  CookieAccessContext context = AccessContext(url, options);
+  CookieAccessContext context = AccessContext(url, options, /*sending=*/false);
   CookiePartitionKey partition;
   context.partition_everything = PartitionsEverything(url, options);
   const bool partitioned = parsed.partitioned || context.partition_everything;
@@ -281,8 +284,8 @@ CookieInclusionStatus JarCore::Store(const StoreRequest& request) {
       // Refused; expired cookies may still have been purged above.
     } else if (expired) {
       if (same != nullptr) Remove(bucket, same, CookieChangeCause::kExpiredOverwrite, &log);
-    } else if (same == nullptr && !draft.partitioned &&
-               limits_.style == EvictionStyle::kFirefox && limits_.max_cookies_per_site != 0 &&
+    } else if (same == nullptr && limits_.style == EvictionStyle::kFirefox &&
+               limits_.max_cookies_per_site != 0 &&
                bucket != nullptr && bucket->size() >= limits_.max_cookies_per_site &&
                !MakeRoomFirefoxStyle(bucket, draft.secure, &log)) {
       status.Add(Reason::kSiteCookieLimit);
@@ -564,7 +567,7 @@ void JarCore::VisitIncluded(const Url& url, const CookieOptions& options, Sink& 
 std::vector<CookieJar::Explanation> JarCore::Explain(const Url& url, const CookieOptions& options,
                                                      ExplainScope scope) {
   const absl::Time now = FromMicros(NowMicros());
-  CookieAccessContext context = AccessContext(url, options);
+  CookieAccessContext context = AccessContext(url, options, /*sending=*/true);
   const CookiePartitionKey partition = PartitionFor(url, options);
   context.partition_key = &partition;
   const bool plain_allowed = PolicyAllows(url, options, false);

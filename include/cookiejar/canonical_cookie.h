@@ -19,9 +19,8 @@
 //   - Prefixes, case-insensitive: __Secure- needs Secure; __Host- also needs
 //     host-only, no Domain attribute (unless the host is an IP address equal
 //     to it) and Path=/ (an explicit attribute, by CookiePrefixRules);
-//     __Http- needs Secure and HttpOnly; __Host-Http- both (where the rules
-//     know them). A nameless cookie whose value starts with a prefix is
-//     refused.
+//     __Http- needs Secure and HttpOnly; __Host-Http- both. A nameless
+//     cookie whose value starts with a prefix is refused.
 //   - SameSite: None needs Secure (unless the policy is legacy); a cross-site
 //     subresource or script cannot set a Strict, Lax or Lax-by-default cookie.
 //   - Partitioned needs Secure; the cookie takes the request's partition.
@@ -44,13 +43,9 @@
 
 namespace cookiejar {
 
-// Which name prefixes are enforced (RFC 6265bis §4.1.3 and the __Http-
-// drafts). The defaults are Chromium's.
+// How the name prefixes (RFC 6265bis §4.1.3 and the __Http- drafts) are
+// checked where browsers differ. The defaults are Chromium's.
 struct CookiePrefixRules {
-  // __Http- and __Host-Http- (Secure and HttpOnly). Chromium: enforced.
-  // Firefox does not know them (a __Host-Http- name meets the __Host- rules
-  // only).
-  bool http_prefixes = true;
   // __Host- needs an explicit "Path=/" attribute (Chromium), not just a
   // default path of "/" (Firefox).
   bool host_needs_path_attribute = true;

@@ -48,12 +48,12 @@ struct CookieOptions {
   // The frames between the top-level document and the request, outermost
   // first, not counting the top-level document: for a request made by a
   // document in an iframe, that iframe and its parent frames; for an
-  // iframe's own navigation, its parent frames. nullptr or empty: the
-  // request comes from the top-level document (or a client without frames).
-  // A frame cross-site to the top level makes the request cross-site and
-  // third-party even when it goes back to the top-level site (A -> B-frame ->
-  // A), and marks partitioned cookies as set under a cross-site ancestor.
-  // Not owned.
+  // iframe's own navigation, its parent frames; for the script API, the
+  // frames above the document. nullptr or empty: the request
+  // comes from the top-level document (or a client without frames). A frame
+  // cross-site to the top level makes the request cross-site and third-party
+  // even when it goes back to the top-level site (A -> B-frame -> A), and
+  // puts partitioned cookies under a cross-site ancestor. Not owned.
   const std::vector<Url>* frame_ancestors = nullptr;
 
   // The HTTP method: SameSite=Lax cookies go on cross-site top-level

@@ -22,10 +22,12 @@ struct CookiePartitionKey {
   // The request is embedded under a cross-site ancestor (see Ancestors).
   bool cross_site_ancestor = false;
 
-  // What counts as a cross-site ancestor. Chromium: a frame above the
-  // request cross-site to the top level, or the request itself cross-site
-  // to it (so a B frame directly under A has the bit). Firefox: a frame
-  // above the request only (A -> B -> A has it, a B frame under A not).
+  // What counts as a cross-site ancestor. Chromium: a frame of the chain
+  // (CookieOptions::frame_ancestors) cross-site to the top level, or the
+  // request itself cross-site to it (so a B frame directly under A has the
+  // bit). Firefox: a request same-site to the top level that is third-party
+  // only because a frame of the chain is not (A -> B -> A has the bit; a B
+  // frame under A does not).
   enum class Ancestors { kFramesAndRequest, kFramesOnly };
 
   // The partition of a request to `url` made in the context of `options`;

@@ -53,9 +53,9 @@ struct CookieSyntaxRules {
   // (tabs around them are trimmed in every browser). Chromium: the cookie is
   // refused. Firefox and RFC 6265bis: kept.
   bool reject_tab = true;
-  // Bytes that are not UTF-8. Chromium: kept as they are. Firefox: each
-  // invalid sequence becomes U+FFFD (the jar rewrites the line before
-  // parsing it).
+  // Bytes that are not UTF-8 in a value. Chromium: kept as they are.
+  // Firefox: each invalid sequence becomes U+FFFD (names keep their bytes).
+  // The jar applies this after parsing, into storage of its own.
   bool replace_invalid_utf8 = false;
   // A Domain attribute with characters outside ASCII. Chromium: converted
   // with IDNA like a host. Firefox: the cookie is refused (only the "xn--"

@@ -50,9 +50,10 @@ struct SameSitePolicy {
   bool lax_allowing_unsafe = false;
   absl::Duration lax_allowing_unsafe_max_age = absl::Minutes(2);
   // A redirect chain with a hop cross-site to the request's site makes the
-  // request cross-site (RFC 6265bis §5.2.1 recommends it). Chromium 156
-  // does not (recorded: an A -> B -> A navigation sends A's Strict cookies
-  // on the last hop).
+  // request cross-site for the cookies it sends (RFC 6265bis §5.2.1
+  // recommends it; Firefox does it). Chromium 156 does not (recorded: an
+  // A -> B -> A navigation sends A's Strict cookies on the last hop).
+  // Neither browser weighs the chain for the cookies a response sets.
   bool redirect_chain = false;
 
   static SameSitePolicy Default() { return SameSitePolicy(); }

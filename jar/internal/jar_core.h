@@ -116,7 +116,9 @@ class JarCore {
   Shard* ShardFor(std::string_view site) const;
   // The shards, created on first use so that an empty jar costs little.
   Shard* Shards(bool create) const;
-  CookieAccessContext AccessContext(const Url& url, const CookieOptions& options) const;
+  // The context of a request that sets cookies, or (`sending`) receives them.
+  CookieAccessContext AccessContext(const Url& url, const CookieOptions& options,
+                                    bool sending) const;
   // Whether the access policy lets cookies be set or sent for this request;
   // `partitioned` asks for partitioned cookies, which survive third-party
   // blocking.
