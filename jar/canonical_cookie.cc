@@ -207,6 +207,12 @@ CookieInclusionStatus DraftCookie(const ParsedCookie& parsed, const Url& url, ab
                         : now + std::min(absl::Seconds(*max_age), max_expiry_age);
   } else if (parsed.expires) {
     if (std::optional<absl::Time> date = ParseCookieDate(*parsed.expires, syntax.dates)) {
+      if (!context.server_date.empty()) {
+        if (std::optional<absl::Time> server_now = ParseHttpDate(context.server_date)) {
+          // absl::Time saturates at its infinities: a date far out stays so.
+          *date += now - *server_now;
+        }
+      }
       cookie.expiry = std::min(*date, now + max_expiry_age);
     }
   }

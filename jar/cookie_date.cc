@@ -156,6 +156,11 @@ bool ParseChromiumTime(std::string_view token, int* hour, int* minute, int* seco
 }
 
 std::optional<absl::Time> ParseChromiumCookieDate(std::string_view text) {
+  // The usual server date reads the same in Chromium's tokenizer; only a
+  // date the fixed form refuses (year before 1601, 31 June) needs the rest.
+  if (std::optional<std::optional<absl::Time>> fixdate = ParseImfFixdate(text)) {
+    if (*fixdate) return *fixdate;
+  }
   bool found_time = false, found_day = false, found_month = false, found_year = false;
   int hour = 0, minute = 0, second = 0, day = 0, month = 0, year = 0;
   for (size_t i = 0; i < text.size();) {
@@ -205,6 +210,14 @@ std::optional<absl::Time> ParseCookieDate(std::string_view text, CookieDateSynta
     case CookieDateSyntax::kRfc6265bis: return ParseCookieDate(text);
   }
   return std::nullopt;
+}
+
+std::optional<absl::Time> ParseHttpDate(std::string_view text) {
+  // What servers send, read the same by NSPR; everything else goes to NSPR.
+  if (std::optional<std::optional<absl::Time>> fixdate = ParseImfFixdate(text)) {
+    if (*fixdate) return *fixdate;
+  }
+  return ParseFirefoxCookieDate(text);
 }
 
 std::optional<absl::Time> ParseCookieDate(std::string_view text) {

@@ -190,6 +190,7 @@ CookieInclusionStatus JarCore::SetCookie(const Url& url, std::string_view set_co
   const int64_t now_us = NowMicros();
   const absl::Time now = FromMicros(now_us);
   CookieAccessContext context = AccessContext(url, options, /*sending=*/false);
+  context.server_date = options.server_date;
   CookiePartitionKey partition;
   context.partition_everything = PartitionsEverything(url, options);
   const bool partitioned = parsed.partitioned || context.partition_everything;

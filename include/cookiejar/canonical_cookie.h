@@ -11,9 +11,11 @@
 //   - Path: the attribute if it starts with '/', else the default path: the
 //     request path up to, not including, its last '/' ("/" if none).
 //   - Expiry: a valid Max-Age wins over Expires; Max-Age <= 0 is already
-//     expired; either is capped at creation + max_expiry_age (400 days by
-//     default). Neither means a session cookie. CookieSyntaxRules::dates
-//     says how both are read.
+//     expired; Expires moves by the difference between now and the
+//     response's Date, when there is one (the server's clock skew, as both
+//     browsers correct it); either is capped at creation + max_expiry_age
+//     (400 days by default). Neither means a session cookie.
+//     CookieSyntaxRules::dates says how both are read.
 //   - Secure only from a potentially trustworthy URL (https, wss, localhost,
 //     loopback); HttpOnly never from the script API.
 //   - Prefixes, case-insensitive: __Secure- needs Secure; __Host- also needs
@@ -66,6 +68,9 @@ struct CookieAccessContext {
   // Every cookie set goes into `partition_key`, Partitioned or not (Firefox's
   // Total Cookie Protection, in a third-party context).
   bool partition_everything = false;
+  // The response's Date header (CookieOptions::server_date), read only when
+  // an Expires date needs correcting. Not owned.
+  std::string_view server_date;
 };
 
 struct CanonicalCookie {

@@ -49,6 +49,11 @@ std::optional<absl::Time> ParseCookieDate(std::string_view text);
 // result may be far in the past or future: the caller caps it.
 std::optional<absl::Time> ParseCookieDate(std::string_view text, CookieDateSyntax syntax);
 
+// An HTTP Date header as both browsers read it (NSPR's PR_ParseTimeString,
+// which Chromium also carries a copy of; a zone-less date is GMT), or
+// nullopt.
+std::optional<absl::Time> ParseHttpDate(std::string_view text);
+
 }  // namespace cookiejar
 
 #endif  // COOKIEJAR_COOKIE_DATE_H_

@@ -67,6 +67,12 @@ struct CookieOptions {
   // SameSite=Strict cookie is not sent after A -> B -> A. Not owned.
   const std::vector<Url>* redirect_chain = nullptr;
 
+  // For Set-Cookie: the Date header of the response ("" when it had none).
+  // Browsers correct an Expires date by the server's clock: a cookie that
+  // expires in an hour by the server's clock expires in an hour here, however
+  // far the two clocks are apart. Max-Age needs no correction. Not owned.
+  std::string_view server_date;
+
   static CookieOptions Http() { return CookieOptions{}; }
   static CookieOptions Script() {
     CookieOptions options;
