@@ -115,10 +115,14 @@ TEST_F(HttpCookiesTest, ExpiresIsCorrectedByTheResponseDate) {
   EXPECT_EQ(jar_.GetAllCookies()[0].expiry, clock_.Now() + absl::Hours(1));
   // Without a Date (or with one that does not parse) the date is taken as is:
   // long past here, so the cookie deletes its match.
-  cookies_.StoreResponse(request, 200, {"d=1; Expires=Mon, 13 Nov 2023 23:13:20 GMT"}, "soon");
+  ASSERT_TRUE(
+      cookies_.StoreResponse(request, 200, {"d=1; Expires=Mon, 13 Nov 2023 23:13:20 GMT"}, "soon")
+          .ok());
   EXPECT_EQ(jar_.size(), 0u);
   // Max-Age needs no correction.
-  cookies_.StoreResponse(request, 200, {"m=1; Max-Age=60"}, "Mon, 13 Nov 2023 22:13:20 GMT");
+  ASSERT_TRUE(
+      cookies_.StoreResponse(request, 200, {"m=1; Max-Age=60"}, "Mon, 13 Nov 2023 22:13:20 GMT")
+          .ok());
   EXPECT_EQ(jar_.GetAllCookies()[0].expiry, clock_.Now() + absl::Seconds(60));
 }
 
