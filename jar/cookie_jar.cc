@@ -1,5 +1,7 @@
 #include "cookiejar/cookie_jar.h"
 
+#include <optional>
+
 #include "jar/internal/jar_core.h"
 
 namespace cookiejar {
@@ -24,11 +26,54 @@ CookieJar::CookieJar(CookieJarOptions options)
 
 CookieJar::~CookieJar() = default;
 
+namespace {
+
+// A Url per thread for the calls that take a URL string: parsing into it
+// reuses its storage, so such a call allocates nothing for the URL once the
+// thread is warm. A call made from inside another (a change listener that
+// sets a cookie) gets a Url of its own.
+class ScratchUrl {
+ public:
+  ScratchUrl() : held_(!busy_) {
+    if (held_) {
+      busy_ = true;
+      url_ = &Shared();
+    } else {
+      url_ = &own_.emplace();
+    }
+  }
+  ~ScratchUrl() {
+    if (held_) busy_ = false;
+  }
+  ScratchUrl(const ScratchUrl&) = delete;
+  ScratchUrl& operator=(const ScratchUrl&) = delete;
+
+  Url* get() { return url_; }
+
+ private:
+  static Url& Shared();
+  static thread_local bool busy_;
+  std::optional<Url> own_;  // Only for a nested call.
+  Url* url_;
+  bool held_;
+};
+
+}  // namespace
+
+thread_local bool ScratchUrl::busy_ = false;
+
+Url& ScratchUrl::Shared() {
+  thread_local Url url;
+  return url;
+}
+
 CookieInclusionStatus CookieJar::SetCookie(std::string_view url, std::string_view set_cookie,
                                            const CookieOptions& options) {
-  absl::StatusOr<Url> parsed_url = Url::Parse(url);
-  if (!parsed_url.ok()) return CookieInclusionStatus(CookieExclusionReason::kInvalidUrl);
-  return core_->SetCookie(*parsed_url, set_cookie, options);
+  ScratchUrl scratch;
+  if (!Url::ParseInto(url, scratch.get()).ok()) {
+    return CookieInclusionStatus(CookieExclusionReason::kInvalidUrl);
+  }
+  return core_->SetCookie(*scratch.get(), set_cookie, options);
 }
 
 CookieInclusionStatus CookieJar::SetCookie(const Url& url, std::string_view set_cookie,
@@ -42,9 +87,10 @@ CookieInclusionStatus CookieJar::ImportCookie(const CanonicalCookie& cookie, Imp
 
 absl::StatusOr<std::string> CookieJar::GetCookieHeader(std::string_view url,
                                                        const CookieOptions& options) {
-  absl::StatusOr<Url> parsed_url = Url::Parse(url);
-  if (!parsed_url.ok()) return parsed_url.status();
-  return GetCookieHeader(*parsed_url, options);
+  std::string header;
+  absl::StatusOr<size_t> count = AppendCookieHeader(url, options, &header);
+  if (!count.ok()) return count.status();
+  return header;
 }
 
 std::string CookieJar::GetCookieHeader(const Url& url, const CookieOptions& options) {
@@ -56,6 +102,15 @@ std::string CookieJar::GetCookieHeader(const Url& url, const CookieOptions& opti
 size_t CookieJar::AppendCookieHeader(const Url& url, const CookieOptions& options,
                                      std::string* out) {
   return core_->AppendCookieHeader(url, options, out);
+}
+
+absl::StatusOr<size_t> CookieJar::AppendCookieHeader(std::string_view url,
+                                                     const CookieOptions& options,
+                                                     std::string* out) {
+  ScratchUrl scratch;
+  absl::Status status = Url::ParseInto(url, scratch.get());
+  if (!status.ok()) return status;
+  return core_->AppendCookieHeader(*scratch.get(), options, out);
 }
 
 std::vector<CanonicalCookie> CookieJar::GetCookies(const Url& url, const CookieOptions& options) {

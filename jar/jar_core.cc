@@ -1,6 +1,7 @@
 #include "jar/internal/jar_core.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <mutex>
 #include <shared_mutex>
@@ -8,6 +9,7 @@
 #include <utility>
 
 #include "absl/hash/hash.h"
+#include "absl/time/clock.h"
 #include "absl/strings/str_cat.h"
 #include "common/absl_view.h"
 #include "cookiejar/parsed_cookie.h"
@@ -33,9 +35,28 @@ bool HeaderOrder(const CanonicalCookie& a, const CanonicalCookie& b) {
 
 constexpr int64_t kImportClockSlackUs = 60 * 1000 * 1000;
 
-size_t ShardIndex(std::string_view site, size_t shard_count) {
-  return absl::Hash<absl::string_view>{}(AbslView(site)) % shard_count;
+// The hash a site key is looked up with, in its shard's map too: computed
+// once per request. The shard comes from the top bits, which the map's own
+// probing does not start from.
+size_t SiteHash(std::string_view site) { return absl::Hash<absl::string_view>{}(AbslView(site)); }
+
+size_t ShardIndex(size_t site_hash, size_t shard_count) {
+  return (site_hash >> 32) % shard_count;
 }
+
+size_t ShardIndex(std::string_view site, size_t shard_count) {
+  return ShardIndex(SiteHash(site), shard_count);
+}
+
+// A couple of thousand hosts' site keys per thread, for the built-in list (which
+// lives as long as the process): the public-suffix walk and the site's hash
+// cost a hash of the host and a comparison when a host comes back.
+struct SiteCacheEntry {
+  std::string host;
+  uint32_t site_offset = 0;
+  size_t site_hash = 0;
+};
+constexpr size_t kSiteCacheSize = 2048;
 
 }  // namespace
 
@@ -67,11 +88,34 @@ JarCore::JarCore(CookieJarOptions options)
 
 JarCore::~JarCore() { delete[] shards_.load(); }
 
-int64_t JarCore::NowMicros() const { return ClampFinite(ToMicros(clock_->Now())); }
+int64_t JarCore::NowMicros() const {
+  // The system clock without the trip through absl::Time: on every request.
+  if (clock_ == &Clock::System()) return ClampFinite(absl::GetCurrentTimeNanos() / 1000);
+  return ClampFinite(ToMicros(clock_->Now()));
+}
 
 std::string_view JarCore::SiteKey(std::string_view host) const {
   std::string_view site = psl_->RegistrableDomain(host);
   return site.empty() ? host : site;
+}
+
+std::string_view JarCore::SiteKey(std::string_view host, size_t* site_hash) const {
+  if (psl_ != &PublicSuffixList::Builtin() || host.size() > 255) {
+    const std::string_view site = SiteKey(host);
+    *site_hash = SiteHash(site);
+    return site;
+  }
+  thread_local std::array<SiteCacheEntry, kSiteCacheSize> cache;
+  SiteCacheEntry& entry =
+      cache[absl::Hash<absl::string_view>{}(AbslView(host)) % kSiteCacheSize];
+  if (entry.host != host) {
+    const std::string_view site = SiteKey(host);
+    entry.host.assign(host.data(), host.size());
+    entry.site_offset = static_cast<uint32_t>(site.data() - host.data());
+    entry.site_hash = SiteHash(site);
+  }
+  *site_hash = entry.site_hash;
+  return host.substr(entry.site_offset);
 }
 
 std::string JarCore::PartitionBucketKey(const CookiePartitionKey& partition,
@@ -109,6 +153,17 @@ CookieAccessContext JarCore::AccessContext(const Url& url, const CookieOptions& 
 
 bool JarCore::PolicyAllows(const Url& url, const CookieOptions& options, bool partitioned) const {
   if (policy_allows_all_.load(std::memory_order_acquire)) return true;
+  // Without site exceptions the answer needs no lock (the common case:
+  // browsers' third-party defaults).
+  if (!policy_has_exceptions_.load(std::memory_order_acquire)) {
+    switch (static_cast<CookieAcceptPolicy>(policy_accept_.load(std::memory_order_acquire))) {
+      case CookieAcceptPolicy::kAllowAll: return true;
+      case CookieAcceptPolicy::kBlockAll: return false;
+      case CookieAcceptPolicy::kBlockThirdParty:
+      case CookieAcceptPolicy::kPartitionThirdParty:
+        return partitioned || !IsThirdParty(url, options, *psl_, same_site_policy_.schemeful);
+    }
+  }
   std::shared_lock<SharedMutex> lock(policy_mu_);
   if (!access_policy_.site_exceptions.empty()) {
     auto exception = access_policy_.site_exceptions.find(
@@ -128,7 +183,7 @@ bool JarCore::PolicyAllows(const Url& url, const CookieOptions& options, bool pa
 }
 
 bool JarCore::PartitionsEverything(const Url& url, const CookieOptions& options) const {
-  if (policy_allows_all_.load(std::memory_order_acquire)) return false;
+  if (!policy_partitions_.load(std::memory_order_acquire)) return false;
   std::shared_lock<SharedMutex> lock(policy_mu_);
   if (access_policy_.accept != CookieAcceptPolicy::kPartitionThirdParty) return false;
   if (!access_policy_.site_exceptions.empty() &&
@@ -326,7 +381,7 @@ CookieInclusionStatus JarCore::Store(const StoreRequest& request) {
         count_.fetch_add(1, std::memory_order_relaxed);
       }
       log.Add(*bucket, *record, CookieChangeCause::kInserted);
-      LowerNextGlobalPurge(SatAdd(last_access, DurationMicros(limits_.global_purge_spares_recent)));
+      LowerNextGlobalPurge(SatAdd(last_access, global_purge_spares_us_));
       if (draft.partitioned) {
         EnforcePartitionLimit(bucket, now_us, &log);
       } else if (limits_.style != EvictionStyle::kFirefox) {
@@ -476,8 +531,9 @@ template <typename Sink>
 void JarCore::VisitIncluded(const Url& url, const CookieOptions& options, Sink& sink) {
   Shard* shards = Shards(false);
   if (shards == nullptr) return;  // An empty jar.
-  const std::string_view site = SiteKey(url.host());
-  Shard& shard = shards[ShardIndex(site, kShardCount)];
+  size_t site_hash;
+  const std::string_view site = SiteKey(url.host(), &site_hash);
+  Shard& shard = shards[ShardIndex(site_hash, kShardCount)];
 
   const SameSiteContext same_site =
       ComputeSameSiteContext(url, options, *psl_, same_site_policy_.schemeful,
@@ -492,14 +548,14 @@ void JarCore::VisitIncluded(const Url& url, const CookieOptions& options, Sink& 
   filter.lax_allowing_unsafe = same_site_policy_.lax_allowing_unsafe &&
                                same_site == SameSiteContext::kLaxMethodUnsafe;
   filter.lax_allowing_unsafe_since_us =
-      SatSub(filter.now_us, DurationMicros(same_site_policy_.lax_allowing_unsafe_max_age));
-  const int64_t access_granularity = DurationMicros(limits_.last_access_granularity);
+      SatSub(filter.now_us, lax_allowing_unsafe_us_);
+  const int64_t access_granularity = access_granularity_us_;
   const bool plain_allowed = PolicyAllows(url, options, /*partitioned=*/false);
 
   std::shared_lock<SharedMutex> lock(shard.mu);
   const Bucket* plain = nullptr;
   if (plain_allowed) {
-    auto it = shard.buckets.find(AbslView(site));
+    auto it = shard.buckets.find(AbslView(site), site_hash);
     if (it != shard.buckets.end()) plain = it->second.get();
   }
   const Bucket* partitioned = nullptr;
@@ -739,8 +795,16 @@ size_t JarCore::size() {
 void JarCore::SetAccessPolicy(CookieAccessPolicy policy) {
   std::unique_lock<SharedMutex> lock(policy_mu_);
   access_policy_ = std::move(policy);
-  policy_allows_all_.store(access_policy_.accept == CookieAcceptPolicy::kAllowAll &&
-                               access_policy_.site_exceptions.empty(),
+  // Readers look at these without the lock, in this order: allows_all, then
+  // has_exceptions (true sends them to the lock, which this holds), then
+  // accept. Stored so that each reader sees the old policy or the new one.
+  const bool exceptions = !access_policy_.site_exceptions.empty();
+  if (exceptions) policy_has_exceptions_.store(true, std::memory_order_release);
+  policy_accept_.store(static_cast<uint8_t>(access_policy_.accept), std::memory_order_release);
+  policy_partitions_.store(access_policy_.accept == CookieAcceptPolicy::kPartitionThirdParty,
+                           std::memory_order_release);
+  if (!exceptions) policy_has_exceptions_.store(false, std::memory_order_release);
+  policy_allows_all_.store(access_policy_.accept == CookieAcceptPolicy::kAllowAll && !exceptions,
                            std::memory_order_release);
 }
 

@@ -1,5 +1,7 @@
 #include "cookiejar/url.h"
 
+#include <array>
+#include <cstring>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -134,51 +136,152 @@ std::string CanonicalPath(std::string_view raw) {
 
 }  // namespace
 
+namespace {
+
+// Byte classes for the one pass over a URL's authority and path.
+enum : uint8_t {
+  kEndsAuthority = 1 << 0,  // '/', '\\', '?', '#'
+  kAuthorityOther = 1 << 1, // '@', ':', '[', '%': user info, port, IPv6, escapes
+  kNotPlainPath = 1 << 2,   // '\\' or a byte the path escapes
+  kEndsPath = 1 << 3,       // '?', '#'
+  kControl = 1 << 4,        // C0 controls, space: trimmed at the ends
+  kSimpleHost = 1 << 5,     // a-z 0-9 - _ . : a canonical host byte
+  kDigit = 1 << 6,          // 0-9
+  kDash = 1 << 7,           // '-': a label may start "xn--"
+};
+
+constexpr std::array<uint8_t, 256> MakeClasses() {
+  std::array<uint8_t, 256> classes{};
+  for (int c = 0; c < 256; ++c) {
+    uint8_t bits = 0;
+    if (c == '/' || c == '\\' || c == '?' || c == '#') bits |= kEndsAuthority;
+    if (c == '@' || c == ':' || c == '[' || c == '%') bits |= kAuthorityOther;
+    if (c == '\\' || c <= 0x20 || c >= 0x7f || c == '"' || c == '<' || c == '>' || c == '`' ||
+        c == '{' || c == '}') {
+      bits |= kNotPlainPath;
+    }
+    if (c == '?' || c == '#') bits |= kEndsPath;
+    if (c <= 0x20) bits |= kControl;
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.') {
+      bits |= kSimpleHost;
+    }
+    if (c >= '0' && c <= '9') bits |= kDigit;
+    if (c == '-') bits |= kDash;
+    classes[c] = bits;
+  }
+  return classes;
+}
+constexpr std::array<uint8_t, 256> kClasses = MakeClasses();
+
+uint8_t ClassOf(char c) { return kClasses[static_cast<unsigned char>(c)]; }
+
+// Whether `text` has a byte below 0x20, eight bytes at a time.
+bool HasByteBelowSpace(std::string_view text) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, text.data() + i, 8);
+    if (((w - kOnes * 0x20) & ~w & kHigh) != 0) return true;
+  }
+  for (; i < text.size(); ++i) {
+    if (static_cast<unsigned char>(text[i]) < 0x20) return true;
+  }
+  return false;
+}
+
+// "http://" or "https://" exactly (the common case): the scheme's length.
+size_t CommonScheme(std::string_view text) {
+  if (text.size() >= 8 && std::memcmp(text.data(), "https://", 8) == 0) return 5;
+  if (text.size() >= 7 && std::memcmp(text.data(), "http://", 7) == 0) return 4;
+  return 0;
+}
+
+}  // namespace
+
 absl::StatusOr<Url> Url::Parse(std::string_view text) {
+  Url url;
+  absl::Status status = ParseInto(text, &url);
+  if (!status.ok()) return status;
+  return url;
+}
+
+absl::Status Url::ParseInto(std::string_view text, Url* out) {
+  Url& url = *out;
   // WHATWG: strip leading and trailing C0 controls and spaces, and remove
-  // tabs and newlines anywhere.
-  while (!text.empty() && static_cast<unsigned char>(text.front()) <= 0x20) text.remove_prefix(1);
-  while (!text.empty() && static_cast<unsigned char>(text.back()) <= 0x20) text.remove_suffix(1);
+  // tabs and newlines anywhere. Checked on the ends first: URLs almost never
+  // carry them.
   std::string cleaned;
-  if (text.find_first_of("\t\r\n") != std::string_view::npos) {
+  if (!text.empty() && ((ClassOf(text.front()) | ClassOf(text.back())) & kControl)) {
+    while (!text.empty() && (ClassOf(text.front()) & kControl)) text.remove_prefix(1);
+    while (!text.empty() && (ClassOf(text.back()) & kControl)) text.remove_suffix(1);
+  }
+
+  if (HasByteBelowSpace(text) && text.find_first_of("\t\r\n") != std::string_view::npos) {
     for (char c : text) {
       if (c != '\t' && c != '\r' && c != '\n') cleaned += c;
     }
-    text = cleaned;
+    return ParseInto(cleaned, out);
   }
 
-  Url url;
-  size_t colon = text.find(':');
-  if (colon == std::string_view::npos || colon == 0) return InvalidUrl(text, "no scheme");
-  url.scheme_ = absl::AsciiStrToLower(AbslView(text.substr(0, colon)));
-  if (url.scheme_ != "http" && url.scheme_ != "https" && url.scheme_ != "ws" &&
-      url.scheme_ != "wss") {
-    return InvalidUrl(text, absl::StrCat("scheme \"", url.scheme_,
-                                         "\" does not carry cookies (http, https, ws, wss)"));
+  size_t colon;
+  if (const size_t common = CommonScheme(text); common != 0) {
+    colon = common;
+    if (url.scheme_.size() != common) url.scheme_.assign(text.data(), common);
+  } else {
+    colon = text.find(':');
+    if (colon == std::string_view::npos || colon == 0) return InvalidUrl(text, "no scheme");
+    url.scheme_ = absl::AsciiStrToLower(AbslView(text.substr(0, colon)));
+    if (url.scheme_ != "http" && url.scheme_ != "https" && url.scheme_ != "ws" &&
+        url.scheme_ != "wss") {
+      return InvalidUrl(text, absl::StrCat("scheme \"", url.scheme_,
+                                           "\" does not carry cookies (http, https, ws, wss)"));
+    }
   }
   url.cryptographic_ = url.scheme_ == "https" || url.scheme_ == "wss";
 
+  // One pass over the authority finds its end and whether it needs the
+  // general path: user info, a port, IPv6, escapes.
   size_t pos = colon + 1;
   while (pos < text.size() && IsSlash(text[pos])) ++pos;
-  size_t authority_end = text.find_first_of("/\\?#", pos);
-  if (authority_end == std::string_view::npos) authority_end = text.size();
-  std::string_view authority = text.substr(pos, authority_end - pos);
-  size_t at = authority.rfind('@');
-  if (at != std::string_view::npos) authority.remove_prefix(at + 1);
-
-  std::string_view host = authority, port;
-  if (!authority.empty() && authority.front() == '[') {
-    size_t close = authority.find(']');
-    if (close == std::string_view::npos) return InvalidUrl(text, "unclosed IPv6 literal");
-    host = authority.substr(0, close + 1);
-    std::string_view rest = authority.substr(close + 1);
-    if (!rest.empty()) {
-      if (rest.front() != ':') return InvalidUrl(text, "junk after IPv6 literal");
-      port = rest.substr(1);
+  // It also sees whether the host is canonical as written (IsSimpleCanonicalDomain
+  // without a second pass): simple bytes, labels of 1 to 63 bytes.
+  size_t authority_end = pos;
+  uint8_t authority_bits = 0, all_bits = 0xff;
+  size_t label_start = pos;
+  bool bad_label = false;
+  while (authority_end < text.size()) {
+    const char c = text[authority_end];
+    const uint8_t bits = ClassOf(c);
+    if (bits & kEndsAuthority) break;
+    authority_bits |= bits;
+    all_bits &= bits;
+    if (c == '.') {
+      const size_t size = authority_end - label_start;
+      bad_label |= size == 0 || size > 63;
+      label_start = authority_end + 1;
     }
-  } else if (size_t port_colon = authority.find(':'); port_colon != std::string_view::npos) {
-    host = authority.substr(0, port_colon);
-    port = authority.substr(port_colon + 1);
+    ++authority_end;
+  }
+  std::string_view authority = text.substr(pos, authority_end - pos);
+  std::string_view host = authority, port;
+  if (authority_bits & kAuthorityOther) {
+    size_t at = authority.rfind('@');
+    if (at != std::string_view::npos) authority.remove_prefix(at + 1);
+    host = authority;
+    if (!authority.empty() && authority.front() == '[') {
+      size_t close = authority.find(']');
+      if (close == std::string_view::npos) return InvalidUrl(text, "unclosed IPv6 literal");
+      host = authority.substr(0, close + 1);
+      std::string_view rest = authority.substr(close + 1);
+      if (!rest.empty()) {
+        if (rest.front() != ':') return InvalidUrl(text, "junk after IPv6 literal");
+        port = rest.substr(1);
+      }
+    } else if (size_t port_colon = authority.find(':'); port_colon != std::string_view::npos) {
+      host = authority.substr(0, port_colon);
+      port = authority.substr(port_colon + 1);
+    }
   }
   if (host.empty()) return InvalidUrl(text, "no host");
 
@@ -193,22 +296,63 @@ absl::StatusOr<Url> Url::Parse(std::string_view text) {
     url.port_ = value;
   }
 
-  absl::StatusOr<CanonicalHost> canonical =
-      host.find('%') == std::string_view::npos ? CanonicalizeHost(host)
-                                               : CanonicalizeHost(PercentDecode(host));
-  if (!canonical.ok()) return InvalidUrl(text, StdView(canonical.status().message()));
-  url.host_ = std::move(canonical->name);
-  url.host_kind_ = canonical->kind;
-
-  std::string_view rest = text.substr(authority_end);
-  rest = rest.substr(0, rest.find('#'));
-  const size_t question = rest.find('?');
-  if (question != std::string_view::npos) {
-    url.query_ = CanonicalQuery(rest.substr(question));
-    rest = rest.substr(0, question);
+  // The common host: simple bytes, good labels, no "xn--" label (only
+  // possible with a dash), a last label that is not a number.
+  bool simple = !(authority_bits & kAuthorityOther) && (all_bits & kSimpleHost) && !bad_label &&
+                host.size() <= 253;
+  if (simple) {
+    const std::string_view last = text.substr(label_start, authority_end - label_start);
+    bool number = !last.empty();
+    for (char c : last) number &= (ClassOf(c) & kDigit) != 0;
+    simple = !last.empty() && last.size() <= 63 && !number &&
+             !(last.size() >= 2 && last[0] == '0' && last[1] == 'x') &&
+             (!(authority_bits & kDash) || IsSimpleCanonicalDomain(host));
   }
-  url.path_ = CanonicalPath(rest);
-  return url;
+  if (simple) {
+    // A scratch Url asked about the same host again keeps it.
+    if (url.host_ != host) url.host_.assign(host.data(), host.size());
+    url.host_kind_ = HostKind::kDomain;
+  } else if (IsSimpleCanonicalDomain(host)) {
+    url.host_.assign(host.data(), host.size());
+    url.host_kind_ = HostKind::kDomain;
+  } else {
+    absl::StatusOr<CanonicalHost> canonical =
+        host.find('%') == std::string_view::npos ? CanonicalizeHost(host)
+                                                 : CanonicalizeHost(PercentDecode(host));
+    if (!canonical.ok()) return InvalidUrl(text, StdView(canonical.status().message()));
+    url.host_ = std::move(canonical->name);
+    url.host_kind_ = canonical->kind;
+  }
+
+  // The path up to '?' or '#', noting whether it is canonical already: no
+  // backslash, no byte to escape, no segment starting with '.' or '%'.
+  const size_t path_start = authority_end;
+  size_t path_end = path_start;
+  bool plain = path_start < text.size();
+  while (path_end < text.size()) {
+    const char c = text[path_end];
+    const uint8_t bits = ClassOf(c);
+    if (bits & kEndsPath) break;
+    if ((bits & kNotPlainPath) ||
+        (c == '/' && path_end + 1 < text.size() &&
+         (text[path_end + 1] == '.' || text[path_end + 1] == '%'))) {
+      plain = false;
+    }
+    ++path_end;
+  }
+  const std::string_view path = text.substr(path_start, path_end - path_start);
+  if (plain && !path.empty()) {
+    url.path_.assign(path.data(), path.size());
+  } else {
+    url.path_ = CanonicalPath(path);
+  }
+  url.query_.clear();
+  if (path_end < text.size() && text[path_end] == '?') {
+    std::string_view query = text.substr(path_end);
+    query = query.substr(0, query.find('#'));
+    url.query_ = CanonicalQuery(query);
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Url> Url::Resolve(std::string_view reference) const {

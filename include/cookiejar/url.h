@@ -30,9 +30,16 @@ namespace cookiejar {
 
 class Url {
  public:
+  // An empty URL (no scheme, no host, path ""), to parse into with
+  // ParseInto; no cookie goes to it.
+  Url() = default;
+
   // Parses an absolute URL. Errors name the problem: unsupported scheme,
   // missing or invalid host, invalid port.
   static absl::StatusOr<Url> Parse(std::string_view text);
+  // The same into `*out`, reusing its storage: no allocation once its
+  // strings have grown. `*out` is unspecified after an error.
+  static absl::Status ParseInto(std::string_view text, Url* out);
 
   // Resolves `reference` (absolute, scheme-relative "//host/p", absolute path
   // "/p", relative path "p", or query "?q") against this URL, as a browser
@@ -61,7 +68,6 @@ class Url {
   std::string Href() const { return Spec() + query_; }
 
  private:
-  Url() = default;
 
   std::string scheme_;
   std::string host_;

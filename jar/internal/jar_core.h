@@ -111,6 +111,9 @@ class JarCore {
   int64_t NowMicros() const;
   // The site key of a canonical host or cookie domain.
   std::string_view SiteKey(std::string_view host) const;
+  // The same for a request's host, with the key's hash (SiteHash), from a
+  // per-thread cache of recent hosts.
+  std::string_view SiteKey(std::string_view host, size_t* site_hash) const;
   static std::string PartitionBucketKey(const CookiePartitionKey& partition,
                                         std::string_view site);
   Shard* ShardFor(std::string_view site) const;
@@ -163,6 +166,11 @@ class JarCore {
   const BrowserProfile profile_;
   const CookieLimits& limits_ = profile_.limits;
   const SameSitePolicy& same_site_policy_ = profile_.same_site;
+  // The profile's durations as microseconds, for the per-request paths.
+  const int64_t access_granularity_us_ = DurationMicros(limits_.last_access_granularity);
+  const int64_t lax_allowing_unsafe_us_ =
+      DurationMicros(same_site_policy_.lax_allowing_unsafe_max_age);
+  const int64_t global_purge_spares_us_ = DurationMicros(limits_.global_purge_spares_recent);
 
   mutable std::atomic<Shard*> shards_{nullptr};
   std::atomic<int64_t> count_{0};  // Live cookies in all shards, expired ones included.
@@ -176,6 +184,10 @@ class JarCore {
   CookieAccessPolicy access_policy_ ABSL_GUARDED_BY(policy_mu_);
   // True when the policy allows everything: the hot path skips it.
   std::atomic<bool> policy_allows_all_{true};
+  // What the policy is, read without the lock.
+  std::atomic<bool> policy_partitions_{false};
+  std::atomic<uint8_t> policy_accept_{0};  // CookieAcceptPolicy
+  std::atomic<bool> policy_has_exceptions_{false};
 
   ChangeDispatcher dispatcher_;
 };
