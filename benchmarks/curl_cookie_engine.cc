@@ -135,6 +135,11 @@ absl::Status CurlCookieEngine::Init() {
   // Idle connections stay (libcurl closes them after 118 s by default), so a
   // long benchmark does not meet a handshake in its timing.
   set(CURLOPT_MAXAGE_CONN, 86400L);
+  // The DNS cache holds only the CURLOPT_RESOLVE entries, which never
+  // expire; with a timeout, libcurl 7.88 still walks the whole cache at the
+  // start of every transfer (Curl_hostcache_prune), 50 us a transfer with
+  // the traces' 1,000 hosts, the same with cookies or without.
+  set(CURLOPT_DNS_CACHE_TIMEOUT, -1L);
   if (options_.fresh_connections) set(CURLOPT_FORBID_REUSE, 1L);
   set(CURLOPT_RESOLVER_START_FUNCTION, &CurlCookieEngine::OnResolverStart);
   set(CURLOPT_RESOLVER_START_DATA, this);
