@@ -107,6 +107,8 @@ DEVELOPMENT_LIBRARIES = {
     "libpsl": ["libpsl"],
     "libsoup": ["libsoup-3.0"],
     "nlohmann_json": ["nlohmann_json"],
+    # The TLS peer of benchmarks/curl_cookie_engine.
+    "openssl": ["libssl", "libcrypto"],
 }
 
 def cookiejar_dependencies(cxx17_toolchain = True, development = False):

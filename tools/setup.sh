@@ -33,6 +33,7 @@ dev_packages=(
   libbenchmark-dev
   libpsl-dev               # compared against in benchmarks/
   libsoup-3.0-dev          # compared against in benchmarks/
+  libssl-dev               # benchmarks/curl_cookie_engine: its TLS peer
   libcpp-httplib-dev       # clients/httplib: the cpp-httplib example
   libboost-dev             # clients/beast: the Boost.Beast example
   python3-django           # tests/django_e2e_test: a real Django site
