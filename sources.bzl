@@ -29,6 +29,7 @@ JAR_SRCS = [
     "eviction.cc",
     "internal/change_dispatcher.cc",
     "internal/cookie_bucket.cc",
+    "internal/site_cache.cc",
     "internal/utf8_repair.cc",
     "jar_core.cc",
     "jar_registry.cc",
@@ -42,6 +43,7 @@ JAR_HDRS = [
     "internal/cookie_draft.h",
     "internal/jar_core.h",
     "internal/jar_time.h",
+    "internal/site_cache.h",
     "internal/utf8_repair.h",
 ]
 

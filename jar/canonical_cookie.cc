@@ -9,6 +9,7 @@
 #include "cookiejar/canonical_host.h"
 #include "cookiejar/cookie_date.h"
 #include "jar/internal/cookie_draft.h"
+#include "jar/internal/site_cache.h"
 
 namespace cookiejar {
 namespace {
@@ -58,9 +59,13 @@ CookieInclusionStatus DecideDomain(const ParsedCookie& parsed, const Url& url,
   draft->host_only = true;
   draft->domain = host;
   if (!parsed.domain || parsed.domain->empty()) {
-    std::string_view site = url.host_kind() == HostKind::kDomain ? psl.RegistrableDomain(host)
-                                                                 : std::string_view();
-    draft->site = site.empty() ? std::string_view(host) : site;
+    if (url.host_kind() == HostKind::kDomain) {
+      const jar_internal::HostSite site = jar_internal::LookupSite(psl, host);
+      draft->site = site.key;
+      draft->site_hash = site.key_hash;
+    } else {
+      draft->site = host;
+    }
     return {};
   }
 
@@ -96,7 +101,8 @@ CookieInclusionStatus DecideDomain(const ParsedCookie& parsed, const Url& url,
     return {};
   }
   if (!DomainMatches(host, domain)) return CookieInclusionStatus(Reason::kDomainMismatch);
-  std::string_view site = psl.RegistrableDomain(domain);
+  const jar_internal::HostSite host_site = jar_internal::LookupSite(psl, domain);
+  const std::string_view site = host_site.registrable;
   if (site.empty()) {
     // A public suffix (or a name with no registrable part, like "localhost")
     // may only name the host itself, and the cookie stays host-only.
@@ -107,6 +113,7 @@ CookieInclusionStatus DecideDomain(const ParsedCookie& parsed, const Url& url,
   draft->host_only = false;
   draft->domain = domain;
   draft->site = site;
+  draft->site_hash = host_site.key_hash;
   return {};
 }
 

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/absl_view.h"
 #include "cookiejar/parsed_cookie.h"
+#include "jar/internal/site_cache.h"
 #include "jar/internal/utf8_repair.h"
 
 namespace cookiejar {
@@ -35,11 +36,6 @@ bool HeaderOrder(const CanonicalCookie& a, const CanonicalCookie& b) {
 
 constexpr int64_t kImportClockSlackUs = 60 * 1000 * 1000;
 
-// The hash a site key is looked up with, in its shard's map too: computed
-// once per request. The shard comes from the top bits, which the map's own
-// probing does not start from.
-size_t SiteHash(std::string_view site) { return absl::Hash<absl::string_view>{}(AbslView(site)); }
-
 size_t ShardIndex(size_t site_hash, size_t shard_count) {
   return (site_hash >> 32) % shard_count;
 }
@@ -48,15 +44,6 @@ size_t ShardIndex(std::string_view site, size_t shard_count) {
   return ShardIndex(SiteHash(site), shard_count);
 }
 
-// A couple of thousand hosts' site keys per thread, for the built-in list (which
-// lives as long as the process): the public-suffix walk and the site's hash
-// cost a hash of the host and a comparison when a host comes back.
-struct SiteCacheEntry {
-  std::string host;
-  uint32_t site_offset = 0;
-  size_t site_hash = 0;
-};
-constexpr size_t kSiteCacheSize = 2048;
 
 }  // namespace
 
@@ -100,22 +87,9 @@ std::string_view JarCore::SiteKey(std::string_view host) const {
 }
 
 std::string_view JarCore::SiteKey(std::string_view host, size_t* site_hash) const {
-  if (psl_ != &PublicSuffixList::Builtin() || host.size() > 255) {
-    const std::string_view site = SiteKey(host);
-    *site_hash = SiteHash(site);
-    return site;
-  }
-  thread_local std::array<SiteCacheEntry, kSiteCacheSize> cache;
-  SiteCacheEntry& entry =
-      cache[absl::Hash<absl::string_view>{}(AbslView(host)) % kSiteCacheSize];
-  if (entry.host != host) {
-    const std::string_view site = SiteKey(host);
-    entry.host.assign(host.data(), host.size());
-    entry.site_offset = static_cast<uint32_t>(site.data() - host.data());
-    entry.site_hash = SiteHash(site);
-  }
-  *site_hash = entry.site_hash;
-  return host.substr(entry.site_offset);
+  const HostSite site = LookupSite(*psl_, host);
+  *site_hash = site.key_hash;
+  return site.key;
 }
 
 std::string JarCore::PartitionBucketKey(const CookiePartitionKey& partition,
@@ -305,14 +279,16 @@ CookieInclusionStatus JarCore::Store(const StoreRequest& request) {
   ChangeLog log(&dispatcher_);  // Outlives the lock: delivers after it.
   bool inserted = false;
   {
-    Shard* shard = ShardFor(draft.site);
+    const size_t site_hash = draft.site_hash ? *draft.site_hash : SiteHash(draft.site);
+    Shard* shard = &Shards(true)[ShardIndex(site_hash, kShardCount)];
     std::unique_lock<SharedMutex> lock(shard->mu);
     BucketMap& map = draft.partitioned ? shard->partitioned : shard->buckets;
     std::string partition_bucket_key;
     if (draft.partitioned) partition_bucket_key = PartitionBucketKey(*request.partition, draft.site);
     const std::string_view key = draft.partitioned ? partition_bucket_key : draft.site;
 
-    auto bucket_it = map.find(AbslView(key));
+    auto bucket_it =
+        draft.partitioned ? map.find(AbslView(key)) : map.find(AbslView(key), site_hash);
     Bucket* bucket = bucket_it == map.end() ? nullptr : bucket_it->second.get();
     const bool expired = ToMicros(draft.expiry) <= now_us;
     CookieRecord* same = nullptr;

@@ -150,9 +150,20 @@ CookieInclusionStatus ParsedCookie::Parse(std::string_view line, const CookieSyn
     out->name = Trim(std::string_view(line.data(), equals - line.data()));
     out->value = Trim(std::string_view(equals + 1, semicolon - equals - 1));
   }
-  CookieInclusionStatus pair =
-      CheckNameAndValue(out->name, out->value, rules, max_name_value_bytes);
-  if (!pair.IsInclude()) return pair;
+  // What CheckNameAndValue would look for again is known from the split:
+  // the name has no ';' or '=', the value no ';', both are trimmed, and the
+  // control scan above saw every control character and tab.
+  if (out->name.empty() && out->value.empty()) return CookieInclusionStatus(Reason::kNoCookieContent);
+  if (out->name.empty() && !rules.allow_empty_name) return CookieInclusionStatus(Reason::kEmptyName);
+  if (out->name.size() + out->value.size() > max_name_value_bytes) {
+    return CookieInclusionStatus(Reason::kNameValueTooLong);
+  }
+  if (out->name.empty() && out->value.find('=') != std::string_view::npos) {
+    return CookieInclusionStatus(Reason::kInvalidNameOrValue);
+  }
+  if (refuse_tabs && (has_tab(out->name) || has_tab(out->value))) {
+    return CookieInclusionStatus(Reason::kControlCharacter);
+  }
   while (semicolon != end) {
     const char* start = semicolon + 1;
     semicolon = FindByte(start, end, ';');

@@ -228,6 +228,7 @@ absl::Status Url::ParseInto(std::string_view text, Url* out) {
   if (const size_t common = CommonScheme(text); common != 0) {
     colon = common;
     if (url.scheme_.size() != common) url.scheme_.assign(text.data(), common);
+    url.cryptographic_ = common == 5;
   } else {
     colon = text.find(':');
     if (colon == std::string_view::npos || colon == 0) return InvalidUrl(text, "no scheme");
@@ -237,8 +238,8 @@ absl::Status Url::ParseInto(std::string_view text, Url* out) {
       return InvalidUrl(text, absl::StrCat("scheme \"", url.scheme_,
                                            "\" does not carry cookies (http, https, ws, wss)"));
     }
+    url.cryptographic_ = url.scheme_ == "https" || url.scheme_ == "wss";
   }
-  url.cryptographic_ = url.scheme_ == "https" || url.scheme_ == "wss";
 
   // One pass over the authority finds its end and whether it needs the
   // general path: user info, a port, IPv6, escapes.
@@ -250,16 +251,19 @@ absl::Status Url::ParseInto(std::string_view text, Url* out) {
   uint8_t authority_bits = 0, all_bits = 0xff;
   size_t label_start = pos;
   bool bad_label = false;
+  uint8_t label_bits = kDigit;  // kDigit while the current label is all digits
   while (authority_end < text.size()) {
     const char c = text[authority_end];
     const uint8_t bits = ClassOf(c);
     if (bits & kEndsAuthority) break;
     authority_bits |= bits;
     all_bits &= bits;
+    label_bits &= bits;
     if (c == '.') {
       const size_t size = authority_end - label_start;
       bad_label |= size == 0 || size > 63;
       label_start = authority_end + 1;
+      label_bits = kDigit;
     }
     ++authority_end;
   }
@@ -285,7 +289,7 @@ absl::Status Url::ParseInto(std::string_view text, Url* out) {
   }
   if (host.empty()) return InvalidUrl(text, "no host");
 
-  url.port_ = DefaultPort(url.scheme_);
+  url.port_ = url.cryptographic_ ? 443 : 80;
   if (!port.empty()) {
     int value = 0;
     for (char c : port) {
@@ -302,8 +306,7 @@ absl::Status Url::ParseInto(std::string_view text, Url* out) {
                 host.size() <= 253;
   if (simple) {
     const std::string_view last = text.substr(label_start, authority_end - label_start);
-    bool number = !last.empty();
-    for (char c : last) number &= (ClassOf(c) & kDigit) != 0;
+    const bool number = (label_bits & kDigit) != 0;
     simple = !last.empty() && last.size() <= 63 && !number &&
              !(last.size() >= 2 && last[0] == '0' && last[1] == 'x') &&
              (!(authority_bits & kDash) || IsSimpleCanonicalDomain(host));

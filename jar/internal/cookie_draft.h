@@ -6,6 +6,7 @@
 #ifndef COOKIEJAR_JAR_INTERNAL_COOKIE_DRAFT_H_
 #define COOKIEJAR_JAR_INTERNAL_COOKIE_DRAFT_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -28,6 +29,8 @@ struct CookieDraft {
   // The site key: registrable domain of `domain`, or `domain` itself when it
   // has none.
   std::string_view site;
+  // SiteHash(site), when the site came from the site cache.
+  std::optional<size_t> site_hash;
   std::string domain_storage;  // Backs `domain` when it had to be rewritten.
 
   absl::Time expiry = absl::InfiniteFuture();
