@@ -276,6 +276,11 @@ class CookieJar:
         return cookie
 
     def __getitem__(self, name):
+        if not isinstance(name, str):
+            # requests' cookiejar_from_dict reading this jar as a dict: it is
+            # a session's jar, not per-request cookies.
+            raise TypeError("a cookiejar.CookieJar is not a dict of per-request cookies: "
+                            "make it the session's jar (cookiejar.requests_session)")
         matched = self._matching(name)
         if len(matched) > 1:
             raise CookieConflict(f"there are {len(matched)} cookies named {name!r}")

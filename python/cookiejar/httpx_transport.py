@@ -24,8 +24,16 @@ def _set_header(jar, request):
     request.headers.pop("Cookie", None)
     setattr(request, _SERVED, True)  # Checked by CookieJar.extract_cookies.
     header = jar.jar._header(str(request.url), method=request.method)
-    if header:
-        request.headers["Cookie"] = header  # Bytes: sent as received.
+    if not header:
+        return
+    # httpx encodes header text as UTF-8 unless told otherwise; the bytes
+    # sent must be the cookies' bytes as received.
+    try:
+        text = header.decode("utf-8")
+    except UnicodeDecodeError:
+        request.headers.encoding = "iso-8859-1"
+        text = header.decode("iso-8859-1")
+    request.headers["Cookie"] = text
 
 
 class HttpxTransport(httpx.BaseTransport):
