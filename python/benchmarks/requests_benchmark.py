@@ -12,11 +12,12 @@ side in one run.
    cost of loading the trace's cookies, and how many requests got the same
    set of cookies from both jars.
 
-2. The jar's share of a real requests GET to a local server
+2. The jar's share of a real requests (and httpx) GET to a local server
    (local_server.py on 127.0.0.1), the jar holding the crawler
    trace's cookies plus three of the server's: a stock requests.Session (its
    RequestsCookieJar, which requests copies and scans on every request),
-   the same session with an empty jar, and cookiejar.requests_session.
+   the same session with an empty jar, and cookiejar.requests_session; the
+   same three for httpx.Client.
 
 Usage (from a CMake build; see docs/python.md):
     PYTHONPATH=build/python python3 python/benchmarks/requests_benchmark.py [--requests N]
@@ -31,6 +32,7 @@ import subprocess
 import sys
 import time
 
+import httpx
 import requests
 from requests.cookies import MockRequest, MockResponse, RequestsCookieJar
 
@@ -160,6 +162,24 @@ def real_get_table(count, rounds):
         print("| session | cookies | per GET | jar's share (over the empty jar) |")
         print("|---|---|---|---|")
         for label, cost, size in rows:
+            share = max(0.0, cost - baseline) / cost
+            print(f"| {label} | {size} | {cost * 1e3:.3f} ms | {share * 100:.0f}% |")
+
+        # httpx copies client.cookies into a new http.cookiejar.CookieJar
+        # twice per request whatever the jar (docs/python.md).
+        ours_jar = filled(cookiejar.CookieJar())
+        clients = [("httpx.Client, empty jar", httpx.Client(trust_env=False)),
+                   ("httpx.Client, http.cookiejar.CookieJar",
+                    httpx.Client(cookies=filled(http.cookiejar.CookieJar()), trust_env=False)),
+                   ("httpx.Client + cookiejar.HttpxTransport",
+                    httpx.Client(cookies=ours_jar, transport=cookiejar.HttpxTransport(ours_jar),
+                                 trust_env=False))]
+        baseline = None
+        for label, client in clients:
+            with client:
+                cost = timed_gets(client, url, count, rounds)
+                size = len(client.cookies.jar)
+            baseline = cost if baseline is None else baseline
             share = max(0.0, cost - baseline) / cost
             print(f"| {label} | {size} | {cost * 1e3:.3f} ms | {share * 100:.0f}% |")
     finally:
