@@ -693,13 +693,9 @@ class SqliteStore {
 
   // Writes what is pending and closes; later calls raise.
   void Close() {
-    std::unique_ptr<SqliteCookieStore> store;
-    {
-      py::gil_scoped_release release;
-      std::unique_lock<std::shared_mutex> lock(mu_);
-      store = std::move(store_);
-      store.reset();
-    }
+    py::gil_scoped_release release;
+    std::unique_lock<std::shared_mutex> lock(mu_);
+    store_.reset();
   }
 
  private:

@@ -17,8 +17,8 @@ from their sources):
 
 So this class is a compatible object, not a subclass: requests then copies
 nothing (its merge skips objects that are not http.cookiejar.CookieJar), and
-the Cookie header of every request and hop is set by the adapters of
-_clients.py through ``add_cookie_header``. A jar used by a client without its
+the Cookie header of every request and hop is set by the adapters
+(requests_adapter.py, httpx_transport.py) through the jar. A jar used by a client without its
 adapter would store cookies and never send them; ``extract_cookies`` detects
 that case and raises instead.
 
