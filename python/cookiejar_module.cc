@@ -29,6 +29,7 @@
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -253,17 +254,44 @@ CookiePriority PriorityFromText(const std::string& text) {
   throw py::value_error("priority must be 'low', 'medium' or 'high', not '" + text + "'");
 }
 
-// The Python class the cookies are made of (cookiejar._types.Cookie), whose
-// fields are, in order: name, value, domain, path, host_only, secure,
-// http_only, same_site, priority, expires, creation, last_access,
-// source_secure, partition_site, partition_cross_site.
-py::object CookieClass() {
-  static const py::object* cls =
-      new py::object(py::module_::import("cookiejar._types").attr("Cookie"));
-  return *cls;
+// The Python class the cookies are made of (cookiejar._types.Cookie, a
+// frozen dataclass) and its fields, in order.
+constexpr const char* kCookieFields[] = {
+    "name",     "value",    "domain",      "path",          "host_only",
+    "secure",   "http_only", "same_site",  "priority",      "expires",
+    "creation", "last_access", "source_secure", "partition_site", "partition_cross_site"};
+constexpr size_t kNumCookieFields = sizeof(kCookieFields) / sizeof(kCookieFields[0]);
+
+struct CookieType {
+  py::object cls;
+  py::object fields[kNumCookieFields];  // Interned names.
+};
+
+const CookieType& GetCookieType() {
+  static const CookieType* type = [] {
+    auto* t = new CookieType;
+    t->cls = py::module_::import("cookiejar._types").attr("Cookie");
+    py::tuple declared = py::module_::import("dataclasses").attr("fields")(t->cls);
+    if (declared.size() != kNumCookieFields) {
+      throw std::runtime_error("cookiejar._types.Cookie does not have the fields the module knows");
+    }
+    for (size_t i = 0; i < kNumCookieFields; ++i) {
+      if (declared[i].attr("name").cast<std::string>() != kCookieFields[i]) {
+        throw std::runtime_error("cookiejar._types.Cookie: unexpected field order");
+      }
+      t->fields[i] = py::reinterpret_steal<py::object>(PyUnicode_InternFromString(kCookieFields[i]));
+    }
+    return t;
+  }();
+  return *type;
 }
 
+// A Cookie built without its __init__: a frozen dataclass's __init__ sets
+// each field through object.__setattr__ from Python, which made listing a
+// large jar several times slower. The values are the ones __init__ would
+// store (the class has no __post_init__ and no defaults that compute).
 py::object ToPython(const CanonicalCookie& c) {
+  const CookieType& type = GetCookieType();
   py::object expires = c.IsPersistent() ? py::object(py::float_(Seconds(c.expiry))) : py::none();
   py::object partition_site = py::none();
   bool cross_site = false;
@@ -271,12 +299,22 @@ py::object ToPython(const CanonicalCookie& c) {
     partition_site = py::str(c.partition_key->top_level_site);
     cross_site = c.partition_key->cross_site_ancestor;
   }
-  return CookieClass()(Text(c.name), Text(c.value), Text(c.domain), Text(c.path), c.host_only,
-                       c.secure, c.http_only, SameSiteText(c.same_site),
-                       PriorityText(c.priority), expires, Seconds(c.creation),
-                       Seconds(c.last_access),
-                       c.source_scheme == CookieSourceScheme::kSecure, partition_site,
-                       cross_site);
+  const py::object values[kNumCookieFields] = {
+      Text(c.name), Text(c.value), Text(c.domain), Text(c.path), py::bool_(c.host_only),
+      py::bool_(c.secure), py::bool_(c.http_only), py::str(SameSiteText(c.same_site)),
+      py::str(PriorityText(c.priority)), expires, py::float_(Seconds(c.creation)),
+      py::float_(Seconds(c.last_access)),
+      py::bool_(c.source_scheme == CookieSourceScheme::kSecure), partition_site,
+      py::bool_(cross_site)};
+  auto* cls = reinterpret_cast<PyTypeObject*>(type.cls.ptr());
+  py::object cookie = py::reinterpret_steal<py::object>(cls->tp_alloc(cls, 0));
+  if (!cookie) throw py::error_already_set();
+  for (size_t i = 0; i < kNumCookieFields; ++i) {
+    if (PyObject_GenericSetAttr(cookie.ptr(), type.fields[i].ptr(), values[i].ptr()) != 0) {
+      throw py::error_already_set();
+    }
+  }
+  return cookie;
 }
 
 py::list ToPython(const std::vector<CanonicalCookie>& cookies) {
