@@ -220,7 +220,9 @@ class CookieJar:
         purges them as it goes."""
 
     def __iter__(self):
-        return iter([to_stdlib(c) for c in self.jar.cookies()])
+        # A snapshot, converted as it is consumed: httpx iterates the jar
+        # only to see whether it is empty before copying it.
+        return (to_stdlib(c) for c in self.jar.cookies())
 
     def __len__(self):
         return len(self.jar)
