@@ -93,6 +93,8 @@ SYSTEM_LIBRARIES = {
     ],
     "icu": ["icu-uc"],
     "libcurl": ["libcurl"],
+    # NSPR's date parser, the one Firefox uses (the firefox profile's dates).
+    "nspr": ["nspr"],
     "sqlite3": ["sqlite3"],
 }
 
