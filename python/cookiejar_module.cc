@@ -161,7 +161,7 @@ absl::Time FromSeconds(double seconds) {
 // explain, converted while the GIL is held.
 CookieRequest MakeRequest(py::handle url, bool top_level_navigation, py::handle initiator,
                           py::handle top_level_url, py::handle method,
-                          py::handle redirect_chain) {
+                          py::handle redirect_chain, py::handle frame_ancestors) {
   CookieRequest request(Bytes(url, "url"));
   request.method = Bytes(method, "method");
   request.context.top_level_navigation = top_level_navigation;
@@ -176,6 +176,11 @@ CookieRequest MakeRequest(py::handle url, bool top_level_navigation, py::handle 
       request.redirect_chain.push_back(Bytes(hop, "redirect_chain item"));
     }
   }
+  if (!frame_ancestors.is_none()) {
+    for (py::handle frame : frame_ancestors) {
+      request.context.frame_ancestors.push_back(Bytes(frame, "frame_ancestors item"));
+    }
+  }
   return request;
 }
 
@@ -185,6 +190,7 @@ struct ParsedRequest {
   std::optional<Url> url;
   std::optional<Url> initiator;
   std::optional<Url> top_level;
+  std::vector<Url> frames;
   std::vector<Url> chain;
   CookieOptions options;
 };
@@ -207,6 +213,9 @@ void Parse(const CookieRequest& request, ParsedRequest* out) {
   if (!request.context.top_level_url.empty()) {
     out->top_level = ParseUrl(request.context.top_level_url, "top-level URL");
   }
+  for (const std::string& frame : request.context.frame_ancestors) {
+    out->frames.push_back(ParseUrl(frame, "frame ancestor"));
+  }
   for (const std::string& hop : request.redirect_chain) {
     out->chain.push_back(ParseUrl(hop, "redirect chain"));
   }
@@ -215,6 +224,7 @@ void Parse(const CookieRequest& request, ParsedRequest* out) {
   out->options.top_level_url = out->top_level ? &*out->top_level : nullptr;
   out->options.method = request.method;
   out->options.redirect_chain = &out->chain;
+  out->options.frame_ancestors = &out->frames;
 }
 
 // --- Cookies as Python objects ------------------------------------------------
@@ -376,11 +386,13 @@ class Jar {
   CookieJar& jar() { return *jar_; }
   const std::shared_ptr<FakeClock>& clock() const { return clock_; }
 
-  // The verdict on each Set-Cookie value of a response to `request`.
+  // The verdict on each Set-Cookie value of a response to `request`, whose
+  // Date header was `date` ("" if none).
   std::vector<CookieInclusionStatus> Store(const CookieRequest& request, int status,
-                                           const std::vector<std::string>& lines) {
+                                           const std::vector<std::string>& lines,
+                                           const std::string& date) {
     absl::StatusOr<std::vector<CookieInclusionStatus>> results =
-        HttpCookies(jar_.get()).StoreResponse(request, status, lines);
+        HttpCookies(jar_.get()).StoreResponse(request, status, lines, date);
     if (!results.ok()) ThrowStatus(results.status());
     return *std::move(results);
   }
@@ -399,7 +411,7 @@ class Jar {
 #define COOKIEJAR_CONTEXT_ARGS                                                        \
   py::kw_only(), py::arg("top_level_navigation") = true, py::arg("initiator") = py::none(), \
       py::arg("top_level_url") = py::none(), py::arg("method") = "GET",               \
-      py::arg("redirect_chain") = py::none()
+      py::arg("redirect_chain") = py::none(), py::arg("frame_ancestors") = py::none()
 
 void BindJar(py::module_& m) {
   py::class_<FakeClock, std::shared_ptr<FakeClock>>(
@@ -426,15 +438,17 @@ void BindJar(py::module_& m) {
           "_store",
           [](Jar& self, py::handle url, py::handle lines, int status, bool top_level_navigation,
              py::handle initiator, py::handle top_level_url, py::handle method,
-             py::handle redirect_chain) {
+             py::handle redirect_chain, py::handle frame_ancestors, py::handle server_date) {
             CookieRequest request = MakeRequest(url, top_level_navigation, initiator,
-                                                top_level_url, method, redirect_chain);
+                                                top_level_url, method, redirect_chain,
+                                                frame_ancestors);
+            std::string date = OptionalBytes(server_date, "server_date").value_or("");
             std::vector<std::string> values;
             for (py::handle line : lines) values.push_back(Bytes(line, "Set-Cookie value"));
             std::vector<CookieInclusionStatus> results;
             {
               py::gil_scoped_release release;
-              results = self.Store(request, status, values);
+              results = self.Store(request, status, values, date);
             }
             py::list reasons(results.size());
             for (size_t i = 0; i < results.size(); ++i) {
@@ -442,13 +456,16 @@ void BindJar(py::module_& m) {
             }
             return reasons;
           },
-          py::arg("url"), py::arg("lines"), py::arg("status") = 200, COOKIEJAR_CONTEXT_ARGS)
+          py::arg("url"), py::arg("lines"), py::arg("status") = 200, COOKIEJAR_CONTEXT_ARGS,
+          py::arg("server_date") = py::none())
       .def(
           "_header",
           [](Jar& self, py::handle url, bool top_level_navigation, py::handle initiator,
-             py::handle top_level_url, py::handle method, py::handle redirect_chain) {
+             py::handle top_level_url, py::handle method, py::handle redirect_chain,
+             py::handle frame_ancestors) {
             CookieRequest request = MakeRequest(url, top_level_navigation, initiator,
-                                                top_level_url, method, redirect_chain);
+                                                top_level_url, method, redirect_chain,
+                                                frame_ancestors);
             std::string header;
             {
               py::gil_scoped_release release;
@@ -461,9 +478,10 @@ void BindJar(py::module_& m) {
           "_explain",
           [](Jar& self, py::handle url, bool whole_jar, bool top_level_navigation,
              py::handle initiator, py::handle top_level_url, py::handle method,
-             py::handle redirect_chain) {
+             py::handle redirect_chain, py::handle frame_ancestors) {
             CookieRequest request = MakeRequest(url, top_level_navigation, initiator,
-                                                top_level_url, method, redirect_chain);
+                                                top_level_url, method, redirect_chain,
+                                                frame_ancestors);
             std::vector<CookieJar::Explanation> explanations;
             {
               py::gil_scoped_release release;
@@ -484,9 +502,11 @@ void BindJar(py::module_& m) {
       .def(
           "_cookies_for",
           [](Jar& self, py::handle url, bool top_level_navigation, py::handle initiator,
-             py::handle top_level_url, py::handle method, py::handle redirect_chain) {
+             py::handle top_level_url, py::handle method, py::handle redirect_chain,
+             py::handle frame_ancestors) {
             CookieRequest request = MakeRequest(url, top_level_navigation, initiator,
-                                                top_level_url, method, redirect_chain);
+                                                top_level_url, method, redirect_chain,
+                                                frame_ancestors);
             std::vector<CanonicalCookie> cookies;
             {
               py::gil_scoped_release release;

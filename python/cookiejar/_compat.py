@@ -162,7 +162,8 @@ class CookieJar:
     def extract_cookies(self, response, request):
         """Stores the cookies of every Set-Cookie header of ``response``.
         Refused cookies are dropped, as browsers drop them; Set-Cookie2
-        (RFC 2965) is ignored, as browsers ignore it."""
+        (RFC 2965) is ignored, as browsers ignore it. Expires dates are
+        corrected by the response's Date header, as browsers correct them."""
         target = _client_request(request)
         if target is not None and not getattr(target, _SERVED, False):
             raise Unsupported(
@@ -170,10 +171,13 @@ class CookieJar:
                 "never ask the session's jar for it. Use cookiejar.requests_session(jar) "
                 "(or mount cookiejar.RequestsAdapter(jar)) with requests, and "
                 "httpx.Client(cookies=jar, transport=cookiejar.HttpxTransport(jar)) with httpx")
-        values = response.info().get_all("Set-Cookie")
+        headers = response.info()
+        values = headers.get_all("Set-Cookie")
         if values:
+            date = headers.get("Date")
             self.jar._store(request.get_full_url(), [_header_text(v) for v in values],
-                            method=_request_method(request))
+                            method=_request_method(request),
+                            server_date=None if date is None else _header_text(date))
 
     # --- The rest of http.cookiejar.CookieJar -------------------------------
 

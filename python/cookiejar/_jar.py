@@ -22,6 +22,15 @@ class Jar(_cookiejar.Jar):
     ``top_level_url``: the top-level page of a request that is not a
     top-level navigation. ``method``: the HTTP method (SameSite=Lax).
     ``redirect_chain``: the earlier URLs of a redirected request.
+    ``frame_ancestors``: the frames between the top-level page and the
+    request, outermost first (an iframe cross-site to the top level makes
+    the request cross-site and third-party even when it goes back to the top
+    level's site).
+
+    set_cookie and store_response also take ``server_date``, the response's
+    Date header: an Expires date is corrected by the server's clock, as
+    browsers correct it (a cookie that expires in an hour by the server's
+    clock expires in an hour here).
 
     Thread-safe: the engine runs without the GIL, so threads sharing a jar run
     in parallel.
@@ -31,21 +40,25 @@ class Jar(_cookiejar.Jar):
         jar.cookie_header("https://bank.example/transfer")   # 'sessionid=abc'
     """
 
-    def set_cookie(self, url, line, **context):
-        """Stores the cookie of one Set-Cookie value received from ``url``.
+    def set_cookie(self, url, line, *, server_date=None, **context):
+        """Stores the cookie of one Set-Cookie value received from ``url``
+        (in a response whose Date header was ``server_date``, if given).
 
         Raises CookieRejected (with the engine's reasons) when the jar refuses
         it, InvalidUrl when a URL does not parse."""
-        reasons = self._store(url, (line,), **context)[0]
+        reasons = self._store(url, (line,), server_date=server_date, **context)[0]
         if reasons:
             raise CookieRejected(url, reasons)
 
-    def store_response(self, url, set_cookie_values, status=200, **context):
+    def store_response(self, url, set_cookie_values, status=200, *, server_date=None,
+                       **context):
         """Stores every Set-Cookie value of one response, as a browser does:
         refused cookies are dropped, not raised. Returns the reasons of each
         value in order (an empty tuple for a stored cookie). Informational
-        (1xx) responses set nothing."""
-        return self._store(url, list(set_cookie_values), status, **context)
+        (1xx) responses set nothing. ``server_date``: the response's Date
+        header, which corrects Expires dates."""
+        return self._store(url, list(set_cookie_values), status, server_date=server_date,
+                           **context)
 
     def cookie_header(self, url, **context):
         """The Cookie header value for a request to ``url``, or "" to send

@@ -4,7 +4,9 @@ against the Cookie header the server logged on each hop; and requests'
 RequestsCookieJar calls, which either work or fail clearly."""
 
 import asyncio
+import email.utils
 import re
+import time
 import urllib.parse
 import urllib.request
 
@@ -118,6 +120,23 @@ def test_requests_cookie_helpers_work_or_fail_clearly(server):
     # Per-request cookies= must be a dict or an http.cookiejar jar.
     with pytest.raises(TypeError, match="requests_session"):
         requests.get(server.url("www.a.test", "/page"), cookies=session.cookies)
+
+
+def test_clients_hand_the_response_date_to_the_jar(server):
+    # The server's Date is the real time; the jar's clock is years away.
+    # A cookie that expires in two hours by the server's clock expires two
+    # hours after the jar's now (as in browsers), not capped 400 days later.
+    fake_now = 1700000000
+    line = "d=1; Path=/; Expires=" + email.utils.formatdate(time.time() + 7200, usegmt=True)
+    url = server.url("www.a.test", "/page?" + urllib.parse.urlencode({"set": line}))
+    requests_jar = cookiejar.CookieJar(clock=cookiejar.FakeClock(fake_now))
+    session_with(requests_jar).get(url)
+    httpx_jar = cookiejar.CookieJar(clock=cookiejar.FakeClock(fake_now))
+    with cookiejar.httpx_client(httpx_jar, trust_env=False) as client:
+        client.get(url)
+    for jar in (requests_jar, httpx_jar):
+        (cookie,) = jar.jar.cookies()
+        assert abs(cookie.expires - (fake_now + 7200)) <= 5
 
 
 def test_httpx_sends_the_jar_header_on_every_hop_and_stores_every_hop(server):

@@ -2,6 +2,7 @@
 with the engine's reason names, clocks, profiles, strings."""
 
 import dataclasses
+from email.utils import formatdate
 
 import pytest
 
@@ -69,6 +70,53 @@ def test_context_keywords_decide_same_site():
         jar.set_cookie("https://site.example/", "x=1; SameSite=Lax; Secure",
                        top_level_navigation=False, top_level_url="https://other.example/")
     assert "samesite_lax" in e.value.reasons
+
+
+def test_frame_ancestors_make_a_request_back_to_the_top_level_site_cross_site():
+    # Both browsers: a frame cross-site to the top level makes a request back
+    # to the top-level site cross-site and third-party (A -> B-frame -> A;
+    # docs/compliance.md).
+    jar = cookiejar.Jar()
+    jar.set_cookie("https://site.example/", "strict=1; SameSite=Strict; Secure")
+    jar.set_cookie("https://site.example/", "lax=1; SameSite=Lax; Secure")
+    jar.set_cookie("https://site.example/", "none=1; SameSite=None; Secure")
+    url = "https://site.example/script.js"
+    context = {"top_level_navigation": False, "top_level_url": "https://site.example/"}
+    assert jar.cookie_header(url, **context) == "strict=1; lax=1; none=1"
+    framed = dict(context, frame_ancestors=["https://other.example/frame"])
+    assert jar.cookie_header(url, **framed) == ""
+    explained = {e.cookie.name: e.reasons for e in jar.explain(url, site_only=True, **framed)}
+    assert set(explained["strict"]) == {"samesite_strict", "user_preferences"}
+    assert set(explained["lax"]) == {"samesite_lax", "user_preferences"}
+    assert explained["none"] == ("user_preferences",)  # Chromium blocks third-party cookies.
+    # A same-site frame changes nothing.
+    same = dict(context, frame_ancestors=["https://www.site.example/frame"])
+    assert jar.cookie_header(url, **same) == "strict=1; lax=1; none=1"
+    # Nor can the framed request set a Lax cookie.
+    assert jar.store_response("https://site.example/", ["x=1; SameSite=Lax; Secure"],
+                              **framed) == [("samesite_lax", "user_preferences")]
+    with pytest.raises(cookiejar.InvalidUrl, match="frame ancestor"):
+        jar.cookie_header(url, frame_ancestors=["not a url"], **context)
+
+
+def test_server_date_corrects_expires_by_the_server_clock(clock):
+    # Both browsers move Expires by the difference between their clock and
+    # the response's Date (docs/compliance.md): a server an hour behind that
+    # says "expires in two hours" means two hours from now.
+    now = clock.now()
+    server_now = now - 3600
+    expires = "Expires=" + formatdate(server_now + 7200, usegmt=True)
+    date = formatdate(server_now, usegmt=True)
+    jar = cookiejar.Jar(clock=clock)
+    jar.set_cookie("https://a.example/", "corrected=1; " + expires, server_date=date)
+    jar.set_cookie("https://a.example/", "as_written=1; " + expires)
+    jar.set_cookie("https://a.example/", "bad_date=1; " + expires, server_date="not a date")
+    assert jar.store_response("https://a.example/", ["listed=1; " + expires, "age=1; Max-Age=60"],
+                              server_date=date.encode()) == [(), ()]
+    assert {c.name: c.expires - now for c in jar.cookies()} == {
+        "corrected": 7200, "as_written": 3600, "bad_date": 3600, "listed": 7200, "age": 60}
+    with pytest.raises(TypeError):
+        jar.cookie_header("https://a.example/", server_date=date)
 
 
 def test_explain_lists_sent_cookies_first():

@@ -2,6 +2,7 @@
 same, and what raises because a browser-grade jar cannot honour it."""
 
 import email.message
+import email.utils
 import http.cookiejar
 import urllib.request
 
@@ -10,8 +11,10 @@ import pytest
 import cookiejar
 
 
-def response_with(*set_cookies):
+def response_with(*set_cookies, date=None):
     headers = email.message.Message()
+    if date is not None:
+        headers["Date"] = date
     for value in set_cookies:
         headers["Set-Cookie"] = value
 
@@ -35,6 +38,19 @@ def test_extract_and_add_with_urllib_requests():
     preset = urllib.request.Request("https://www.example.com/", headers={"Cookie": "mine=1"})
     jar.add_cookie_header(preset)
     assert preset.get_header("Cookie") == "mine=1"
+
+
+def test_extract_cookies_corrects_expires_by_the_response_date():
+    now = 1700000000
+    jar = cookiejar.CookieJar(clock=cookiejar.FakeClock(now))
+    # The server's clock is a day behind; its cookie lasts an hour by it.
+    server_now = now - 86400
+    expires = "a=1; Expires=" + email.utils.formatdate(server_now + 3600, usegmt=True)
+    jar.extract_cookies(response_with(expires, date=email.utils.formatdate(server_now,
+                                                                            usegmt=True)),
+                        urllib.request.Request("https://www.example.com/"))
+    (cookie,) = jar.jar.cookies()
+    assert cookie.expires == now + 3600
 
 
 def test_iteration_gives_standard_cookies():
