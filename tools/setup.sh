@@ -39,6 +39,12 @@ dev_packages=(
   python3-django           # tests/django_e2e_test: a real Django site
   curl                     # tests/cookies_txt_curl_test: round trip with the curl CLI
   python3                  # test servers in tests/
+  python3-dev              # python/: the Python module (COOKIEJAR_BUILD_PYTHON)
+  pybind11-dev             # python/: the module's C++ binding
+  python3-pybind11
+  python3-pytest           # python/tests
+  python3-requests         # python/: the requests adapter, its tests and benchmark
+  python3-httpx            # python/: the httpx transport and its tests
 )
 
 case "${1:-}" in

@@ -47,6 +47,16 @@ for header in "$prefix"/include/cookiejar/*.h; do
 done
 echo '#include "cookiejar/cookiejar_c.h"' | gcc -std=c99 -fsyntax-only -x c -I"$prefix/include" -
 
+step "Python module from the install prefix"
+pydir=$(sed -n 's/^COOKIEJAR_PYTHON_INSTALL_DIR:STRING=//p' "$work/build/CMakeCache.txt")
+python=$(sed -n 's/^Python_EXECUTABLE:FILEPATH=//p' "$work/build/CMakeCache.txt")
+expect "sessionid=abc $prefix/$pydir/cookiejar/__init__.py" \
+  env -C "$work" PYTHONPATH="$prefix/$pydir" PYTHONDONTWRITEBYTECODE=1 "$python" -c '
+import cookiejar
+jar = cookiejar.Jar("chromium")
+jar.set_cookie("https://bank.example/login", "sessionid=abc; Secure; HttpOnly")
+print(jar.cookie_header("https://bank.example/transfer"), cookiejar.__file__)'
+
 step "CMake consumer (find_package(cookiejar))"
 cp -r "$root/examples/cmake_consumer" "$work/cmake_consumer"
 cmake -S "$work/cmake_consumer" -B "$work/cmake_consumer/build" -DCMAKE_PREFIX_PATH="$prefix" \

@@ -1,0 +1,816 @@
+// The Python extension module `cookiejar._cookiejar`: the engine's C++ API
+// (cookie_jar.h, http_cookies.h, cookies_txt.h, sqlite_cookie_store.h) as
+// Python objects. The pure-Python package (python/cookiejar/) re-exports it
+// and adds the http.cookiejar, requests and httpx adapters.
+//
+// Every call into the engine runs with the GIL released, so threads sharing
+// one jar run in parallel (the jar is thread-safe). Python objects are only
+// touched with the GIL held: arguments are converted before the release and
+// results built after it.
+//
+// Errors become the exception classes of cookiejar/_errors.py: a refused
+// cookie raises CookieRejected carrying the engine's reason names
+// ("secure_only", "invalid_prefix"...), a URL that does not parse InvalidUrl,
+// and a failed file or database operation StoreError with the absl status
+// code's name ("unavailable", "failed_precondition"...).
+//
+// Strings: names, values and headers are bytes to the engine. Python str
+// arguments are encoded as UTF-8 with surrogateescape and results decoded the
+// same way, so bytes that are not UTF-8 survive a round trip; bytes arguments
+// are taken as they are.
+
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cctype>
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "cookiejar/browser_profile.h"
+#include "cookiejar/clock.h"
+#include "cookiejar/cookie_jar.h"
+#include "cookiejar/cookies_txt.h"
+#include "cookiejar/http_cookies.h"
+#include "cookiejar/url.h"
+#ifdef COOKIEJAR_PYTHON_WITH_SQLITE
+#include "cookiejar/sqlite_cookie_store.h"
+#endif
+
+namespace py = pybind11;
+
+namespace cookiejar {
+namespace python {
+namespace {
+
+// --- Errors -------------------------------------------------------------------
+
+// Thrown with the GIL held or released; turned into the Python classes of
+// cookiejar._errors by the translator registered in the module (with the GIL).
+struct RejectedError : std::exception {
+  std::string url;
+  std::vector<std::string> reasons;
+  const char* what() const noexcept override { return "cookie rejected"; }
+};
+
+struct InvalidUrlError : std::exception {
+  std::string message;
+  const char* what() const noexcept override { return message.c_str(); }
+};
+
+struct StatusError : std::exception {
+  absl::Status status;
+  const char* what() const noexcept override { return "store error"; }
+};
+
+[[noreturn]] void ThrowStatus(const absl::Status& status) {
+  if (status.code() == absl::StatusCode::kInvalidArgument) {
+    InvalidUrlError error;
+    error.message = std::string(status.message());
+    throw error;
+  }
+  StatusError error;
+  error.status = status;
+  throw error;
+}
+
+std::vector<std::string> ReasonNames(const CookieInclusionStatus& status) {
+  std::vector<std::string> names;
+  for (int i = 0; i < static_cast<int>(CookieExclusionReason::kNumReasons); ++i) {
+    const auto reason = static_cast<CookieExclusionReason>(i);
+    if (status.Has(reason)) names.emplace_back(ExclusionReasonName(reason));
+  }
+  return names;
+}
+
+std::string StatusCodeName(absl::StatusCode code) {
+  std::string name = absl::StatusCodeToString(code);
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name;
+}
+
+void TranslateErrors(std::exception_ptr error) {
+  static const py::object* errors =
+      new py::object(py::module_::import("cookiejar._errors"));
+  try {
+    std::rethrow_exception(error);
+  } catch (const RejectedError& e) {
+    py::object cls = errors->attr("CookieRejected");
+    py::object instance = cls(py::str(e.url), py::tuple(py::cast(e.reasons)));
+    PyErr_SetObject(cls.ptr(), instance.ptr());
+  } catch (const InvalidUrlError& e) {
+    py::object cls = errors->attr("InvalidUrl");
+    PyErr_SetObject(cls.ptr(), cls(py::str(e.message)).ptr());
+  } catch (const StatusError& e) {
+    py::object cls = errors->attr("StoreError");
+    py::object instance = cls(py::str(std::string(e.status.message())),
+                              py::str(StatusCodeName(e.status.code())));
+    PyErr_SetObject(cls.ptr(), instance.ptr());
+  }
+}
+
+// --- Strings ------------------------------------------------------------------
+
+// The bytes of a str (UTF-8, surrogateescape) or bytes argument.
+std::string Bytes(py::handle value, const char* what) {
+  if (PyBytes_Check(value.ptr())) {
+    return std::string(PyBytes_AS_STRING(value.ptr()), PyBytes_GET_SIZE(value.ptr()));
+  }
+  if (PyUnicode_Check(value.ptr())) {
+    py::object encoded = py::reinterpret_steal<py::object>(
+        PyUnicode_AsEncodedString(value.ptr(), "utf-8", "surrogateescape"));
+    if (!encoded) throw py::error_already_set();
+    return std::string(PyBytes_AS_STRING(encoded.ptr()), PyBytes_GET_SIZE(encoded.ptr()));
+  }
+  throw py::type_error(std::string(what) + " must be str or bytes, not " +
+                       std::string(py::str(py::type::handle_of(value).attr("__name__"))));
+}
+
+std::optional<std::string> OptionalBytes(py::handle value, const char* what) {
+  if (value.is_none()) return std::nullopt;
+  return Bytes(value, what);
+}
+
+py::str Text(const std::string& bytes) {
+  PyObject* text = PyUnicode_DecodeUTF8(bytes.data(), static_cast<Py_ssize_t>(bytes.size()),
+                                        "surrogateescape");
+  if (text == nullptr) throw py::error_already_set();
+  return py::reinterpret_steal<py::str>(text);
+}
+
+// --- Time ---------------------------------------------------------------------
+
+double Seconds(absl::Time t) { return static_cast<double>(absl::ToUnixMicros(t)) / 1e6; }
+
+absl::Time FromSeconds(double seconds) {
+  return absl::FromUnixMicros(static_cast<int64_t>(seconds * 1e6));
+}
+
+// --- The request context ------------------------------------------------------
+
+// RequestContext and the method, as given to set_cookie / cookie_header /
+// explain, converted while the GIL is held.
+CookieRequest MakeRequest(py::handle url, bool top_level_navigation, py::handle initiator,
+                          py::handle top_level_url, py::handle method,
+                          py::handle redirect_chain, py::handle frame_ancestors) {
+  CookieRequest request(Bytes(url, "url"));
+  request.method = Bytes(method, "method");
+  request.context.top_level_navigation = top_level_navigation;
+  if (std::optional<std::string> text = OptionalBytes(initiator, "initiator")) {
+    request.context.initiator = *std::move(text);
+  }
+  if (std::optional<std::string> text = OptionalBytes(top_level_url, "top_level_url")) {
+    request.context.top_level_url = *std::move(text);
+  }
+  if (!redirect_chain.is_none()) {
+    for (py::handle hop : redirect_chain) {
+      request.redirect_chain.push_back(Bytes(hop, "redirect_chain item"));
+    }
+  }
+  if (!frame_ancestors.is_none()) {
+    for (py::handle frame : frame_ancestors) {
+      request.context.frame_ancestors.push_back(Bytes(frame, "frame_ancestors item"));
+    }
+  }
+  return request;
+}
+
+// The CookieOptions of a request, pointing into its parsed URLs (Explain
+// takes options, not a CookieRequest).
+struct ParsedRequest {
+  std::optional<Url> url;
+  std::optional<Url> initiator;
+  std::optional<Url> top_level;
+  std::vector<Url> frames;
+  std::vector<Url> chain;
+  CookieOptions options;
+};
+
+Url ParseUrl(const std::string& text, const char* what) {
+  absl::StatusOr<Url> url = Url::Parse(text);
+  if (!url.ok()) {
+    InvalidUrlError error;
+    error.message = std::string(what) + ": " + std::string(url.status().message());
+    throw error;
+  }
+  return *std::move(url);
+}
+
+void Parse(const CookieRequest& request, ParsedRequest* out) {
+  out->url = ParseUrl(request.url, "request URL");
+  if (!request.context.initiator.empty()) {
+    out->initiator = ParseUrl(request.context.initiator, "initiator");
+  }
+  if (!request.context.top_level_url.empty()) {
+    out->top_level = ParseUrl(request.context.top_level_url, "top-level URL");
+  }
+  for (const std::string& frame : request.context.frame_ancestors) {
+    out->frames.push_back(ParseUrl(frame, "frame ancestor"));
+  }
+  for (const std::string& hop : request.redirect_chain) {
+    out->chain.push_back(ParseUrl(hop, "redirect chain"));
+  }
+  out->options.top_level_navigation = request.context.top_level_navigation;
+  out->options.initiator = out->initiator ? &*out->initiator : nullptr;
+  out->options.top_level_url = out->top_level ? &*out->top_level : nullptr;
+  out->options.method = request.method;
+  out->options.redirect_chain = &out->chain;
+  out->options.frame_ancestors = &out->frames;
+}
+
+// --- Cookies as Python objects ------------------------------------------------
+
+const char* SameSiteText(CookieSameSite same_site) {
+  switch (same_site) {
+    case CookieSameSite::kNoRestriction: return "none";
+    case CookieSameSite::kLax: return "lax";
+    case CookieSameSite::kStrict: return "strict";
+    case CookieSameSite::kUnspecified: break;
+  }
+  return "unspecified";
+}
+
+CookieSameSite SameSiteFromText(const std::string& text) {
+  if (text == "none") return CookieSameSite::kNoRestriction;
+  if (text == "lax") return CookieSameSite::kLax;
+  if (text == "strict") return CookieSameSite::kStrict;
+  if (text == "unspecified") return CookieSameSite::kUnspecified;
+  throw py::value_error("same_site must be 'unspecified', 'none', 'lax' or 'strict', not '" +
+                        text + "'");
+}
+
+const char* PriorityText(CookiePriority priority) {
+  switch (priority) {
+    case CookiePriority::kLow: return "low";
+    case CookiePriority::kHigh: return "high";
+    case CookiePriority::kMedium: break;
+  }
+  return "medium";
+}
+
+CookiePriority PriorityFromText(const std::string& text) {
+  if (text == "low") return CookiePriority::kLow;
+  if (text == "medium") return CookiePriority::kMedium;
+  if (text == "high") return CookiePriority::kHigh;
+  throw py::value_error("priority must be 'low', 'medium' or 'high', not '" + text + "'");
+}
+
+// The Python class the cookies are made of (cookiejar._types.Cookie, a
+// frozen dataclass) and its fields, in order.
+constexpr const char* kCookieFields[] = {
+    "name",     "value",    "domain",      "path",          "host_only",
+    "secure",   "http_only", "same_site",  "priority",      "expires",
+    "creation", "last_access", "source_secure", "partition_site", "partition_cross_site"};
+constexpr size_t kNumCookieFields = sizeof(kCookieFields) / sizeof(kCookieFields[0]);
+
+struct CookieType {
+  py::object cls;
+  py::object fields[kNumCookieFields];  // Interned names.
+};
+
+const CookieType& GetCookieType() {
+  static const CookieType* type = [] {
+    auto* t = new CookieType;
+    t->cls = py::module_::import("cookiejar._types").attr("Cookie");
+    py::tuple declared = py::module_::import("dataclasses").attr("fields")(t->cls);
+    if (declared.size() != kNumCookieFields) {
+      throw std::runtime_error("cookiejar._types.Cookie does not have the fields the module knows");
+    }
+    for (size_t i = 0; i < kNumCookieFields; ++i) {
+      if (declared[i].attr("name").cast<std::string>() != kCookieFields[i]) {
+        throw std::runtime_error("cookiejar._types.Cookie: unexpected field order");
+      }
+      t->fields[i] = py::reinterpret_steal<py::object>(PyUnicode_InternFromString(kCookieFields[i]));
+    }
+    return t;
+  }();
+  return *type;
+}
+
+// A Cookie built without its __init__: a frozen dataclass's __init__ sets
+// each field through object.__setattr__ from Python, which made listing a
+// large jar several times slower. The values are the ones __init__ would
+// store (the class has no __post_init__ and no defaults that compute).
+py::object ToPython(const CanonicalCookie& c) {
+  const CookieType& type = GetCookieType();
+  py::object expires = c.IsPersistent() ? py::object(py::float_(Seconds(c.expiry))) : py::none();
+  py::object partition_site = py::none();
+  bool cross_site = false;
+  if (c.partition_key) {
+    partition_site = py::str(c.partition_key->top_level_site);
+    cross_site = c.partition_key->cross_site_ancestor;
+  }
+  const py::object values[kNumCookieFields] = {
+      Text(c.name), Text(c.value), Text(c.domain), Text(c.path), py::bool_(c.host_only),
+      py::bool_(c.secure), py::bool_(c.http_only), py::str(SameSiteText(c.same_site)),
+      py::str(PriorityText(c.priority)), expires, py::float_(Seconds(c.creation)),
+      py::float_(Seconds(c.last_access)),
+      py::bool_(c.source_scheme == CookieSourceScheme::kSecure), partition_site,
+      py::bool_(cross_site)};
+  auto* cls = reinterpret_cast<PyTypeObject*>(type.cls.ptr());
+  py::object cookie = py::reinterpret_steal<py::object>(cls->tp_alloc(cls, 0));
+  if (!cookie) throw py::error_already_set();
+  for (size_t i = 0; i < kNumCookieFields; ++i) {
+    if (PyObject_GenericSetAttr(cookie.ptr(), type.fields[i].ptr(), values[i].ptr()) != 0) {
+      throw py::error_already_set();
+    }
+  }
+  return cookie;
+}
+
+py::list ToPython(const std::vector<CanonicalCookie>& cookies) {
+  py::list list(cookies.size());
+  for (size_t i = 0; i < cookies.size(); ++i) list[i] = ToPython(cookies[i]);
+  return list;
+}
+
+CanonicalCookie FromPython(py::handle cookie) {
+  CanonicalCookie c;
+  c.name = Bytes(cookie.attr("name"), "name");
+  c.value = Bytes(cookie.attr("value"), "value");
+  c.domain = Bytes(cookie.attr("domain"), "domain");
+  c.path = Bytes(cookie.attr("path"), "path");
+  c.host_only = cookie.attr("host_only").cast<bool>();
+  c.secure = cookie.attr("secure").cast<bool>();
+  c.http_only = cookie.attr("http_only").cast<bool>();
+  c.same_site = SameSiteFromText(cookie.attr("same_site").cast<std::string>());
+  c.priority = PriorityFromText(cookie.attr("priority").cast<std::string>());
+  py::object expires = cookie.attr("expires");
+  c.expiry = expires.is_none() ? absl::InfiniteFuture() : FromSeconds(expires.cast<double>());
+  c.creation = FromSeconds(cookie.attr("creation").cast<double>());
+  c.last_access = FromSeconds(cookie.attr("last_access").cast<double>());
+  c.source_scheme = cookie.attr("source_secure").cast<bool>() ? CookieSourceScheme::kSecure
+                                                               : CookieSourceScheme::kNonSecure;
+  py::object partition_site = cookie.attr("partition_site");
+  if (!partition_site.is_none()) {
+    c.partition_key = CookiePartitionKey{partition_site.cast<std::string>(),
+                                         cookie.attr("partition_cross_site").cast<bool>()};
+  }
+  return c;
+}
+
+py::dict ReportToPython(const CookiesTxtReport& report) {
+  py::dict result;
+  result["imported"] = report.imported;
+  result["expired"] = report.expired;
+  result["errors"] = py::cast(report.errors);
+  return result;
+}
+
+// --- Jar ----------------------------------------------------------------------
+
+// A CookieJar with the clock it reads (kept alive with it).
+class Jar {
+ public:
+  Jar(const std::string& profile, std::shared_ptr<FakeClock> clock) : clock_(std::move(clock)) {
+    std::optional<BrowserProfile> named = BrowserProfile::Named(profile);
+    if (!named) {
+      throw py::value_error("unknown profile '" + profile +
+                            "' (chromium, firefox, rfc6265-minimum, unlimited)");
+    }
+    CookieJarOptions options;
+    options.profile = *std::move(named);
+    options.clock = clock_.get();
+    jar_ = std::make_unique<CookieJar>(std::move(options));
+  }
+
+  CookieJar& jar() { return *jar_; }
+  const std::shared_ptr<FakeClock>& clock() const { return clock_; }
+
+  // The verdict on each Set-Cookie value of a response to `request`, whose
+  // Date header was `date` ("" if none).
+  std::vector<CookieInclusionStatus> Store(const CookieRequest& request, int status,
+                                           const std::vector<std::string>& lines,
+                                           const std::string& date) {
+    absl::StatusOr<std::vector<CookieInclusionStatus>> results =
+        HttpCookies(jar_.get()).StoreResponse(request, status, lines, date);
+    if (!results.ok()) ThrowStatus(results.status());
+    return *std::move(results);
+  }
+
+  std::string Header(const CookieRequest& request) {
+    absl::StatusOr<std::string> header = HttpCookies(jar_.get()).CookieHeader(request);
+    if (!header.ok()) ThrowStatus(header.status());
+    return *std::move(header);
+  }
+
+ private:
+  std::shared_ptr<FakeClock> clock_;  // Null: the system clock.
+  std::unique_ptr<CookieJar> jar_;
+};
+
+#define COOKIEJAR_CONTEXT_ARGS                                                        \
+  py::kw_only(), py::arg("top_level_navigation") = true, py::arg("initiator") = py::none(), \
+      py::arg("top_level_url") = py::none(), py::arg("method") = "GET",               \
+      py::arg("redirect_chain") = py::none(), py::arg("frame_ancestors") = py::none()
+
+void BindJar(py::module_& m) {
+  py::class_<FakeClock, std::shared_ptr<FakeClock>>(
+      m, "FakeClock",
+      "A clock that moves only when told to, for tests: Jar(clock=FakeClock(...)).\n"
+      "Times are seconds since 1970-01-01T00:00:00Z.")
+      .def(py::init([](double start) { return std::make_shared<FakeClock>(FromSeconds(start)); }),
+           py::arg("start"))
+      .def("now", [](const FakeClock& clock) { return Seconds(clock.Now()); })
+      .def("set", [](FakeClock& clock, double now) { clock.Set(FromSeconds(now)); },
+           py::arg("now"))
+      .def("advance",
+           [](FakeClock& clock, double seconds) {
+             clock.Advance(absl::Microseconds(static_cast<int64_t>(seconds * 1e6)));
+           },
+           py::arg("seconds"));
+
+  py::class_<Jar>(m, "Jar")
+      .def(py::init<const std::string&, std::shared_ptr<FakeClock>>(),
+           py::arg("profile") = "chromium", py::kw_only(), py::arg("clock") = nullptr)
+      .def_property_readonly("profile", [](Jar& self) { return self.jar().profile().name; })
+      .def_property_readonly("clock", &Jar::clock)
+      .def(
+          "_store",
+          [](Jar& self, py::handle url, py::handle lines, int status, bool top_level_navigation,
+             py::handle initiator, py::handle top_level_url, py::handle method,
+             py::handle redirect_chain, py::handle frame_ancestors, py::handle server_date) {
+            CookieRequest request = MakeRequest(url, top_level_navigation, initiator,
+                                                top_level_url, method, redirect_chain,
+                                                frame_ancestors);
+            std::string date = OptionalBytes(server_date, "server_date").value_or("");
+            std::vector<std::string> values;
+            for (py::handle line : lines) values.push_back(Bytes(line, "Set-Cookie value"));
+            std::vector<CookieInclusionStatus> results;
+            {
+              py::gil_scoped_release release;
+              results = self.Store(request, status, values, date);
+            }
+            py::list reasons(results.size());
+            for (size_t i = 0; i < results.size(); ++i) {
+              reasons[i] = py::tuple(py::cast(ReasonNames(results[i])));
+            }
+            return reasons;
+          },
+          py::arg("url"), py::arg("lines"), py::arg("status") = 200, COOKIEJAR_CONTEXT_ARGS,
+          py::arg("server_date") = py::none())
+      .def(
+          "_header",
+          [](Jar& self, py::handle url, bool top_level_navigation, py::handle initiator,
+             py::handle top_level_url, py::handle method, py::handle redirect_chain,
+             py::handle frame_ancestors) {
+            CookieRequest request = MakeRequest(url, top_level_navigation, initiator,
+                                                top_level_url, method, redirect_chain,
+                                                frame_ancestors);
+            std::string header;
+            {
+              py::gil_scoped_release release;
+              header = self.Header(request);
+            }
+            return py::bytes(header);
+          },
+          py::arg("url"), COOKIEJAR_CONTEXT_ARGS)
+      .def(
+          "_explain",
+          [](Jar& self, py::handle url, bool whole_jar, bool top_level_navigation,
+             py::handle initiator, py::handle top_level_url, py::handle method,
+             py::handle redirect_chain, py::handle frame_ancestors) {
+            CookieRequest request = MakeRequest(url, top_level_navigation, initiator,
+                                                top_level_url, method, redirect_chain,
+                                                frame_ancestors);
+            std::vector<CookieJar::Explanation> explanations;
+            {
+              py::gil_scoped_release release;
+              ParsedRequest parsed;
+              Parse(request, &parsed);
+              explanations = self.jar().Explain(
+                  *parsed.url, parsed.options,
+                  whole_jar ? ExplainScope::kWholeJar : ExplainScope::kSite);
+            }
+            py::list result(explanations.size());
+            for (size_t i = 0; i < explanations.size(); ++i) {
+              result[i] = py::make_tuple(ToPython(explanations[i].cookie),
+                                         py::tuple(py::cast(ReasonNames(explanations[i].status))));
+            }
+            return result;
+          },
+          py::arg("url"), py::arg("whole_jar") = true, COOKIEJAR_CONTEXT_ARGS)
+      .def(
+          "_cookies_for",
+          [](Jar& self, py::handle url, bool top_level_navigation, py::handle initiator,
+             py::handle top_level_url, py::handle method, py::handle redirect_chain,
+             py::handle frame_ancestors) {
+            CookieRequest request = MakeRequest(url, top_level_navigation, initiator,
+                                                top_level_url, method, redirect_chain,
+                                                frame_ancestors);
+            std::vector<CanonicalCookie> cookies;
+            {
+              py::gil_scoped_release release;
+              ParsedRequest parsed;
+              Parse(request, &parsed);
+              cookies = self.jar().GetCookies(*parsed.url, parsed.options);
+            }
+            return ToPython(cookies);
+          },
+          py::arg("url"), COOKIEJAR_CONTEXT_ARGS)
+      .def("cookies",
+           [](Jar& self) {
+             std::vector<CanonicalCookie> cookies;
+             {
+               py::gil_scoped_release release;
+               cookies = self.jar().GetAllCookies();
+             }
+             return ToPython(cookies);
+           },
+           "Every unexpired cookie, grouped by site, each group in header order.")
+      .def(
+          "import_cookie",
+          [](Jar& self, py::handle cookie, bool keep_times) {
+            CanonicalCookie c = FromPython(cookie);
+            CookieInclusionStatus status;
+            {
+              py::gil_scoped_release release;
+              status = self.jar().ImportCookie(c, keep_times ? CookieJar::ImportTimes::kKeep
+                                                             : CookieJar::ImportTimes::kNow);
+            }
+            if (!status.IsInclude()) {
+              RejectedError error;
+              error.url = c.domain;
+              error.reasons = ReasonNames(status);
+              throw error;
+            }
+          },
+          py::arg("cookie"), py::kw_only(), py::arg("keep_times") = true,
+          "Puts back a stored cookie (a Cookie of cookies()); raises CookieRejected\n"
+          "when it fails the checks a Set-Cookie line passes.")
+      .def(
+          "delete",
+          [](Jar& self, py::handle cookie) {
+            CanonicalCookie c = FromPython(cookie);
+            py::gil_scoped_release release;
+            return self.jar().DeleteCookie(c);
+          },
+          py::arg("cookie"),
+          "Removes the cookie with the same name, domain, host-only flag, path and\n"
+          "partition; returns whether there was one.")
+      .def("clear",
+           [](Jar& self) {
+             py::gil_scoped_release release;
+             return self.jar().DeleteAll();
+           },
+           "Removes every cookie; returns how many.")
+      .def("end_session",
+           [](Jar& self) {
+             py::gil_scoped_release release;
+             return self.jar().EndSession();
+           },
+           "The browser closed: removes the session cookies; returns how many.")
+      .def("__len__",
+           [](Jar& self) {
+             py::gil_scoped_release release;
+             return self.jar().size();
+           })
+      .def(
+          "import_cookies_txt",
+          [](Jar& self, const std::string& path) {
+            absl::StatusOr<CookiesTxtReport> report;
+            {
+              py::gil_scoped_release release;
+              report = ImportCookiesTxt(path, &self.jar());
+            }
+            if (!report.ok()) ThrowStatus(report.status());
+            return ReportToPython(*report);
+          },
+          py::arg("path"))
+      .def(
+          "import_cookies_txt_text",
+          [](Jar& self, py::handle text) {
+            std::string bytes = Bytes(text, "text");
+            CookiesTxtReport report;
+            {
+              py::gil_scoped_release release;
+              report = ImportCookiesTxtText(bytes, &self.jar());
+            }
+            return ReportToPython(report);
+          },
+          py::arg("text"))
+      .def(
+          "export_cookies_txt",
+          [](Jar& self, const std::string& path, bool lossy) {
+            absl::Status status;
+            {
+              py::gil_scoped_release release;
+              if (!lossy) {
+                for (const CanonicalCookie& c : self.jar().GetAllCookies()) {
+                  const std::string lost = CookiesTxtCannotHold(c);
+                  if (!lost.empty()) {
+                    status = absl::FailedPreconditionError(
+                        "cookies.txt cannot hold " + lost + " of cookie " + c.name + " (" +
+                        c.domain + c.path + "); pass lossy=True to write it without");
+                    break;
+                  }
+                }
+              }
+              if (status.ok()) status = ExportCookiesTxt(self.jar(), path);
+            }
+            if (!status.ok()) ThrowStatus(status);
+          },
+          py::arg("path"), py::kw_only(), py::arg("lossy") = false)
+      .def("cookies_txt_text", [](Jar& self) {
+        std::string text;
+        {
+          py::gil_scoped_release release;
+          text = FormatCookiesTxt(self.jar().GetAllCookies());
+        }
+        return Text(text);
+      });
+}
+
+// --- cookies.txt files --------------------------------------------------------
+
+// CookiesTxtFile is not thread-safe; the mutex makes the Python object so.
+class TxtFile {
+ public:
+  TxtFile(const std::string& path, bool read_only, double lock_timeout) {
+    CookiesTxtFile::Options options;
+    options.read_only = read_only;
+    options.lock_timeout = absl::Microseconds(static_cast<int64_t>(lock_timeout * 1e6));
+    absl::StatusOr<std::unique_ptr<CookiesTxtFile>> file;
+    {
+      py::gil_scoped_release release;
+      file = CookiesTxtFile::Open(path, options);
+    }
+    if (!file.ok()) ThrowStatus(file.status());
+    file_ = *std::move(file);
+  }
+
+  py::dict Load(Jar& jar) {
+    CookiesTxtReport report;
+    {
+      py::gil_scoped_release release;
+      std::lock_guard<std::mutex> lock(mu_);
+      report = Open().Load(&jar.jar());
+    }
+    return ReportToPython(report);
+  }
+
+  void Save(Jar& jar) {
+    absl::Status status;
+    {
+      py::gil_scoped_release release;
+      std::lock_guard<std::mutex> lock(mu_);
+      status = Open().Save(jar.jar());
+    }
+    if (!status.ok()) ThrowStatus(status);
+  }
+
+  void Close() {
+    py::gil_scoped_release release;
+    std::lock_guard<std::mutex> lock(mu_);
+    file_.reset();
+  }
+
+ private:
+  CookiesTxtFile& Open() {
+    if (!file_) ThrowStatus(absl::FailedPreconditionError("the cookies.txt file is closed"));
+    return *file_;
+  }
+
+  std::mutex mu_;
+  std::unique_ptr<CookiesTxtFile> file_;
+};
+
+void BindCookiesTxt(py::module_& m) {
+  py::class_<TxtFile>(m, "CookiesTxtFile")
+      .def(py::init<const std::string&, bool, double>(), py::arg("path"), py::kw_only(),
+           py::arg("read_only") = false, py::arg("lock_timeout") = 0.0)
+      .def("load", &TxtFile::Load, py::arg("jar"))
+      .def("save", &TxtFile::Save, py::arg("jar"))
+      .def("close", &TxtFile::Close);
+}
+
+// --- The SQLite store ---------------------------------------------------------
+
+#ifdef COOKIEJAR_PYTHON_WITH_SQLITE
+class SqliteStore {
+ public:
+  SqliteStore(const std::string& path, bool read_only, bool persist_session_cookies,
+              double lock_timeout, double flush_interval, size_t flush_batch) {
+    SqliteStoreOptions options;
+    options.read_only = read_only;
+    options.persist_session_cookies = persist_session_cookies;
+    options.lock_timeout = absl::Microseconds(static_cast<int64_t>(lock_timeout * 1e6));
+    options.flush_interval = absl::Microseconds(static_cast<int64_t>(flush_interval * 1e6));
+    options.flush_batch = flush_batch;
+    absl::StatusOr<std::unique_ptr<SqliteCookieStore>> store;
+    {
+      py::gil_scoped_release release;
+      store = SqliteCookieStore::Open(path, options);
+    }
+    if (!store.ok()) ThrowStatus(store.status());
+    store_ = *std::move(store);
+  }
+
+  py::dict Attach(Jar& jar, const std::string& profile) {
+    AttachReport report;
+    absl::StatusOr<size_t> loaded;
+    {
+      py::gil_scoped_release release;
+      std::shared_lock<std::shared_mutex> lock(mu_);
+      loaded = Open().Attach(&jar.jar(), profile, &report);
+    }
+    if (!loaded.ok()) ThrowStatus(loaded.status());
+    py::dict result;
+    result["loaded"] = report.loaded;
+    result["expired"] = report.expired;
+    result["refused"] = py::cast(report.refused);
+    result["evicted"] = report.evicted;
+    return result;
+  }
+
+  void Detach(Jar& jar) { Check([&] { return Open().Detach(&jar.jar()); }); }
+  void Flush() { Check([&] { return Open().Flush(); }); }
+  void DeleteProfile(const std::string& profile) {
+    Check([&] { return Open().DeleteProfile(profile); });
+  }
+
+  std::vector<std::string> Profiles() {
+    absl::StatusOr<std::vector<std::string>> profiles;
+    {
+      py::gil_scoped_release release;
+      std::shared_lock<std::shared_mutex> lock(mu_);
+      profiles = Open().Profiles();
+    }
+    if (!profiles.ok()) ThrowStatus(profiles.status());
+    return *std::move(profiles);
+  }
+
+  // Writes what is pending and closes; later calls raise.
+  void Close() {
+    py::gil_scoped_release release;
+    std::unique_lock<std::shared_mutex> lock(mu_);
+    store_.reset();
+  }
+
+ private:
+  template <typename F>
+  void Check(F f) {
+    absl::Status status;
+    {
+      py::gil_scoped_release release;
+      std::shared_lock<std::shared_mutex> lock(mu_);
+      status = f();
+    }
+    if (!status.ok()) ThrowStatus(status);
+  }
+
+  SqliteCookieStore& Open() {
+    if (!store_) ThrowStatus(absl::FailedPreconditionError("the store is closed"));
+    return *store_;
+  }
+
+  // The store is thread-safe; this only keeps Close from racing other calls.
+  std::shared_mutex mu_;
+  std::unique_ptr<SqliteCookieStore> store_;
+};
+
+void BindSqlite(py::module_& m) {
+  py::class_<SqliteStore>(m, "SqliteStore")
+      .def(py::init<const std::string&, bool, bool, double, double, size_t>(), py::arg("path"),
+           py::kw_only(), py::arg("read_only") = false,
+           py::arg("persist_session_cookies") = false, py::arg("lock_timeout") = 0.0,
+           py::arg("flush_interval") = 30.0, py::arg("flush_batch") = 512)
+      // The store follows the jar until detached: keep the jar alive as long.
+      .def("attach", &SqliteStore::Attach, py::arg("jar"), py::arg("profile") = "default",
+           py::keep_alive<1, 2>())
+      .def("detach", &SqliteStore::Detach, py::arg("jar"))
+      .def("flush", &SqliteStore::Flush)
+      .def("profiles", &SqliteStore::Profiles)
+      .def("delete_profile", &SqliteStore::DeleteProfile, py::arg("profile"))
+      .def("close", &SqliteStore::Close);
+}
+#endif
+
+}  // namespace
+
+void Bind(py::module_& m) {
+  m.doc() = "The cookiejar engine (C++); use the cookiejar package, not this module.";
+  py::register_exception_translator(&TranslateErrors);
+  BindJar(m);
+  BindCookiesTxt(m);
+#ifdef COOKIEJAR_PYTHON_WITH_SQLITE
+  BindSqlite(m);
+  m.attr("HAS_SQLITE") = true;
+#else
+  m.attr("HAS_SQLITE") = false;
+#endif
+}
+
+}  // namespace python
+}  // namespace cookiejar
+
+PYBIND11_MODULE(_cookiejar, m) { cookiejar::python::Bind(m); }

@@ -1,0 +1,123 @@
+"""cookies.txt and the SQLite store from Python: round trips, owner-only
+files, refusals that write nothing, locks between writers."""
+
+import http.cookiejar
+import os
+import stat
+
+import pytest
+
+import cookiejar
+
+
+def filled_jar():
+    jar = cookiejar.Jar()
+    jar.set_cookie("https://www.example.com/", "id=42; Domain=example.com; Max-Age=86400")
+    jar.set_cookie("https://shop.example/cart", "cart=7,9; Path=/cart; Secure; HttpOnly")
+    jar.set_cookie("https://shop.example/", "session=abc")
+    return jar
+
+
+def test_cookies_txt_round_trip_is_owner_only_and_mozilla_reads_it(tmp_path):
+    path = str(tmp_path / "cookies.txt")
+    filled_jar().export_cookies_txt(path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    again = cookiejar.Jar()
+    report = again.import_cookies_txt(path)
+    assert report == {"imported": 3, "expired": 0, "errors": []}
+    assert again.cookie_header("https://shop.example/cart") == "cart=7,9; session=abc"
+    assert again.cookie_header("https://www.example.com/") == "id=42"
+    # Python's own reader of the format agrees on the persistent cookie.
+    mozilla = http.cookiejar.MozillaCookieJar(path)
+    mozilla.load(ignore_discard=True)
+    assert {c.name for c in mozilla} >= {"id"}
+
+
+def test_cookies_txt_export_refuses_what_the_format_cannot_hold(tmp_path):
+    jar = cookiejar.Jar()
+    jar.set_cookie("https://a.example/", "s=1; SameSite=Strict; Secure")
+    path = tmp_path / "cookies.txt"
+    with pytest.raises(cookiejar.StoreError) as e:
+        jar.export_cookies_txt(str(path))
+    assert e.value.code == "failed_precondition" and "SameSite=Strict" in str(e.value)
+    assert not path.exists()
+    jar.export_cookies_txt(str(path), lossy=True)
+    assert "\ts\t1" in path.read_text()
+
+
+def test_cookies_txt_export_never_replaces_another_file(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("not cookies at all\n")
+    with pytest.raises(cookiejar.StoreError) as e:
+        filled_jar().export_cookies_txt(str(path))
+    assert e.value.code == "failed_precondition"
+    assert path.read_text() == "not cookies at all\n"
+
+
+def test_cookies_txt_import_reports_bad_lines():
+    jar = cookiejar.Jar()
+    report = jar.import_cookies_txt_text(
+        "# Netscape HTTP Cookie File\n.example.com\tTRUE\t/\tFALSE\t0\ta\t1\nbroken line\n")
+    assert report["imported"] == 1 and len(report["errors"]) == 1
+    with pytest.raises(cookiejar.StoreError) as e:
+        jar.import_cookies_txt("/nonexistent/cookies.txt")
+    assert e.value.code == "not_found"
+
+
+def test_cookies_txt_file_locks_writers(tmp_path):
+    path = str(tmp_path / "jar.txt")
+    writer = cookiejar.CookiesTxtFile(path)
+    jar = cookiejar.Jar()
+    writer.load(jar)
+    jar.set_cookie("https://a.example/", "a=1; Max-Age=600")
+    with pytest.raises(cookiejar.StoreError) as e:
+        cookiejar.CookiesTxtFile(path)
+    assert e.value.code == "unavailable"
+    writer.save(jar)
+    writer.close()
+    reader = cookiejar.CookiesTxtFile(path, read_only=True)
+    loaded = cookiejar.Jar()
+    assert reader.load(loaded)["imported"] == 1
+    with pytest.raises(cookiejar.StoreError):
+        reader.save(loaded)
+
+
+@pytest.mark.skipif(not cookiejar.HAS_SQLITE, reason="built without the SQLite store")
+def test_sqlite_store_keeps_profiles_apart_across_restarts(tmp_path):
+    path = str(tmp_path / "cookies.db")
+    store = cookiejar.SqliteStore(path, persist_session_cookies=True)
+    chrome, firefox = cookiejar.Jar(), cookiejar.Jar("firefox")
+    # The store writes what changes after attach (and loads what it has).
+    assert store.attach(chrome, "chrome")["loaded"] == 0
+    store.attach(firefox, "firefox")
+    firefox.set_cookie("https://a.example/", "ff=1; Max-Age=600")
+    for cookie in filled_jar().cookies():
+        chrome.import_cookie(cookie)
+    chrome.set_cookie("https://a.example/", "later=1; Max-Age=600")
+    store.flush()
+    assert store.profiles() == ["chrome", "firefox"]
+    with pytest.raises(cookiejar.StoreError) as e:
+        cookiejar.SqliteStore(path)
+    assert e.value.code == "unavailable"
+    store.close()
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+    reopened = cookiejar.SqliteStore(path, read_only=True)
+    again = cookiejar.Jar()
+    report = reopened.attach(again, "chrome")
+    assert report["loaded"] == 4 and report["refused"] == []
+    assert again.cookie_header("https://shop.example/cart") == "cart=7,9; session=abc"
+    assert again.cookie_header("https://a.example/") == "later=1"
+    reopened.close()
+    with pytest.raises(cookiejar.StoreError):
+        reopened.flush()
+
+
+@pytest.mark.skipif(not cookiejar.HAS_SQLITE, reason="built without the SQLite store")
+def test_sqlite_store_refuses_a_file_that_is_not_a_store(tmp_path):
+    path = tmp_path / "data.db"
+    path.write_bytes(b"just some bytes, not SQLite")
+    with pytest.raises(cookiejar.StoreError) as e:
+        cookiejar.SqliteStore(str(path))
+    assert e.value.code == "failed_precondition"
+    assert path.read_bytes() == b"just some bytes, not SQLite"
