@@ -92,7 +92,9 @@ SYSTEM_LIBRARIES = {
         "absl_time",
     ],
     "icu": ["icu-uc"],
+    "libcrypto": ["libcrypto"],
     "libcurl": ["libcurl"],
+    "nlohmann_json": ["nlohmann_json"],
     "sqlite3": ["sqlite3"],
 }
 
@@ -104,7 +106,6 @@ DEVELOPMENT_LIBRARIES = {
     "httplib": ["cpp-httplib"],
     "libpsl": ["libpsl"],
     "libsoup": ["libsoup-3.0"],
-    "nlohmann_json": ["nlohmann_json"],
 }
 
 def cookiejar_dependencies(cxx17_toolchain = True, development = False):

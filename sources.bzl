@@ -48,6 +48,10 @@ FILE_LOCK_SRCS = ["internal/file_lock.cc"]
 FILE_LOCK_HDRS = ["internal/file_lock.h"]
 COOKIES_TXT_SRCS = ["cookies_txt.cc"]
 SQLITE_STORE_SRCS = ["sqlite_cookie_store.cc"]
+BROWSER_FORMATS_SRCS = [
+    "browser_stores.cc",
+    "storage_state.cc",
+]
 
 # clients/
 HTTP_CLIENT_SRCS = [
@@ -101,6 +105,10 @@ ENGINE_HEADERS = [
 ]
 C_API_HEADERS = ["cookiejar_c.h"]
 SQLITE_STORE_HEADERS = ["sqlite_cookie_store.h"]
+BROWSER_FORMATS_HEADERS = [
+    "browser_stores.h",
+    "storage_state.h",
+]
 CURL_CLIENT_HEADERS = [
     "curl_cookie_client.h",
     "curl_multi_client.h",
