@@ -73,8 +73,12 @@ HAR_REPLAY_HDRS = ["har_replay.h"]
 CLI_SRCS = [
     "cookiejar_main.cc",
     "exit_codes.h",
+    "formats.cc",
+    "formats.h",
     "jar_file.cc",
     "jar_file.h",
+    "json_output.cc",
+    "json_output.h",
     "terminal_text.cc",
     "terminal_text.h",
 ]

@@ -220,11 +220,23 @@ def firefox_raw_cookies(browser):
     return browser.script(js, "chrome")
 
 
+_SERVER = None
+
+
+def local_server(workdir):
+    """The recorder, certificates and server of this run (one server: its
+    ports stay bound until the process ends)."""
+    global _SERVER
+    if _SERVER is None:
+        rec = Recorder()
+        certs = Certs(workdir)
+        Server(rec, certs).start()
+        _SERVER = (rec, certs)
+    return _SERVER
+
+
 def record_stores(name, workdir):
-    rec = Recorder()
-    certs = Certs(workdir)
-    server = Server(rec, certs)
-    server.start()
+    rec, certs = local_server(workdir)
     if name == "chromium":
         from chromium import Chromium, FLAGS
         FLAGS.append("--password-store=basic")
@@ -259,7 +271,6 @@ def record_stores(name, workdir):
     })
     browser.close()
     prov["closed_copy"] = copy_db([os.path.join(db_dir, f) for f in files], dest)
-    server.stop = True
     with open(os.path.join(dest, "recording.json"), "w") as f:
         json.dump({"provenance": prov, "scenario": [
             {"url": u, "set_cookie": s, "ops": o} for u, s, o in SCENARIO],
@@ -304,10 +315,7 @@ def cdp_from_storage_state(state):
 
 def record_state(workdir, cli):
     from chromium import Chromium
-    rec = Recorder()
-    certs = Certs(workdir)
-    server = Server(rec, certs)
-    server.start()
+    rec, certs = local_server(workdir)
     dest = os.path.join(OUT, "storage_state")
     os.makedirs(dest, exist_ok=True)
 
@@ -347,7 +355,6 @@ def record_state(workdir, cli):
         "cookiejar": subprocess.run([cli, "--version"], capture_output=True,
                                     text=True).stdout.strip()})
     browser.close()
-    server.stop = True
     with open(os.path.join(dest, "our_export.json"), "w") as f:
         json.dump({"provenance": prov,
                    "set": [{"url": u, "set_cookie": s} for u, s in EXPORT_LINES],
