@@ -36,12 +36,12 @@ constexpr Named kNames[] = {
     {FileFormat::kStorageState, "storage-state"}, {FileFormat::kCookieEditor, "cookie-editor"},
 };
 
-// Reads a regular file (no link followed) of at most `max` bytes.
+// Reads a regular file of at most `max` bytes (a link is followed: this
+// only reads).
 absl::StatusOr<std::string> ReadFile(const std::string& path, size_t max) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     if (errno == ENOENT) return absl::NotFoundError(path + " does not exist");
-    if (errno == ELOOP) return absl::FailedPreconditionError(path + " is a symbolic link");
     return absl::PermissionDeniedError(absl::StrCat("cannot open ", path, ": ", std::strerror(errno)));
   }
   struct stat st;

@@ -80,12 +80,11 @@ class PrivateCopy {
 
   absl::Status CopyFile(const std::string& from, const std::string& to, uint64_t max_bytes,
                         bool required) {
-    const int in = open(from.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    // Reading follows a link (a profile may be linked from elsewhere); only
+    // a regular file is read.
+    const int in = open(from.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (in < 0) {
       if (!required && errno == ENOENT) return absl::OkStatus();
-      if (errno == ELOOP) {
-        return absl::FailedPreconditionError(absl::StrCat(from, " is a symbolic link"));
-      }
       if (errno == ENOENT) return absl::NotFoundError(absl::StrCat(from, " does not exist"));
       return absl::PermissionDeniedError(
           absl::StrCat("cannot open ", from, ": ", std::strerror(errno)));
@@ -231,9 +230,8 @@ absl::StatusOr<BrowserStoreKind> Detect(sqlite3* db, const std::string& shown) {
 }
 
 absl::Status CheckSqliteHeader(const std::string& path) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
-    if (errno == ELOOP) return absl::FailedPreconditionError(path + " is a symbolic link");
     if (errno == ENOENT) return absl::NotFoundError(path + " does not exist");
     return absl::PermissionDeniedError(absl::StrCat("cannot open ", path, ": ", std::strerror(errno)));
   }
@@ -419,19 +417,20 @@ absl::StatusOr<std::vector<CanonicalCookie>> ReadFirefox(sqlite3* db, const std:
       }
     }
     int64_t expiry = stmt.Int(4);
+    // Milliseconds from here on.
     if (expiry > kMillisecondsFrom) {
       milliseconds = true;
-      expiry /= 1000;
     } else if (expiry > 0) {
       seconds = true;
+      expiry *= 1000;
     }
     const int64_t creation = stmt.Int(5), last_access = stmt.Int(6);
     if (why.empty() && (!TimeInRange(creation) || !TimeInRange(last_access) ||
-                        expiry > kLatestUs / 1000000)) {
+                        expiry > kLatestUs / 1000)) {
       why = "a time outside the years 1970 to 9999";
     }
     if (why.empty()) {
-      cookie.expiry = absl::FromUnixSeconds(std::max<int64_t>(expiry, 0));
+      cookie.expiry = absl::FromUnixMillis(std::max<int64_t>(expiry, 0));
       cookie.creation = absl::FromUnixMicros(creation);
       cookie.last_access = absl::FromUnixMicros(last_access);
       cookie.secure = stmt.Int(7) != 0;

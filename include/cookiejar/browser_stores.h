@@ -100,7 +100,8 @@ struct BrowserStoreReport {
 };
 
 // Whether `path` is a Firefox or a Chromium cookie database (by its tables).
-// Errors: unreadable, a link or not a regular file (FailedPrecondition), not
+// A symbolic link is followed (only reading). Errors: missing (NotFound),
+// unreadable (PermissionDenied), not a regular file (FailedPrecondition), not
 // an SQLite database (FailedPrecondition), an SQLite database of something
 // else (FailedPrecondition), corrupted (DataLoss).
 absl::StatusOr<BrowserStoreKind> DetectBrowserStore(const std::string& path,
