@@ -395,6 +395,14 @@ JsonCookiesExport FormatJsonCookies(const std::vector<CanonicalCookie>& cookies,
     if (c.priority != CookiePriority::kMedium) {
       lost.push_back(absl::StrCat("Priority=", AbslView(PriorityName(c.priority))));
     }
+    // Read back, the source scheme follows Secure (see ReadCookie).
+    const CookieSourceScheme read_back =
+        c.secure ? CookieSourceScheme::kSecure : CookieSourceScheme::kNonSecure;
+    if (c.source_scheme != read_back) {
+      lost.push_back(c.source_scheme == CookieSourceScheme::kSecure
+                         ? "its source scheme (set over https, read back as http)"
+                         : "its source scheme (set over http, read back as https)");
+    }
     json cookie = json::object();
     const std::string domain = (c.host_only ? "" : ".") + c.domain;
     cookie["name"] = c.name;

@@ -28,7 +28,9 @@
 // ignored on import (counted) and written empty.
 //
 // What a shape cannot hold is reported by the exporter, cookie by cookie,
-// never dropped silently: Priority (both), a partition whose cross-site
+// never dropped silently: Priority (both), the source scheme (neither has
+// it: a cookie reads back as set over https when Secure, else over http, so
+// a cookie without Secure set over https loses it), a partition whose cross-site
 // ancestor bit differs from what the cookie's own site implies (a
 // partitionKey string carries only the top-level site), and bytes that are
 // not UTF-8 (JSON text cannot hold them: such a cookie is left out).
