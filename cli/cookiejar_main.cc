@@ -649,8 +649,15 @@ int Export(const Invocation& in, JarFile& file) {
                     ? kExitBadFile
                     : kExitNotSaved);
   }
-  for (const std::string& loss : summary->losses) {
-    std::cerr << "cookiejar: " << Printable(loss, 300) << "\n";
+  // A large jar may lose something in every cookie: the first lines, then
+  // a count (--json lists them all).
+  constexpr size_t kShownLosses = 20;
+  for (size_t i = 0; i < summary->losses.size() && i < kShownLosses; ++i) {
+    std::cerr << "cookiejar: " << Printable(summary->losses[i], 300) << "\n";
+  }
+  if (summary->losses.size() > kShownLosses) {
+    std::cerr << "cookiejar: ... and " << summary->losses.size() - kShownLosses
+              << " more cookies lose something (--json lists them all)\n";
   }
   if (in.json) {
     json out = json::object();
