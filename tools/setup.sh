@@ -20,7 +20,8 @@ lib_packages=(
   libboost-date-time-dev   # cookie-date calendar (header-only part)
   libsqlite3-dev           # the persistent store
   libcurl4-openssl-dev     # the libcurl adapter
-  nlohmann-json3-dev       # the cookiejar command's HAR replay
+  nlohmann-json3-dev       # storageState/cookie-editor JSON, the cookiejar command's HAR replay
+  libssl-dev               # libcrypto: Chromium's encrypted cookie values (v10)
 )
 
 # Only the tests, fuzzing and benchmarks.
