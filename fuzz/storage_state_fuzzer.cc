@@ -26,7 +26,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (out.written != cookies->size()) std::abort();
     JsonCookiesReport again;
     absl::StatusOr<std::vector<CanonicalCookie>> reread = ParseJsonCookies(out.text, &again);
-    if (!reread.ok() || reread->size() != cookies->size() || again.format != format) std::abort();
+    if (!reread.ok() || reread->size() != cookies->size()) std::abort();
+    // An empty array has no shape to tell.
+    if (!cookies->empty() && again.format != format) std::abort();
     for (size_t i = 0; i < reread->size(); ++i) {
       if ((*reread)[i].name != (*cookies)[i].name || (*reread)[i].value != (*cookies)[i].value ||
           (*reread)[i].domain != (*cookies)[i].domain || (*reread)[i].path != (*cookies)[i].path) {
