@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <memory>
 
 #include "absl/strings/ascii.h"
@@ -145,21 +146,19 @@ std::string FileFormatNames() {
 }
 
 absl::StatusOr<FileFormat> DetectImportFormat(const std::string& path) {
-  absl::StatusOr<std::string> head = ReadFile(path, kMaxTextFile);
-  if (!head.ok() && head.status().code() != absl::StatusCode::kFailedPrecondition) {
-    return head.status();
-  }
-  // A large file is not text we read whole; it may still be a database.
-  if (!head.ok() && !absl::StrContains(head.status().message(), "larger than")) {
-    return head.status();
-  }
-  if (!head.ok() || absl::StartsWith(*head, absl::string_view("SQLite format 3\0", 16))) {
+  // An SQLite file is told by its first 16 bytes; only text is read whole.
+  std::ifstream file(path, std::ios::binary);
+  char magic[16] = {};
+  if (file && file.read(magic, sizeof(magic)) &&
+      std::memcmp(magic, "SQLite format 3", sizeof(magic)) == 0) {
     absl::StatusOr<BrowserStoreKind> kind = DetectBrowserStore(path);
     if (kind.ok()) {
       return *kind == BrowserStoreKind::kFirefox ? FileFormat::kFirefox : FileFormat::kChromium;
     }
     return FileFormat::kStore;  // The store says what else it is not.
   }
+  absl::StatusOr<std::string> head = ReadFile(path, kMaxTextFile);
+  if (!head.ok()) return head.status();
   if (StartsAsJson(*head)) {
     JsonCookiesReport report;
     if (ParseJsonCookies(*head, &report).ok() && report.entries > 0) {
