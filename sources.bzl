@@ -50,6 +50,8 @@ COOKIES_TXT_SRCS = ["cookies_txt.cc"]
 SQLITE_STORE_SRCS = ["sqlite_cookie_store.cc"]
 BROWSER_FORMATS_SRCS = [
     "browser_stores.cc",
+    "internal/partition_site.cc",
+    "internal/partition_site.h",
     "storage_state.cc",
 ]
 

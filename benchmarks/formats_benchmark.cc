@@ -165,9 +165,9 @@ void BM_StorageStateFormat(benchmark::State& state) {
 BENCHMARK(BM_StorageStateFormat)->Arg(3000)->Unit(benchmark::kMillisecond);
 
 void BM_StorageStateImport(benchmark::State& state) {
-  const std::string text =
-      FormatJsonCookies(JarCookies(static_cast<int>(state.range(0))), JsonCookieFormat::kStorageState)
-          .text;
+  const std::string text = FormatJsonCookies(JarCookies(static_cast<int>(state.range(0))),
+                                             JsonCookieFormat::kStorageState)
+                               .text;
   for (auto _ : state) {
     CookieJar jar;
     absl::StatusOr<JsonCookiesReport> report = ImportJsonCookies(text, &jar);

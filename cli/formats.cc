@@ -32,9 +32,12 @@ struct Named {
   std::string_view name;
 };
 constexpr Named kNames[] = {
-    {FileFormat::kCookiesTxt, "cookies-txt"},     {FileFormat::kStore, "store"},
-    {FileFormat::kFirefox, "firefox"},            {FileFormat::kChromium, "chromium"},
-    {FileFormat::kStorageState, "storage-state"}, {FileFormat::kCookieEditor, "cookie-editor"},
+    {FileFormat::kCookiesTxt, "cookies-txt"},
+    {FileFormat::kStore, "store"},
+    {FileFormat::kFirefox, "firefox"},
+    {FileFormat::kChromium, "chromium"},
+    {FileFormat::kStorageState, "storage-state"},
+    {FileFormat::kCookieEditor, "cookie-editor"},
 };
 
 // Reads a regular file of at most `max` bytes (a link is followed: this
@@ -43,7 +46,8 @@ absl::StatusOr<std::string> ReadFile(const std::string& path, size_t max) {
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     if (errno == ENOENT) return absl::NotFoundError(path + " does not exist");
-    return absl::PermissionDeniedError(absl::StrCat("cannot open ", path, ": ", std::strerror(errno)));
+    return absl::PermissionDeniedError(
+        absl::StrCat("cannot open ", path, ": ", std::strerror(errno)));
   }
   struct stat st;
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -94,9 +98,9 @@ absl::StatusOr<ImportSummary> ImportBrowser(const std::string& path, CookieJar& 
   const FileFormat found =
       report->kind == BrowserStoreKind::kFirefox ? FileFormat::kFirefox : FileFormat::kChromium;
   if (found != out.format) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        path, " is a ", AbslView(BrowserStoreKindName(report->kind)), " database, not ",
-        AbslView(FileFormatName(out.format))));
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, " is a ", AbslView(BrowserStoreKindName(report->kind)),
+                     " database, not ", AbslView(FileFormatName(out.format))));
   }
   out.imported = report->imported;
   out.expired = report->expired;
@@ -113,12 +117,12 @@ absl::StatusOr<ImportSummary> ImportBrowser(const std::string& path, CookieJar& 
         "read; Chromium started with --password-store=basic writes values it can read (v10)"));
   }
   if (report->other_jars > 0) {
-    out.notes.push_back(absl::StrCat(report->other_jars,
-                                     " cookies of containers or private windows were skipped"));
+    out.notes.push_back(
+        absl::StrCat(report->other_jars, " cookies of containers or private windows were skipped"));
   }
   if (report->rows_left_out > 0) {
-    out.notes.push_back(absl::StrCat(report->rows_left_out, " rows past the first ",
-                                     report->rows, " were not read"));
+    out.notes.push_back(absl::StrCat(report->rows_left_out, " rows past the first ", report->rows,
+                                     " were not read"));
   }
   return out;
 }
@@ -190,9 +194,8 @@ absl::StatusOr<ImportSummary> ImportFile(const std::string& path, FileFormat for
       if (!text.ok()) return text.status();
       absl::StatusOr<JsonCookiesReport> report = ImportJsonCookies(*text, &jar);
       if (!report.ok()) {
-        return absl::FailedPreconditionError(
-            absl::StrCat(path, " is not a storageState or cookie-editor file: ",
-                         report.status().message()));
+        return absl::FailedPreconditionError(absl::StrCat(
+            path, " is not a storageState or cookie-editor file: ", report.status().message()));
       }
       out.imported = report->imported;
       out.expired = report->expired;
@@ -200,8 +203,8 @@ absl::StatusOr<ImportSummary> ImportFile(const std::string& path, FileFormat for
       out.refused = report->problems.size() + report->more_problems;
       AddProblems(report->problems, report->more_problems, &out);
       if (report->origins > 0) {
-        out.notes.push_back(absl::StrCat(report->origins,
-                                         " origins with localStorage ignored (not cookies)"));
+        out.notes.push_back(
+            absl::StrCat(report->origins, " origins with localStorage ignored (not cookies)"));
       }
       return out;
     }
@@ -275,9 +278,9 @@ absl::StatusOr<ExportSummary> ExportFile(const std::vector<CanonicalCookie>& coo
         JsonCookiesReport report;
         if (!ParseJsonCookies(*existing, &report).ok() ||
             (report.entries > 0 && report.format != json_format)) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              path, " is not a ", AbslView(JsonCookieFormatName(json_format)),
-              " file; it is left as it is"));
+          return absl::FailedPreconditionError(
+              absl::StrCat(path, " is not a ", AbslView(JsonCookieFormatName(json_format)),
+                           " file; it is left as it is"));
         }
       } else if (existing.status().code() != absl::StatusCode::kNotFound) {
         return existing.status();
@@ -298,12 +301,14 @@ absl::StatusOr<ExportSummary> ExportFile(const std::vector<CanonicalCookie>& coo
           out.losses.push_back(who + ": left out (a cookies.txt cannot hold partitioned cookies)");
           continue;
         }
-        if (!lost.empty()) out.losses.push_back(who + ": loses " + lost + " (a cookies.txt cannot hold it)");
+        if (!lost.empty())
+          out.losses.push_back(who + ": loses " + lost + " (a cookies.txt cannot hold it)");
         kept.push_back(c);
       }
       absl::StatusOr<std::string> existing = ReadFile(path, kMaxTextFile);
       if (existing.ok() && !LooksLikeCookiesTxt(*existing)) {
-        return absl::FailedPreconditionError(path + " is not a cookies.txt file; it is left as it is");
+        return absl::FailedPreconditionError(path +
+                                             " is not a cookies.txt file; it is left as it is");
       }
       if (!existing.ok() && existing.status().code() != absl::StatusCode::kNotFound) {
         return existing.status();
@@ -317,7 +322,8 @@ absl::StatusOr<ExportSummary> ExportFile(const std::vector<CanonicalCookie>& coo
       SqliteStoreOptions options;
       options.persist_session_cookies = true;
       options.lock_timeout = wait;
-      absl::StatusOr<std::unique_ptr<SqliteCookieStore>> store = SqliteCookieStore::Open(path, options);
+      absl::StatusOr<std::unique_ptr<SqliteCookieStore>> store =
+          SqliteCookieStore::Open(path, options);
       if (!store.ok()) return store.status();
       CookieJarOptions everything;
       everything.profile = BrowserProfile::Unlimited();

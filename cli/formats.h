@@ -44,11 +44,11 @@ FileFormat ExportFormatFor(const std::string& path);
 struct ImportSummary {
   FileFormat format = FileFormat::kCookiesTxt;
   size_t imported = 0;
-  size_t expired = 0;        // Expired cookies skipped.
-  size_t not_decrypted = 0;  // Chromium values encrypted with the keyring's key.
-  size_t other_jars = 0;     // Firefox containers and private windows, skipped.
-  size_t refused = 0;        // Everything else that was not imported.
-  size_t ignored_origins = 0;  // storageState localStorage, ignored.
+  size_t expired = 0;                 // Expired cookies skipped.
+  size_t not_decrypted = 0;           // Chromium values encrypted with the keyring's key.
+  size_t other_jars = 0;              // Firefox containers and private windows, skipped.
+  size_t refused = 0;                 // Everything else that was not imported.
+  size_t ignored_origins = 0;         // storageState localStorage, ignored.
   std::vector<std::string> problems;  // One line each, at most 100, then a count.
   std::vector<std::string> notes;     // How the file was read.
 };

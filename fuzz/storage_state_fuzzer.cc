@@ -20,7 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (report.problems.size() > options.max_problems || cookies->size() > report.entries) {
     std::abort();
   }
-  for (JsonCookieFormat format : {JsonCookieFormat::kStorageState, JsonCookieFormat::kCookieEditor}) {
+  for (JsonCookieFormat format :
+       {JsonCookieFormat::kStorageState, JsonCookieFormat::kCookieEditor}) {
     // What JSON text held is UTF-8: nothing is left out on the way back.
     JsonCookiesExport out = FormatJsonCookies(*cookies, format);
     if (out.written != cookies->size()) std::abort();

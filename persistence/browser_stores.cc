@@ -10,19 +10,17 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <map>
 #include <memory>
 #include <optional>
 #include <set>
+#include <vector>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/absl_view.h"
 #include "cookiejar/canonical_host.h"
-#include "cookiejar/public_suffix_list.h"
+#include "persistence/internal/partition_site.h"
 
 namespace cookiejar {
 namespace {
@@ -48,8 +46,10 @@ constexpr size_t kMaxPathBytes = 1024;
 class PrivateCopy {
  public:
   ~PrivateCopy() {
-    for (const std::string& file : files_) unlink(file.c_str());
-    if (!dir_.empty()) rmdir(dir_.c_str());
+    if (dir_.empty()) return;
+    // The copies and what SQLite made beside them.
+    for (const char* suffix : {"", "-wal", "-journal", "-shm"}) unlink((db_ + suffix).c_str());
+    rmdir(dir_.c_str());
   }
   const std::string& db() const { return db_; }
 
@@ -104,7 +104,6 @@ class PrivateCopy {
       close(in);
       return absl::InternalError(absl::StrCat("cannot write ", to, ": ", std::strerror(errno)));
     }
-    files_.push_back(to);
     char buffer[1 << 16];
     uint64_t total = 0;
     absl::Status status;
@@ -127,7 +126,8 @@ class PrivateCopy {
         const ssize_t w = write(out, buffer + done, n - done);
         if (w < 0 && errno == EINTR) continue;
         if (w <= 0) {
-          status = absl::InternalError(absl::StrCat("cannot write ", to, ": ", std::strerror(errno)));
+          status =
+              absl::InternalError(absl::StrCat("cannot write ", to, ": ", std::strerror(errno)));
           break;
         }
         done += w;
@@ -137,14 +137,11 @@ class PrivateCopy {
     if (close(out) != 0 && status.ok()) {
       status = absl::InternalError(absl::StrCat("cannot write ", to, ": ", std::strerror(errno)));
     }
-    // SQLite's shared-memory file, made when the copy is opened.
-    files_.push_back(to + "-shm");
     return status;
   }
 
   std::string dir_;
   std::string db_;
-  std::vector<std::string> files_;
 };
 
 class Database {
@@ -233,7 +230,8 @@ absl::Status CheckSqliteHeader(const std::string& path) {
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     if (errno == ENOENT) return absl::NotFoundError(path + " does not exist");
-    return absl::PermissionDeniedError(absl::StrCat("cannot open ", path, ": ", std::strerror(errno)));
+    return absl::PermissionDeniedError(
+        absl::StrCat("cannot open ", path, ": ", std::strerror(errno)));
   }
   struct stat st;
   char header[16] = {};
@@ -259,8 +257,8 @@ class Problems {
       ++report_->more_problems;
       return;
     }
-    report_->problems.push_back(absl::StrCat(AbslView(what), " ", row, " (", name.substr(0, 64), " for ",
-                                             host.substr(0, 128), path.substr(0, 64),
+    report_->problems.push_back(absl::StrCat(AbslView(what), " ", row, " (", name.substr(0, 64),
+                                             " for ", host.substr(0, 128), path.substr(0, 64),
                                              "): ", AbslView(reason)));
   }
 
@@ -324,7 +322,8 @@ std::string ParseOriginAttributes(const std::string& text, const std::string& co
     const size_t eq = pair.find('=');
     if (eq == absl::string_view::npos) return "unreadable originAttributes";
     const std::string key(pair.substr(0, eq));
-    const std::string value = PercentDecode(std::string_view(pair.data() + eq + 1, pair.size() - eq - 1));
+    const std::string value =
+        PercentDecode(std::string_view(pair.data() + eq + 1, pair.size() - eq - 1));
     if (key == "partitionKey") {
       // "(scheme,host[,port][,f])": the top-level site, "f" for a frame with
       // a cross-site ancestor.
@@ -346,17 +345,13 @@ std::string ParseOriginAttributes(const std::string& text, const std::string& co
           return "unreadable partitionKey";
         }
       }
-      // Our partitions (cookie_partition_key.h) mark a cookie whose own site
-      // is not the top-level site as embedded cross-site; Firefox marks only
-      // A-in-B-in-A frames.
-      const PublicSuffixList& psl = PublicSuffixList::Builtin();
-      std::string_view own = psl.RegistrableDomain(cookie_domain);
-      if (own.empty()) own = cookie_domain;
-      ancestor = ancestor || own != site->name;
-      *partition = CookiePartitionKey{parts[0] + "://" + site->name, ancestor};
-    } else if (key == "userContextId" || key == "privateBrowsingId" ||
-               key == "firstPartyDomain" || key == "geckoViewSessionContextId" ||
-               key == "inIsolatedMozBrowser") {
+      // Firefox marks only A-in-B-in-A frames; our partitions also mark a
+      // cookie embedded under another site.
+      const std::string top = parts[0] + "://" + site->name;
+      *partition = CookiePartitionKey{
+          top, ancestor || persistence_internal::EmbeddedCrossSite(cookie_domain, top)};
+    } else if (key == "userContextId" || key == "privateBrowsingId" || key == "firstPartyDomain" ||
+               key == "geckoViewSessionContextId" || key == "inIsolatedMozBrowser") {
       if (!value.empty() && value != "0") *other_jar = true;
     } else {
       return absl::StrCat("unknown origin attribute ", key.substr(0, 40));
@@ -383,9 +378,9 @@ absl::StatusOr<std::vector<CanonicalCookie>> ReadFirefox(sqlite3* db, const std:
   if (!columns.ok()) return columns.status();
   for (const char* needed : {"name", "value", "host", "path", "expiry", "isSecure", "isHttpOnly"}) {
     if (!columns->count(needed)) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          shown, ": moz_cookies has no column ", needed, " (schema ", report->schema_version,
-          " is not supported)"));
+      return absl::FailedPreconditionError(absl::StrCat(shown, ": moz_cookies has no column ",
+                                                        needed, " (schema ", report->schema_version,
+                                                        " is not supported)"));
     }
   }
   const bool raw_same_site = columns->count("rawSameSite") > 0;
@@ -425,8 +420,8 @@ absl::StatusOr<std::vector<CanonicalCookie>> ReadFirefox(sqlite3* db, const std:
       expiry *= 1000;
     }
     const int64_t creation = stmt.Int(5), last_access = stmt.Int(6);
-    if (why.empty() && (!TimeInRange(creation) || !TimeInRange(last_access) ||
-                        expiry > kLatestUs / 1000)) {
+    if (why.empty() &&
+        (!TimeInRange(creation) || !TimeInRange(last_access) || expiry > kLatestUs / 1000)) {
       why = "a time outside the years 1970 to 9999";
     }
     if (why.empty()) {
@@ -439,8 +434,8 @@ absl::StatusOr<std::vector<CanonicalCookie>> ReadFirefox(sqlite3* db, const std:
       if (raw_same_site) {
         // Before schema 16, 0 meant both "None" and "no attribute".
         const int64_t raw = stmt.Int(10);
-        cookie.same_site = raw == 2   ? CookieSameSite::kStrict
-                           : raw == 1 ? CookieSameSite::kLax
+        cookie.same_site = raw == 2                          ? CookieSameSite::kStrict
+                           : raw == 1                        ? CookieSameSite::kLax
                            : same_site == 0 && cookie.secure ? CookieSameSite::kNoRestriction
                                                              : CookieSameSite::kUnspecified;
       } else {
@@ -468,11 +463,11 @@ absl::StatusOr<std::vector<CanonicalCookie>> ReadFirefox(sqlite3* db, const std:
   }
   if (rc != SQLITE_DONE) return Corrupted(db, shown);
   report->imported = cookies.size();
-  report->notes.push_back(absl::StrCat(
-      "Firefox cookies.sqlite, schema ", report->schema_version, "; expiry in ",
-      milliseconds && seconds ? "milliseconds and seconds (both seen)"
-      : seconds               ? "seconds"
-                              : "milliseconds"));
+  report->notes.push_back(
+      absl::StrCat("Firefox cookies.sqlite, schema ", report->schema_version, "; expiry in ",
+                   milliseconds && seconds ? "milliseconds and seconds (both seen)"
+                   : seconds               ? "seconds"
+                                           : "milliseconds"));
   return cookies;
 }
 
@@ -502,8 +497,8 @@ struct CipherContext {
 
 absl::StatusOr<std::string> Aes128Cbc(std::string_view input, bool encrypt) {
   CipherContext c;
-  if (c.ctx == nullptr ||
-      EVP_CipherInit_ex(c.ctx, EVP_aes_128_cbc(), nullptr, PeanutsKey(), kIv, encrypt ? 1 : 0) != 1) {
+  if (c.ctx == nullptr || EVP_CipherInit_ex(c.ctx, EVP_aes_128_cbc(), nullptr, PeanutsKey(), kIv,
+                                            encrypt ? 1 : 0) != 1) {
     return absl::InternalError("OpenSSL cannot set up AES-128-CBC");
   }
   std::string out(input.size() + 16, '\0');
@@ -547,13 +542,12 @@ absl::StatusOr<std::vector<CanonicalCookie>> ReadChromium(sqlite3* db, const std
   }
   absl::StatusOr<std::set<std::string>> columns = Columns(db, "cookies", shown);
   if (!columns.ok()) return columns.status();
-  for (const char* needed : {"creation_utc", "host_key", "name", "value", "encrypted_value",
-                             "path", "expires_utc", "is_secure", "is_httponly",
-                             "last_access_utc"}) {
+  for (const char* needed : {"creation_utc", "host_key", "name", "value", "encrypted_value", "path",
+                             "expires_utc", "is_secure", "is_httponly", "last_access_utc"}) {
     if (!columns->count(needed)) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          shown, ": cookies has no column ", needed, " (version ", report->schema_version,
-          " is not supported)"));
+      return absl::FailedPreconditionError(absl::StrCat(shown, ": cookies has no column ", needed,
+                                                        " (version ", report->schema_version,
+                                                        " is not supported)"));
     }
   }
   const std::string sql = absl::StrCat(
@@ -562,7 +556,7 @@ absl::StatusOr<std::vector<CanonicalCookie>> ReadChromium(sqlite3* db, const std
       Column(*columns, "has_expires", "1"), ", ", Column(*columns, "is_persistent", "1"), ", ",
       Column(*columns, "priority", "1"), ", ", Column(*columns, "samesite", "-1"), ", ",
       Column(*columns, "source_scheme", "0"), ", ", Column(*columns, "top_frame_site_key", "''"),
-      ", ", Column(*columns, "has_cross_site_ancestor", "1"),
+      ", ", Column(*columns, "has_cross_site_ancestor", "-1"),
       " FROM cookies ORDER BY creation_utc;");
   Statement stmt(db, sql);
   if (!stmt.ok()) return Corrupted(db, shown);
@@ -630,15 +624,19 @@ absl::StatusOr<std::vector<CanonicalCookie>> ReadChromium(sqlite3* db, const std
       if (!site.empty()) {
         const size_t sep = site.find("://");
         const std::string scheme_part = site.substr(0, sep);
-        absl::StatusOr<CanonicalHost> site_host =
-            sep == std::string::npos ? absl::InvalidArgumentError("no scheme")
-                                     : CanonicalizeHost(site.substr(sep + 3));
+        absl::StatusOr<CanonicalHost> site_host = sep == std::string::npos
+                                                      ? absl::InvalidArgumentError("no scheme")
+                                                      : CanonicalizeHost(site.substr(sep + 3));
         if ((scheme_part != "https" && scheme_part != "http") || !site_host.ok() ||
             site.size() > kMaxHostBytes) {
           why = "unreadable top_frame_site_key";
         } else {
-          cookie.partition_key =
-              CookiePartitionKey{scheme_part + "://" + site_host->name, stmt.Int(16) != 0};
+          // Before the column (version 20 or so): as the cookie's own site says.
+          const std::string top = scheme_part + "://" + site_host->name;
+          const int64_t ancestor = stmt.Int(16);
+          cookie.partition_key = CookiePartitionKey{
+              top, ancestor < 0 ? persistence_internal::EmbeddedCrossSite(cookie.domain, top)
+                                : ancestor != 0};
         }
       }
     }
@@ -665,7 +663,8 @@ std::string_view BrowserStoreKindName(BrowserStoreKind kind) {
 absl::StatusOr<std::string> DecryptChromiumValue(std::string_view encrypted,
                                                  std::string_view host_key,
                                                  int64_t schema_version) {
-  if (encrypted.size() < 3 || (encrypted.substr(0, 3) != "v10" && encrypted.substr(0, 3) != "v11")) {
+  if (encrypted.size() < 3 ||
+      (encrypted.substr(0, 3) != "v10" && encrypted.substr(0, 3) != "v11")) {
     // Chromium reads a value without a version prefix as clear text (values
     // written before encryption).
     return std::string(encrypted);
@@ -693,8 +692,9 @@ absl::StatusOr<std::string> DecryptChromiumValue(std::string_view encrypted,
 absl::StatusOr<std::string> EncryptChromiumValue(std::string_view value, std::string_view host_key,
                                                  int64_t schema_version) {
   if (value.size() > kMaxCiphertext - 64) return absl::InvalidArgumentError("value too long");
-  std::string plaintext =
-      schema_version >= kDomainHashVersion ? Sha256(host_key) + std::string(value) : std::string(value);
+  std::string plaintext = schema_version >= kDomainHashVersion
+                              ? Sha256(host_key) + std::string(value)
+                              : std::string(value);
   absl::StatusOr<std::string> ciphertext = Aes128Cbc(plaintext, /*encrypt=*/true);
   if (!ciphertext.ok()) return ciphertext.status();
   return "v10" + *ciphertext;
@@ -704,7 +704,8 @@ absl::StatusOr<BrowserStoreKind> DetectBrowserStore(const std::string& path,
                                                     const BrowserStoreOptions& options) {
   absl::Status header = CheckSqliteHeader(path);
   if (!header.ok()) return header;
-  absl::StatusOr<std::unique_ptr<PrivateCopy>> copy = PrivateCopy::Make(path, options.max_file_bytes);
+  absl::StatusOr<std::unique_ptr<PrivateCopy>> copy =
+      PrivateCopy::Make(path, options.max_file_bytes);
   if (!copy.ok()) return copy.status();
   absl::StatusOr<std::unique_ptr<Database>> db = Database::Open((*copy)->db(), path);
   if (!db.ok()) return db.status();
@@ -719,7 +720,8 @@ absl::StatusOr<std::vector<CanonicalCookie>> ReadBrowserStore(const std::string&
   *report = BrowserStoreReport();
   absl::Status header = CheckSqliteHeader(path);
   if (!header.ok()) return header;
-  absl::StatusOr<std::unique_ptr<PrivateCopy>> copy = PrivateCopy::Make(path, options.max_file_bytes);
+  absl::StatusOr<std::unique_ptr<PrivateCopy>> copy =
+      PrivateCopy::Make(path, options.max_file_bytes);
   if (!copy.ok()) return copy.status();
   absl::StatusOr<std::unique_ptr<Database>> db = Database::Open((*copy)->db(), path);
   if (!db.ok()) return db.status();
@@ -746,8 +748,8 @@ absl::StatusOr<BrowserStoreReport> ImportBrowserStore(const std::string& path, C
     } else if (status.Has(CookieExclusionReason::kExpired)) {
       ++report.expired;
     } else {
-      problems.Add("cookie", index, cookie.name, (cookie.host_only ? "" : ".") + cookie.domain, cookie.path,
-                   absl::StrCat("refused by the jar: ", status.ToString()));
+      problems.Add("cookie", index, cookie.name, (cookie.host_only ? "" : ".") + cookie.domain,
+                   cookie.path, absl::StrCat("refused by the jar: ", status.ToString()));
     }
   }
   return report;

@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/absl_view.h"
 #include "cookiejar/canonical_host.h"
-#include "cookiejar/public_suffix_list.h"
+#include "persistence/internal/partition_site.h"
 
 namespace cookiejar {
 namespace {
@@ -150,20 +150,6 @@ bool IsCookieEditorShape(const json& object) {
           *same_site == "unspecified");
 }
 
-// A partition for a cookie of `domain` given only the top-level site: a
-// cookie whose own site differs is embedded cross-site (as our partitions
-// compute it for its requests, cookie_partition_key.h).
-bool ImpliedCrossSiteAncestor(const std::string& domain, const std::string& top_level_site) {
-  const PublicSuffixList& psl = PublicSuffixList::Builtin();
-  std::string_view own = psl.RegistrableDomain(domain);
-  if (own.empty()) own = domain;
-  const size_t sep = top_level_site.find("://");
-  const std::string_view top =
-      sep == std::string::npos ? std::string_view(top_level_site)
-                               : std::string_view(top_level_site).substr(sep + 3);
-  return own != top;
-}
-
 // The partition key of a "partitionKey" field: a site string, or an object
 // {topLevelSite, hasCrossSiteAncestor}.
 bool ReadPartition(CookieReader& reader, const std::string& domain, CanonicalCookie* cookie) {
@@ -197,8 +183,8 @@ bool ReadPartition(CookieReader& reader, const std::string& domain, CanonicalCoo
     return false;
   }
   site = scheme + "://" + host->name;
-  cookie->partition_key =
-      CookiePartitionKey{site, ancestor ? *ancestor : ImpliedCrossSiteAncestor(domain, site)};
+  cookie->partition_key = CookiePartitionKey{
+      site, ancestor ? *ancestor : persistence_internal::EmbeddedCrossSite(domain, site)};
   return true;
 }
 
@@ -440,7 +426,8 @@ JsonCookiesExport FormatJsonCookies(const std::vector<CanonicalCookie>& cookies,
                                   {"hasCrossSiteAncestor", c.partition_key->cross_site_ancestor}};
       } else {
         cookie["partitionKey"] = partition;
-        if (c.partition_key->cross_site_ancestor != ImpliedCrossSiteAncestor(c.domain, partition)) {
+        if (c.partition_key->cross_site_ancestor !=
+            persistence_internal::EmbeddedCrossSite(c.domain, partition)) {
           lost.push_back(absl::StrCat("the partition's cross-site ancestor bit (",
                                       c.partition_key->cross_site_ancestor ? "set" : "clear", ")"));
         }
@@ -450,7 +437,8 @@ JsonCookiesExport FormatJsonCookies(const std::vector<CanonicalCookie>& cookies,
       std::string what;
       for (const std::string& l : lost) absl::StrAppend(&what, what.empty() ? "" : ", ", l);
       out.losses.push_back(absl::StrCat(Describe(c), ": loses ", what, " (",
-                                        AbslView(JsonCookieFormatName(format)), " cannot hold it)"));
+                                        AbslView(JsonCookieFormatName(format)),
+                                        " cannot hold it)"));
     }
     list.push_back(std::move(cookie));
     ++out.written;

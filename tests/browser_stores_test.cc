@@ -110,7 +110,7 @@ std::map<std::string, Expected> FromFirefox(const json& reported) {
                   : same_site == 2 ? CookieSameSite::kStrict
                                    : CookieSameSite::kUnspecified;
     e.source_scheme = c["schemeMap"].get<int>() == 2 ? CookieSourceScheme::kSecure
-                                                      : CookieSourceScheme::kNonSecure;
+                                                     : CookieSourceScheme::kNonSecure;
     const std::string key = c["originAttributes"]["partitionKey"];
     if (!key.empty()) {
       // "(https,news.test)": every partitioned cookie recorded is a
@@ -147,7 +147,7 @@ std::map<std::string, Expected> FromChromium(const json& reported) {
                  : priority == "High" ? CookiePriority::kHigh
                                       : CookiePriority::kMedium;
     e.source_scheme = c["sourceScheme"] == "Secure" ? CookieSourceScheme::kSecure
-                                                     : CookieSourceScheme::kNonSecure;
+                                                    : CookieSourceScheme::kNonSecure;
     if (c.contains("partitionKey")) {
       e.partition = CookiePartitionKey{c["partitionKey"]["topLevelSite"],
                                        c["partitionKey"]["hasCrossSiteAncestor"]};
@@ -216,9 +216,9 @@ TEST(FirefoxStore, ReadsTheFileFirefoxHasOpenWithItsWalAndChangesNothing) {
   EXPECT_EQ(ReadBytes(db), before);
   EXPECT_EQ(ReadBytes(db + "-wal"), wal_before);
   EXPECT_FALSE(fs::exists(db + "-shm"));
-  EXPECT_EQ(std::distance(fs::directory_iterator(fs::path(db).parent_path()),
-                          fs::directory_iterator()),
-            2);
+  EXPECT_EQ(
+      std::distance(fs::directory_iterator(fs::path(db).parent_path()), fs::directory_iterator()),
+      2);
 }
 
 TEST(ChromiumStore, EveryFieldAsChromiumReportedIt) {
@@ -254,8 +254,8 @@ void ExpectBrowserHeaders(CookieJar& jar, const json& requests,
     CookieOptions options;
     // Browsers send Sec-Fetch-Dest to secure origins only; every http://
     // request recorded is a top-level navigation.
-    const std::string dest = request["sec_fetch_dest"].is_null() ? "document"
-                                                                  : request["sec_fetch_dest"];
+    const std::string dest =
+        request["sec_fetch_dest"].is_null() ? "document" : request["sec_fetch_dest"];
     if (dest == "document") {
       options.top_level_navigation = true;
       top = *url;
@@ -329,7 +329,8 @@ TEST(ChromiumStore, ExpiredCookiesAreCountedNotImported) {
 
 TEST(ChromiumCrypto, V10RoundTripsAndChecksTheDomainHash) {
   for (int64_t version : {23, 24}) {
-    absl::StatusOr<std::string> encrypted = EncryptChromiumValue("caf\xC3\xA9", ".a.example", version);
+    absl::StatusOr<std::string> encrypted =
+        EncryptChromiumValue("caf\xC3\xA9", ".a.example", version);
     ASSERT_TRUE(encrypted.ok());
     EXPECT_EQ(encrypted->substr(0, 3), "v10");
     EXPECT_EQ((encrypted->size() - 3) % 16, 0u);
@@ -395,10 +396,9 @@ class MadeUpStore : public ::testing::Test {
         "has_cross_site_ancestor INTEGER NOT NULL);"};
     int64_t creation = 13400000000000000;  // 2025-08-22, in Chromium's epoch.
     for (const auto& [cookie, encrypted] : rows) {
-      sql.push_back(absl::StrCat(
-          "INSERT INTO cookies VALUES (", ++creation, ", 'a.example', '', '", cookie,
-          "', '', X'", Hex(encrypted), "', '/', 0, 1, 0, ", creation,
-          ", 0, 0, 1, -1, 2, 443, 0, 0, 0);"));
+      sql.push_back(absl::StrCat("INSERT INTO cookies VALUES (", ++creation, ", 'a.example', '', '",
+                                 cookie, "', '', X'", Hex(encrypted), "', '/', 0, 1, 0, ", creation,
+                                 ", 0, 0, 1, -1, 2, 443, 0, 0, 0);"));
     }
     return Make(name, sql);
   }
@@ -481,9 +481,10 @@ TEST_F(MadeUpStore, WhatIsNotABrowserStoreIsRefusedClearly) {
               HasSubstr("not a Firefox cookies.sqlite or a Chromium Cookies file"));
   EXPECT_EQ(DetectBrowserStore(dir + "/missing").status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(DetectBrowserStore(dir).status().code(), absl::StatusCode::kFailedPrecondition);
-  const std::string old_chromium = Make("old_chromium", {
-      "CREATE TABLE meta(key, value);", "INSERT INTO meta VALUES ('version', '5');",
-      "CREATE TABLE cookies(creation_utc, host_key, name, value, path, expires_utc, secure);"});
+  const std::string old_chromium = Make(
+      "old_chromium",
+      {"CREATE TABLE meta(key, value);", "INSERT INTO meta VALUES ('version', '5');",
+       "CREATE TABLE cookies(creation_utc, host_key, name, value, path, expires_utc, secure);"});
   absl::StatusOr<std::vector<CanonicalCookie>> read = ReadBrowserStore(old_chromium, nullptr);
   EXPECT_EQ(read.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(read.status().message()), HasSubstr("version 5 is not supported"));

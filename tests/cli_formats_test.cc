@@ -3,6 +3,7 @@
 // renamed options (--profile for the store's profile, --emulate for the
 // browser rules, the old spellings kept with a warning).
 
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -17,8 +18,6 @@
 #include "gtest/gtest.h"
 #include "tests/subprocess.h"
 #include "tests/test_data.h"
-
-#include <sqlite3.h>
 
 namespace cookiejar {
 namespace {
@@ -114,16 +113,17 @@ TEST_F(CliFormatsTest, KeyringValuesAreReportedAndTheRestImported) {
                   "INSERT INTO cookies VALUES (13400000000000000, 'a.example', '', 'user', '', X'",
                   hex, "', '/', 0, 0, 0, 13400000000000000, 0, 0, 1, -1, 2);",
                   "INSERT INTO cookies VALUES (13400000000000001, 'a.example', '', 'token', '', "
-                  "X'763131", std::string(64, 'a'),
-                  "', '/', 0, 0, 0, 13400000000000001, 0, 0, 1, -1, 2);");
+                  "X'763131",
+                  std::string(64, 'a'), "', '/', 0, 0, 0, 13400000000000001, 0, 0, 1, -1, 2);");
   ASSERT_EQ(sqlite3_exec(handle, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(handle);
   const std::string jar = dir_ + "/jar.db";
   testing::CommandResult result = Run({"--jar", jar, "import", db});
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_THAT(result.output, HasSubstr("imported 1 cookies from chromium, 1 not decryptable"));
-  EXPECT_THAT(result.error, HasSubstr("token for a.example/): encrypted with a key from the desktop "
-                                     "keyring (v11)"));
+  EXPECT_THAT(result.error,
+              HasSubstr("token for a.example/): encrypted with a key from the desktop "
+                        "keyring (v11)"));
   EXPECT_THAT(result.error, HasSubstr("--password-store=basic"));
   EXPECT_EQ(Run({"--jar", jar, "get", "http://a.example/"}).output, "user=alice\n");
 }
@@ -159,9 +159,9 @@ TEST_F(CliFormatsTest, StorageStateAndCookieEditorRoundTrip) {
     const std::string back = source + ".db";
     testing::CommandResult imported = Run({"--jar", back, "import", source});
     EXPECT_EQ(imported.exit_code, 0) << imported.error;
-    EXPECT_THAT(imported.output, HasSubstr("imported 3 cookies from " +
-                                           std::string(source == state ? "storage-state"
-                                                                       : "cookie-editor")));
+    EXPECT_THAT(imported.output,
+                HasSubstr("imported 3 cookies from " +
+                          std::string(source == state ? "storage-state" : "cookie-editor")));
     EXPECT_EQ(Run({"--jar", back, "get", "https://app.example/"}).output,
               "sid=1; theme=dark; hi=1\n");
   }
@@ -181,8 +181,8 @@ TEST_F(CliFormatsTest, FormatOptionIsStrict) {
   testing::CommandResult bogus = Run({"--jar", jar, "import", dir_ + "/x", "--format", "xml"});
   EXPECT_EQ(bogus.exit_code, 2);
   EXPECT_THAT(bogus.error, HasSubstr("--format must be one of cookies-txt, store, firefox"));
-  testing::CommandResult browser = Run({"--jar", jar, "export", dir_ + "/Cookies", "--format",
-                                        "chromium"});
+  testing::CommandResult browser =
+      Run({"--jar", jar, "export", dir_ + "/Cookies", "--format", "chromium"});
   EXPECT_EQ(browser.exit_code, 2);
   EXPECT_THAT(browser.error, HasSubstr("export cannot write chromium databases"));
   EXPECT_FALSE(fs::exists(dir_ + "/Cookies"));
@@ -196,9 +196,8 @@ TEST_F(CliFormatsTest, FormatOptionIsStrict) {
 
 TEST_F(CliFormatsTest, JsonOutputOfEachCommand) {
   const std::string jar = dir_ + "/jar.db";
-  json set = RunJson({"--jar", jar, "set", "http://shop.example/cart", "cart=1; Path=/cart",
-                      "sid=1; Secure"},
-                     1);
+  json set = RunJson(
+      {"--jar", jar, "set", "http://shop.example/cart", "cart=1; Path=/cart", "sid=1; Secure"}, 1);
   EXPECT_EQ(set["url"], "http://shop.example/cart");
   EXPECT_EQ(set["kept"], true);
   ASSERT_EQ(set["results"].size(), 2u);
@@ -303,8 +302,8 @@ TEST_F(CliFormatsTest, ProfileNamesTheContainerAndEmulateTheRules) {
   std::vector<std::string> chromium = {"--jar", jar, "--profile", "c"};
   chromium.insert(chromium.end(), set.begin(), set.end());
   ASSERT_EQ(Run(chromium).exit_code, 0);
-  std::vector<std::string> minimum = {"--jar", jar, "--profile", "m", "--emulate",
-                                      "rfc6265-minimum"};
+  std::vector<std::string> minimum = {"--jar", jar,         "--profile",
+                                      "m",     "--emulate", "rfc6265-minimum"};
   minimum.insert(minimum.end(), set.begin(), set.end());
   ASSERT_EQ(Run(minimum).exit_code, 0);
   EXPECT_EQ(RunJson({"--jar", jar, "--profile", "c", "list"})["cookies"].size(), 25u);
@@ -323,8 +322,8 @@ TEST_F(CliFormatsTest, ProfileNamesTheContainerAndEmulateTheRules) {
       Run({"--jar", jar, "--profile", "firefox", "set", "https://b.example/", "x=1"});
   EXPECT_EQ(behaviour.exit_code, 0);
   EXPECT_THAT(behaviour.error, HasSubstr("use --emulate firefox"));
-  testing::CommandResult explicit_rules = Run({"--jar", jar, "--profile", "firefox", "--emulate",
-                                              "chromium", "get", "https://b.example/"});
+  testing::CommandResult explicit_rules = Run(
+      {"--jar", jar, "--profile", "firefox", "--emulate", "chromium", "get", "https://b.example/"});
   EXPECT_EQ(explicit_rules.output, "x=1\n");
   EXPECT_THAT(explicit_rules.error, Not(HasSubstr("--emulate")));
   EXPECT_EQ(Run({"--emulate", "netscape", "list"}).exit_code, 2);

@@ -46,7 +46,8 @@ void ExpectHeaders(CookieJar& jar, const json& requests) {
     SCOPED_TRACE(request["url"].get<std::string>());
     CookieOptions options;
     options.top_level_navigation = true;
-    absl::StatusOr<std::string> header = jar.GetCookieHeader(request["url"].get<std::string>(), options);
+    absl::StatusOr<std::string> header =
+        jar.GetCookieHeader(request["url"].get<std::string>(), options);
     ASSERT_TRUE(header.ok());
     EXPECT_EQ(*header, request["cookie"].is_null() ? "" : request["cookie"].get<std::string>());
   }
@@ -146,10 +147,10 @@ TEST(StorageState, ChromiumSentWhatOurJarSends) {
 std::vector<CanonicalCookie> Sample(CookieJar& jar) {
   CookieOptions top;
   top.top_level_navigation = true;
-  for (const char* line : {"sid=1; Secure; HttpOnly; SameSite=Strict",
-                           "pref=a b; Max-Age=3600; Domain=a.example", "lax=1; SameSite=Lax",
-                           "none=1; Secure; SameSite=None; Path=/api", "hi=1; Priority=High",
-                           "utf=caf\xC3\xA9; Max-Age=60"}) {
+  for (const char* line :
+       {"sid=1; Secure; HttpOnly; SameSite=Strict", "pref=a b; Max-Age=3600; Domain=a.example",
+        "lax=1; SameSite=Lax", "none=1; Secure; SameSite=None; Path=/api", "hi=1; Priority=High",
+        "utf=caf\xC3\xA9; Max-Age=60"}) {
     EXPECT_TRUE(jar.SetCookie("https://www.a.example/", line, top).IsInclude()) << line;
   }
   EXPECT_TRUE(jar.SetCookie("http://www.a.example/", "plain=1", top).IsInclude());
@@ -165,17 +166,17 @@ std::vector<CanonicalCookie> Sample(CookieJar& jar) {
 
 // Everything but the times, which neither format keeps.
 std::string Fields(const CanonicalCookie& c) {
-  return absl::StrCat(c.name, "=", c.value, " ", c.host_only ? "" : ".", c.domain, c.path,
-                      " expires=", c.IsPersistent() ? absl::ToUnixMicros(c.expiry) : -1,
-                      c.secure ? " secure" : "", c.http_only ? " httponly" : "",
-                      " samesite=", static_cast<int>(c.same_site),
-                      " priority=", static_cast<int>(c.priority),
-                      " scheme=", static_cast<int>(c.source_scheme),
-                      c.partition_key ? " partition=" + c.partition_key->ToString() : "");
+  return absl::StrCat(
+      c.name, "=", c.value, " ", c.host_only ? "" : ".", c.domain, c.path,
+      " expires=", c.IsPersistent() ? absl::ToUnixMicros(c.expiry) : -1, c.secure ? " secure" : "",
+      c.http_only ? " httponly" : "", " samesite=", static_cast<int>(c.same_site),
+      " priority=", static_cast<int>(c.priority), " scheme=", static_cast<int>(c.source_scheme),
+      c.partition_key ? " partition=" + c.partition_key->ToString() : "");
 }
 
 TEST(JsonRoundTrip, EachFormatKeepsWhatItCanAndSaysWhatItCannot) {
-  for (JsonCookieFormat format : {JsonCookieFormat::kStorageState, JsonCookieFormat::kCookieEditor}) {
+  for (JsonCookieFormat format :
+       {JsonCookieFormat::kStorageState, JsonCookieFormat::kCookieEditor}) {
     SCOPED_TRACE(JsonCookieFormatName(format));
     FakeClock clock(absl::FromUnixSeconds(1800000000));
     CookieJarOptions options;
@@ -220,7 +221,8 @@ TEST(JsonRoundTrip, BytesThatAreNotUtf8AreLeftOutAndSaid) {
   ASSERT_TRUE(jar.SetCookie("https://a.example/", "ok=1; Secure").IsInclude());
   JsonCookiesExport out = FormatJsonCookies(jar.GetAllCookies(), JsonCookieFormat::kStorageState);
   EXPECT_EQ(out.written, 1u);
-  EXPECT_THAT(out.losses, ElementsAre(HasSubstr("bin for a.example/: left out (bytes that are not UTF-8")));
+  EXPECT_THAT(out.losses,
+              ElementsAre(HasSubstr("bin for a.example/: left out (bytes that are not UTF-8")));
   EXPECT_EQ(json::parse(out.text)["cookies"].size(), 1u);
 }
 
@@ -303,7 +305,7 @@ TEST(JsonCookies, BadInputIsBoundedAndNamed) {
     {"name": "f", "value": "6", "domain": "a.example", "path": "nope"},
     {"name": "g", "value": "7", "domain": "a.example", "partitionKey": "news.example"},
     {"name": "ok", "value": "8", "domain": "a.example"}], "origins": [{"origin": "x"}]})",
-                                                                         &report);
+                                                                          &report);
   ASSERT_TRUE(cookies.ok());
   EXPECT_EQ(cookies->size(), 1u);
   EXPECT_EQ(report.origins, 1u);
@@ -325,7 +327,8 @@ TEST(JsonCookies, BadInputIsBoundedAndNamed) {
   ASSERT_TRUE(imported.ok());
   EXPECT_EQ(imported->imported, 0u);
   EXPECT_EQ(imported->expired, 1u);
-  EXPECT_THAT(imported->problems, ElementsAre(HasSubstr("cookie 1 (__Host-x): refused by the jar")));
+  EXPECT_THAT(imported->problems,
+              ElementsAre(HasSubstr("cookie 1 (__Host-x): refused by the jar")));
 }
 
 }  // namespace

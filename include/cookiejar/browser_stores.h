@@ -125,8 +125,7 @@ absl::StatusOr<BrowserStoreReport> ImportBrowserStore(const std::string& path, C
 // Errors: "v11" and other key versions (FailedPrecondition: the key is in the
 // keyring), a value that does not decrypt (DataLoss).
 absl::StatusOr<std::string> DecryptChromiumValue(std::string_view encrypted,
-                                                 std::string_view host_key,
-                                                 int64_t schema_version);
+                                                 std::string_view host_key, int64_t schema_version);
 
 // Encrypts `value` as Chromium does with --password-store=basic ("v10"),
 // for tests and for writing a database a Chromium can read.

@@ -37,7 +37,8 @@
 //
 // Example:
 //   absl::StatusOr<JsonCookiesReport> report = ImportJsonCookies(text, &jar);
-//   JsonCookiesExport out = FormatJsonCookies(jar.GetAllCookies(), JsonCookieFormat::kStorageState);
+//   JsonCookiesExport out = FormatJsonCookies(jar.GetAllCookies(),
+//   JsonCookieFormat::kStorageState);
 //   // out.text is the file; out.losses says what each cookie lost.
 
 #ifndef COOKIEJAR_STORAGE_STATE_H_
