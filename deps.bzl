@@ -95,6 +95,8 @@ SYSTEM_LIBRARIES = {
     "libcrypto": ["libcrypto"],
     "libcurl": ["libcurl"],
     "nlohmann_json": ["nlohmann_json"],
+    # NSPR's date parser, the one Firefox uses (the firefox profile's dates).
+    "nspr": ["nspr"],
     "sqlite3": ["sqlite3"],
 }
 
