@@ -640,7 +640,7 @@ int Export(const Invocation& in, JarFile& file) {
                                    "cookies-txt"));
   }
   absl::StatusOr<ExportSummary> summary =
-      ExportFile(file.jar().GetAllCookies(), dest, *format, in.store_profile, in.wait);
+      ExportFile(file.jar(), dest, *format, in.store_profile, in.wait);
   if (!summary.ok()) {
     const absl::StatusCode code = summary.status().code();
     if (code == absl::StatusCode::kUnavailable) return FileError(summary.status());

@@ -258,9 +258,10 @@ absl::StatusOr<ImportSummary> ImportFile(const std::string& path, FileFormat for
   return absl::InvalidArgumentError("unknown format");
 }
 
-absl::StatusOr<ExportSummary> ExportFile(const std::vector<CanonicalCookie>& cookies,
-                                         const std::string& path, FileFormat format,
-                                         const std::string& store_profile, absl::Duration wait) {
+absl::StatusOr<ExportSummary> ExportFile(CookieJar& jar, const std::string& path,
+                                         FileFormat format, const std::string& store_profile,
+                                         absl::Duration wait) {
+  const std::vector<CanonicalCookie> cookies = jar.GetAllCookies();
   ExportSummary out;
   switch (format) {
     case FileFormat::kFirefox:
@@ -285,7 +286,8 @@ absl::StatusOr<ExportSummary> ExportFile(const std::vector<CanonicalCookie>& coo
       } else if (existing.status().code() != absl::StatusCode::kNotFound) {
         return existing.status();
       }
-      JsonCookiesExport json = FormatJsonCookies(cookies, json_format);
+      JsonCookiesExport json =
+          FormatJsonCookies(cookies, json_format, jar.profile().partition_ancestors);
       absl::Status status = WriteFileAtomically(path, json.text);
       if (!status.ok()) return status;
       out.written = json.written;

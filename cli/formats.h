@@ -64,13 +64,13 @@ struct ExportSummary {
   std::vector<std::string> losses;
 };
 
-// Writes `cookies` to `path` in `format` (replaced atomically, owner-only;
-// a store's `store_profile` is replaced). An existing `path` must be a file
-// of that format (FailedPrecondition otherwise, untouched). Browser
+// Writes the cookies of `jar` to `path` in `format` (replaced atomically,
+// owner-only; a store's `store_profile` is replaced). An existing `path` must
+// be a file of that format (FailedPrecondition otherwise, untouched). Browser
 // databases cannot be written (InvalidArgument).
-absl::StatusOr<ExportSummary> ExportFile(const std::vector<CanonicalCookie>& cookies,
-                                         const std::string& path, FileFormat format,
-                                         const std::string& store_profile, absl::Duration wait);
+absl::StatusOr<ExportSummary> ExportFile(CookieJar& jar, const std::string& path,
+                                         FileFormat format, const std::string& store_profile,
+                                         absl::Duration wait);
 
 }  // namespace cookiejar
 

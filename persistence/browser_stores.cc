@@ -311,9 +311,11 @@ std::string PercentDecode(std::string_view text) {
   return out;
 }
 
-// Reads "^partitionKey=%28https%2Csite.example%29&userContextId=1".
+// Reads "^partitionKey=%28https%2Csite.example%29&userContextId=1"; the
+// partition's bit is written in the convention `ancestors`.
 // Returns "" and sets *partition / *other_jar, or why the row is refused.
 std::string ParseOriginAttributes(const std::string& text, const std::string& cookie_domain,
+                                  CookiePartitionKey::Ancestors ancestors,
                                   std::optional<CookiePartitionKey>* partition, bool* other_jar) {
   *other_jar = false;
   if (text.empty()) return "";
@@ -345,11 +347,12 @@ std::string ParseOriginAttributes(const std::string& text, const std::string& co
           return "unreadable partitionKey";
         }
       }
-      // Firefox marks only A-in-B-in-A frames; our partitions also mark a
-      // cookie embedded under another site.
+      // Firefox marks only A-in-B-in-A frames (kFramesOnly).
       const std::string top = parts[0] + "://" + site->name;
       *partition = CookiePartitionKey{
-          top, ancestor || persistence_internal::EmbeddedCrossSite(cookie_domain, top)};
+          top, persistence_internal::AncestorBit(cookie_domain, top, ancestor,
+                                                 CookiePartitionKey::Ancestors::kFramesOnly,
+                                                 ancestors)};
     } else if (key == "userContextId" || key == "privateBrowsingId" || key == "firstPartyDomain" ||
                key == "geckoViewSessionContextId" || key == "inIsolatedMozBrowser") {
       if (!value.empty() && value != "0") *other_jar = true;
@@ -449,7 +452,8 @@ absl::StatusOr<std::vector<CanonicalCookie>> ReadFirefox(sqlite3* db, const std:
                              : scheme_map == 0 && cookie.secure    ? CookieSourceScheme::kSecure
                                                                    : CookieSourceScheme::kNonSecure;
       bool other_jar = false;
-      why = ParseOriginAttributes(stmt.Text(12), cookie.domain, &cookie.partition_key, &other_jar);
+      why = ParseOriginAttributes(stmt.Text(12), cookie.domain, options.partition_ancestors,
+                                  &cookie.partition_key, &other_jar);
       if (why.empty() && other_jar) {
         ++report->other_jars;
         continue;
@@ -631,12 +635,15 @@ absl::StatusOr<std::vector<CanonicalCookie>> ReadChromium(sqlite3* db, const std
             site.size() > kMaxHostBytes) {
           why = "unreadable top_frame_site_key";
         } else {
-          // Before the column (version 20 or so): as the cookie's own site says.
+          // -1: before the column (version 20 or so), the site alone.
           const std::string top = scheme_part + "://" + site_host->name;
           const int64_t ancestor = stmt.Int(16);
           cookie.partition_key = CookiePartitionKey{
-              top, ancestor < 0 ? persistence_internal::EmbeddedCrossSite(cookie.domain, top)
-                                : ancestor != 0};
+              top, persistence_internal::AncestorBit(
+                       cookie.domain, top,
+                       ancestor < 0 ? std::nullopt : std::optional<bool>(ancestor != 0),
+                       CookiePartitionKey::Ancestors::kFramesAndRequest,
+                       options.partition_ancestors)};
         }
       }
     }
@@ -735,7 +742,10 @@ absl::StatusOr<std::vector<CanonicalCookie>> ReadBrowserStore(const std::string&
 absl::StatusOr<BrowserStoreReport> ImportBrowserStore(const std::string& path, CookieJar* jar,
                                                       const BrowserStoreOptions& options) {
   BrowserStoreReport report;
-  absl::StatusOr<std::vector<CanonicalCookie>> cookies = ReadBrowserStore(path, &report, options);
+  BrowserStoreOptions read_options = options;
+  read_options.partition_ancestors = jar->profile().partition_ancestors;
+  absl::StatusOr<std::vector<CanonicalCookie>> cookies =
+      ReadBrowserStore(path, &report, read_options);
   if (!cookies.ok()) return cookies.status();
   Problems problems(&report, options.max_problems);
   report.imported = 0;

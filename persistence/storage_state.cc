@@ -151,8 +151,10 @@ bool IsCookieEditorShape(const json& object) {
 }
 
 // The partition key of a "partitionKey" field: a site string, or an object
-// {topLevelSite, hasCrossSiteAncestor}.
-bool ReadPartition(CookieReader& reader, const std::string& domain, CanonicalCookie* cookie) {
+// {topLevelSite, hasCrossSiteAncestor} (Chromium's bit), its bit written in
+// the convention `ancestors`.
+bool ReadPartition(CookieReader& reader, const std::string& domain,
+                   CookiePartitionKey::Ancestors ancestors, CanonicalCookie* cookie) {
   const json* field = reader.Find("partitionKey");
   if (field == nullptr || field->is_null()) return true;
   std::string site;
@@ -184,12 +186,14 @@ bool ReadPartition(CookieReader& reader, const std::string& domain, CanonicalCoo
   }
   site = scheme + "://" + host->name;
   cookie->partition_key = CookiePartitionKey{
-      site, ancestor ? *ancestor : persistence_internal::EmbeddedCrossSite(domain, site)};
+      site, persistence_internal::AncestorBit(
+                domain, site, ancestor, CookiePartitionKey::Ancestors::kFramesAndRequest, ancestors)};
   return true;
 }
 
 // Reads one cookie object into *cookie; returns "" or why not.
-std::string ReadCookie(const json& object, CanonicalCookie* cookie, JsonCookieFormat* shape) {
+std::string ReadCookie(const json& object, CookiePartitionKey::Ancestors ancestors,
+                       CanonicalCookie* cookie, JsonCookieFormat* shape) {
   if (!object.is_object()) return "not an object";
   const bool editor = IsCookieEditorShape(object);
   *shape = editor ? JsonCookieFormat::kCookieEditor : JsonCookieFormat::kStorageState;
@@ -261,7 +265,7 @@ std::string ReadCookie(const json& object, CanonicalCookie* cookie, JsonCookieFo
   cookie->source_scheme = scheme == "NonSecure" || (scheme != "Secure" && !cookie->secure)
                               ? CookieSourceScheme::kNonSecure
                               : CookieSourceScheme::kSecure;
-  if (!ReadPartition(reader, cookie->domain, cookie)) return reader.why();
+  if (!ReadPartition(reader, cookie->domain, ancestors, cookie)) return reader.why();
   return "";
 }
 
@@ -331,7 +335,7 @@ absl::StatusOr<std::vector<CanonicalCookie>> ParseJsonCookies(std::string_view t
     ++report->entries;
     CanonicalCookie cookie;
     JsonCookieFormat shape;
-    const std::string why = ReadCookie(object, &cookie, &shape);
+    const std::string why = ReadCookie(object, options.partition_ancestors, &cookie, &shape);
     if (index == 1) report->format = shape;
     if (!why.empty()) {
       AddProblem(options, report, index, cookie.name, why);
@@ -346,7 +350,10 @@ absl::StatusOr<std::vector<CanonicalCookie>> ParseJsonCookies(std::string_view t
 absl::StatusOr<JsonCookiesReport> ImportJsonCookies(std::string_view text, CookieJar* jar,
                                                     const JsonCookiesOptions& options) {
   JsonCookiesReport report;
-  absl::StatusOr<std::vector<CanonicalCookie>> cookies = ParseJsonCookies(text, &report, options);
+  JsonCookiesOptions parse_options = options;
+  parse_options.partition_ancestors = jar->profile().partition_ancestors;
+  absl::StatusOr<std::vector<CanonicalCookie>> cookies =
+      ParseJsonCookies(text, &report, parse_options);
   if (!cookies.ok()) return cookies.status();
   report.imported = 0;
   size_t index = 0;
@@ -366,7 +373,8 @@ absl::StatusOr<JsonCookiesReport> ImportJsonCookies(std::string_view text, Cooki
 }
 
 JsonCookiesExport FormatJsonCookies(const std::vector<CanonicalCookie>& cookies,
-                                    JsonCookieFormat format) {
+                                    JsonCookieFormat format,
+                                    CookiePartitionKey::Ancestors partition_ancestors) {
   JsonCookiesExport out;
   json list = json::array();
   const bool editor = format == JsonCookieFormat::kCookieEditor;
@@ -421,13 +429,17 @@ JsonCookiesExport FormatJsonCookies(const std::vector<CanonicalCookie>& cookies,
         break;
     }
     if (c.partition_key) {
+      // Both formats are Chromium's: its bit, or its site alone.
+      const bool bit = persistence_internal::AncestorBit(
+          c.domain, partition, c.partition_key->cross_site_ancestor, partition_ancestors,
+          CookiePartitionKey::Ancestors::kFramesAndRequest);
       if (editor) {
-        cookie["partitionKey"] = {{"topLevelSite", partition},
-                                  {"hasCrossSiteAncestor", c.partition_key->cross_site_ancestor}};
+        cookie["partitionKey"] = {{"topLevelSite", partition}, {"hasCrossSiteAncestor", bit}};
       } else {
         cookie["partitionKey"] = partition;
-        if (c.partition_key->cross_site_ancestor !=
-            persistence_internal::EmbeddedCrossSite(c.domain, partition)) {
+        // Read back, the site alone gives Chromium's bit for no cross-site
+        // frame (see ReadPartition).
+        if (bit != persistence_internal::EmbeddedCrossSite(c.domain, partition)) {
           lost.push_back(absl::StrCat("the partition's cross-site ancestor bit (",
                                       c.partition_key->cross_site_ancestor ? "set" : "clear", ")"));
         }

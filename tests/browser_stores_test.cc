@@ -114,7 +114,10 @@ std::map<std::string, Expected> FromFirefox(const json& reported) {
     const std::string key = c["originAttributes"]["partitionKey"];
     if (!key.empty()) {
       // "(https,news.test)": every partitioned cookie recorded is a
-      // widget.other.test cookie embedded in news.test, cross-site.
+      // widget.other.test cookie embedded in news.test, cross-site, which
+      // Firefox's key does not mark ("f" is for a same-site request under a
+      // cross-site frame) and Chromium's does, the bit ReadBrowserStore
+      // writes by default.
       EXPECT_EQ(key, "(https,news.test)");
       EXPECT_EQ(host, "widget.other.test");
       e.partition = CookiePartitionKey{"https://news.test", true};
@@ -308,6 +311,45 @@ TEST(ChromiumStore, AJarLoadedFromTheFileSendsWhatChromiumSent) {
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_EQ(report->imported, 18u);
   ExpectBrowserHeaders(jar, recording["requests_checking"], {});
+}
+
+// The two browsers mark the recorded partition (widget.other.test under
+// news.test) differently: each file loaded into the other browser's jar
+// still sends its partitioned cookies to the recorded frame, and the other
+// requests what the browser sent.
+TEST(BrowserStores, PartitionsFollowTheConventionOfTheJarTheyGoTo) {
+  for (const std::string browser : {"firefox", "chromium"}) {
+    SCOPED_TRACE(browser);
+    const bool firefox = browser == "firefox";
+    const json recording = Recording(browser);
+    const std::string db =
+        firefox ? CopyFixture("browser_stores/firefox", "cookies.sqlite", "ff-in-chromium")
+                : CopyFixture("browser_stores/chromium", "Cookies", "cr-in-firefox");
+    FakeClock clock(ParseIso(recording["provenance"]["finished"]));
+    CookieJarOptions options;
+    options.clock = &clock;
+    options.profile = firefox ? BrowserProfile::Chromium() : BrowserProfile::Firefox();
+    BrowserStoreOptions read;
+    read.partition_ancestors = options.profile.partition_ancestors;
+    absl::StatusOr<std::vector<CanonicalCookie>> cookies = ReadBrowserStore(db, nullptr, read);
+    ASSERT_TRUE(cookies.ok()) << cookies.status();
+    size_t partitioned = 0;
+    for (const CanonicalCookie& c : *cookies) {
+      if (!c.partition_key) continue;
+      ++partitioned;
+      // Chromium's bit for a cross-site frame, Firefox's for none.
+      EXPECT_EQ(*c.partition_key, (CookiePartitionKey{"https://news.test", firefox})) << c.name;
+    }
+    EXPECT_EQ(partitioned, firefox ? 2u : 1u);
+    CookieJar jar(options);
+    absl::StatusOr<BrowserStoreReport> report = ImportBrowserStore(db, &jar);
+    ASSERT_TRUE(report.ok()) << report.status();
+    EXPECT_EQ(report->imported, report->rows);
+    EXPECT_TRUE(report->problems.empty()) << absl::StrJoin(report->problems, "\n");
+    const std::set<std::string> session =
+        firefox ? std::set<std::string>{"sid", "wwwsession"} : std::set<std::string>{};
+    ExpectBrowserHeaders(jar, recording["requests_checking"], session);
+  }
 }
 
 TEST(ChromiumStore, ExpiredCookiesAreCountedNotImported) {

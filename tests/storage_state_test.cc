@@ -15,8 +15,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "cookiejar/browser_profile.h"
 #include "cookiejar/clock.h"
 #include "cookiejar/cookie_jar.h"
+#include "cookiejar/url.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/test_data.h"
@@ -224,6 +226,56 @@ TEST(JsonRoundTrip, BytesThatAreNotUtf8AreLeftOutAndSaid) {
   EXPECT_THAT(out.losses,
               ElementsAre(HasSubstr("bin for a.example/: left out (bytes that are not UTF-8")));
   EXPECT_EQ(json::parse(out.text)["cookies"].size(), 1u);
+}
+
+// A partition's cross-site-ancestor bit is Chromium's in both formats; a
+// Firefox jar marks a frame of another site directly under the top level
+// without it. Exported from a Firefox jar and read back into each browser's
+// jar, the cookie is still sent to that frame, and nothing is said lost.
+TEST(JsonRoundTrip, PartitionsAreWrittenAsChromiumAndReadAsTheJar) {
+  const Url top = *Url::Parse("https://news.example/");
+  const Url widget = *Url::Parse("https://widget.example/");
+  CookieOptions embedded;
+  embedded.top_level_url = &top;
+  CookieJarOptions firefox_options;
+  firefox_options.profile = BrowserProfile::Firefox();
+  CookieJar firefox(firefox_options);
+  ASSERT_TRUE(
+      firefox.SetCookie(widget, "chip=1; Secure; SameSite=None; Partitioned", embedded).IsInclude());
+  ASSERT_EQ(firefox.GetAllCookies().size(), 1u);
+  EXPECT_EQ(*firefox.GetAllCookies()[0].partition_key,
+            (CookiePartitionKey{"https://news.example", false}));
+  for (JsonCookieFormat format :
+       {JsonCookieFormat::kStorageState, JsonCookieFormat::kCookieEditor}) {
+    SCOPED_TRACE(JsonCookieFormatName(format));
+    JsonCookiesExport out = FormatJsonCookies(firefox.GetAllCookies(), format,
+                                              firefox.profile().partition_ancestors);
+    EXPECT_EQ(out.written, 1u);
+    EXPECT_TRUE(out.losses.empty()) << absl::StrJoin(out.losses, "\n");
+    const json written = json::parse(out.text);
+    const json& key = format == JsonCookieFormat::kStorageState
+                          ? written["cookies"][0]["partitionKey"]
+                          : written[0]["partitionKey"];
+    if (format == JsonCookieFormat::kStorageState) {
+      EXPECT_EQ(key, "https://news.example");
+    } else {
+      EXPECT_EQ(key, json({{"topLevelSite", "https://news.example"},
+                           {"hasCrossSiteAncestor", true}}));
+    }
+    for (const BrowserProfile& profile : {BrowserProfile::Firefox(), BrowserProfile::Chromium()}) {
+      SCOPED_TRACE(profile.name);
+      CookieJarOptions options;
+      options.profile = profile;
+      CookieJar target(options);
+      absl::StatusOr<JsonCookiesReport> report = ImportJsonCookies(out.text, &target);
+      ASSERT_TRUE(report.ok()) << report.status();
+      EXPECT_EQ(report->imported, 1u);
+      ASSERT_EQ(target.GetAllCookies().size(), 1u);
+      EXPECT_EQ(*target.GetAllCookies()[0].partition_key,
+                (CookiePartitionKey{"https://news.example", profile.name == "chromium"}));
+      EXPECT_EQ(target.GetCookieHeader(widget, embedded), "chip=1");
+    }
+  }
 }
 
 TEST(CookieEditor, ReadsTheExtensionsShape) {

@@ -22,11 +22,11 @@
 //            unspecified: they did not tell the two apart); schemeMap
 //            bits 1 http, 2 https (the source scheme); originAttributes
 //            "^partitionKey=(https,site[,port][,f])" percent-encoded (a CHIPS
-//            or Total Cookie Protection partition; "f": a cross-site
-//            ancestor). Cookies of containers (userContextId), private
-//            windows and first-party isolation are other jars: skipped and
-//            counted. Firefox keeps no session cookies in this file and no
-//            Priority.
+//            or Total Cookie Protection partition; "f": a same-site request
+//            under a cross-site frame). Cookies of containers
+//            (userContextId), private windows and first-party isolation are
+//            other jars: skipped and counted. Firefox keeps no session
+//            cookies in this file and no Priority.
 //   Chromium host_key (".d" for a domain cookie), name, path, value or
 //            encrypted_value; creation_utc, expires_utc, last_access_utc in
 //            microseconds since 1601-01-01 (expires_utc 0 or has_expires 0:
@@ -34,6 +34,11 @@
 //            2 Strict; priority 0 Low, 1 Medium, 2 High; source_scheme
 //            0 unset (taken from Secure), 1 http, 2 https; top_frame_site_key
 //            and has_cross_site_ancestor (the partition).
+//
+// The two browsers set a partition's cross-site-ancestor bit in different
+// cases (cookie_partition_key.h); the bit read is written the way the jar
+// the cookies go to compares partitions (BrowserStoreOptions::
+// partition_ancestors), so that its requests find them.
 //
 // Chromium's encrypted values: "v10" is AES-128-CBC under the fixed key
 // Chromium uses when no keyring is available (PBKDF2-HMAC-SHA1 of "peanuts",
@@ -62,6 +67,7 @@
 #include "absl/status/statusor.h"
 #include "cookiejar/canonical_cookie.h"
 #include "cookiejar/cookie_jar.h"
+#include "cookiejar/cookie_partition_key.h"
 
 namespace cookiejar {
 
@@ -78,6 +84,11 @@ struct BrowserStoreOptions {
   size_t max_rows = 100000;
   // Rows described in `problems` at most (the rest are counted).
   size_t max_problems = 100;
+  // How the cookies' partitions are to mark a cross-site ancestor: that of
+  // the jar they go to (BrowserProfile::partition_ancestors). Reading only:
+  // ImportBrowserStore takes its jar's.
+  CookiePartitionKey::Ancestors partition_ancestors =
+      CookiePartitionKey::Ancestors::kFramesAndRequest;
 };
 
 struct BrowserStoreReport {
@@ -115,8 +126,9 @@ absl::StatusOr<std::vector<CanonicalCookie>> ReadBrowserStore(
     const std::string& path, BrowserStoreReport* report, const BrowserStoreOptions& options = {});
 
 // Reads the database at `path` and imports each cookie with
-// CookieJar::ImportCookie (its times kept), so each passes the jar's
-// Set-Cookie checks; what the jar refuses is added to `problems`.
+// CookieJar::ImportCookie (its times kept, its partition in the jar's
+// convention), so each passes the jar's Set-Cookie checks; what the jar
+// refuses is added to `problems`.
 absl::StatusOr<BrowserStoreReport> ImportBrowserStore(const std::string& path, CookieJar* jar,
                                                       const BrowserStoreOptions& options = {});
 

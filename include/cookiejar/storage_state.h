@@ -35,10 +35,16 @@
 // partitionKey string carries only the top-level site), and bytes that are
 // not UTF-8 (JSON text cannot hold them: such a cookie is left out).
 //
+// A partition's cross-site-ancestor bit in these files is Chromium's (set for
+// every cookie of another site than the top-level one, and under a
+// cross-site frame); a Firefox jar sets it in fewer cases
+// (cookie_partition_key.h). The bit is converted from and to the convention
+// of the jar (BrowserProfile::partition_ancestors).
+//
 // Example:
 //   absl::StatusOr<JsonCookiesReport> report = ImportJsonCookies(text, &jar);
-//   JsonCookiesExport out = FormatJsonCookies(jar.GetAllCookies(),
-//   JsonCookieFormat::kStorageState);
+//   JsonCookiesExport out = FormatJsonCookies(
+//       jar.GetAllCookies(), JsonCookieFormat::kStorageState, jar.profile().partition_ancestors);
 //   // out.text is the file; out.losses says what each cookie lost.
 
 #ifndef COOKIEJAR_STORAGE_STATE_H_
@@ -52,6 +58,7 @@
 #include "absl/status/statusor.h"
 #include "cookiejar/canonical_cookie.h"
 #include "cookiejar/cookie_jar.h"
+#include "cookiejar/cookie_partition_key.h"
 
 namespace cookiejar {
 
@@ -70,6 +77,11 @@ struct JsonCookiesOptions {
   size_t max_cookies = 100000;
   // Problems described at most (the rest are counted).
   size_t max_problems = 100;
+  // How the cookies' partitions are to mark a cross-site ancestor: that of
+  // the jar they go to (BrowserProfile::partition_ancestors). Reading only:
+  // ImportJsonCookies takes its jar's.
+  CookiePartitionKey::Ancestors partition_ancestors =
+      CookiePartitionKey::Ancestors::kFramesAndRequest;
 };
 
 struct JsonCookiesReport {
@@ -103,9 +115,13 @@ struct JsonCookiesExport {
   std::vector<std::string> losses;
 };
 
-// `cookies` in `format`, in their order.
-JsonCookiesExport FormatJsonCookies(const std::vector<CanonicalCookie>& cookies,
-                                    JsonCookieFormat format);
+// `cookies` in `format`, in their order. `partition_ancestors`: how their
+// partitions mark a cross-site ancestor (the BrowserProfile::
+// partition_ancestors of the jar they come from).
+JsonCookiesExport FormatJsonCookies(
+    const std::vector<CanonicalCookie>& cookies, JsonCookieFormat format,
+    CookiePartitionKey::Ancestors partition_ancestors =
+        CookiePartitionKey::Ancestors::kFramesAndRequest);
 
 }  // namespace cookiejar
 

@@ -13,5 +13,18 @@ bool EmbeddedCrossSite(std::string_view cookie_domain, std::string_view top_leve
   return own != top_level_site;
 }
 
+bool AncestorBit(std::string_view cookie_domain, std::string_view top_level_site,
+                 std::optional<bool> bit, CookiePartitionKey::Ancestors from,
+                 CookiePartitionKey::Ancestors to) {
+  if (!bit) {
+    bit = false;
+    from = CookiePartitionKey::Ancestors::kFramesOnly;
+  }
+  if (from == to) return *bit;
+  const bool cross_site = EmbeddedCrossSite(cookie_domain, top_level_site);
+  return to == CookiePartitionKey::Ancestors::kFramesAndRequest ? *bit || cross_site
+                                                                : *bit && !cross_site;
+}
+
 }  // namespace persistence_internal
 }  // namespace cookiejar
