@@ -92,7 +92,9 @@ SYSTEM_LIBRARIES = {
         "absl_time",
     ],
     "icu": ["icu-uc"],
+    "libcrypto": ["libcrypto"],
     "libcurl": ["libcurl"],
+    "nlohmann_json": ["nlohmann_json"],
     # NSPR's date parser, the one Firefox uses (the firefox profile's dates).
     "nspr": ["nspr"],
     "sqlite3": ["sqlite3"],
@@ -106,7 +108,6 @@ DEVELOPMENT_LIBRARIES = {
     "httplib": ["cpp-httplib"],
     "libpsl": ["libpsl"],
     "libsoup": ["libsoup-3.0"],
-    "nlohmann_json": ["nlohmann_json"],
     # The TLS peer of benchmarks/curl_cookie_engine.
     "openssl": ["libssl", "libcrypto"],
 }

@@ -52,6 +52,12 @@ FILE_LOCK_SRCS = ["internal/file_lock.cc"]
 FILE_LOCK_HDRS = ["internal/file_lock.h"]
 COOKIES_TXT_SRCS = ["cookies_txt.cc"]
 SQLITE_STORE_SRCS = ["sqlite_cookie_store.cc"]
+BROWSER_FORMATS_SRCS = [
+    "browser_stores.cc",
+    "internal/partition_site.cc",
+    "internal/partition_site.h",
+    "storage_state.cc",
+]
 
 # clients/
 HTTP_CLIENT_SRCS = [
@@ -73,8 +79,12 @@ HAR_REPLAY_HDRS = ["har_replay.h"]
 CLI_SRCS = [
     "cookiejar_main.cc",
     "exit_codes.h",
+    "formats.cc",
+    "formats.h",
     "jar_file.cc",
     "jar_file.h",
+    "json_output.cc",
+    "json_output.h",
     "terminal_text.cc",
     "terminal_text.h",
 ]
@@ -105,6 +115,10 @@ ENGINE_HEADERS = [
 ]
 C_API_HEADERS = ["cookiejar_c.h"]
 SQLITE_STORE_HEADERS = ["sqlite_cookie_store.h"]
+BROWSER_FORMATS_HEADERS = [
+    "browser_stores.h",
+    "storage_state.h",
+]
 CURL_CLIENT_HEADERS = [
     "curl_cookie_client.h",
     "curl_multi_client.h",

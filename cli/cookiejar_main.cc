@@ -20,9 +20,12 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "cli/exit_codes.h"
+#include "cli/formats.h"
 #include "cli/har_replay.h"
 #include "cli/jar_file.h"
+#include "cli/json_output.h"
 #include "cli/terminal_text.h"
+#include "common/absl_view.h"
 #include "cookiejar/canonical_host.h"
 #include "cookiejar/cookie_jar.h"
 #include "cookiejar/cookies_txt.h"
@@ -37,17 +40,21 @@ namespace {
 constexpr size_t kShownChars = 80;
 
 constexpr char kUsage[] =
-    "usage: cookiejar [--jar FILE] [--profile NAME] [--browser NAME] [--wait SECONDS]\n"
-    "                 COMMAND [ARGS]\n"
+    "usage: cookiejar [--jar FILE] [--profile NAME] [--emulate BROWSER] [--wait SECONDS]\n"
+    "                 [--json] COMMAND [ARGS]\n"
+    "       cookiejar --version\n"
     "\n"
     "commands:\n"
     "  get URL [--script]        the Cookie header a browser would send to URL\n"
     "  set URL SET-COOKIE...     store Set-Cookie header values received from URL\n"
-    "  list                      the jar as a table\n"
+    "  list [--wide]             the jar as a table\n"
     "  explain URL               every cookie, and whether and why it goes to URL\n"
-    "  import FILE               add the cookies of a cookies.txt (FILE.txt) or a\n"
-    "                            cookiejar store (other names) to the jar\n"
-    "  export FILE               write the jar to a cookies.txt or a cookiejar store\n"
+    "  import SOURCE [--format F]  add the cookies of a cookies.txt, a cookiejar\n"
+    "                            store, a Firefox cookies.sqlite, a Chromium Cookies\n"
+    "                            file, a storageState or cookie-editor JSON file\n"
+    "  export DEST [--format F]  write the jar to a cookies.txt (DEST.txt), a\n"
+    "                            storageState (DEST.json), a cookie-editor JSON or\n"
+    "                            a cookiejar store (other names)\n"
     "  end-session               drop session cookies (the browser closed)\n"
     "  clear                     delete every cookie\n"
     "  replay FILE.har           compare a browser's HAR capture with this jar\n"
@@ -55,19 +62,25 @@ constexpr char kUsage[] =
     "  help [COMMAND]            this text, or a command's\n"
     "\n"
     "options:\n"
-    "  --jar FILE      keep the jar in FILE between calls: a cookies.txt when FILE\n"
-    "                  ends in .txt, else a cookiejar SQLite store (all fields,\n"
-    "                  session cookies included). Without --jar nothing is kept.\n"
-    "                  Commands that only read never write the file; commands\n"
-    "                  that change the jar lock it, so parallel calls are safe.\n"
-    "  --profile NAME  the browser rules: chromium (default), firefox,\n"
-    "                  rfc6265-minimum or unlimited\n"
-    "  --browser NAME  the profile inside a store (default: \"default\"); profiles\n"
-    "                  never share cookies\n"
-    "  --wait SECONDS  how long to wait for another process using the jar file\n"
-    "                  (default 10; 0 fails at once)\n"
-    "  --              what follows is not an option (a Set-Cookie value that\n"
-    "                  starts with '-')\n"
+    "  --jar FILE        keep the jar in FILE between calls: a cookies.txt when FILE\n"
+    "                    ends in .txt, else a cookiejar SQLite store (all fields,\n"
+    "                    session cookies included). Without --jar nothing is kept.\n"
+    "                    Commands that only read never write the file; commands\n"
+    "                    that change the jar lock it, so parallel calls are safe.\n"
+    "  --profile NAME    the profile inside a store (default: \"default\"):\n"
+    "                    profiles never share cookies\n"
+    "  --emulate BROWSER the browser rules: chromium (default), firefox,\n"
+    "                    rfc6265-minimum or unlimited\n"
+    "  --wait SECONDS    how long to wait for another process using the jar file\n"
+    "                    (default 10; 0 fails at once)\n"
+    "  --json            print one JSON document on stdout (docs/cli.md lists its\n"
+    "                    fields); messages stay on stderr, exit codes are the same\n"
+    "  --version         print the version\n"
+    "  --                what follows is not an option (a Set-Cookie value that\n"
+    "                    starts with '-')\n"
+    "  Old names, kept until the next release: --browser NAME is --profile NAME;\n"
+    "  --profile chromium|firefox|rfc6265-minimum|unlimited without --emulate names\n"
+    "  a profile and warns that the rules are now chosen with --emulate.\n"
     "\n"
     "exit codes:\n"
     "  0  done\n"
@@ -81,7 +94,9 @@ constexpr char kUsage[] =
     "\n"
     "example:\n"
     "  cookiejar --jar bank.db set https://bank.example/login 'sessionid=abc; Secure; HttpOnly'\n"
-    "  cookiejar --jar bank.db get https://bank.example/transfer\n";
+    "  cookiejar --jar bank.db get https://bank.example/transfer\n"
+    "  cookiejar --jar session.db import ~/.mozilla/firefox/x.default/cookies.sqlite\n"
+    "  cookiejar --jar session.db export state.json     # Playwright storageState\n";
 
 enum class JarUse { kNone, kRead, kWrite };
 
@@ -111,31 +126,42 @@ const std::vector<Command>& Commands() {
        "cookies whose SameSite, Priority or partition it cannot keep.\n",
        2, SIZE_MAX, {}, {}, JarUse::kWrite},
       {"list",
-       "usage: cookiejar [--jar FILE] list\n"
+       "usage: cookiejar [--jar FILE] list [--wide]\n"
        "Prints the jar as a table: domain (a leading dot for domain cookies, in\n"
-       "ASCII: punycode for internationalized names), path, name, value (shortened),\n"
-       "expiry and flags. Control bytes are shown as \\xNN.\n",
-       0, 0, {}, {}, JarUse::kRead},
+       "ASCII: punycode for internationalized names), path, name, value, expiry and\n"
+       "flags. Values longer than 32 characters (names 40, paths 60) are shortened\n"
+       "unless --wide is given; --json always gives them whole. Control bytes are\n"
+       "shown as \\xNN.\n",
+       0, 0, {"--wide"}, {}, JarUse::kRead},
       {"explain",
        "usage: cookiejar [--jar FILE] explain URL\n"
        "Lists every cookie in the jar with whether it would be sent to URL and, if\n"
        "not, why.\n",
        1, 1, {}, {}, JarUse::kRead},
       {"import",
-       "usage: cookiejar --jar FILE import SOURCE\n"
-       "Adds the cookies of SOURCE to the jar: a cookies.txt (curl, wget, browser\n"
-       "exports) when it ends in .txt, else a cookiejar store (its --browser\n"
-       "profile). Bad lines are reported with their number and skipped. Needs --jar:\n"
-       "without it nothing would be kept.\n",
-       1, 1, {}, {}, JarUse::kWrite},
+       "usage: cookiejar --jar FILE import SOURCE [--format FORMAT]\n"
+       "Adds the cookies of SOURCE to the jar. The format is read from the content\n"
+       "unless --format says it: cookies-txt (curl, wget, browser extensions),\n"
+       "store (a cookiejar store: its --profile), firefox (a profile's\n"
+       "cookies.sqlite), chromium (a Chromium or Chrome profile's Cookies file;\n"
+       "values encrypted with the keyring's key are reported and skipped),\n"
+       "storage-state (Playwright, Puppeteer) or cookie-editor (a JSON array).\n"
+       "Browser files are read from a private copy while the browser may run,\n"
+       "and never changed. Every cookie passes the jar's Set-Cookie checks; what\n"
+       "is refused is listed on stderr (exit code 1). Needs --jar: without it\n"
+       "nothing would be kept.\n",
+       1, 1, {}, {"--format"}, JarUse::kWrite},
       {"export",
-       "usage: cookiejar [--jar FILE] export DEST\n"
-       "Writes the jar to DEST: cookies.txt when it ends in .txt (replaced\n"
-       "atomically; cookies whose SameSite, Priority or partition the format cannot\n"
-       "hold are listed with what they lose), else a cookiejar store (the\n"
-       "--browser profile, replaced). DEST may not be the jar itself, and an\n"
-       "existing DEST must be a file of the same kind.\n",
-       1, 1, {}, {}, JarUse::kRead},
+       "usage: cookiejar [--jar FILE] export DEST [--format FORMAT]\n"
+       "Writes the jar to DEST, replaced atomically and readable by its owner only:\n"
+       "a cookies.txt when DEST ends in .txt, a Playwright storageState when it\n"
+       "ends in .json, else a cookiejar store (the --profile profile, replaced).\n"
+       "--format cookies-txt, storage-state, cookie-editor or store chooses\n"
+       "instead. Each cookie that loses something the format cannot hold\n"
+       "(SameSite, Priority, a partition, bytes that are not UTF-8) is listed on\n"
+       "stderr with what it loses. DEST may not be the jar itself, and an existing\n"
+       "DEST must be a file of the same format.\n",
+       1, 1, {}, {"--format"}, JarUse::kRead},
       {"end-session",
        "usage: cookiejar [--jar FILE] end-session\nDrops the session cookies.\n", 0, 0, {}, {},
        JarUse::kWrite},
@@ -154,7 +180,9 @@ const std::vector<Command>& Commands() {
        "--icann-only ignores the list's PRIVATE section; --list reads a\n"
        "public_suffix_list.dat instead of the built-in one.\n",
        1, SIZE_MAX, {"--icann-only"}, {"--list"}, JarUse::kNone},
-      {"help", "usage: cookiejar help [COMMAND]\nPrints the general help, or a command's.\n",
+      {"help",
+       "usage: cookiejar help [COMMAND]\nPrints the general help (with the exit codes), or a "
+       "command's.\n",
        0, 1, {}, {}, JarUse::kNone},
   };
   return *commands;
@@ -241,6 +269,8 @@ struct Invocation {
   CookieJarOptions options;
   absl::Duration wait = absl::Seconds(10);
   bool help = false;
+  bool json = false;
+  bool version = false;
   const Command* command = nullptr;
   std::vector<std::string> args;
   std::set<std::string> flags;
@@ -269,8 +299,13 @@ std::optional<int> Parse(int argc, char** argv, Invocation* out) {
       out->help = true;
       continue;
     }
+    if (arg == "--json" || arg == "--version") {
+      if (!seen.insert(arg).second) return UsageError(arg + " given twice");
+      (arg == "--json" ? out->json : out->version) = true;
+      continue;
+    }
     const bool global = arg == "--jar" || arg == "--browser" || arg == "--profile" ||
-                        arg == "--wait";
+                        arg == "--emulate" || arg == "--wait";
     if (!global) {
       options.push_back(arg);
       // The value of a command option that takes one (checked against the
@@ -286,8 +321,11 @@ std::optional<int> Parse(int argc, char** argv, Invocation* out) {
     if (arg == "--jar") {
       if (value.empty()) return UsageError("--jar needs a file");
       out->jar_file = value;
-    } else if (arg == "--browser") {
-      if (value.empty()) return UsageError("--browser needs a name");
+    } else if (arg == "--browser" || arg == "--profile") {
+      if (seen.count("--browser") && seen.count("--profile")) {
+        return UsageError("--browser is the old name of --profile: give one of them");
+      }
+      if (value.empty()) return UsageError(arg + " needs a name");
       out->store_profile = value;
     } else if (arg == "--wait") {
       double seconds;
@@ -302,10 +340,27 @@ std::optional<int> Parse(int argc, char** argv, Invocation* out) {
       if (profile) {
         out->options.profile = *std::move(profile);
       } else {
-        return UsageError("--profile must be chromium, firefox, rfc6265-minimum or unlimited, not \"" +
+        return UsageError("--emulate must be chromium, firefox, rfc6265-minimum or unlimited, not \"" +
                           Printable(value, kShownChars) + "\"");
       }
     }
+  }
+  // The old spellings (before 1.1 --browser named the profile and --profile
+  // the rules): one name for one thing now, with a word for old scripts.
+  if (seen.count("--browser")) {
+    std::cerr << "cookiejar: --browser is now called --profile (the old name works until the "
+                 "next release)\n";
+  }
+  if (seen.count("--profile") && !seen.count("--emulate") &&
+      BrowserProfile::Named(out->store_profile)) {
+    std::cerr << "cookiejar: --profile " << Printable(out->store_profile, kShownChars)
+              << " names the profile inside the store; to choose the browser rules (what "
+                 "--profile did before 1.1) use --emulate "
+              << Printable(out->store_profile, kShownChars) << "\n";
+  }
+  if (out->version) {
+    if (!positional.empty()) return UsageError("--version takes no command");
+    return std::nullopt;
   }
   if (positional.empty()) {
     if (out->help) {
@@ -357,12 +412,27 @@ std::optional<int> Parse(int argc, char** argv, Invocation* out) {
 
 absl::StatusOr<Url> ParseUrlArg(const std::string& text) { return Url::Parse(text); }
 
+using nlohmann::json;
+
 int Get(const Invocation& in, JarFile& file) {
   absl::StatusOr<Url> url = ParseUrlArg(in.args[0]);
   if (!url.ok()) return Fail(Message(url.status()), kExitRefused);
   const bool script = in.flags.count("--script") > 0;
   CookieOptions options = script ? CookieOptions::Script() : CookieOptions();
   options.top_level_navigation = !script;
+  if (in.json) {
+    // The cookies first: GetCookieHeader would update their access times.
+    json cookies = json::array();
+    for (const CanonicalCookie& c : file.jar().GetCookies(*url, options)) {
+      cookies.push_back(CookieJson(c));
+    }
+    json out = json::object();
+    SetText(out, "url", in.args[0]);
+    SetText(out, "header", file.jar().GetCookieHeader(*url, options));
+    out["cookies"] = std::move(cookies);
+    PrintJson(out);
+    return kExitOk;
+  }
   const std::string header = file.jar().GetCookieHeader(*url, options);
   if (!header.empty()) std::cout << header << "\n";
   return kExitOk;
@@ -388,36 +458,65 @@ int Set(const Invocation& in, JarFile& file) {
   CookieOptions options;
   options.top_level_navigation = true;
   int status = kExitOk;
+  json results = json::array();
   for (size_t i = 1; i < in.args.size(); ++i) {
     const std::string& line = in.args[i];
     const std::string shown = Printable(line, kShownChars);
+    json result = json::object();
+    SetText(result, "set_cookie", line);
     if (file.is_txt()) {
       const std::string lost = CookiesTxtRefusal(line);
       if (!lost.empty()) {
-        std::cout << "refused (a cookies.txt jar cannot keep " << lost
-                  << "; use a .db jar): " << shown << "\n";
+        const std::string why = "a cookies.txt jar cannot keep " + lost + "; use a .db jar";
+        if (in.json) {
+          result["stored"] = false;
+          result["reasons"] = json::array({"cookies_txt_cannot_hold"});
+          SetText(result, "message", why);
+          results.push_back(std::move(result));
+        } else {
+          std::cout << "refused (" << why << "): " << shown << "\n";
+        }
         status = kExitRefused;
         continue;
       }
     }
-    CookieInclusionStatus result = file.jar().SetCookie(*url, line, options);
-    if (result.IsInclude()) {
+    CookieInclusionStatus outcome = file.jar().SetCookie(*url, line, options);
+    if (in.json) {
+      result["stored"] = outcome.IsInclude();
+      result["reasons"] = ReasonsJson(outcome);
+      results.push_back(std::move(result));
+    } else if (outcome.IsInclude()) {
       std::cout << "stored: " << shown << "\n";
     } else {
-      std::cout << "refused (" << result.ToString() << "): " << shown << "\n";
-      status = kExitRefused;
+      std::cout << "refused (" << outcome.ToString() << "): " << shown << "\n";
     }
+    if (!outcome.IsInclude()) status = kExitRefused;
+  }
+  if (in.json) {
+    json out = json::object();
+    SetText(out, "url", in.args[0]);
+    out["results"] = std::move(results);
+    out["kept"] = file.kept();
+    PrintJson(out);
   }
   if (!file.kept()) std::cerr << "cookiejar: no --jar FILE, so nothing is kept\n";
   return status;
 }
 
-int List(JarFile& file) {
+int List(const Invocation& in, JarFile& file) {
+  const std::vector<CanonicalCookie> cookies = file.jar().GetAllCookies();
+  if (in.json) {
+    json list = json::array();
+    for (const CanonicalCookie& c : cookies) list.push_back(CookieJson(c));
+    PrintJson({{"cookies", std::move(list)}});
+    return kExitOk;
+  }
+  const bool wide = in.flags.count("--wide") > 0;
   std::vector<std::vector<std::string>> rows = {
       {"domain", "path", "name", "value", "expires (UTC)", "flags"}};
-  for (const CanonicalCookie& c : file.jar().GetAllCookies()) {
-    rows.push_back({DomainColumn(c), Printable(c.path, 60), Printable(c.name, 40),
-                    Printable(c.value, 32),
+  for (const CanonicalCookie& c : cookies) {
+    rows.push_back({DomainColumn(c), Printable(c.path, wide ? 0 : 60),
+                    Printable(c.name, wide ? 0 : 40), Printable(c.value, wide ? 0 : 32),
                     c.IsPersistent()
                         ? absl::FormatTime("%Y-%m-%d %H:%M:%S", c.expiry, absl::UTCTimeZone())
                         : "session",
@@ -436,8 +535,22 @@ int Explain(const Invocation& in, JarFile& file) {
   if (!url.ok()) return Fail(Message(url.status()), kExitRefused);
   CookieOptions options;
   options.top_level_navigation = true;
+  const std::vector<CookieJar::Explanation> explained = file.jar().Explain(*url, options);
+  if (in.json) {
+    json list = json::array();
+    for (const CookieJar::Explanation& e : explained) {
+      list.push_back({{"cookie", CookieJson(e.cookie)},
+                      {"sent", e.status.IsInclude()},
+                      {"reasons", ReasonsJson(e.status)}});
+    }
+    json out = json::object();
+    SetText(out, "url", in.args[0]);
+    out["cookies"] = std::move(list);
+    PrintJson(out);
+    return kExitOk;
+  }
   std::vector<std::vector<std::string>> rows = {{"name", "domain", "path", "verdict"}};
-  for (const CookieJar::Explanation& e : file.jar().Explain(*url, options)) {
+  for (const CookieJar::Explanation& e : explained) {
     rows.push_back({Printable(e.cookie.name, 40), DomainColumn(e.cookie),
                     Printable(e.cookie.path, 60), Reasons(e.status)});
   }
@@ -449,54 +562,67 @@ int Explain(const Invocation& in, JarFile& file) {
   return kExitOk;
 }
 
+// The --format of import or export, if given; an exit code when it is wrong.
+std::optional<int> FormatOption(const Invocation& in, std::optional<FileFormat>* format) {
+  auto it = in.values.find("--format");
+  if (it == in.values.end()) return std::nullopt;
+  *format = FileFormatNamed(it->second);
+  if (!*format) {
+    return UsageError("--format must be one of " + FileFormatNames() + ", not \"" +
+                      Printable(it->second, kShownChars) + "\"");
+  }
+  return std::nullopt;
+}
+
 int Import(const Invocation& in, JarFile& file) {
   if (!file.kept()) return UsageError("import needs --jar FILE: without it nothing is kept");
   const std::string& source = in.args[0];
   if (file.IsThisFile(source)) return UsageError("import: the source is the jar itself");
-  size_t imported = 0, refused = 0;
-  if (IsCookiesTxtPath(source)) {
-    CookiesTxtFile::Options options;
-    options.read_only = true;
-    absl::StatusOr<std::unique_ptr<CookiesTxtFile>> txt = CookiesTxtFile::Open(source, options);
-    if (!txt.ok()) return FileError(txt.status());
-    CookiesTxtReport report = (*txt)->Load(&file.jar());
-    for (size_t i = 0; i < report.errors.size() && i < 20; ++i) {
-      std::cerr << Printable(source, 200) << ": " << Printable(report.errors[i], 200) << "\n";
-    }
-    if (report.errors.size() > 20) {
-      std::cerr << Printable(source, 200) << ": ... and " << report.errors.size() - 20
-                << " more\n";
-    }
-    imported = report.imported;
-    refused = report.errors.size();
-  } else {
-    SqliteStoreOptions options;
-    options.read_only = true;
-    options.lock_timeout = in.wait;
-    absl::StatusOr<std::unique_ptr<SqliteCookieStore>> store =
-        SqliteCookieStore::Open(source, options);
-    if (!store.ok()) return FileError(store.status());
-    CookieJarOptions everything;
-    everything.profile = BrowserProfile::Unlimited();
-    CookieJar staging(everything);
-    AttachReport report;
-    absl::StatusOr<size_t> loaded = (*store)->Attach(&staging, in.store_profile, &report);
-    if (!loaded.ok()) return FileError(loaded.status());
-    for (const CanonicalCookie& c : staging.GetAllCookies()) {
-      const CookieInclusionStatus status = file.jar().ImportCookie(c);
-      if (status.IsInclude()) {
-        ++imported;
-      } else {
-        ++refused;
-        std::cerr << "cookiejar: not imported (" << status.ToString()
-                  << "): " << Printable(c.name, 40) << " for " << DomainColumn(c) << "\n";
-      }
-    }
-    refused += report.refused.size();
+  std::optional<FileFormat> format;
+  if (std::optional<int> error = FormatOption(in, &format)) return *error;
+  if (!format) {
+    absl::StatusOr<FileFormat> detected = DetectImportFormat(source);
+    if (!detected.ok()) return FileError(detected.status());
+    format = *detected;
   }
-  std::cout << "imported " << imported << " cookies"
-            << (refused ? absl::StrCat(", refused ", refused) : "") << "\n";
-  return refused ? kExitRefused : kExitOk;
+  absl::StatusOr<ImportSummary> summary =
+      ImportFile(source, *format, file.jar(), in.store_profile, in.wait);
+  if (!summary.ok()) return FileError(summary.status());
+  for (const std::string& note : summary->notes) {
+    std::cerr << "cookiejar: " << Printable(source, 200) << ": " << Printable(note, 400) << "\n";
+  }
+  for (const std::string& problem : summary->problems) {
+    std::cerr << Printable(source, 200) << ": " << Printable(problem, 300) << "\n";
+  }
+  const size_t not_imported = summary->refused + summary->not_decrypted;
+  if (in.json) {
+    json out = json::object();
+    SetText(out, "source", source);
+    out["format"] = std::string(FileFormatName(summary->format));
+    out["imported"] = summary->imported;
+    out["refused"] = summary->refused;
+    out["expired"] = summary->expired;
+    out["not_decrypted"] = summary->not_decrypted;
+    out["other_jars"] = summary->other_jars;
+    json problems = json::array();
+    for (const std::string& p : summary->problems) {
+      json line = json::object();
+      SetText(line, "text", p);
+      problems.push_back(line["text"]);
+    }
+    out["problems"] = std::move(problems);
+    PrintJson(out);
+  } else {
+    std::cout << "imported " << summary->imported << " cookies from "
+              << FileFormatName(summary->format)
+              << (summary->refused ? absl::StrCat(", refused ", summary->refused) : "")
+              << (summary->not_decrypted
+                      ? absl::StrCat(", ", summary->not_decrypted, " not decryptable")
+                      : "")
+              << (summary->expired ? absl::StrCat(", ", summary->expired, " expired") : "")
+              << "\n";
+  }
+  return not_imported ? kExitRefused : kExitOk;
 }
 
 int Export(const Invocation& in, JarFile& file) {
@@ -505,45 +631,51 @@ int Export(const Invocation& in, JarFile& file) {
     return UsageError("export: the destination is the jar itself (--jar " +
                       Printable(dest, 200) + ")");
   }
-  const std::vector<CanonicalCookie> cookies = file.jar().GetAllCookies();
-  size_t written = cookies.size();
-  if (IsCookiesTxtPath(dest)) {
-    for (const CanonicalCookie& c : cookies) {
-      const std::string lost = CookiesTxtCannotHold(c);
-      if (lost.empty()) continue;
-      if (c.partition_key) --written;
-      std::cerr << "cookiejar: " << Printable(c.name, 40) << " for " << DomainColumn(c)
-                << (c.partition_key ? " is left out (a cookies.txt cannot hold partitioned cookies)"
-                                    : " loses " + lost + " (a cookies.txt cannot hold it)")
-                << "\n";
-    }
-    absl::Status status = ExportCookiesTxt(file.jar(), dest);
-    if (!status.ok()) {
-      return Fail(Message(status, 400),
-                  status.code() == absl::StatusCode::kFailedPrecondition ? kExitBadFile
-                                                                        : kExitNotSaved);
-    }
-  } else {
-    SqliteStoreOptions options;
-    options.persist_session_cookies = true;
-    options.lock_timeout = in.wait;
-    absl::StatusOr<std::unique_ptr<SqliteCookieStore>> store =
-        SqliteCookieStore::Open(dest, options);
-    if (!store.ok()) return FileError(store.status());
-    CookieJarOptions everything;
-    everything.profile = BrowserProfile::Unlimited();
-    CookieJar target(everything);
-    absl::StatusOr<size_t> loaded = (*store)->Attach(&target, in.store_profile);
-    if (!loaded.ok()) return FileError(loaded.status());
-    target.DeleteAll();
-    for (const CanonicalCookie& c : cookies) target.ImportCookie(c);
-    absl::Status flushed = (*store)->Flush();
-    if (!flushed.ok()) {
-      (*store)->DiscardPending();
-      return Fail(Message(flushed, 400) + "; nothing was saved", kExitNotSaved);
-    }
+  std::optional<FileFormat> format;
+  if (std::optional<int> error = FormatOption(in, &format)) return *error;
+  if (!format) format = ExportFormatFor(dest);
+  if (*format == FileFormat::kFirefox || *format == FileFormat::kChromium) {
+    return UsageError(absl::StrCat("export cannot write ", AbslView(FileFormatName(*format)),
+                                   " databases (import reads them); use storage-state or "
+                                   "cookies-txt"));
   }
-  std::cout << "exported " << written << " cookies to " << Printable(dest, 200) << "\n";
+  absl::StatusOr<ExportSummary> summary =
+      ExportFile(file.jar(), dest, *format, in.store_profile, in.wait);
+  if (!summary.ok()) {
+    const absl::StatusCode code = summary.status().code();
+    if (code == absl::StatusCode::kUnavailable) return FileError(summary.status());
+    return Fail(Message(summary.status(), 400),
+                code == absl::StatusCode::kFailedPrecondition || code == absl::StatusCode::kDataLoss
+                    ? kExitBadFile
+                    : kExitNotSaved);
+  }
+  // A large jar may lose something in every cookie: the first lines, then
+  // a count (--json lists them all).
+  constexpr size_t kShownLosses = 20;
+  for (size_t i = 0; i < summary->losses.size() && i < kShownLosses; ++i) {
+    std::cerr << "cookiejar: " << Printable(summary->losses[i], 300) << "\n";
+  }
+  if (summary->losses.size() > kShownLosses) {
+    std::cerr << "cookiejar: ... and " << summary->losses.size() - kShownLosses
+              << " more cookies lose something (--json lists them all)\n";
+  }
+  if (in.json) {
+    json out = json::object();
+    SetText(out, "destination", dest);
+    out["format"] = std::string(FileFormatName(*format));
+    out["written"] = summary->written;
+    json losses = json::array();
+    for (const std::string& loss : summary->losses) {
+      json line = json::object();
+      SetText(line, "text", loss);
+      losses.push_back(line["text"]);
+    }
+    out["losses"] = std::move(losses);
+    PrintJson(out);
+  } else {
+    std::cout << "exported " << summary->written << " cookies to " << Printable(dest, 200) << " ("
+              << FileFormatName(*format) << ")\n";
+  }
   return kExitOk;
 }
 
@@ -564,6 +696,33 @@ int Replay(const Invocation& in) {
   if (!result.ok()) {
     return Fail(Printable(path, 200) + ": " + Message(result.status(), 400),
                 kExitBadFile);
+  }
+  const int status = result->differences.empty() ? kExitOk : kExitRefused;
+  if (in.json) {
+    json differences = json::array();
+    for (const HarDifference& d : result->differences) {
+      json item = json::object();
+      item["entry"] = d.entry;
+      SetText(item, "method", d.method);
+      SetText(item, "url", d.url);
+      SetText(item, "browser_header", d.browser_header);
+      SetText(item, "jar_header", d.jar_header);
+      json details = json::array();
+      for (const std::string& detail : d.details) {
+        json line = json::object();
+        SetText(line, "text", detail);
+        details.push_back(line["text"]);
+      }
+      item["details"] = std::move(details);
+      differences.push_back(std::move(item));
+    }
+    PrintJson({{"entries", result->entries},
+               {"requests", result->requests},
+               {"identical", result->identical},
+               {"same_cookies_other_order", result->same_cookies_other_order},
+               {"different", result->differences.size()},
+               {"differences", std::move(differences)}});
+    return status;
   }
   std::cout << absl::StrFormat(
       "%d entries, %d requests compared: %d identical, %d same cookies in another order, %d "
@@ -586,7 +745,7 @@ int Replay(const Invocation& in) {
               << "\n";
     for (const std::string& detail : d.details) std::cout << "  - " << Printable(detail, 400) << "\n";
   }
-  return result->differences.empty() ? kExitOk : kExitRefused;
+  return status;
 }
 
 int Psl(const Invocation& in) {
@@ -601,32 +760,56 @@ int Psl(const Invocation& in) {
   const PublicSuffixList& psl = loaded ? *loaded : PublicSuffixList::Builtin();
   std::vector<std::vector<std::string>> rows = {
       {"host", "canonical", "public suffix", "registrable domain"}};
+  json hosts = json::array();
   int status = kExitOk;
   for (const std::string& input : in.args) {
+    json item = json::object();
+    SetText(item, "input", input);
     absl::StatusOr<CanonicalHost> host = CanonicalizeHost(input);
     if (!host.ok()) {
+      if (in.json) {
+        item["error"] = ValidUtf8(std::string(host.status().message()));
+        hosts.push_back(std::move(item));
+      }
       std::cerr << "cookiejar: " << Message(host.status(), 400) << "\n";
       status = kExitRefused;
       continue;
     }
     std::vector<std::string> row = {Printable(input, kShownChars), host->name, "-", "-"};
+    item["canonical"] = host->name;
+    item["ip"] = host->is_ip();
+    item["public_suffix"] = nullptr;
+    item["registrable_domain"] = nullptr;
     if (host->is_ip()) {
       row[2] = row[3] = "(IP address)";
     } else {
       std::string_view suffix = psl.PublicSuffix(host->name, rules);
       std::string_view registrable = psl.RegistrableDomain(host->name, rules);
-      if (!suffix.empty()) row[2] = std::string(suffix);
-      if (!registrable.empty()) row[3] = std::string(registrable);
+      if (!suffix.empty()) row[2] = item["public_suffix"] = std::string(suffix);
+      if (!registrable.empty()) row[3] = item["registrable_domain"] = std::string(registrable);
     }
     rows.push_back(row);
+    hosts.push_back(std::move(item));
   }
-  if (rows.size() > 1) PrintTable(rows);
+  if (in.json) {
+    PrintJson({{"hosts", std::move(hosts)}});
+  } else if (rows.size() > 1) {
+    PrintTable(rows);
+  }
   return status;
 }
 
 int Main(int argc, char** argv) {
   Invocation in;
   if (std::optional<int> error = Parse(argc, argv, &in)) return *error;
+  if (in.version) {
+    if (in.json) {
+      PrintJson({{"version", COOKIEJAR_VERSION}});
+    } else {
+      std::cout << "cookiejar " << COOKIEJAR_VERSION << "\n";
+    }
+    return kExitOk;
+  }
   const Command& command = *in.command;
   if (command.name == "help" || in.help) {
     const std::string topic =
@@ -664,7 +847,7 @@ int Main(int argc, char** argv) {
   } else if (command.name == "set") {
     status = Set(in, jar_file);
   } else if (command.name == "list") {
-    status = List(jar_file);
+    status = List(in, jar_file);
   } else if (command.name == "explain") {
     status = Explain(in, jar_file);
   } else if (command.name == "import") {
@@ -674,8 +857,13 @@ int Main(int argc, char** argv) {
   } else if (command.name == "end-session" || command.name == "clear") {
     const size_t removed =
         command.name == "clear" ? jar_file.jar().DeleteAll() : jar_file.jar().EndSession();
-    std::cout << "removed " << removed << " cookies\n";
+    if (in.json) {
+      PrintJson({{"removed", removed}});
+    } else {
+      std::cout << "removed " << removed << " cookies\n";
+    }
   }
+  if (status == kExitUsage) return status;
   if (command.jar == JarUse::kWrite) {
     absl::Status saved = jar_file.Save();
     if (!saved.ok()) {

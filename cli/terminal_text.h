@@ -19,6 +19,13 @@ std::string Printable(std::string_view text, size_t max_chars = 0);
 // Terminal columns of printable UTF-8 text (one per code point).
 size_t DisplayWidth(std::string_view text);
 
+// Whether `text` is valid UTF-8 (no overlong forms, no surrogates).
+bool IsValidUtf8(std::string_view text);
+
+// `text` with each byte that is not part of valid UTF-8 replaced by U+FFFD,
+// for JSON output (which carries the exact bytes beside it, in base64).
+std::string ValidUtf8(std::string_view text);
+
 }  // namespace cookiejar
 
 #endif  // COOKIEJAR_CLI_TERMINAL_TEXT_H_

@@ -5,6 +5,9 @@
 #   cookiejar_bzl_string(VERSION OUT)      # OUT = 1.0.0
 
 file(READ "${CMAKE_CURRENT_LIST_DIR}/../sources.bzl" _cookiejar_bzl)
+# A changed list re-runs the configuration (file(READ) alone is not tracked).
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+             "${CMAKE_CURRENT_LIST_DIR}/../sources.bzl")
 
 # The strings of list NAME, each prefixed with DIR/ (DIR may be "").
 function(cookiejar_bzl_list name dir out)

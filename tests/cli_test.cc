@@ -85,11 +85,11 @@ TEST_F(CliTest, ListAndExplain) {
 
 TEST_F(CliTest, BrowsersInOneStoreDoNotShare) {
   const std::string jar = dir_ + "/browsers.db";
-  Run({"--jar", jar, "--browser", "chrome", "set", "https://a.example/", "user=alice"});
-  Run({"--jar", jar, "--browser", "firefox", "set", "https://a.example/", "user=bob"});
-  EXPECT_EQ(Run({"--jar", jar, "--browser", "chrome", "get", "https://a.example/"}).output,
+  Run({"--jar", jar, "--profile", "chrome", "set", "https://a.example/", "user=alice"});
+  Run({"--jar", jar, "--profile", "firefox", "set", "https://a.example/", "user=bob"});
+  EXPECT_EQ(Run({"--jar", jar, "--profile", "chrome", "get", "https://a.example/"}).output,
             "user=alice\n");
-  EXPECT_EQ(Run({"--jar", jar, "--browser", "firefox", "get", "https://a.example/"}).output,
+  EXPECT_EQ(Run({"--jar", jar, "--profile", "firefox", "get", "https://a.example/"}).output,
             "user=bob\n");
 }
 
@@ -101,7 +101,7 @@ TEST_F(CliTest, ImportExportAndEndSession) {
   const std::string jar = dir_ + "/import.db";
   testing::CommandResult imported = Run({"--jar", jar, "import", txt});
   EXPECT_EQ(imported.exit_code, 1);  // One line was refused.
-  EXPECT_THAT(imported.output, HasSubstr("imported 2 cookies, refused 1"));
+  EXPECT_THAT(imported.output, HasSubstr("imported 2 cookies from cookies-txt, refused 1"));
   EXPECT_THAT(imported.error, HasSubstr("line 3: expected 7 TAB-separated fields"));
   EXPECT_EQ(Run({"--jar", jar, "end-session"}).output, "removed 1 cookies\n");
   EXPECT_EQ(Run({"--jar", jar, "get", "http://a.example/"}).output, "kept=2\n");
@@ -151,7 +151,7 @@ TEST_F(CliTest, BadInputGivesAClearMessageAndAnExitStatus) {
   std::ofstream(not_har) << "{\"log\": {}}";
   EXPECT_EQ(Run({"replay", not_har}).exit_code, 4);
   EXPECT_EQ(Run({"frobnicate"}).exit_code, 2);
-  EXPECT_EQ(Run({"--profile", "netscape", "list"}).exit_code, 2);
+  EXPECT_EQ(Run({"--emulate", "netscape", "list"}).exit_code, 2);
   EXPECT_EQ(Run({"--jar", "/nonexistent-dir/x.db", "set", "https://a.example/", "a=1"}).exit_code,
             4);
   EXPECT_EQ(Run({"set", "https://a.example/"}).exit_code, 2);

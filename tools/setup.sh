@@ -21,7 +21,8 @@ lib_packages=(
   libnspr4-dev             # Firefox's cookie-date parser (the firefox profile)
   libsqlite3-dev           # the persistent store
   libcurl4-openssl-dev     # the libcurl adapter
-  nlohmann-json3-dev       # the cookiejar command's HAR replay
+  nlohmann-json3-dev       # storageState/cookie-editor JSON, the cookiejar command's HAR replay
+  libssl-dev               # libcrypto: Chromium's encrypted cookie values (v10)
 )
 
 # Only the tests, fuzzing and benchmarks.
@@ -33,7 +34,6 @@ dev_packages=(
   libbenchmark-dev
   libpsl-dev               # compared against in benchmarks/
   libsoup-3.0-dev          # compared against in benchmarks/
-  libssl-dev               # benchmarks/curl_cookie_engine: its TLS peer
   libcpp-httplib-dev       # clients/httplib: the cpp-httplib example
   libboost-dev             # clients/beast: the Boost.Beast example
   python3-django           # tests/django_e2e_test: a real Django site

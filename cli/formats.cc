@@ -1,0 +1,350 @@
+#include "cli/formats.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <memory>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/absl_view.h"
+#include "cookiejar/browser_stores.h"
+#include "cookiejar/cookies_txt.h"
+#include "cookiejar/sqlite_cookie_store.h"
+#include "cookiejar/storage_state.h"
+
+namespace cookiejar {
+namespace {
+
+// The largest JSON or cookies.txt file read whole.
+constexpr size_t kMaxTextFile = size_t{64} << 20;
+// Problems listed one by one; the rest are counted.
+constexpr size_t kMaxProblems = 100;
+
+struct Named {
+  FileFormat format;
+  std::string_view name;
+};
+constexpr Named kNames[] = {
+    {FileFormat::kCookiesTxt, "cookies-txt"},
+    {FileFormat::kStore, "store"},
+    {FileFormat::kFirefox, "firefox"},
+    {FileFormat::kChromium, "chromium"},
+    {FileFormat::kStorageState, "storage-state"},
+    {FileFormat::kCookieEditor, "cookie-editor"},
+};
+
+// Reads a regular file of at most `max` bytes (a link is followed: this
+// only reads).
+absl::StatusOr<std::string> ReadFile(const std::string& path, size_t max) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    if (errno == ENOENT) return absl::NotFoundError(path + " does not exist");
+    return absl::PermissionDeniedError(
+        absl::StrCat("cannot open ", path, ": ", std::strerror(errno)));
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    return absl::FailedPreconditionError(path + " is not a regular file");
+  }
+  if (static_cast<uint64_t>(st.st_size) > max) {
+    close(fd);
+    return absl::FailedPreconditionError(absl::StrCat(path, " is larger than ", max, " bytes"));
+  }
+  std::string text;
+  char buffer[1 << 16];
+  for (;;) {
+    const ssize_t n = read(fd, buffer, sizeof(buffer));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      close(fd);
+      return absl::DataLossError(absl::StrCat("cannot read ", path, ": ", std::strerror(errno)));
+    }
+    if (n == 0) break;
+    if (text.size() + n > max) {
+      close(fd);
+      return absl::FailedPreconditionError(absl::StrCat(path, " is larger than ", max, " bytes"));
+    }
+    text.append(buffer, n);
+  }
+  close(fd);
+  return text;
+}
+
+bool StartsAsJson(std::string_view whole) {
+  absl::string_view text = absl::StripLeadingAsciiWhitespace(AbslView(whole));
+  if (absl::StartsWith(text, "\xEF\xBB\xBF")) text.remove_prefix(3);  // A BOM.
+  return !text.empty() && (text[0] == '{' || text[0] == '[');
+}
+
+void AddProblems(const std::vector<std::string>& lines, size_t more, ImportSummary* out) {
+  for (const std::string& line : lines) {
+    if (out->problems.size() < kMaxProblems) out->problems.push_back(line);
+  }
+  if (more > 0) out->problems.push_back(absl::StrCat("... and ", more, " more"));
+}
+
+absl::StatusOr<ImportSummary> ImportBrowser(const std::string& path, CookieJar& jar,
+                                            ImportSummary out) {
+  absl::StatusOr<BrowserStoreReport> report = ImportBrowserStore(path, &jar);
+  if (!report.ok()) return report.status();
+  const FileFormat found =
+      report->kind == BrowserStoreKind::kFirefox ? FileFormat::kFirefox : FileFormat::kChromium;
+  if (found != out.format) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, " is a ", AbslView(BrowserStoreKindName(report->kind)),
+                     " database, not ", AbslView(FileFormatName(out.format))));
+  }
+  out.imported = report->imported;
+  out.expired = report->expired;
+  out.not_decrypted = report->not_decrypted;
+  out.other_jars = report->other_jars;
+  out.refused = report->problems.size() + report->more_problems - report->not_decrypted +
+                report->rows_left_out;
+  AddProblems(report->problems, report->more_problems, &out);
+  out.notes = report->notes;
+  if (report->not_decrypted > 0) {
+    out.notes.push_back(absl::StrCat(
+        report->not_decrypted,
+        " values are encrypted with the desktop keyring's key (v11), which cookiejar does not "
+        "read; Chromium started with --password-store=basic writes values it can read (v10)"));
+  }
+  if (report->other_jars > 0) {
+    out.notes.push_back(
+        absl::StrCat(report->other_jars, " cookies of containers or private windows were skipped"));
+  }
+  if (report->rows_left_out > 0) {
+    out.notes.push_back(absl::StrCat(report->rows_left_out, " rows past the first ", report->rows,
+                                     " were not read"));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string_view FileFormatName(FileFormat format) {
+  for (const Named& n : kNames) {
+    if (n.format == format) return n.name;
+  }
+  return "?";
+}
+
+std::optional<FileFormat> FileFormatNamed(std::string_view name) {
+  for (const Named& n : kNames) {
+    if (n.name == name) return n.format;
+  }
+  return std::nullopt;
+}
+
+std::string FileFormatNames() {
+  std::vector<std::string> names;
+  for (const Named& n : kNames) names.emplace_back(n.name);
+  return absl::StrJoin(names, ", ");
+}
+
+absl::StatusOr<FileFormat> DetectImportFormat(const std::string& path) {
+  // An SQLite file is told by its first 16 bytes; only text is read whole.
+  std::ifstream file(path, std::ios::binary);
+  char magic[16] = {};
+  if (file && file.read(magic, sizeof(magic)) &&
+      std::memcmp(magic, "SQLite format 3", sizeof(magic)) == 0) {
+    absl::StatusOr<BrowserStoreKind> kind = DetectBrowserStore(path);
+    if (kind.ok()) {
+      return *kind == BrowserStoreKind::kFirefox ? FileFormat::kFirefox : FileFormat::kChromium;
+    }
+    return FileFormat::kStore;  // The store says what else it is not.
+  }
+  absl::StatusOr<std::string> head = ReadFile(path, kMaxTextFile);
+  if (!head.ok()) return head.status();
+  if (StartsAsJson(*head)) {
+    JsonCookiesReport report;
+    if (ParseJsonCookies(*head, &report).ok() && report.entries > 0) {
+      return report.format == JsonCookieFormat::kStorageState ? FileFormat::kStorageState
+                                                              : FileFormat::kCookieEditor;
+    }
+    return FileFormat::kStorageState;  // The parser says what is wrong.
+  }
+  return FileFormat::kCookiesTxt;
+}
+
+FileFormat ExportFormatFor(const std::string& path) {
+  if (absl::EndsWith(path, ".txt")) return FileFormat::kCookiesTxt;
+  if (absl::EndsWith(path, ".json")) return FileFormat::kStorageState;
+  return FileFormat::kStore;
+}
+
+absl::StatusOr<ImportSummary> ImportFile(const std::string& path, FileFormat format, CookieJar& jar,
+                                         const std::string& store_profile, absl::Duration wait) {
+  ImportSummary out;
+  out.format = format;
+  switch (format) {
+    case FileFormat::kFirefox:
+    case FileFormat::kChromium:
+      return ImportBrowser(path, jar, std::move(out));
+    case FileFormat::kStorageState:
+    case FileFormat::kCookieEditor: {
+      absl::StatusOr<std::string> text = ReadFile(path, kMaxTextFile);
+      if (!text.ok()) return text.status();
+      absl::StatusOr<JsonCookiesReport> report = ImportJsonCookies(*text, &jar);
+      if (!report.ok()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            path, " is not a storageState or cookie-editor file: ", report.status().message()));
+      }
+      out.imported = report->imported;
+      out.expired = report->expired;
+      out.ignored_origins = report->origins;
+      out.refused = report->problems.size() + report->more_problems;
+      AddProblems(report->problems, report->more_problems, &out);
+      if (report->origins > 0) {
+        out.notes.push_back(
+            absl::StrCat(report->origins, " origins with localStorage ignored (not cookies)"));
+      }
+      return out;
+    }
+    case FileFormat::kCookiesTxt: {
+      CookiesTxtFile::Options options;
+      options.read_only = true;
+      absl::StatusOr<std::unique_ptr<CookiesTxtFile>> txt = CookiesTxtFile::Open(path, options);
+      if (!txt.ok()) return txt.status();
+      CookiesTxtReport report = (*txt)->Load(&jar);
+      out.imported = report.imported;
+      out.expired = report.expired;
+      out.refused = report.errors.size() - report.expired;
+      AddProblems(report.errors, 0, &out);
+      return out;
+    }
+    case FileFormat::kStore: {
+      SqliteStoreOptions options;
+      options.read_only = true;
+      options.lock_timeout = wait;
+      absl::StatusOr<std::unique_ptr<SqliteCookieStore>> store =
+          SqliteCookieStore::Open(path, options);
+      if (!store.ok()) return store.status();
+      // Every cookie of the profile, whatever the jar's own limits: then each
+      // goes through the jar's checks.
+      CookieJarOptions everything;
+      everything.profile = BrowserProfile::Unlimited();
+      CookieJar staging(everything);
+      AttachReport report;
+      absl::StatusOr<size_t> loaded = (*store)->Attach(&staging, store_profile, &report);
+      if (!loaded.ok()) return loaded.status();
+      std::vector<std::string> problems;
+      for (const CanonicalCookie& c : staging.GetAllCookies()) {
+        const CookieInclusionStatus status = jar.ImportCookie(c);
+        if (status.IsInclude()) {
+          ++out.imported;
+        } else if (status.Has(CookieExclusionReason::kExpired)) {
+          ++out.expired;
+        } else {
+          ++out.refused;
+          problems.push_back(absl::StrCat("not imported (", status.ToString(), "): ", c.name,
+                                          " for ", c.host_only ? "" : ".", c.domain));
+        }
+      }
+      out.expired += report.expired;
+      out.refused += report.refused.size();
+      for (const std::string& r : report.refused) problems.push_back(r);
+      AddProblems(problems, 0, &out);
+      return out;
+    }
+  }
+  return absl::InvalidArgumentError("unknown format");
+}
+
+absl::StatusOr<ExportSummary> ExportFile(CookieJar& jar, const std::string& path,
+                                         FileFormat format, const std::string& store_profile,
+                                         absl::Duration wait) {
+  const std::vector<CanonicalCookie> cookies = jar.GetAllCookies();
+  ExportSummary out;
+  switch (format) {
+    case FileFormat::kFirefox:
+    case FileFormat::kChromium:
+      return absl::InvalidArgumentError(absl::StrCat(
+          "cookiejar reads ", AbslView(FileFormatName(format)),
+          " databases but does not write them; export to storage-state or cookies-txt"));
+    case FileFormat::kStorageState:
+    case FileFormat::kCookieEditor: {
+      const JsonCookieFormat json_format = format == FileFormat::kStorageState
+                                               ? JsonCookieFormat::kStorageState
+                                               : JsonCookieFormat::kCookieEditor;
+      absl::StatusOr<std::string> existing = ReadFile(path, kMaxTextFile);
+      if (existing.ok()) {
+        JsonCookiesReport report;
+        if (!ParseJsonCookies(*existing, &report).ok() ||
+            (report.entries > 0 && report.format != json_format)) {
+          return absl::FailedPreconditionError(
+              absl::StrCat(path, " is not a ", AbslView(JsonCookieFormatName(json_format)),
+                           " file; it is left as it is"));
+        }
+      } else if (existing.status().code() != absl::StatusCode::kNotFound) {
+        return existing.status();
+      }
+      JsonCookiesExport json =
+          FormatJsonCookies(cookies, json_format, jar.profile().partition_ancestors);
+      absl::Status status = WriteFileAtomically(path, json.text);
+      if (!status.ok()) return status;
+      out.written = json.written;
+      out.losses = std::move(json.losses);
+      return out;
+    }
+    case FileFormat::kCookiesTxt: {
+      std::vector<CanonicalCookie> kept;
+      for (const CanonicalCookie& c : cookies) {
+        const std::string lost = CookiesTxtCannotHold(c);
+        const std::string who = absl::StrCat(c.name, " for ", c.host_only ? "" : ".", c.domain);
+        if (c.partition_key) {
+          out.losses.push_back(who + ": left out (a cookies.txt cannot hold partitioned cookies)");
+          continue;
+        }
+        if (!lost.empty())
+          out.losses.push_back(who + ": loses " + lost + " (a cookies.txt cannot hold it)");
+        kept.push_back(c);
+      }
+      absl::StatusOr<std::string> existing = ReadFile(path, kMaxTextFile);
+      if (existing.ok() && !LooksLikeCookiesTxt(*existing)) {
+        return absl::FailedPreconditionError(path +
+                                             " is not a cookies.txt file; it is left as it is");
+      }
+      if (!existing.ok() && existing.status().code() != absl::StatusCode::kNotFound) {
+        return existing.status();
+      }
+      absl::Status status = WriteFileAtomically(path, FormatCookiesTxt(kept));
+      if (!status.ok()) return status;
+      out.written = kept.size();
+      return out;
+    }
+    case FileFormat::kStore: {
+      SqliteStoreOptions options;
+      options.persist_session_cookies = true;
+      options.lock_timeout = wait;
+      absl::StatusOr<std::unique_ptr<SqliteCookieStore>> store =
+          SqliteCookieStore::Open(path, options);
+      if (!store.ok()) return store.status();
+      CookieJarOptions everything;
+      everything.profile = BrowserProfile::Unlimited();
+      CookieJar target(everything);
+      absl::StatusOr<size_t> loaded = (*store)->Attach(&target, store_profile);
+      if (!loaded.ok()) return loaded.status();
+      target.DeleteAll();
+      for (const CanonicalCookie& c : cookies) {
+        if (target.ImportCookie(c).IsInclude()) ++out.written;
+      }
+      absl::Status flushed = (*store)->Flush();
+      if (!flushed.ok()) {
+        (*store)->DiscardPending();
+        return absl::Status(flushed.code(), absl::StrCat(flushed.message(), "; nothing was saved"));
+      }
+      return out;
+    }
+  }
+  return absl::InvalidArgumentError("unknown format");
+}
+
+}  // namespace cookiejar
