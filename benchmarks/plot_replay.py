@@ -14,8 +14,9 @@ import math
 import sys
 from collections import OrderedDict
 
-COLORS = {"cookiejar": "#1b7837", "cookiejar x2": "#7fbf7b", "libsoup": "#762a83",
-          "memcpy": "#999999"}
+# URL strings (what a client has) first, URLs parsed before the timing second.
+COLORS = {"cookiejar": "#1b7837", "cookiejar-parsed": "#a6dba0", "cookiejar x2": "#5aae61",
+          "libsoup": "#762a83", "libsoup-parsed": "#c2a5cf", "memcpy": "#999999"}
 
 
 def load(path):
