@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -116,6 +117,65 @@ void LookupTail(bool with_writer) {
               at(0.999), latencies.back());
 }
 
+// Lookup throughput of 1 and 2 reader threads (URL strings, 1,000 sites),
+// alone and while a writer sets a cookie on the same sites and sleeps 20 us
+// (a heavy but plausible rate that leaves most of two cores to the readers);
+// the ratio is the scaling a crawler with two request threads gets.
+void ReaderScaling() {
+  CookieJar jar;
+  std::vector<std::string> urls;
+  for (int s = 0; s < 1000; ++s) {
+    urls.push_back(absl::StrCat("https://www.site", s, ".com/page"));
+    for (int c = 0; c < 3; ++c) {
+      (void)jar.SetCookie(urls.back(), absl::StrCat("c", c, "=", std::string(40, 'v'), "; Path=/"));
+    }
+  }
+  auto run = [&](int readers, bool with_writer) {
+    std::atomic<bool> stop{false};
+    std::atomic<uint64_t> sets{0};
+    std::thread writer([&] {
+      for (size_t i = 0; with_writer && !stop.load(std::memory_order_relaxed); ++i) {
+        (void)jar.SetCookie(urls[(i * 7919) % urls.size()],
+                            absl::StrCat("c", i % 3, "=", i, std::string(30, 'w'), "; Path=/"));
+        sets.fetch_add(1, std::memory_order_relaxed);
+        std::this_thread::sleep_for(std::chrono::microseconds(20));
+      }
+    });
+    std::vector<uint64_t> counts(readers, 0);
+    std::vector<std::thread> threads;
+    for (int r = 0; r < readers; ++r) {
+      threads.emplace_back([&, r] {
+        std::string header;
+        uint64_t n = 0;
+        for (size_t i = r * 500; !stop.load(std::memory_order_relaxed); ++i) {
+          header.clear();
+          (void)jar.AppendCookieHeader(urls[(i * 104729) % urls.size()], CookieOptions(),
+                                       &header);
+          ++n;
+        }
+        counts[r] = n;
+      });
+    }
+    constexpr auto kDuration = std::chrono::seconds(2);
+    std::this_thread::sleep_for(kDuration);
+    stop = true;
+    for (std::thread& thread : threads) thread.join();
+    writer.join();
+    uint64_t total = 0;
+    for (uint64_t n : counts) total += n;
+    std::printf("  %d reader(s): %.2f M lookups/s, writer %.0f k sets/s\n", readers,
+                total / 2e6, sets.load() / 2e3);
+    return total / 2.0;
+  };
+  for (bool with_writer : {false, true}) {
+    std::printf("lookup throughput %s:\n",
+                with_writer ? "with a writer on the same sites" : "without a writer");
+    const double one = run(1, with_writer);
+    const double two = run(2, with_writer);
+    std::printf("  2 readers / 1 reader: %.2fx\n", two / one);
+  }
+}
+
 // Save and load throughput of the SQLite store and of cookies.txt for
 // 100,000 cookies (10,000 sites of 10).
 void Persistence(const std::string& dir) {
@@ -185,6 +245,7 @@ int main() {
   cookiejar::EmptyJars(10000);
   cookiejar::LookupTail(false);
   cookiejar::LookupTail(true);
+  cookiejar::ReaderScaling();
   const char* tmp = std::getenv("TMPDIR");
   cookiejar::Persistence(tmp ? tmp : "/tmp");
   return 0;
