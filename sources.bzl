@@ -48,6 +48,15 @@ FILE_LOCK_SRCS = ["internal/file_lock.cc"]
 FILE_LOCK_HDRS = ["internal/file_lock.h"]
 COOKIES_TXT_SRCS = ["cookies_txt.cc"]
 SQLITE_STORE_SRCS = ["sqlite_cookie_store.cc"]
+REDIS_STORE_SRCS = [
+    "internal/redis_client.cc",
+    "internal/redis_layout.cc",
+    "redis_cookie_store.cc",
+]
+REDIS_STORE_HDRS = [
+    "internal/redis_client.h",
+    "internal/redis_layout.h",
+]
 
 # clients/
 HTTP_CLIENT_SRCS = [
@@ -101,6 +110,7 @@ ENGINE_HEADERS = [
 ]
 C_API_HEADERS = ["cookiejar_c.h"]
 SQLITE_STORE_HEADERS = ["sqlite_cookie_store.h"]
+REDIS_STORE_HEADERS = ["redis_cookie_store.h"]
 CURL_CLIENT_HEADERS = [
     "curl_cookie_client.h",
     "curl_multi_client.h",

@@ -21,6 +21,7 @@ lib_packages=(
   libsqlite3-dev           # the persistent store
   libcurl4-openssl-dev     # the libcurl adapter
   nlohmann-json3-dev       # the cookiejar command's HAR replay
+  libhiredis-dev           # the Redis store (no TLS in Debian 12's hiredis 0.14)
 )
 
 # Only the tests, fuzzing and benchmarks.
@@ -37,6 +38,8 @@ dev_packages=(
   python3-django           # tests/django_e2e_test: a real Django site
   curl                     # tests/cookies_txt_curl_test: round trip with the curl CLI
   python3                  # test servers in tests/
+  redis-server             # tests/redis_*: real Redis servers and clusters
+  redis-tools              # redis-cli --cluster create in tests/redis_*
 )
 
 case "${1:-}" in
