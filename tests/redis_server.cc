@@ -12,6 +12,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 
 namespace cookiejar {
 namespace testing {
@@ -159,6 +160,48 @@ int RedisCluster::OwnerOf(const std::string& key) {
     }
   }
   return -1;
+}
+
+bool RedisCluster::MigrateSlot(int slot, int from, int to, std::string* error) {
+  RedisServer& source = *nodes_[from];
+  RedisServer& target = *nodes_[to];
+  absl::StatusOr<RedisReply> source_id = source.Command({"CLUSTER", "MYID"});
+  absl::StatusOr<RedisReply> target_id = target.Command({"CLUSTER", "MYID"});
+  if (!source_id.ok() || !target_id.ok()) {
+    *error = "CLUSTER MYID failed";
+    return false;
+  }
+  const std::string s = std::to_string(slot);
+  auto run = [&](RedisServer& node, const redis_internal::RedisCommand& command) {
+    absl::StatusOr<RedisReply> reply = node.Command(command);
+    if (!reply.ok() || reply->is_error()) {
+      *error = absl::StrCat(absl::StrJoin(command, " "), ": ",
+                            reply.ok() ? reply->str : std::string(reply.status().message()));
+      return false;
+    }
+    return true;
+  };
+  if (!run(target, {"CLUSTER", "SETSLOT", s, "IMPORTING", source_id->str}) ||
+      !run(source, {"CLUSTER", "SETSLOT", s, "MIGRATING", target_id->str})) {
+    return false;
+  }
+  for (;;) {
+    absl::StatusOr<RedisReply> keys = source.Command({"CLUSTER", "GETKEYSINSLOT", s, "1"});
+    if (!keys.ok() || keys->is_error()) {
+      *error = "CLUSTER GETKEYSINSLOT failed";
+      return false;
+    }
+    if (keys->elements.empty()) break;
+    if (!run(source, {"MIGRATE", "127.0.0.1", std::to_string(target.port()), "", "0", "5000",
+                      "KEYS", keys->elements[0].str})) {
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  for (auto& node : nodes_) {
+    if (!run(*node, {"CLUSTER", "SETSLOT", s, "NODE", target_id->str})) return false;
+  }
+  return true;
 }
 
 }  // namespace testing

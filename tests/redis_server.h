@@ -60,6 +60,10 @@ class RedisCluster {
   RedisServer& node(int i) { return *nodes_[i]; }
   // The node that serves `key`'s slot.
   int OwnerOf(const std::string& key);
+  // Moves `slot` from node `from` to node `to` as redis-cli --cluster
+  // reshard does (IMPORTING/MIGRATING, MIGRATE key by key, SETSLOT NODE),
+  // slowly enough that clients meet ASK and TRYAGAIN, then MOVED.
+  bool MigrateSlot(int slot, int from, int to, std::string* error);
 
  private:
   std::vector<std::unique_ptr<RedisServer>> nodes_;
