@@ -37,6 +37,7 @@ namespace {
 constexpr size_t kChangesPerScript = 256;
 // Entries read from the log, and records scanned, per round trip.
 constexpr int kReadCount = 1000;
+constexpr int kScanCount = 5000;
 // How long one XREAD blocks before the reader looks around again.
 constexpr int kBlockMillis = 1000;
 
@@ -61,17 +62,25 @@ std::vector<RedisAddress> Addresses(const RedisStoreOptions& options) {
   return out;
 }
 
+absl::Status ForeignError(const std::string& profile, std::string_view what) {
+  return absl::FailedPreconditionError(absl::StrCat("Redis keys of profile \"", profile,
+                                                    "\" do not hold a cookie store: ",
+                                                    AbslView(what)));
+}
+
+absl::Status SchemaError(const std::string& profile, std::string_view found) {
+  return absl::FailedPreconditionError(
+      absl::StrCat("profile \"", profile, "\" has schema version ", AbslView(found),
+                   ", not this program's ", redis_internal::kSchemaVersion));
+}
+
+// An error reply of the write script.
 absl::Status ScriptError(const RedisReply& reply, const std::string& profile) {
   const std::string_view code = reply.ErrorCode();
-  if (code == "COOKIEJAR_FOREIGN") {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "Redis keys of profile \"", profile, "\" do not hold a cookie store: ", reply.str));
-  }
-  if (code == "COOKIEJAR_SCHEMA") {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "profile \"", profile, "\" has another schema version than this program's ",
-        redis_internal::kSchemaVersion, " (", reply.str, ")"));
-  }
+  const std::string_view detail =
+      std::string_view(reply.str).substr(std::min(reply.str.size(), code.size() + 1));
+  if (code == "COOKIEJAR_FOREIGN") return ForeignError(profile, detail);
+  if (code == "COOKIEJAR_SCHEMA") return SchemaError(profile, detail);
   return absl::UnavailableError(absl::StrCat("Redis: ", reply.str));
 }
 
@@ -149,6 +158,7 @@ class RedisCookieStore::Profile {
   bool stopping_ = false;
   bool jar_alive_ = true;
   std::map<std::string, Change> pending_;  // Latest local change per cookie key.
+  std::chrono::steady_clock::time_point first_pending_;
   std::set<std::string> inflight_;         // Keys of the batch being written.
   // Versions known for keys beyond last_version_ (what the log brings next
   // is newer than anything else).
@@ -248,11 +258,15 @@ void RedisCookieStore::Profile::OnChange(const CookieChange& change) {
           options_.max_pending, " were waiting for Redis"));
       return;
     }
+    if (pending_.empty()) {
+      first_pending_ = std::chrono::steady_clock::now();
+      wake = true;
+    }
     Change& slot = pending_[key];
     slot.cookie = change.cookie;
     slot.remove = remove;
     slot.stamp = NowMicros();
-    wake = pending_.size() >= options_.flush_batch;
+    wake = wake || pending_.size() >= options_.flush_batch;
   }
   if (wake) cv_.notify_all();
 }
@@ -444,8 +458,11 @@ void RedisCookieStore::Profile::WriterLoop() {
   const auto interval = absl::ToChronoMicroseconds(options_.flush_interval);
   std::unique_lock<std::mutex> lock(mu_);
   while (!stopping_) {
-    cv_.wait_for(lock, interval,
-                 [this] { return stopping_ || pending_.size() >= options_.flush_batch; });
+    // Until a change is pending, then until the batch is full or the first
+    // pending change has waited `flush_interval`.
+    cv_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
+    cv_.wait_until(lock, first_pending_ + interval,
+                   [this] { return stopping_ || pending_.size() >= options_.flush_batch; });
     if (stopping_) break;
     if (pending_.empty()) continue;
     lock.unlock();
@@ -461,11 +478,7 @@ absl::StatusOr<uint64_t> RedisCookieStore::Profile::ReadCounter(SlotClient* clie
   if (!replies.ok()) return replies.status();
   const RedisReply& meta = (*replies)[0];
   if (meta.is_error()) {
-    if (meta.ErrorCode() == "WRONGTYPE") {
-      return ScriptError(RedisReply{RedisReply::Type::kError,
-                                    absl::StrCat("COOKIEJAR_FOREIGN ", keys_.meta, " is not a hash")},
-                         name_);
-    }
+    if (meta.ErrorCode() == "WRONGTYPE") return ForeignError(name_, keys_.meta + " is not a hash");
     return absl::UnavailableError(absl::StrCat("Redis: ", meta.str));
   }
   std::map<std::string, std::string> fields;
@@ -474,24 +487,15 @@ absl::StatusOr<uint64_t> RedisCookieStore::Profile::ReadCounter(SlotClient* clie
   }
   if (fields.empty()) {
     if ((*replies)[1].integer > 0) {
-      return ScriptError(RedisReply{RedisReply::Type::kError,
-                                    absl::StrCat("COOKIEJAR_FOREIGN keys of this profile exist "
-                                                 "without ",
-                                                 keys_.meta)},
-                         name_);
+      return ForeignError(name_, "keys of this profile exist without " + keys_.meta);
     }
     return 0;  // A new profile.
   }
   if (fields["layout"] != redis_internal::kLayoutName) {
-    return ScriptError(RedisReply{RedisReply::Type::kError,
-                                  absl::StrCat("COOKIEJAR_FOREIGN ", keys_.meta,
-                                               " belongs to another program")},
-                       name_);
+    return ForeignError(name_, keys_.meta + " belongs to another program");
   }
   if (fields["schema"] != std::to_string(redis_internal::kSchemaVersion)) {
-    return ScriptError(
-        RedisReply{RedisReply::Type::kError, absl::StrCat("COOKIEJAR_SCHEMA ", fields["schema"])},
-        name_);
+    return SchemaError(name_, fields["schema"]);
   }
   uint64_t counter = 0;
   if (!absl::SimpleAtoi(fields["version"], &counter)) {
@@ -511,7 +515,7 @@ absl::Status RedisCookieStore::Profile::Reload(RedisAttachReport* report) {
   std::string cursor = "0";
   do {
     absl::StatusOr<RedisReply> page = reader_client_.Command(
-        {"HSCAN", keys_.cookies, cursor, "COUNT", std::to_string(kReadCount)});
+        {"HSCAN", keys_.cookies, cursor, "COUNT", std::to_string(kScanCount)});
     if (!page.ok()) return page.status();
     if (page->is_error() || page->elements.size() != 2) {
       return absl::DataLossError(absl::StrCat("Redis: HSCAN ", keys_.cookies, ": ", page->str));

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <random>
 #include <thread>
 
@@ -46,7 +47,13 @@ int FreePort() {
 
 }  // namespace
 
-RedisServer::~RedisServer() = default;
+RedisServer::~RedisServer() {
+  Kill();
+  if (!dir_.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+}
 
 bool RedisServer::Start(const RedisServerOptions& options, std::string* error) {
   options_ = options;
@@ -67,7 +74,7 @@ bool RedisServer::Start(const RedisServerOptions& options, std::string* error) {
 bool RedisServer::Launch(std::string* error) {
   std::vector<std::string> argv = {
       "redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1", "--dir", dir_,
-      "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--logfile",
+      "--appendonly", "yes", "--appendfsync", options_.appendfsync, "--save", "", "--logfile",
       dir_ + "/redis.log", "--daemonize", "no"};
   if (options_.cluster) {
     argv.insert(argv.end(), {"--cluster-enabled", "yes", "--cluster-config-file",

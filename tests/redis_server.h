@@ -1,8 +1,9 @@
 // Real Redis servers for tests: redis-server processes on free loopback
-// ports, each in its own directory, killed when the object goes away. A
+// ports, each in its own directory, killed and removed when the object goes
+// away. A
 // server can be stopped (SIGKILL, as a crash) and started again on the same
 // port with the same data (AOF with appendfsync always: every write Redis
-// acknowledged is on disk). A cluster is three such servers in cluster mode,
+// acknowledged is on disk, unless told otherwise). A cluster is three such servers in cluster mode,
 // joined by redis-cli --cluster create.
 
 #ifndef COOKIEJAR_TESTS_REDIS_SERVER_H_
@@ -21,6 +22,9 @@ namespace testing {
 
 struct RedisServerOptions {
   bool cluster = false;
+  // "always": every acknowledged write is on disk (the fault tests);
+  // "everysec": Redis's usual setting (the benchmarks).
+  std::string appendfsync = "always";
   std::string password;  // requirepass
   // An ACL user with every right: "name password".
   std::string acl_user;
