@@ -74,6 +74,15 @@ absl::Status SchemaError(const std::string& profile, std::string_view found) {
                    ", not this program's ", redis_internal::kSchemaVersion));
 }
 
+// An error reply: the ACL's refusal is for the operator to fix; anything
+// else (LOADING, CLUSTERDOWN, OOM...) may pass, and is retried.
+absl::Status ReplyError(const RedisReply& reply) {
+  if (reply.ErrorCode() == "NOPERM") {
+    return absl::PermissionDeniedError(absl::StrCat("Redis: ", reply.str));
+  }
+  return absl::UnavailableError(absl::StrCat("Redis: ", reply.str));
+}
+
 // An error reply of the write script.
 absl::Status ScriptError(const RedisReply& reply, const std::string& profile) {
   const std::string_view code = reply.ErrorCode();
@@ -81,7 +90,7 @@ absl::Status ScriptError(const RedisReply& reply, const std::string& profile) {
       std::string_view(reply.str).substr(std::min(reply.str.size(), code.size() + 1));
   if (code == "COOKIEJAR_FOREIGN") return ForeignError(profile, detail);
   if (code == "COOKIEJAR_SCHEMA") return SchemaError(profile, detail);
-  return absl::UnavailableError(absl::StrCat("Redis: ", reply.str));
+  return ReplyError(reply);
 }
 
 }  // namespace
@@ -353,8 +362,12 @@ absl::Status RedisCookieStore::Profile::WritePending() {
         status = loaded.status();
         break;
       }
+      if (loaded->is_error()) {
+        status = ReplyError(*loaded);
+        break;
+      }
       if (loaded->type != RedisReply::Type::kString) {
-        status = absl::UnavailableError(absl::StrCat("Redis: SCRIPT LOAD: ", loaded->str));
+        status = absl::DataLossError("Redis: unexpected reply to SCRIPT LOAD");
         break;
       }
       script_sha_ = loaded->str;
@@ -479,7 +492,7 @@ absl::StatusOr<uint64_t> RedisCookieStore::Profile::ReadCounter(SlotClient* clie
   const RedisReply& meta = (*replies)[0];
   if (meta.is_error()) {
     if (meta.ErrorCode() == "WRONGTYPE") return ForeignError(name_, keys_.meta + " is not a hash");
-    return absl::UnavailableError(absl::StrCat("Redis: ", meta.str));
+    return ReplyError(meta);
   }
   std::map<std::string, std::string> fields;
   for (size_t i = 0; i + 1 < meta.elements.size(); i += 2) {
@@ -517,8 +530,10 @@ absl::Status RedisCookieStore::Profile::Reload(RedisAttachReport* report) {
     absl::StatusOr<RedisReply> page = reader_client_.Command(
         {"HSCAN", keys_.cookies, cursor, "COUNT", std::to_string(kScanCount)});
     if (!page.ok()) return page.status();
-    if (page->is_error() || page->elements.size() != 2) {
-      return absl::DataLossError(absl::StrCat("Redis: HSCAN ", keys_.cookies, ": ", page->str));
+    if (page->ErrorCode() == "WRONGTYPE") return ForeignError(name_, keys_.cookies + " is not a hash");
+    if (page->is_error()) return ReplyError(*page);
+    if (page->elements.size() != 2) {
+      return absl::DataLossError(absl::StrCat("Redis: unexpected HSCAN reply for ", keys_.cookies));
     }
     cursor = page->elements[0].str;
     const std::vector<RedisReply>& items = page->elements[1].elements;
@@ -658,7 +673,7 @@ absl::Status RedisCookieStore::Profile::ReadLog() {
       return absl::FailedPreconditionError(
           absl::StrCat(keys_.log, " is not a stream: not a cookie store's log"));
     }
-    return absl::UnavailableError(absl::StrCat("Redis: XREAD: ", reply->str));
+    return ReplyError(*reply);
   }
   // [[log, [[id, [field, value, ...]], ...]]]
   if (reply->elements.size() != 1 || reply->elements[0].elements.size() != 2) {
@@ -832,6 +847,7 @@ absl::StatusOr<std::unique_ptr<RedisCookieStore>> RedisCookieStore::Connect(
         return absl::UnauthenticatedError(absl::StrCat("Redis at ", address.ToString(), ": ",
                                                        pong->str));
       }
+      if (pong->ErrorCode() == "NOPERM") return ReplyError(*pong);
       last = absl::UnavailableError(absl::StrCat("Redis at ", address.ToString(), ": ", pong->str));
       continue;
     }
@@ -943,7 +959,7 @@ absl::Status RedisCookieStore::DeleteProfile(std::string_view profile) {
   absl::StatusOr<RedisReply> reply =
       client.Command({"DEL", keys.meta, keys.cookies, keys.tombs, keys.log});
   if (!reply.ok()) return reply.status();
-  if (reply->is_error()) return absl::UnavailableError(absl::StrCat("Redis: ", reply->str));
+  if (reply->is_error()) return ReplyError(*reply);
   return absl::OkStatus();
 }
 

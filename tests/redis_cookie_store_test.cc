@@ -208,6 +208,9 @@ TEST_F(RedisStoreTest, PasswordAndAclUser) {
   server_options.password = "s3cret-pass";
   server_options.acl_user = "crawler";
   server_options.acl_password = "crawler-pass";
+  // What docs/fleet.md says the crawler's user needs, and no more.
+  server_options.acl_rules = {"~cookiejar:*", "+@read", "+@write", "+@scripting",
+                              "+@connection", "+time", "+cluster|slots"};
   std::string error;
   ASSERT_TRUE(secured.Start(server_options, &error)) << error;
   RedisStoreOptions options = options_;
@@ -231,6 +234,15 @@ TEST_F(RedisStoreTest, PasswordAndAclUser) {
   ASSERT_TRUE(by_user->Attach(&b, "p").ok());
   a.SetCookie("https://x.example/", "k=v");
   ASSERT_TRUE(WaitFor([&] { return b.size() == 1; }));
+  b.SetCookie("https://x.example/", "k=; Max-Age=0");
+  ASSERT_TRUE(by_user->Flush().ok()) << by_user->last_error();
+  ASSERT_TRUE(WaitFor([&] { return a.size() == 0; }));
+  // The user's rules do not reach keys outside the store's prefix.
+  RedisStoreOptions other = options;
+  other.key_prefix = "elsewhere:";
+  auto outside = Connect(other);
+  CookieJar c;
+  EXPECT_EQ(outside->Attach(&c, "p").status().code(), absl::StatusCode::kPermissionDenied);
 }
 
 TEST_F(RedisStoreTest, KeepsServingDuringAnOutageAndCatchesUpBothWays) {

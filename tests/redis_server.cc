@@ -82,8 +82,8 @@ bool RedisServer::Launch(std::string* error) {
   }
   if (!options_.password.empty()) argv.insert(argv.end(), {"--requirepass", options_.password});
   if (!options_.acl_user.empty()) {
-    argv.insert(argv.end(), {"--user", options_.acl_user, "on",
-                             ">" + options_.acl_password, "~*", "&*", "+@all"});
+    argv.insert(argv.end(), {"--user", options_.acl_user, "on", ">" + options_.acl_password});
+    argv.insert(argv.end(), options_.acl_rules.begin(), options_.acl_rules.end());
   }
   process_ = std::make_unique<BackgroundProcess>(argv);
   if (!process_->started()) {

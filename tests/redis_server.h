@@ -26,9 +26,10 @@ struct RedisServerOptions {
   // "everysec": Redis's usual setting (the benchmarks).
   std::string appendfsync = "always";
   std::string password;  // requirepass
-  // An ACL user with every right: "name password".
+  // An ACL user, its password and its rules.
   std::string acl_user;
   std::string acl_password;
+  std::vector<std::string> acl_rules = {"~*", "&*", "+@all"};
 };
 
 class RedisServer {
