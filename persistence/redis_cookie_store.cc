@@ -328,6 +328,11 @@ absl::Status RedisCookieStore::Profile::WritePending() {
     pending_.clear();
   }
   if (batch.empty()) return absl::OkStatus();
+  // Deletions first (the log keeps this order): a jar that replays a set
+  // and the evictions it caused then never holds more cookies than its
+  // limits, and does not evict on its own.
+  std::stable_partition(batch.begin(), batch.end(),
+                        [](const auto& entry) { return entry.second.remove; });
 
   std::vector<RedisCommand> commands;
   for (size_t start = 0; start < batch.size(); start += kChangesPerScript) {

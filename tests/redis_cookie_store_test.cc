@@ -314,18 +314,31 @@ TEST_F(RedisStoreTest, BoundedQueueReportsDropsAndReloads) {
 }
 
 TEST_F(RedisStoreTest, LimitsHoldAcrossJars) {
-  auto store_a = Connect();
-  auto store_b = Connect();
+  RedisStoreOptions options = options_;
+  options.flush_interval = absl::Hours(1);  // Only Flush() writes: batches are known.
+  auto store_a = Connect(options);
+  auto store_b = Connect(options);
   CookieJar a, b;  // Chromium: 180 cookies a site, evicted down to 150.
   ASSERT_TRUE(store_a->Attach(&a, "p").ok());
   ASSERT_TRUE(store_b->Attach(&b, "p").ok());
-  for (int i = 0; i < 200; ++i) {
-    a.SetCookie("https://big.example/", absl::StrCat("c", i, "=1; Max-Age=600"));
+  for (int i = 0; i < 150; ++i) {
+    a.SetCookie("https://big.example/", absl::StrCat("z", i, "=1; Max-Age=600"));
   }
   ASSERT_TRUE(store_a->Flush().ok());
   ASSERT_TRUE(store_b->Sync(&b).ok());
-  EXPECT_LE(a.size(), 180u);
+  // The 181st cookie makes a evict the 31 oldest (down to 150): one batch
+  // holds the 50 sets and the 31 evictions, the sets first in key order
+  // ('a' < 'z').
+  for (int i = 0; i < 50; ++i) {
+    a.SetCookie("https://big.example/", absl::StrCat("a", i, "=1; Max-Age=600"));
+  }
+  EXPECT_EQ(a.size(), 169u);
+  ASSERT_TRUE(store_a->Flush().ok());
+  ASSERT_TRUE(store_b->Sync(&b).ok());
   EXPECT_EQ(Contents(b), Contents(a));
+  // b replayed a's evictions before a's sets: it never went over the limit
+  // and evicted nothing on its own (it would have written its evictions).
+  EXPECT_EQ(store_b->stats(&b).written, 0u);
   // Redis holds the same cookies.
   absl::StatusOr<redis_internal::RedisReply> len =
       server_.Command({"HLEN", "cookiejar:{p}:cookies"});
