@@ -145,6 +145,9 @@ class RedisCookieStore::Profile {
   // With apply_mu_ held and mu_ not held.
   void Apply(const std::string& key, const Remote& remote);
   void Fail(const absl::Status& status);
+  // With mu_ held: records a background error for last_error(), except over
+  // dropped changes not yet reported by Flush (the worse news).
+  void NoteError(const absl::Status& status);
   // Sleeps for retry_interval unless stopping; returns !stopping.
   bool Backoff();
 
@@ -222,11 +225,15 @@ void RedisCookieStore::Profile::Stop(bool jar_alive) {
 
 void RedisCookieStore::Profile::Fail(const absl::Status& status) {
   std::lock_guard<std::mutex> lock(mu_);
-  last_error_ = status;
+  NoteError(status);
   if (absl::IsUnavailable(status) || absl::IsDeadlineExceeded(status)) {
     stats_.connected = false;
     check_counter_ = true;
   }
+}
+
+void RedisCookieStore::Profile::NoteError(const absl::Status& status) {
+  if (!dropped_unreported_) last_error_ = status;
 }
 
 bool RedisCookieStore::Profile::Backoff() {
@@ -461,7 +468,7 @@ absl::Status RedisCookieStore::Profile::WritePending() {
     if (status.ok()) {
       stats_.connected = true;
     } else {
-      last_error_ = status;
+      NoteError(status);
       if (absl::IsUnavailable(status)) {
         stats_.connected = false;
         check_counter_ = true;
@@ -727,8 +734,8 @@ absl::Status RedisCookieStore::Profile::ReadLog() {
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (!decoded.ok()) {
-        last_error_ = absl::DataLossError(
-            absl::StrCat(keys_.log, " entry ", id, " skipped: ", decoded.message()));
+        NoteError(absl::DataLossError(
+            absl::StrCat(keys_.log, " entry ", id, " skipped: ", decoded.message())));
       } else {
         apply = ShouldApply(key, remote);
       }

@@ -151,7 +151,9 @@ class RedisCookieStore {
   absl::Status DeleteProfile(std::string_view profile);
 
   RedisProfileStats stats(const CookieJar* jar);
-  // The last error of a background exchange, or OK.
+  // The last error of a background exchange, or OK. Once changes were
+  // dropped (the queue was full), ResourceExhausted until a Flush() has
+  // returned it.
   absl::Status last_error();
 
  private:
