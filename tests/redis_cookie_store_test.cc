@@ -1,6 +1,6 @@
 // The Redis store against a real redis-server on a loopback port: loading,
 // sharing between jars, conflicts, no echoes, foreign layouts, credentials,
-// outages, the bounded queue, limits across jars.
+// outages and stalls, the bounded queue, limits across jars.
 
 #include "cookiejar/redis_cookie_store.h"
 
@@ -28,6 +28,15 @@ std::set<std::string> Contents(CookieJar& jar) {
     out.insert(absl::StrCat(redis_internal::CookieKey(c), "=", c.value, " exp ",
                             absl::ToUnixMicros(c.expiry), c.secure ? " s" : "",
                             c.http_only ? " h" : ""));
+  }
+  return out;
+}
+
+// The name=value pairs a request to `url` would send, sorted.
+std::set<std::string> Sent(CookieJar& jar, const std::string& url) {
+  std::set<std::string> out;
+  for (const CanonicalCookie& c : jar.GetCookies(*Url::Parse(url))) {
+    out.insert(c.name + "=" + c.value);
   }
   return out;
 }
@@ -271,6 +280,43 @@ TEST_F(RedisStoreTest, KeepsServingDuringAnOutageAndCatchesUpBothWays) {
   ASSERT_TRUE(store_a->Flush().ok());
   ASSERT_TRUE(store_b->Flush().ok());
   // And a jar loaded now sees the same.
+  auto store_c = Connect();
+  CookieJar c;
+  ASSERT_TRUE(store_c->Attach(&c, "p").ok());
+  EXPECT_EQ(Contents(c), Contents(a));
+}
+
+// A stall is not a closed connection: requests go unanswered until the
+// timeout, and what was sent is executed late, when the server resumes.
+TEST_F(RedisStoreTest, KeepsServingThroughAStallAndCatchesUpBothWays) {
+  auto store_a = Connect();
+  auto store_b = Connect();
+  CookieJar a, b;
+  ASSERT_TRUE(store_a->Attach(&a, "p").ok());
+  ASSERT_TRUE(store_b->Attach(&b, "p").ok());
+  a.SetCookie("https://x.example/", "before=1");
+  ASSERT_TRUE(store_a->Flush().ok());
+  ASSERT_TRUE(WaitFor([&] { return b.size() == 1; }));
+
+  server_.Pause();
+  a.SetCookie("https://x.example/", "during_a=1");
+  b.SetCookie("https://x.example/", "during_b=1");
+  b.SetCookie("https://x.example/", "before=2");
+  using Pairs = std::set<std::string>;
+  EXPECT_EQ(Sent(a, "https://x.example/"), (Pairs{"before=1", "during_a=1"}));
+  EXPECT_EQ(Sent(b, "https://x.example/"), (Pairs{"before=2", "during_b=1"}));
+  EXPECT_EQ(store_a->Flush().code(), absl::StatusCode::kUnavailable);
+  EXPECT_FALSE(store_a->stats(&a).connected);
+
+  server_.Resume();
+  ASSERT_TRUE(WaitFor([&] { return Contents(a) == Contents(b) && a.size() == 3; }));
+  ASSERT_TRUE(store_a->Flush().ok());
+  ASSERT_TRUE(store_b->Flush().ok());
+  ASSERT_TRUE(store_a->Sync(&a).ok());
+  ASSERT_TRUE(store_b->Sync(&b).ok());
+  // b's change of `before` was the newer one.
+  EXPECT_EQ(Sent(a, "https://x.example/"), (Pairs{"before=2", "during_a=1", "during_b=1"}));
+  EXPECT_EQ(Contents(a), Contents(b));
   auto store_c = Connect();
   CookieJar c;
   ASSERT_TRUE(store_c->Attach(&c, "p").ok());

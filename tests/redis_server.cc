@@ -111,6 +111,14 @@ void RedisServer::Kill() {
 
 bool RedisServer::Restart(std::string* error) { return Launch(error); }
 
+void RedisServer::Pause() {
+  if (process_) process_->Kill(SIGSTOP);
+}
+
+void RedisServer::Resume() {
+  if (process_) process_->Kill(SIGCONT);
+}
+
 absl::StatusOr<RedisReply> RedisServer::Command(const redis_internal::RedisCommand& command) {
   absl::StatusOr<std::unique_ptr<RedisConnection>> connection = RedisConnection::Open(
       {"127.0.0.1", port_}, RedisAuth{"", options_.password}, absl::Seconds(5));

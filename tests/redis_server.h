@@ -43,6 +43,10 @@ class RedisServer {
   void Kill();
   // Starts again on the same port and directory and waits until it answers.
   bool Restart(std::string* error);
+  // SIGSTOP and SIGCONT: a network stall. Connections stay open and nothing
+  // answers; what clients sent meanwhile is read when the server resumes.
+  void Pause();
+  void Resume();
 
   int port() const { return port_; }
   RedisEndpoint endpoint() const { return {"127.0.0.1", port_}; }
