@@ -186,7 +186,14 @@ class RedisCookieStore::Profile {
 
   RedisProfileStats stats_;
   bool dropped_unreported_ = false;
-  absl::Status last_error_;
+  // Copied in and out, never shared: copies of an absl::Status share one
+  // reference-counted representation, and a copy handed to the caller while
+  // the background threads replace this one is a race ThreadSanitizer
+  // reports (Abseil's own library, which releases it, is not instrumented).
+  struct {
+    absl::StatusCode code = absl::StatusCode::kOk;
+    std::string message;
+  } last_error_;
 
   std::thread writer_, reader_;
 };
@@ -233,7 +240,9 @@ void RedisCookieStore::Profile::Fail(const absl::Status& status) {
 }
 
 void RedisCookieStore::Profile::NoteError(const absl::Status& status) {
-  if (!dropped_unreported_) last_error_ = status;
+  if (dropped_unreported_) return;
+  last_error_.code = status.code();
+  last_error_.message = std::string(status.message());
 }
 
 bool RedisCookieStore::Profile::Backoff() {
@@ -269,9 +278,10 @@ void RedisCookieStore::Profile::OnChange(const CookieChange& change) {
       ++stats_.dropped;
       dropped_unreported_ = true;
       reload_needed_ = true;
-      last_error_ = absl::ResourceExhaustedError(absl::StrCat(
+      last_error_.code = absl::StatusCode::kResourceExhausted;
+      last_error_.message = absl::StrCat(
           "profile \"", name_, "\": ", stats_.dropped, " changes dropped, more than ",
-          options_.max_pending, " were waiting for Redis"));
+          options_.max_pending, " were waiting for Redis");
       return;
     }
     if (pending_.empty()) {
@@ -815,7 +825,7 @@ RedisProfileStats RedisCookieStore::Profile::stats() {
 
 absl::Status RedisCookieStore::Profile::last_error() {
   std::lock_guard<std::mutex> lock(mu_);
-  return last_error_;
+  return absl::Status(last_error_.code, last_error_.message);
 }
 
 struct RedisCookieStore::State {
