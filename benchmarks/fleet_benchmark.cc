@@ -51,9 +51,10 @@ RedisStoreOptions Options() {
   return options;
 }
 
+// The store is destroyed first: it changes its jar from its own threads.
 struct Worker {
-  std::unique_ptr<RedisCookieStore> store;
   std::unique_ptr<CookieJar> jar;
+  std::unique_ptr<RedisCookieStore> store;
 };
 
 // The workers of the running benchmark (Setup makes them, Teardown ends them).
@@ -192,8 +193,8 @@ void BM_Load100k(benchmark::State& state) {
   unlimited.profile = BrowserProfile::Unlimited();
   static bool filled = false;
   if (!filled) {
-    auto store = RedisCookieStore::Connect(Options());
     CookieJar jar(unlimited);
+    auto store = RedisCookieStore::Connect(Options());
     if (!store.ok() || !(*store)->Attach(&jar, "load100k").ok()) std::abort();
     for (int site = 0; site < 1000; ++site) {
       const std::string url = absl::StrCat("https://site", site, ".example/");
@@ -205,8 +206,8 @@ void BM_Load100k(benchmark::State& state) {
     filled = true;
   }
   for (auto _ : state) {
-    auto store = RedisCookieStore::Connect(Options());
     CookieJar jar(unlimited);
+    auto store = RedisCookieStore::Connect(Options());
     absl::StatusOr<size_t> loaded = (*store)->Attach(&jar, "load100k");
     if (!loaded.ok() || *loaded != 100000) state.SkipWithError("load failed");
   }

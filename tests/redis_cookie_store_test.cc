@@ -50,6 +50,9 @@ bool WaitFor(const std::function<bool()>& done, absl::Duration timeout = absl::S
   return done();
 }
 
+// Each test declares its jars before the stores: a store changes its jars
+// from its own threads, so it must be gone (or the jar detached) before a
+// jar is destroyed.
 class RedisStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -72,8 +75,10 @@ class RedisStoreTest : public ::testing::Test {
 };
 
 TEST_F(RedisStoreTest, LoadsWhatAnotherJarWrote) {
-  auto writer = Connect();
   CookieJar a;
+  CookieJar b;
+  CookieJar other;
+  auto writer = Connect();
   ASSERT_TRUE(writer->Attach(&a, "bank").ok());
   a.SetCookie("https://bank.example/login", "session=abc; Secure; HttpOnly");
   a.SetCookie("https://bank.example/", "lang=en; Max-Age=3600; Domain=bank.example");
@@ -88,7 +93,6 @@ TEST_F(RedisStoreTest, LoadsWhatAnotherJarWrote) {
   ASSERT_TRUE(writer->Flush().ok());
 
   auto reader = Connect();
-  CookieJar b;
   RedisAttachReport report;
   absl::StatusOr<size_t> loaded = reader->Attach(&b, "bank", &report);
   ASSERT_TRUE(loaded.ok()) << loaded.status();
@@ -98,17 +102,16 @@ TEST_F(RedisStoreTest, LoadsWhatAnotherJarWrote) {
   EXPECT_EQ(*b.GetCookieHeader("https://bank.example/login"), "session=abc; lang=en");
 
   // Another profile in the same Redis is another jar.
-  CookieJar other;
   ASSERT_TRUE(reader->Attach(&other, "other").ok());
   EXPECT_EQ(other.size(), 0u);
 }
 
 TEST_F(RedisStoreTest, ChangesReachAttachedJarsWithoutEchoes) {
+  CookieJar a, b;
   RedisStoreOptions options = options_;
   options.flush_interval = absl::Hours(1);  // Only Flush() writes: counts are exact.
   auto store_a = Connect(options);
   auto store_b = Connect(options);
-  CookieJar a, b;
   ASSERT_TRUE(store_a->Attach(&a, "p").ok());
   ASSERT_TRUE(store_b->Attach(&b, "p").ok());
   for (int i = 0; i < 50; ++i) {
@@ -135,11 +138,11 @@ TEST_F(RedisStoreTest, ChangesReachAttachedJarsWithoutEchoes) {
 }
 
 TEST_F(RedisStoreTest, NewestChangeWinsEverywhere) {
+  CookieJar a, b;
   RedisStoreOptions slow = options_;
   slow.flush_interval = absl::Hours(1);  // Only Flush() writes.
   auto store_a = Connect(slow);
   auto store_b = Connect(slow);
-  CookieJar a, b;
   ASSERT_TRUE(store_a->Attach(&a, "p").ok());
   ASSERT_TRUE(store_b->Attach(&b, "p").ok());
   // a's change is older but reaches Redis last: Redis refuses it and a takes
@@ -163,8 +166,8 @@ TEST_F(RedisStoreTest, NewestChangeWinsEverywhere) {
 }
 
 TEST_F(RedisStoreTest, RefusesForeignAndNewerLayouts) {
-  auto store = Connect();
   CookieJar jar;
+  auto store = Connect();
   ASSERT_TRUE(server_.Command({"SET", "cookiejar:{str}:meta", "x"}).ok());
   absl::StatusOr<size_t> attached = store->Attach(&jar, "str");
   EXPECT_EQ(attached.status().code(), absl::StatusCode::kFailedPrecondition) << attached.status();
@@ -193,14 +196,14 @@ TEST_F(RedisStoreTest, RefusesForeignAndNewerLayouts) {
 }
 
 TEST_F(RedisStoreTest, RefusesMalformedRecordsAndKeepsThem) {
-  auto store = Connect();
   CookieJar a;
+  CookieJar b;
+  auto store = Connect();
   ASSERT_TRUE(store->Attach(&a, "p").ok());
   a.SetCookie("https://ok.example/", "good=1; Max-Age=600");
   ASSERT_TRUE(store->Flush().ok());
   ASSERT_TRUE(server_.Command({"HSET", "cookiejar:{p}:cookies", "bad\nx\n1\n/\n", "garbage"}).ok());
   auto store_b = Connect();
-  CookieJar b;
   RedisAttachReport report;
   ASSERT_TRUE(store_b->Attach(&b, "p", &report).ok());
   EXPECT_EQ(report.loaded, 1u);
@@ -212,6 +215,8 @@ TEST_F(RedisStoreTest, RefusesMalformedRecordsAndKeepsThem) {
 }
 
 TEST_F(RedisStoreTest, PasswordAndAclUser) {
+  CookieJar a, b;
+  CookieJar c;
   RedisServer secured;
   RedisServerOptions server_options;
   server_options.password = "s3cret-pass";
@@ -238,7 +243,6 @@ TEST_F(RedisStoreTest, PasswordAndAclUser) {
   options.password = "crawler-pass";
   auto by_user = Connect(options);
   ASSERT_TRUE(by_password && by_user);
-  CookieJar a, b;
   ASSERT_TRUE(by_password->Attach(&a, "p").ok());
   ASSERT_TRUE(by_user->Attach(&b, "p").ok());
   a.SetCookie("https://x.example/", "k=v");
@@ -250,14 +254,14 @@ TEST_F(RedisStoreTest, PasswordAndAclUser) {
   RedisStoreOptions other = options;
   other.key_prefix = "elsewhere:";
   auto outside = Connect(other);
-  CookieJar c;
   EXPECT_EQ(outside->Attach(&c, "p").status().code(), absl::StatusCode::kPermissionDenied);
 }
 
 TEST_F(RedisStoreTest, KeepsServingDuringAnOutageAndCatchesUpBothWays) {
+  CookieJar a, b;
+  CookieJar c;
   auto store_a = Connect();
   auto store_b = Connect();
-  CookieJar a, b;
   ASSERT_TRUE(store_a->Attach(&a, "p").ok());
   ASSERT_TRUE(store_b->Attach(&b, "p").ok());
   a.SetCookie("https://x.example/", "before=1");
@@ -281,7 +285,6 @@ TEST_F(RedisStoreTest, KeepsServingDuringAnOutageAndCatchesUpBothWays) {
   ASSERT_TRUE(store_b->Flush().ok());
   // And a jar loaded now sees the same.
   auto store_c = Connect();
-  CookieJar c;
   ASSERT_TRUE(store_c->Attach(&c, "p").ok());
   EXPECT_EQ(Contents(c), Contents(a));
 }
@@ -289,9 +292,10 @@ TEST_F(RedisStoreTest, KeepsServingDuringAnOutageAndCatchesUpBothWays) {
 // A stall is not a closed connection: requests go unanswered until the
 // timeout, and what was sent is executed late, when the server resumes.
 TEST_F(RedisStoreTest, KeepsServingThroughAStallAndCatchesUpBothWays) {
+  CookieJar a, b;
+  CookieJar c;
   auto store_a = Connect();
   auto store_b = Connect();
-  CookieJar a, b;
   ASSERT_TRUE(store_a->Attach(&a, "p").ok());
   ASSERT_TRUE(store_b->Attach(&b, "p").ok());
   a.SetCookie("https://x.example/", "before=1");
@@ -318,17 +322,16 @@ TEST_F(RedisStoreTest, KeepsServingThroughAStallAndCatchesUpBothWays) {
   EXPECT_EQ(Sent(a, "https://x.example/"), (Pairs{"before=2", "during_a=1", "during_b=1"}));
   EXPECT_EQ(Contents(a), Contents(b));
   auto store_c = Connect();
-  CookieJar c;
   ASSERT_TRUE(store_c->Attach(&c, "p").ok());
   EXPECT_EQ(Contents(c), Contents(a));
 }
 
 TEST_F(RedisStoreTest, BoundedQueueReportsDropsAndReloads) {
+  CookieJar a, b;
   RedisStoreOptions options = options_;
   options.max_pending = 5;
   auto store_a = Connect(options);
   auto store_b = Connect();
-  CookieJar a, b;
   ASSERT_TRUE(store_a->Attach(&a, "p").ok());
   ASSERT_TRUE(store_b->Attach(&b, "p").ok());
   b.SetCookie("https://x.example/", "shared=1");
@@ -360,11 +363,11 @@ TEST_F(RedisStoreTest, BoundedQueueReportsDropsAndReloads) {
 }
 
 TEST_F(RedisStoreTest, LimitsHoldAcrossJars) {
+  CookieJar a, b;  // Chromium: 180 cookies a site, evicted down to 150.
   RedisStoreOptions options = options_;
   options.flush_interval = absl::Hours(1);  // Only Flush() writes: batches are known.
   auto store_a = Connect(options);
   auto store_b = Connect(options);
-  CookieJar a, b;  // Chromium: 180 cookies a site, evicted down to 150.
   ASSERT_TRUE(store_a->Attach(&a, "p").ok());
   ASSERT_TRUE(store_b->Attach(&b, "p").ok());
   for (int i = 0; i < 150; ++i) {
@@ -392,8 +395,8 @@ TEST_F(RedisStoreTest, LimitsHoldAcrossJars) {
 }
 
 TEST_F(RedisStoreTest, DeletedProfileEmptiesAttachedJars) {
-  auto store_a = Connect();
   CookieJar a;
+  auto store_a = Connect();
   ASSERT_TRUE(store_a->Attach(&a, "p").ok());
   for (int i = 0; i < 10; ++i) a.SetCookie("https://x.example/", absl::StrCat("c", i, "=1"));
   ASSERT_TRUE(store_a->Flush().ok());
@@ -410,6 +413,7 @@ TEST_F(RedisStoreTest, DeletedProfileEmptiesAttachedJars) {
 
 TEST_F(RedisStoreTest, AttachUploadsTheJarsOwnCookiesAndExpiresStaleOnes) {
   CookieJar seeded;
+  CookieJar b;
   seeded.SetCookie("https://x.example/", "seed=1; Max-Age=600");
   auto store = Connect();
   RedisAttachReport report;
@@ -425,7 +429,6 @@ TEST_F(RedisStoreTest, AttachUploadsTheJarsOwnCookiesAndExpiresStaleOnes) {
                                absl::StrCat("99\n1\n", redis_internal::EncodeCookie(old))})
                   .ok());
   auto store_b = Connect();
-  CookieJar b;
   ASSERT_TRUE(store_b->Attach(&b, "p", &report).ok());
   EXPECT_EQ(report.loaded, 1u);
   EXPECT_EQ(report.expired, 1u);

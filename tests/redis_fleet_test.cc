@@ -213,12 +213,12 @@ TEST_P(FleetTest, EveryWorkerFreshJarAndRedisAgree) {
     EXPECT_EQ(w->Wait(), 0) << "worker " << w->id();
   }
 
-  // A jar loaded afresh.
+  // A jar loaded afresh (declared first: the store must go before it).
+  CookieJar fresh;
   RedisStoreOptions options;
   options.endpoints = endpoints;
   auto store = RedisCookieStore::Connect(options);
   ASSERT_TRUE(store.ok()) << store.status();
-  CookieJar fresh;
   RedisAttachReport report;
   ASSERT_TRUE((*store)->Attach(&fresh, kProfile, &report).ok());
   EXPECT_TRUE(report.refused.empty());

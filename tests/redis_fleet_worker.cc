@@ -55,12 +55,12 @@ int Run(int argc, char** argv) {
   }
   const std::string dir = argv[6];
 
+  CookieJar jar;  // Outlives the store, which changes it from its threads.
   auto store = RedisCookieStore::Connect(options);
   if (!store.ok()) {
     std::fprintf(stderr, "connect: %s\n", std::string(store.status().message()).c_str());
     return 1;
   }
-  CookieJar jar;
   absl::Status attached;
   for (int attempt = 0; attempt < 500; ++attempt) {
     attached = (*store)->Attach(&jar, profile).status();

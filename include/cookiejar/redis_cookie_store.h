@@ -26,11 +26,11 @@
 // appear in errors or messages.
 //
 // Example:
+//   CookieJar jar;  // Declared first: destroyed after the store.
 //   RedisStoreOptions options;
 //   options.endpoints = {{"10.0.0.5", 6379}};  // A server, or cluster nodes.
 //   auto store = RedisCookieStore::Connect(options);
 //   if (!store.ok()) ...;
-//   CookieJar jar;
 //   if (!(*store)->Attach(&jar, "account-17").ok()) ...;  // Loads, then follows.
 //   jar.SetCookie(...);          // Reaches the other workers shortly.
 //   (*store)->Flush();           // OK: Redis holds it.
@@ -119,14 +119,16 @@ class RedisCookieStore {
   // endpoints. Unavailable, Unauthenticated, PermissionDenied.
   static absl::StatusOr<std::unique_ptr<RedisCookieStore>> Connect(RedisStoreOptions options);
 
-  // Writes what is pending (for up to io_timeout) and stops. Attached jars
-  // may already be gone.
+  // Writes what is pending (for up to io_timeout) and stops; the attached
+  // jars are not touched any more.
   ~RedisCookieStore();
   RedisCookieStore(const RedisCookieStore&) = delete;
   RedisCookieStore& operator=(const RedisCookieStore&) = delete;
 
   // Loads `profile` into `jar` and keeps them in step from then on. Cookies
-  // the jar holds already and the profile lacks are written to it. Errors:
+  // the jar holds already and the profile lacks are written to it. The
+  // store changes the jar from its own threads: the jar must outlive the
+  // attachment (Detach it, or destroy the store, before the jar). Errors:
   // InvalidArgument (profile name), FailedPrecondition (the keys belong to
   // another program or to a newer schema; a profile attached twice in one
   // store), Unavailable (Redis cannot be reached: nothing is attached).
