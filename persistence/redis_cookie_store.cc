@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <unordered_map>
@@ -93,6 +94,15 @@ absl::Status ScriptError(const RedisReply& reply, const std::string& profile) {
   return ReplyError(reply);
 }
 
+// A log entry's fields and values, for telling two entries apart. Every
+// entry has its stamp (a set's inside its record), so an entry written again
+// under a version Redis lost is a different text.
+std::string EntryText(const RedisReply& fields) {
+  std::string out;
+  for (const RedisReply& f : fields.elements) absl::StrAppend(&out, f.str.size(), ":", f.str);
+  return out;
+}
+
 }  // namespace
 
 // One attached jar: its changes go out through a writer thread, the other
@@ -138,6 +148,8 @@ class RedisCookieStore::Profile {
   absl::Status ReadLog();
   // The profile's version counter; FailedPrecondition for foreign keys.
   absl::StatusOr<uint64_t> ReadCounter(SlotClient* client);
+  // What the log holds under `version` (EntryText), or nullopt.
+  absl::StatusOr<std::optional<std::string>> ReadEntry(uint64_t version);
   absl::Status Reload(RedisAttachReport* report);
   // Decides, under mu_, what to do with a remote state: apply it (true),
   // or hold it back while a local change of the cookie is on its way.
@@ -177,6 +189,9 @@ class RedisCookieStore::Profile {
   std::unordered_map<std::string, uint64_t> held_;
   std::map<std::string, Remote> deferred_;  // Remote states held back.
   uint64_t last_version_ = 0;               // Of the log, applied.
+  // The log entry of last_version_ (EntryText; "" unknown): Redis that lost
+  // changes may give their versions to new ones.
+  std::string last_entry_;
   bool reload_needed_ = false;
   bool check_counter_ = false;  // After a reconnection: did Redis lose data?
   // The remote state being applied (echo suppression).
@@ -539,12 +554,30 @@ absl::StatusOr<uint64_t> RedisCookieStore::Profile::ReadCounter(SlotClient* clie
   return counter;
 }
 
+absl::StatusOr<std::optional<std::string>> RedisCookieStore::Profile::ReadEntry(
+    uint64_t version) {
+  const std::string id = absl::StrCat(version, "-0");
+  absl::StatusOr<RedisReply> reply = reader_client_.Command({"XRANGE", keys_.log, id, id});
+  if (!reply.ok()) return reply.status();
+  if (reply->ErrorCode() == "WRONGTYPE") return ForeignError(name_, keys_.log + " is not a stream");
+  if (reply->is_error()) return ReplyError(*reply);
+  // [[id, [field, value, ...]]]
+  if (reply->elements.empty()) return std::nullopt;
+  if (reply->elements[0].elements.size() != 2) {
+    return absl::DataLossError(absl::StrCat("Redis: unexpected XRANGE reply for ", keys_.log));
+  }
+  return EntryText(reply->elements[0].elements[1]);
+}
+
 absl::Status RedisCookieStore::Profile::Reload(RedisAttachReport* report) {
   const bool initial = report != nullptr;
   // The counter first: every change after it comes from the log, so the
   // scan below may see some of them or not.
   absl::StatusOr<uint64_t> counter = ReadCounter(&reader_client_);
   if (!counter.ok()) return counter.status();
+  absl::StatusOr<std::optional<std::string>> entry = std::optional<std::string>();
+  if (*counter > 0) entry = ReadEntry(*counter);
+  if (!entry.ok()) return entry.status();
   std::vector<std::pair<std::string, StoredCookie>> records;
   std::set<std::string> in_redis;
   std::string cursor = "0";
@@ -583,6 +616,7 @@ absl::Status RedisCookieStore::Profile::Reload(RedisAttachReport* report) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     last_version_ = *counter;
+    last_entry_ = entry->value_or("");
     held_.clear();
     reload_needed_ = false;
     check_counter_ = false;
@@ -656,22 +690,33 @@ absl::Status RedisCookieStore::Profile::Load(RedisAttachReport* report) {
 absl::Status RedisCookieStore::Profile::ReadLog() {
   bool check, reload;
   uint64_t from;
+  std::string from_entry;
   {
     std::lock_guard<std::mutex> lock(mu_);
     check = check_counter_;
     reload = reload_needed_;
     from = last_version_;
+    from_entry = last_entry_;
   }
   if (reload) return Reload(nullptr);
   if (check) {
-    // Back after an outage: a counter behind ours means Redis lost changes
-    // (restarted without them): take what it has.
+    // Back after an outage: Redis lost changes (restarted without them, or
+    // a replica took over) when its counter is behind ours, or when the
+    // log's entry at our version is not the one we applied (new changes took
+    // the lost versions meanwhile): take what it has. (The entry is missing
+    // too when the log was trimmed past it: this jar is that far behind.)
     absl::StatusOr<uint64_t> counter = ReadCounter(&reader_client_);
     if (!counter.ok()) return counter.status();
+    bool lost = *counter < from;
+    if (!lost && from > 0) {
+      absl::StatusOr<std::optional<std::string>> entry = ReadEntry(from);
+      if (!entry.ok()) return entry.status();
+      lost = !entry->has_value() || (!from_entry.empty() && **entry != from_entry);
+    }
     std::lock_guard<std::mutex> lock(mu_);
     check_counter_ = false;
     stats_.connected = true;
-    if (*counter < last_version_) {
+    if (lost) {
       reload_needed_ = true;
       return absl::OkStatus();
     }
@@ -753,6 +798,7 @@ absl::Status RedisCookieStore::Profile::ReadLog() {
     if (apply) Apply(key, remote);
     std::lock_guard<std::mutex> lock(mu_);
     last_version_ = version;
+    last_entry_ = EntryText(entry.elements[1]);
     stats_.version = version;
   }
   {

@@ -394,6 +394,60 @@ TEST_F(RedisStoreTest, LimitsHoldAcrossJars) {
   EXPECT_EQ(static_cast<size_t>(len->integer), a.size());
 }
 
+// Redis comes back without the last changes it had acknowledged (a lost AOF
+// tail, a failover), and a worker writes new changes under the same
+// versions before the others reconnect: the others must not take the new
+// history for the one they had followed.
+TEST_F(RedisStoreTest, LostChangesRewrittenUnderTheSameVersionsAreNoticed) {
+  CookieJar a, b, c;
+  RedisStoreOptions options = options_;
+  options.flush_interval = absl::Hours(1);  // Only Flush() writes: versions are known.
+  auto store_a = Connect(options);
+  auto store_b = Connect(options);
+  ASSERT_TRUE(store_a->Attach(&a, "p").ok());
+  ASSERT_TRUE(store_b->Attach(&b, "p").ok());
+  for (int i = 0; i < 5; ++i) a.SetCookie("https://x.example/", absl::StrCat("kept", i, "=1"));
+  ASSERT_TRUE(store_a->Flush().ok());
+  ASSERT_TRUE(store_b->Sync(&b).ok());
+  const std::vector<std::string> keys = {"cookiejar:{p}:meta", "cookiejar:{p}:cookies",
+                                         "cookiejar:{p}:tombs", "cookiejar:{p}:log"};
+  std::vector<redis_internal::RedisReply> snapshot;  // Redis at version 5 (nil: no key).
+  for (const std::string& key : keys) {
+    absl::StatusOr<redis_internal::RedisReply> dumped = server_.Command({"DUMP", key});
+    ASSERT_TRUE(dumped.ok() && !dumped->is_error());
+    snapshot.push_back(*dumped);
+  }
+  for (int i = 0; i < 5; ++i) a.SetCookie("https://x.example/", absl::StrCat("lost", i, "=1"));
+  ASSERT_TRUE(store_a->Flush().ok());
+  ASSERT_TRUE(store_b->Sync(&b).ok());
+  ASSERT_EQ(store_b->stats(&b).version, 10u);
+
+  // Versions 6 to 10 are lost; c writes five other changes as 6 to 10.
+  // (a and b stay blocked reading after version 10: nothing reaches them.)
+  for (size_t i = 0; i < keys.size(); ++i) {
+    absl::StatusOr<redis_internal::RedisReply> restored =
+        snapshot[i].type == redis_internal::RedisReply::Type::kNil
+            ? server_.Command({"DEL", keys[i]})
+            : server_.Command({"RESTORE", keys[i], "0", snapshot[i].str, "REPLACE"});
+    ASSERT_TRUE(restored.ok() && !restored->is_error()) << keys[i];
+  }
+  {
+    auto store_c = Connect(options);
+    ASSERT_TRUE(store_c->Attach(&c, "p").ok());
+    for (int i = 0; i < 5; ++i) c.SetCookie("https://x.example/", absl::StrCat("new", i, "=1"));
+    ASSERT_TRUE(store_c->Flush().ok());
+    ASSERT_TRUE(store_c->Detach(&c).ok());
+  }
+  // The restart: every connection drops, a and b reconnect.
+  ASSERT_TRUE(server_.Command({"CLIENT", "KILL", "TYPE", "normal"}).ok());
+  ASSERT_TRUE(WaitFor([&] { return store_a->stats(&a).reloads == 1 && store_b->stats(&b).reloads == 1; }));
+  ASSERT_TRUE(store_a->Sync(&a).ok());
+  ASSERT_TRUE(store_b->Sync(&b).ok());
+  EXPECT_EQ(Contents(a), Contents(c));
+  EXPECT_EQ(Contents(b), Contents(c));
+  EXPECT_EQ(c.size(), 10u);
+}
+
 TEST_F(RedisStoreTest, DeletedProfileEmptiesAttachedJars) {
   CookieJar a;
   auto store_a = Connect();

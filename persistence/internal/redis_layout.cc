@@ -182,7 +182,7 @@ for i = 5, #ARGV, 3 do
     if body == '' then
       redis.call('HDEL', cookies, field)
       redis.call('ZADD', tombs, ss, field)
-      redis.call('XADD', log, 'MAXLEN', '~', ARGV[3], vs .. '-0', 'k', field)
+      redis.call('XADD', log, 'MAXLEN', '~', ARGV[3], vs .. '-0', 'k', field, 's', ss)
     else
       local record = vs .. '\n' .. ss .. '\n' .. body
       redis.call('HSET', cookies, field, record)

@@ -8,8 +8,8 @@
 //   X{P}:meta     hash  layout "cookiejar", schema "1", version <counter>
 //   X{P}:cookies  hash  <cookie key> -> "<version>\n<stamp>\n<cookie fields>"
 //   X{P}:tombs    zset  <cookie key> scored by the stamp of its deletion
-//   X{P}:log      stream, entry id "<version>-0": k <cookie key>
-//                 [r <record>] (no r: the cookie was deleted)
+//   X{P}:log      stream, entry id "<version>-0": k <cookie key>, then
+//                 r <record> for a set, s <stamp> for a deletion
 //
 // A cookie key is name, domain, host-only flag (0/1), path and partition
 // joined by '\n' (a byte no cookie may contain); the cookie fields are
