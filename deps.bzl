@@ -94,6 +94,8 @@ SYSTEM_LIBRARIES = {
     "hiredis": ["hiredis"],
     "icu": ["icu-uc"],
     "libcurl": ["libcurl"],
+    # NSPR's date parser, the one Firefox uses (the firefox profile's dates).
+    "nspr": ["nspr"],
     "sqlite3": ["sqlite3"],
 }
 

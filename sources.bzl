@@ -29,6 +29,7 @@ JAR_SRCS = [
     "eviction.cc",
     "internal/change_dispatcher.cc",
     "internal/cookie_bucket.cc",
+    "internal/utf8_repair.cc",
     "jar_core.cc",
     "jar_registry.cc",
     "parsed_cookie.cc",
@@ -41,6 +42,7 @@ JAR_HDRS = [
     "internal/cookie_draft.h",
     "internal/jar_core.h",
     "internal/jar_time.h",
+    "internal/utf8_repair.h",
 ]
 
 # persistence/

@@ -61,8 +61,32 @@ struct Context {
   cookiejar::CookieOptions options;
   std::optional<cookiejar::Url> top_level;
   std::optional<cookiejar::Url> initiator;
+  std::vector<cookiejar::Url> frames;
+  std::vector<cookiejar::Url> chain;
   std::string method;
+  std::string server_date;
 };
+
+// Parses `count` URLs into `*out`; false (with the error set) when one is
+// NULL or does not parse.
+bool ParseUrls(const char* const* texts, size_t count, const char* what,
+               std::vector<cookiejar::Url>* out) {
+  if (count == 0) return true;
+  if (texts == nullptr) {
+    SetError(std::string(what) + " is NULL with a nonzero count");
+    return false;
+  }
+  for (size_t i = 0; i < count; ++i) {
+    absl::StatusOr<cookiejar::Url> url =
+        cookiejar::Url::Parse(texts[i] == nullptr ? "" : texts[i]);
+    if (!url.ok()) {
+      SetError(std::string(what) + ": " + std::string(url.status().message()));
+      return false;
+    }
+    out->push_back(*std::move(url));
+  }
+  return true;
+}
 
 // Fills `*context` from `request`; false (with the error set) for a bad URL.
 bool MakeContext(const cookiejar_request* request, Context* context) {
@@ -85,6 +109,18 @@ bool MakeContext(const cookiejar_request* request, Context* context) {
   if (request->method != nullptr) {
     context->method = request->method;
     options.method = context->method;
+  }
+  if (!ParseUrls(request->frame_ancestors, request->frame_ancestor_count, "frame_ancestors",
+                 &context->frames) ||
+      !ParseUrls(request->redirect_chain, request->redirect_chain_length, "redirect_chain",
+                 &context->chain)) {
+    return false;
+  }
+  if (!context->frames.empty()) options.frame_ancestors = &context->frames;
+  if (!context->chain.empty()) options.redirect_chain = &context->chain;
+  if (request->server_date != nullptr) {
+    context->server_date = request->server_date;
+    options.server_date = context->server_date;
   }
   return true;
 }

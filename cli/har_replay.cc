@@ -183,10 +183,14 @@ absl::StatusOr<HarReplayResult> ReplayHar(std::string_view har_json, CookieJarOp
     }
 
     if (entry.contains("response") && entry["response"].is_object()) {
+      // The browser corrected Expires by the server's clock; so does the jar.
+      const std::vector<std::string> dates = Headers(entry["response"], "date");
+      CookieOptions set_options = cookie_options;
+      if (!dates.empty()) set_options.server_date = dates.front();
       for (const std::string& value : Headers(entry["response"], "set-cookie")) {
         // Some exporters fold several Set-Cookie headers into one with '\n'.
         for (absl::string_view line : absl::StrSplit(value, '\n', absl::SkipWhitespace())) {
-          const CookieInclusionStatus status = jar.SetCookie(*url, StdView(line), cookie_options);
+          const CookieInclusionStatus status = jar.SetCookie(*url, StdView(line), set_options);
           ParsedCookie parsed;
           if (!status.IsInclude() && ParsedCookie::Parse(StdView(line), &parsed).IsInclude()) {
             const std::string pair = parsed.name.empty()

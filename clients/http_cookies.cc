@@ -14,6 +14,7 @@ struct ParsedRequest {
   std::optional<Url> url;
   std::optional<Url> initiator;
   std::optional<Url> top_level;
+  std::vector<Url> frames;
   std::vector<Url> chain;
   CookieOptions options;
 };
@@ -35,6 +36,12 @@ absl::Status ParseRequest(const CookieRequest& request, ParsedRequest* out) {
   if (status.ok() && !request.context.top_level_url.empty()) {
     status = Parse("top-level URL", request.context.top_level_url, &out->top_level);
   }
+  for (const std::string& frame : request.context.frame_ancestors) {
+    if (!status.ok()) break;
+    std::optional<Url> parsed;
+    status = Parse("frame ancestor", frame, &parsed);
+    if (status.ok()) out->frames.push_back(*std::move(parsed));
+  }
   for (const std::string& hop : request.redirect_chain) {
     if (!status.ok()) break;
     std::optional<Url> parsed;
@@ -48,6 +55,7 @@ absl::Status ParseRequest(const CookieRequest& request, ParsedRequest* out) {
   options.top_level_url = out->top_level ? &*out->top_level : nullptr;
   options.method = request.method;
   options.redirect_chain = &out->chain;
+  options.frame_ancestors = &out->frames;
   return absl::OkStatus();
 }
 
@@ -62,13 +70,14 @@ absl::StatusOr<std::string> HttpCookies::CookieHeader(const CookieRequest& reque
 
 absl::StatusOr<std::vector<CookieInclusionStatus>> HttpCookies::StoreResponse(
     const CookieRequest& request, int status_code,
-    const std::vector<std::string>& set_cookie_values) const {
+    const std::vector<std::string>& set_cookie_values, std::string_view date) const {
   std::vector<CookieInclusionStatus> results;
   if (set_cookie_values.empty()) return results;
   ParsedRequest parsed;
   absl::Status status = ParseRequest(request, &parsed);
   if (!status.ok()) return status;
   if (status_code >= 100 && status_code < 200) return results;
+  parsed.options.server_date = date;
   for (const std::string& value : set_cookie_values) {
     results.push_back(jar_->SetCookie(*parsed.url, value, parsed.options));
   }

@@ -20,21 +20,23 @@ BrowserProfile BrowserProfile::Firefox() {
   profile.syntax.bare_token = CookieSyntaxRules::BareToken::kName;
   profile.syntax.allow_empty_name = false;
   profile.syntax.reject_tab = false;
-  profile.syntax.bare_cr = CookieSyntaxRules::BareCr::kDropsLine;
   profile.syntax.replace_invalid_utf8 = true;
   profile.syntax.allow_unicode_domain = false;
   profile.syntax.priority = false;
-  profile.syntax.dates = CookieSyntaxRules::Dates::kFirefox;
-  profile.prefixes.http_prefixes = false;
+  profile.syntax.dates = CookieDateSyntax::kFirefox;
   profile.prefixes.host_needs_path_attribute = false;
-  profile.prefixes.check_nameless_values = false;
   profile.overwrite_keeps_creation = true;
   // network.cookie.sameSite.laxByDefault = false, .schemeful = false.
   profile.same_site.lax_by_default = false;
   profile.same_site.schemeful = false;
   profile.same_site.lax_allowing_unsafe = false;
+  // Recorded: a redirect through another site makes the request cross-site
+  // (A -> B -> A sends no Strict cookies on the last hop; a typed URL that
+  // redirects from A to B sends none of B's).
+  profile.same_site.redirect_chain = true;
   // network.cookie.cookieBehavior = 5 (Total Cookie Protection).
   profile.access_policy.accept = CookieAcceptPolicy::kPartitionThirdParty;
+  profile.partition_ancestors = CookiePartitionKey::Ancestors::kFramesOnly;
   profile.limits = CookieLimits::Firefox();
   return profile;
 }

@@ -26,9 +26,14 @@ bool IsIpLiteral(std::string_view host) {
   return i < host.size() && (i == 0 || host[i - 1] == '.');
 }
 
-// Max-Age as Chromium reads it: an optional sign and at least one digit,
-// nothing else; out-of-range values saturate.
-std::optional<int64_t> ParseMaxAge(std::string_view text) {
+// Max-Age as the browser reads it. Chromium: an optional sign and at least
+// one digit, nothing else. Firefox: a leading '-' expires the cookie
+// whatever follows; otherwise digits only. Out-of-range values saturate.
+std::optional<int64_t> ParseMaxAge(std::string_view text, CookieDateSyntax syntax) {
+  if (syntax == CookieDateSyntax::kFirefox) {
+    if (!text.empty() && text[0] == '-') return std::numeric_limits<int64_t>::min();
+    if (!text.empty() && text[0] == '+') return std::nullopt;
+  }
   bool negative = false;
   if (!text.empty() && (text[0] == '-' || text[0] == '+')) {
     negative = text[0] == '-';
@@ -47,7 +52,7 @@ std::optional<int64_t> ParseMaxAge(std::string_view text) {
 
 // Decides the cookie's domain, host-only flag and site key.
 CookieInclusionStatus DecideDomain(const ParsedCookie& parsed, const Url& url,
-                                   const PublicSuffixList& psl,
+                                   const PublicSuffixList& psl, bool allow_unicode_domain,
                                    jar_internal::CookieDraft* draft) {
   const std::string& host = url.host();
   draft->host_only = true;
@@ -65,6 +70,13 @@ CookieInclusionStatus DecideDomain(const ParsedCookie& parsed, const Url& url,
   if (attribute.empty() || attribute.find('%') != std::string_view::npos) {
     return CookieInclusionStatus(Reason::kInvalidDomain);
   }
+  if (!allow_unicode_domain) {
+    for (char c : attribute) {
+      if (static_cast<unsigned char>(c) >= 0x80) {
+        return CookieInclusionStatus(Reason::kInvalidDomain);
+      }
+    }
+  }
   std::string_view domain = attribute;
   if (!IsSimpleCanonicalDomain(attribute)) {
     absl::StatusOr<CanonicalHost> canonical = CanonicalizeHost(attribute);
@@ -74,8 +86,12 @@ CookieInclusionStatus DecideDomain(const ParsedCookie& parsed, const Url& url,
   }
 
   if (url.host_kind() != HostKind::kDomain) {
-    // An IP address host: only the address itself, giving a host-only cookie.
-    if (domain != host) return CookieInclusionStatus(Reason::kDomainMismatch);
+    // An IP address host: only the address itself as the URL has it (not
+    // "127.1", "127.0.0.01" or a trailing dot, which browsers refuse),
+    // giving a host-only cookie.
+    if (!absl::EqualsIgnoreCase(AbslView(attribute), AbslView(host))) {
+      return CookieInclusionStatus(Reason::kDomainMismatch);
+    }
     draft->site = host;
     return {};
   }
@@ -101,8 +117,11 @@ bool HasPrefix(std::string_view name, std::string_view prefix) {
 // The prefix rules (RFC 6265bis §4.1.3 and the __Http- drafts) for a cookie
 // whose Secure flag counts only from a trustworthy origin (`secure_ok`) and
 // whose Domain attribute, if any, was acceptable for __Host- (`domain_ok`).
+// `host_path` is the path __Host- checks: the Path attribute as given ("" for
+// none) where the rules want it explicit, else the cookie's path.
 bool PrefixRulesHold(std::string_view name, std::string_view value, bool secure_ok,
-                     bool host_only, bool http_only, std::string_view path, bool domain_ok) {
+                     bool host_only, bool http_only, std::string_view host_path, bool domain_ok,
+                     const CookiePrefixRules& rules) {
   // Every prefix starts with "__"; most cookies can stop here.
   const std::string_view checked = name.empty() ? value : name;
   if (checked.size() < 2 || checked[0] != '_' || checked[1] != '_') return true;
@@ -114,7 +133,8 @@ bool PrefixRulesHold(std::string_view name, std::string_view value, bool secure_
     return true;
   }
   if (HasPrefix(name, "__Secure-") && !secure_ok) return false;
-  if (HasPrefix(name, "__Host-") && (!secure_ok || !host_only || !domain_ok || path != "/")) {
+  if (HasPrefix(name, "__Host-") &&
+      (!secure_ok || !host_only || !domain_ok || host_path != "/")) {
     return false;
   }
   if ((HasPrefix(name, "__Http-") || HasPrefix(name, "__Host-Http-")) &&
@@ -125,11 +145,15 @@ bool PrefixRulesHold(std::string_view name, std::string_view value, bool secure_
 }
 
 bool PrefixesHold(const ParsedCookie& parsed, const jar_internal::CookieDraft& cookie,
-                  const Url& url) {
+                  const Url& url, const CookiePrefixRules& rules) {
+  const std::string_view host_path =
+      rules.host_needs_path_attribute ? parsed.path.value_or(std::string_view()) : cookie.path;
   return PrefixRulesHold(cookie.name, cookie.value,
                          cookie.secure && url.IsPotentiallyTrustworthy(), cookie.host_only,
-                         cookie.http_only, cookie.path,
-                         !parsed.domain || url.host_kind() != HostKind::kDomain);
+                         cookie.http_only, host_path,
+                         !parsed.domain || parsed.domain->empty() ||
+                             url.host_kind() != HostKind::kDomain,
+                         rules);
 }
 
 }  // namespace
@@ -164,7 +188,9 @@ CookieInclusionStatus DraftCookie(const ParsedCookie& parsed, const Url& url, ab
                                   const PublicSuffixList& public_suffix_list,
                                   absl::Duration max_expiry_age, CookieDraft* out) {
   CookieDraft& cookie = *out;
-  CookieInclusionStatus status = DecideDomain(parsed, url, public_suffix_list, &cookie);
+  const CookieSyntaxRules& syntax = context.syntax;
+  CookieInclusionStatus status =
+      DecideDomain(parsed, url, public_suffix_list, syntax.allow_unicode_domain, &cookie);
   cookie.name = parsed.name;
   cookie.value = parsed.value;
   if (parsed.path && !parsed.path->empty() && parsed.path->front() == '/') {
@@ -174,13 +200,19 @@ CookieInclusionStatus DraftCookie(const ParsedCookie& parsed, const Url& url, ab
   }
 
   std::optional<int64_t> max_age;
-  if (parsed.max_age) max_age = ParseMaxAge(*parsed.max_age);
+  if (parsed.max_age) max_age = ParseMaxAge(*parsed.max_age, syntax.dates);
   if (max_age) {
     cookie.expiry = *max_age <= 0
                         ? absl::InfinitePast()
                         : now + std::min(absl::Seconds(*max_age), max_expiry_age);
   } else if (parsed.expires) {
-    if (std::optional<absl::Time> date = ParseCookieDate(*parsed.expires)) {
+    if (std::optional<absl::Time> date = ParseCookieDate(*parsed.expires, syntax.dates)) {
+      if (!context.server_date.empty()) {
+        if (std::optional<absl::Time> server_now = ParseHttpDate(context.server_date)) {
+          // absl::Time saturates at its infinities: a date far out stays so.
+          *date += now - *server_now;
+        }
+      }
       cookie.expiry = std::min(*date, now + max_expiry_age);
     }
   }
@@ -194,7 +226,7 @@ CookieInclusionStatus DraftCookie(const ParsedCookie& parsed, const Url& url, ab
 
   if (cookie.secure && !url.IsPotentiallyTrustworthy()) status.Add(Reason::kSecureOnly);
   if (cookie.http_only && context.api != CookieApi::kHttp) status.Add(Reason::kHttpOnly);
-  if (!PrefixesHold(parsed, cookie, url)) status.Add(Reason::kInvalidPrefix);
+  if (!PrefixesHold(parsed, cookie, url, context.prefixes)) status.Add(Reason::kInvalidPrefix);
 
   const SameSitePolicy& policy = context.same_site_policy;
   if (cookie.same_site == CookieSameSite::kNoRestriction && !cookie.secure &&
@@ -218,8 +250,10 @@ CookieInclusionStatus DraftCookie(const ParsedCookie& parsed, const Url& url, ab
       default: break;
     }
   }
-  if (parsed.partitioned) {
-    if (!cookie.secure) status.Add(Reason::kInvalidPartitioned);
+  // A Partitioned attribute needs Secure, even where every cookie would be
+  // partitioned anyway (recorded in Firefox: embedded-00263).
+  if (parsed.partitioned && !cookie.secure) status.Add(Reason::kInvalidPartitioned);
+  if (parsed.partitioned || context.partition_everything) {
     cookie.partitioned = context.partition_key != nullptr;
   }
   return status;
@@ -227,9 +261,12 @@ CookieInclusionStatus DraftCookie(const ParsedCookie& parsed, const Url& url, ab
 
 CookieInclusionStatus DraftFromCanonical(const CanonicalCookie& cookie,
                                          const PublicSuffixList& psl,
+                                         const CookieSyntaxRules& syntax,
+                                         const CookiePrefixRules& prefixes,
                                          size_t max_name_value_bytes, CookieDraft* out) {
   CookieDraft& draft = *out;
-  CookieInclusionStatus pair = CheckNameAndValue(cookie.name, cookie.value, max_name_value_bytes);
+  CookieInclusionStatus pair =
+      CheckNameAndValue(cookie.name, cookie.value, syntax, max_name_value_bytes);
   if (!pair.IsInclude()) return pair;
   // A path as a Set-Cookie line could give it: an attribute of at most 1024
   // bytes starting with '/' (a default path is a URL's, also without
@@ -271,7 +308,7 @@ CookieInclusionStatus DraftFromCanonical(const CanonicalCookie& cookie,
   draft.source_scheme = cookie.source_scheme;
   draft.partitioned = cookie.partition_key.has_value();
   if (!PrefixRulesHold(draft.name, draft.value, draft.secure, draft.host_only, draft.http_only,
-                       draft.path, /*domain_ok=*/true)) {
+                       draft.path, /*domain_ok=*/true, prefixes)) {
     return CookieInclusionStatus(Reason::kInvalidPrefix);
   }
   if (draft.partitioned && !draft.secure) return CookieInclusionStatus(Reason::kInvalidPartitioned);

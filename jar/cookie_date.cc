@@ -1,8 +1,13 @@
 #include "cookiejar/cookie_date.h"
 
 #include <boost/date_time/gregorian/gregorian.hpp>
+#include <prtime.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <string>
+
+#include "absl/time/civil_time.h"
 
 namespace cookiejar {
 namespace {
@@ -115,7 +120,105 @@ std::optional<std::optional<absl::Time>> ParseImfFixdate(std::string_view t) {
   return FromFields(year, month, day, hour, minute, second);
 }
 
+// Chromium's delimiters: every printable ASCII character but letters,
+// digits and ':' (which keeps "hh:mm:ss" one token), and tab.
+bool IsChromiumDelimiter(unsigned char c) {
+  return c == '\t' || (c >= 0x20 && c <= 0x2F) || (c >= 0x3B && c <= 0x40) ||
+         (c >= 0x5B && c <= 0x60) || (c >= 0x7B && c <= 0x7E);
+}
+
+// The leading digits of `text` as a number, saturating well above any valid
+// field.
+int LeadingNumber(std::string_view text) {
+  int value = 0;
+  for (char c : text) {
+    if (!IsDigit(c)) break;
+    value = std::min(value * 10 + (c - '0'), 1000000);
+  }
+  return value;
+}
+
+// "h:m:s", three fields of digits only.
+bool ParseChromiumTime(std::string_view token, int* hour, int* minute, int* second) {
+  int* fields[3] = {hour, minute, second};
+  size_t start = 0;
+  for (int f = 0; f < 3; ++f) {
+    size_t end = f < 2 ? token.find(':', start) : token.size();
+    if (end == std::string_view::npos || end == start) return false;
+    const std::string_view field = token.substr(start, end - start);
+    for (char c : field) {
+      if (!IsDigit(c)) return false;  // Also a fourth field's ':'.
+    }
+    *fields[f] = LeadingNumber(field);
+    start = end + 1;
+  }
+  return true;
+}
+
+std::optional<absl::Time> ParseChromiumCookieDate(std::string_view text) {
+  // The usual server date reads the same in Chromium's tokenizer; only a
+  // date the fixed form refuses (year before 1601, 31 June) needs the rest.
+  if (std::optional<std::optional<absl::Time>> fixdate = ParseImfFixdate(text)) {
+    if (*fixdate) return *fixdate;
+  }
+  bool found_time = false, found_day = false, found_month = false, found_year = false;
+  int hour = 0, minute = 0, second = 0, day = 0, month = 0, year = 0;
+  for (size_t i = 0; i < text.size();) {
+    while (i < text.size() && IsChromiumDelimiter(static_cast<unsigned char>(text[i]))) ++i;
+    const size_t start = i;
+    while (i < text.size() && !IsChromiumDelimiter(static_cast<unsigned char>(text[i]))) ++i;
+    if (start == i) break;
+    const std::string_view token = text.substr(start, i - start);
+    if (!IsDigit(token[0])) {
+      if (!found_month) found_month = ParseMonth(token, &month);
+    } else if (token.find(':') != std::string_view::npos) {
+      if (!found_time) found_time = ParseChromiumTime(token, &hour, &minute, &second);
+    } else if (!found_day && token.size() <= 2) {
+      day = LeadingNumber(token);
+      found_day = true;
+    } else if (!found_year && token.size() <= 5) {
+      year = LeadingNumber(token);
+      found_year = true;
+    }
+  }
+  if (!found_time || !found_day || !found_month || !found_year) return std::nullopt;
+  if (year >= 70 && year <= 99) year += 1900;
+  if (year >= 0 && year <= 69) year += 2000;
+  if (day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return std::nullopt;
+  // Years of any size, before 1601 included: such a date is simply long
+  // past (Chromium saturates it to its earliest time, with the same effect).
+  const absl::CivilSecond civil(year, month, day, hour, minute, second);
+  if (civil.day() != day) return std::nullopt;  // 31 June rolled over.
+  return absl::FromCivil(civil, absl::UTCTimeZone());
+}
+
+std::optional<absl::Time> ParseFirefoxCookieDate(std::string_view text) {
+  // NSPR wants a C string; a NUL inside ends the date there, as it would
+  // in Firefox.
+  const std::string copy(text.substr(0, text.find('\0')));
+  PRTime micros = 0;
+  if (PR_ParseTimeString(copy.c_str(), PR_TRUE, &micros) != PR_SUCCESS) return std::nullopt;
+  return absl::FromUnixMicros(micros);
+}
+
 }  // namespace
+
+std::optional<absl::Time> ParseCookieDate(std::string_view text, CookieDateSyntax syntax) {
+  switch (syntax) {
+    case CookieDateSyntax::kChromium: return ParseChromiumCookieDate(text);
+    case CookieDateSyntax::kFirefox: return ParseFirefoxCookieDate(text);
+    case CookieDateSyntax::kRfc6265bis: return ParseCookieDate(text);
+  }
+  return std::nullopt;
+}
+
+std::optional<absl::Time> ParseHttpDate(std::string_view text) {
+  // What servers send, read the same by NSPR; everything else goes to NSPR.
+  if (std::optional<std::optional<absl::Time>> fixdate = ParseImfFixdate(text)) {
+    if (*fixdate) return *fixdate;
+  }
+  return ParseFirefoxCookieDate(text);
+}
 
 std::optional<absl::Time> ParseCookieDate(std::string_view text) {
   if (auto fixdate = ParseImfFixdate(text)) return *fixdate;

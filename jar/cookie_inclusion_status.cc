@@ -37,6 +37,7 @@ constexpr ReasonText kReasons[] = {
      "the name or value has leading or trailing whitespace, a ';', or an '=' in the name"},
     {"invalid_path",
      "the path does not start with '/', exceeds 1024 bytes, or has a control character or ';'"},
+    {"empty_name", "the cookie has no name, which this browser refuses"},
 };
 static_assert(sizeof(kReasons) / sizeof(kReasons[0]) ==
                   static_cast<size_t>(CookieExclusionReason::kNumReasons),

@@ -7,13 +7,19 @@
 namespace cookiejar {
 
 CookiePartitionKey CookiePartitionKey::ForRequest(const Url& url, const CookieOptions& options,
-                                                  const PublicSuffixList& psl) {
+                                                  const PublicSuffixList& psl,
+                                                  Ancestors ancestors, bool schemeful) {
   const bool embedded = !options.top_level_navigation && options.top_level_url != nullptr;
   const Url& top = embedded ? *options.top_level_url : url;
   CookiePartitionKey key;
   key.top_level_site = absl::StrCat(top.IsCryptographic() ? "https://" : "http://",
                                     AbslView(RegistrableDomainOrHost(top, psl)));
-  key.cross_site_ancestor = embedded && !IsSameSite(top, url, psl, /*schemeful=*/true);
+  if (!embedded) return key;
+  const bool cross_site_frame = HasCrossSiteFrame(top, options, psl, schemeful);
+  const bool same_site_request = IsSameSite(top, url, psl, schemeful);
+  key.cross_site_ancestor = ancestors == Ancestors::kFramesAndRequest
+                                ? cross_site_frame || !same_site_request
+                                : cross_site_frame && same_site_request;
   return key;
 }
 

@@ -37,7 +37,10 @@ size_t Quota(const CookieLimits& limits, CookiePriority priority) {
 }  // namespace
 
 bool JarCore::MakeRoomFirefoxStyle(Bucket* bucket, bool incoming_secure, ChangeLog* log) {
-  const size_t limit = std::max<size_t>(1, limits_.max_cookies_per_site - limits_.purge_site_to);
+  // Enough that the site holds `purge_site_to` once the new cookie is in
+  // (recorded: 181 cookies leave 150, 250 leave 157).
+  const size_t limit = limits_.max_cookies_per_site + 1 - std::min(limits_.purge_site_to,
+                                                                    limits_.max_cookies_per_site);
   const std::vector<CookieRecord*> order = InEvictionOrder(*bucket);
   std::vector<CookieRecord*> doomed;
   // First pass: non-secure cookies only (expired ones are already gone).

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/absl_view.h"
 #include "cookiejar/parsed_cookie.h"
+#include "jar/internal/utf8_repair.h"
 
 namespace cookiejar {
 namespace jar_internal {
@@ -92,12 +93,17 @@ JarCore::Shard* JarCore::ShardFor(std::string_view site) const {
   return &Shards(true)[ShardIndex(site, kShardCount)];
 }
 
-CookieAccessContext JarCore::AccessContext(const Url& url, const CookieOptions& options) const {
+CookieAccessContext JarCore::AccessContext(const Url& url, const CookieOptions& options,
+                                           bool sending) const {
   CookieAccessContext context;
   context.api = options.api;
   context.same_site_policy = same_site_policy_;
+  context.syntax = profile_.syntax;
+  context.prefixes = profile_.prefixes;
+  // Browsers weigh the redirect chain, if at all, only for what they send
+  // (recorded in Firefox: the last hop of A -> B -> A may set Strict cookies).
   context.same_site = ComputeSameSiteContext(url, options, *psl_, same_site_policy_.schemeful,
-                                       same_site_policy_.redirect_chain);
+                                             sending && same_site_policy_.redirect_chain);
   return context;
 }
 
@@ -115,9 +121,21 @@ bool JarCore::PolicyAllows(const Url& url, const CookieOptions& options, bool pa
     case CookieAcceptPolicy::kAllowAll: return true;
     case CookieAcceptPolicy::kBlockAll: return false;
     case CookieAcceptPolicy::kBlockThirdParty:
+    case CookieAcceptPolicy::kPartitionThirdParty:
       return partitioned || !IsThirdParty(url, options, *psl_, same_site_policy_.schemeful);
   }
   return true;
+}
+
+bool JarCore::PartitionsEverything(const Url& url, const CookieOptions& options) const {
+  if (policy_allows_all_.load(std::memory_order_acquire)) return false;
+  std::shared_lock<SharedMutex> lock(policy_mu_);
+  if (access_policy_.accept != CookieAcceptPolicy::kPartitionThirdParty) return false;
+  if (!access_policy_.site_exceptions.empty() &&
+      access_policy_.site_exceptions.count(AbslView(RegistrableDomainOrHost(url, *psl_))) != 0) {
+    return false;  // Allowed as first-party, or blocked outright.
+  }
+  return IsThirdParty(url, options, *psl_, same_site_policy_.schemeful);
 }
 
 void JarCore::Remove(Bucket* bucket, CookieRecord* record, CookieChangeCause cause,
@@ -163,19 +181,26 @@ CookieInclusionStatus JarCore::SetCookie(const Url& url, std::string_view set_co
                                          const CookieOptions& options) {
   ParsedCookie parsed;
   CookieInclusionStatus status =
-      ParsedCookie::Parse(set_cookie, &parsed, limits_.max_name_value_bytes);
+      ParsedCookie::Parse(set_cookie, profile_.syntax, &parsed, limits_.max_name_value_bytes);
   if (!status.IsInclude()) return status;
+  std::string repaired_value;
+  if (profile_.syntax.replace_invalid_utf8 && RepairUtf8(parsed.value, &repaired_value)) {
+    parsed.value = repaired_value;
+  }
   const int64_t now_us = NowMicros();
   const absl::Time now = FromMicros(now_us);
-  CookieAccessContext context = AccessContext(url, options);
+  CookieAccessContext context = AccessContext(url, options, /*sending=*/false);
+  context.server_date = options.server_date;
   CookiePartitionKey partition;
-  if (parsed.partitioned) {
-    partition = CookiePartitionKey::ForRequest(url, options, *psl_);
+  context.partition_everything = PartitionsEverything(url, options);
+  const bool partitioned = parsed.partitioned || context.partition_everything;
+  if (partitioned) {
+    partition = PartitionFor(url, options);
     context.partition_key = &partition;
   }
   CookieDraft draft;
   status = DraftCookie(parsed, url, now, context, *psl_, limits_.max_expiry_age, &draft);
-  if (!PolicyAllows(url, options, parsed.partitioned)) status.Add(Reason::kUserPreferences);
+  if (!PolicyAllows(url, options, partitioned)) status.Add(Reason::kUserPreferences);
   if (!status.IsInclude()) return status;
 
   StoreRequest request;
@@ -189,8 +214,9 @@ CookieInclusionStatus JarCore::SetCookie(const Url& url, std::string_view set_co
 
 CookieInclusionStatus JarCore::ImportCookie(const CanonicalCookie& cookie, bool now) {
   CookieDraft draft;
-  CookieInclusionStatus status =
-      DraftFromCanonical(cookie, *psl_, limits_.max_name_value_bytes, &draft);
+  CookieInclusionStatus status = DraftFromCanonical(cookie, *psl_, profile_.syntax,
+                                                    profile_.prefixes,
+                                                    limits_.max_name_value_bytes, &draft);
   if (!status.IsInclude()) return status;
   const int64_t now_us = NowMicros();
   // Neither time may be far in the future: creation times order the header
@@ -259,8 +285,8 @@ CookieInclusionStatus JarCore::Store(const StoreRequest& request) {
       // Refused; expired cookies may still have been purged above.
     } else if (expired) {
       if (same != nullptr) Remove(bucket, same, CookieChangeCause::kExpiredOverwrite, &log);
-    } else if (same == nullptr && !draft.partitioned &&
-               limits_.style == EvictionStyle::kFirefox && limits_.max_cookies_per_site != 0 &&
+    } else if (same == nullptr && limits_.style == EvictionStyle::kFirefox &&
+               limits_.max_cookies_per_site != 0 &&
                bucket != nullptr && bucket->size() >= limits_.max_cookies_per_site &&
                !MakeRoomFirefoxStyle(bucket, draft.secure, &log)) {
       status.Add(Reason::kSiteCookieLimit);
@@ -271,9 +297,11 @@ CookieInclusionStatus JarCore::Store(const StoreRequest& request) {
         bucket = slot.get();
         if (draft.partitioned) bucket->set_partition(*request.partition);
       }
-      // An overwrite keeps the old creation time when the value is unchanged
-      // (Chromium), and with it the cookie's place in the header.
-      const bool keep_creation = same != nullptr && same->value() == draft.value;
+      // An overwrite keeps the old creation time, and with it the cookie's
+      // place in the header, when the value is unchanged (Chromium) or
+      // always (Firefox).
+      const bool keep_creation =
+          same != nullptr && (profile_.overwrite_keeps_creation || same->value() == draft.value);
       int64_t creation;
       if (request.creation_us) {
         creation = *request.creation_us;
@@ -476,7 +504,7 @@ void JarCore::VisitIncluded(const Url& url, const CookieOptions& options, Sink& 
   }
   const Bucket* partitioned = nullptr;
   if (!shard.partitioned.empty() && PolicyAllows(url, options, /*partitioned=*/true)) {
-    const CookiePartitionKey partition = CookiePartitionKey::ForRequest(url, options, *psl_);
+    const CookiePartitionKey partition = PartitionFor(url, options);
     auto it = shard.partitioned.find(AbslView(PartitionBucketKey(partition, site)));
     if (it != shard.partitioned.end()) partitioned = it->second.get();
   }
@@ -540,8 +568,8 @@ void JarCore::VisitIncluded(const Url& url, const CookieOptions& options, Sink& 
 std::vector<CookieJar::Explanation> JarCore::Explain(const Url& url, const CookieOptions& options,
                                                      ExplainScope scope) {
   const absl::Time now = FromMicros(NowMicros());
-  CookieAccessContext context = AccessContext(url, options);
-  const CookiePartitionKey partition = CookiePartitionKey::ForRequest(url, options, *psl_);
+  CookieAccessContext context = AccessContext(url, options, /*sending=*/true);
+  const CookiePartitionKey partition = PartitionFor(url, options);
   context.partition_key = &partition;
   const bool plain_allowed = PolicyAllows(url, options, false);
   const bool partitioned_allowed = PolicyAllows(url, options, true);

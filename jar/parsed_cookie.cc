@@ -8,6 +8,26 @@ namespace {
 
 bool IsControl(unsigned char c) { return (c <= 0x1f && c != '\t') || c == 0x7f; }
 
+// The first byte below 0x20 (tab included) or equal to 0x7f, or npos. Eight
+// bytes at a time; almost every line has none.
+size_t FirstControlOrTab(std::string_view line) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  size_t i = 0;
+  for (; i + 8 <= line.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, line.data() + i, 8);
+    const uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
+    const uint64_t x = w ^ (kOnes * 0x7f);
+    const uint64_t is_del = (x - kOnes) & ~x & kHigh;
+    if ((below_space | is_del) != 0) break;
+  }
+  for (; i < line.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(line[i]);
+    if (c < 0x20 || c == 0x7f) return i;
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace
 
 // Eight bytes at a time: a word is checked byte by byte only when it has a
@@ -101,20 +121,37 @@ void SetAttribute(std::string_view attribute, std::string_view value, ParsedCook
 
 }  // namespace
 
-CookieInclusionStatus ParsedCookie::Parse(std::string_view line, ParsedCookie* out,
-                                          size_t max_name_value_bytes) {
+CookieInclusionStatus ParsedCookie::Parse(std::string_view line, const CookieSyntaxRules& rules,
+                                          ParsedCookie* out, size_t max_name_value_bytes) {
+  using Reason = CookieExclusionReason;
   *out = ParsedCookie();
-  if (HasCookieControlCharacter(line)) return CookieInclusionStatus(CookieExclusionReason::kControlCharacter);
+  // Control characters are rare: one scan finds the first, and only then
+  // is the line looked at byte by byte.
+  bool tabs = false;
+  if (size_t first = FirstControlOrTab(line); first != std::string_view::npos) {
+    for (size_t i = first; i < line.size(); ++i) {
+      const unsigned char c = static_cast<unsigned char>(line[i]);
+      if (c == '\t') {
+        tabs = true;
+      } else if (IsControl(c)) {
+        return CookieInclusionStatus(Reason::kControlCharacter);
+      }
+    }
+  }
+  const bool refuse_tabs = tabs && rules.reject_tab;
+  auto has_tab = [](std::string_view s) { return s.find('\t') != std::string_view::npos; };
   const char* const end = line.data() + line.size();
   const char* semicolon = FindByte(line.data(), end, ';');
   const char* equals = FindByte(line.data(), semicolon, '=');
   if (equals == semicolon) {
-    out->value = Trim(std::string_view(line.data(), semicolon - line.data()));  // Nameless.
+    const std::string_view pair = Trim(std::string_view(line.data(), semicolon - line.data()));
+    (rules.bare_token == CookieSyntaxRules::BareToken::kName ? out->name : out->value) = pair;
   } else {
     out->name = Trim(std::string_view(line.data(), equals - line.data()));
     out->value = Trim(std::string_view(equals + 1, semicolon - equals - 1));
   }
-  CookieInclusionStatus pair = CheckNameAndValue(out->name, out->value, max_name_value_bytes);
+  CookieInclusionStatus pair =
+      CheckNameAndValue(out->name, out->value, rules, max_name_value_bytes);
   if (!pair.IsInclude()) return pair;
   while (semicolon != end) {
     const char* start = semicolon + 1;
@@ -125,31 +162,51 @@ CookieInclusionStatus ParsedCookie::Parse(std::string_view line, ParsedCookie* o
         av_equals == semicolon
             ? std::string_view()
             : Trim(std::string_view(av_equals + 1, semicolon - av_equals - 1));
+    if (refuse_tabs && (has_tab(attribute) || has_tab(value))) {
+      return CookieInclusionStatus(Reason::kControlCharacter);
+    }
     if (!attribute.empty() && value.size() <= kMaxAttributeValueBytes) {
       SetAttribute(attribute, value, out);
     }
   }
+  if (!rules.priority) out->priority.reset();
   return CookieInclusionStatus();
 }
 
 CookieInclusionStatus CheckNameAndValue(std::string_view name, std::string_view value,
+                                        const CookieSyntaxRules& rules,
                                         size_t max_name_value_bytes) {
   using Reason = CookieExclusionReason;
   if (HasCookieControlCharacter(name) || HasCookieControlCharacter(value)) {
     return CookieInclusionStatus(Reason::kControlCharacter);
   }
   if (name.empty() && value.empty()) return CookieInclusionStatus(Reason::kNoCookieContent);
+  if (name.empty() && !rules.allow_empty_name) return CookieInclusionStatus(Reason::kEmptyName);
   if (name.size() + value.size() > max_name_value_bytes) {
     return CookieInclusionStatus(Reason::kNameValueTooLong);
   }
   auto untrimmed = [](std::string_view s) {
     return !s.empty() && (IsSpaceOrTab(s.front()) || IsSpaceOrTab(s.back()));
   };
+  // A nameless cookie with '=' in its value ("=a=b") would be sent as
+  // "a=b", the cookie named "a": Chromium and Firefox both refuse it.
   if (untrimmed(name) || untrimmed(value) || name.find_first_of(";=") != std::string_view::npos ||
-      value.find(';') != std::string_view::npos) {
+      value.find(';') != std::string_view::npos ||
+      (name.empty() && value.find('=') != std::string_view::npos)) {
     return CookieInclusionStatus(Reason::kInvalidNameOrValue);
   }
+  if (rules.reject_tab && (name.find('\t') != std::string_view::npos ||
+                           value.find('\t') != std::string_view::npos)) {
+    return CookieInclusionStatus(Reason::kControlCharacter);
+  }
   return CookieInclusionStatus();
+}
+
+CookieInclusionStatus CheckNameAndValue(std::string_view name, std::string_view value,
+                                        size_t max_name_value_bytes) {
+  CookieSyntaxRules lenient;
+  lenient.reject_tab = false;
+  return CheckNameAndValue(name, value, lenient, max_name_value_bytes);
 }
 
 CookieSameSite ParsedCookie::SameSite() const {

@@ -15,6 +15,15 @@ bool IsSafeMethod(std::string_view method) {
 
 }  // namespace
 
+bool HasCrossSiteFrame(const Url& site_of, const CookieOptions& options,
+                       const PublicSuffixList& psl, bool schemeful) {
+  if (options.top_level_navigation || options.frame_ancestors == nullptr) return false;
+  for (const Url& frame : *options.frame_ancestors) {
+    if (!IsSameSite(frame, site_of, psl, schemeful)) return true;
+  }
+  return false;
+}
+
 std::string_view SameSiteContextName(SameSiteContext context) {
   switch (context) {
     case SameSiteContext::kCrossSite: return "cross-site";
@@ -57,8 +66,12 @@ SameSiteContext ComputeSameSiteContext(const Url& url, const CookieOptions& opti
     return IsSafeMethod(options.method) ? SameSiteContext::kLax
                                         : SameSiteContext::kLaxMethodUnsafe;
   }
+  // A frame cross-site to the request (or, the same thing here, to a
+  // same-site top level) makes the whole chain cross-site: A -> B-frame -> A
+  // is not a same-site request to A.
   if (options.top_level_url != nullptr &&
-      !IsSameSite(*options.top_level_url, url, psl, schemeful)) {
+      (!IsSameSite(*options.top_level_url, url, psl, schemeful) ||
+       HasCrossSiteFrame(url, options, psl, schemeful))) {
     return SameSiteContext::kCrossSite;
   }
   return initiator_same_site ? SameSiteContext::kStrict : SameSiteContext::kCrossSite;
@@ -66,8 +79,9 @@ SameSiteContext ComputeSameSiteContext(const Url& url, const CookieOptions& opti
 
 bool IsThirdParty(const Url& url, const CookieOptions& options, const PublicSuffixList& psl,
                   bool schemeful) {
-  return !options.top_level_navigation && options.top_level_url != nullptr &&
-         !IsSameSite(*options.top_level_url, url, psl, schemeful);
+  if (options.top_level_navigation || options.top_level_url == nullptr) return false;
+  return !IsSameSite(*options.top_level_url, url, psl, schemeful) ||
+         HasCrossSiteFrame(*options.top_level_url, options, psl, schemeful);
 }
 
 }  // namespace cookiejar

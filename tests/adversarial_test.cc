@@ -132,14 +132,17 @@ TEST_F(AdversarialTest, ExtremeNumbersAndDates) {
   EXPECT_TRUE(Set("y1601=1; Expires=Mon, 01 Jan 1601 00:00:00 GMT").IsInclude());  // Expired.
   EXPECT_TRUE(Set("y9999=1; Expires=Fri, 31 Dec 9999 23:59:59 GMT").IsInclude());
   EXPECT_TRUE(Set("neg=1; Expires=Wed, 01 Jan -2020 00:00:00 GMT").IsInclude());   // 2020: expired.
-  EXPECT_TRUE(Set("huge=1; Expires=Wed, 01 Jan 99999 00:00:00 GMT").IsInclude());  // Not a date.
+  // Five-digit years are years (capped below), six digits are not a date.
+  EXPECT_TRUE(Set("huge=1; Expires=Wed, 01 Jan 99999 00:00:00 GMT").IsInclude());
+  EXPECT_TRUE(Set("huger=1; Expires=Wed, 01 Jan 999999 00:00:00 GMT").IsInclude());
   std::map<std::string, CanonicalCookie> by_name;
   for (const CanonicalCookie& c : jar_->GetAllCookies()) by_name[c.name] = c;
-  EXPECT_EQ(by_name.size(), 3u);
+  EXPECT_EQ(by_name.size(), 4u);
   const absl::Time cap = clock_.Now() + absl::Hours(400 * 24);
   EXPECT_EQ(by_name["max"].expiry, cap);
   EXPECT_EQ(by_name["y9999"].expiry, cap);
-  EXPECT_FALSE(by_name["huge"].IsPersistent());
+  EXPECT_EQ(by_name["huge"].expiry, cap);
+  EXPECT_FALSE(by_name["huger"].IsPersistent());
 }
 
 TEST_F(AdversarialTest, MapKeyLikeHostsAreOrdinaryHosts) {

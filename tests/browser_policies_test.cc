@@ -219,6 +219,112 @@ TEST_F(BrowserPoliciesTest, PartitionedAndUnpartitionedCookiesMergeInHeaderOrder
   EXPECT_EQ(jar_->GetCookieHeader(widget), "deep=1; short=1; plain=1");
 }
 
+// --- The frame chain (CookieOptions::frame_ancestors) ---
+
+// Recorded in both browsers (embedded family, "iframe(T)>iframe(A)>img(A)"):
+// a request back to the top-level site from under a cross-site frame is
+// cross-site, so Strict and Lax cookies stay home.
+TEST_F(BrowserPoliciesTest, CrossSiteFrameMakesARequestToTheTopSiteCrossSite) {
+  jar_->SetCookie(site_, "st=1; SameSite=Strict; Secure");
+  jar_->SetCookie(site_, "no=1; SameSite=None; Secure");
+  const Url top = U("https://site.test/top");
+  const std::vector<Url> frames = {U("https://other.test/frame")};
+  CookieOptions options = Embedded(top);
+  EXPECT_EQ(jar_->GetCookieHeader(site_, options), "st=1; no=1");
+  options.frame_ancestors = &frames;
+  EXPECT_EQ(jar_->GetCookieHeader(site_, options), "no=1");
+  // A same-site frame changes nothing.
+  const std::vector<Url> same_site_frames = {U("https://sub.site.test/frame")};
+  options.frame_ancestors = &same_site_frames;
+  EXPECT_EQ(jar_->GetCookieHeader(site_, options), "st=1; no=1");
+}
+
+TEST_F(BrowserPoliciesTest, CrossSiteFrameMakesARequestToTheTopSiteThirdParty) {
+  CookieJarOptions chromium;  // Third-party cookies blocked, as Chromium ships.
+  chromium.clock = &clock_;
+  jar_ = std::make_unique<CookieJar>(chromium);
+  jar_->SetCookie(site_, "no=1; SameSite=None; Secure");
+  const Url top = U("https://site.test/top");
+  const std::vector<Url> frames = {U("https://other.test/frame")};
+  CookieOptions options = Embedded(top);
+  options.frame_ancestors = &frames;
+  EXPECT_EQ(jar_->GetCookieHeader(site_, options), "");
+  EXPECT_TRUE(jar_->SetCookie(site_, "x=1; SameSite=None; Secure", options)
+                  .HasOnly(Reason::kUserPreferences));
+}
+
+// Recorded (CHIPS cases): Chromium puts a cookie set by a B frame under A in
+// partition (A, cross-site ancestor); Firefox gives that bit only to a
+// request same-site to A under a cross-site frame (A -> B -> A).
+TEST_F(BrowserPoliciesTest, PartitionAncestorBitPerBrowser) {
+  const Url a = U("https://a.test/top");
+  const Url b = U("https://b.test/frame");
+  const Url a_frame = U("https://a.test/frame");
+  const std::vector<Url> under_b = {b};
+  CookieOptions b_under_a = Embedded(a);
+  CookieOptions a_under_b_under_a = Embedded(a);
+  a_under_b_under_a.frame_ancestors = &under_b;
+  const PublicSuffixList& psl = PublicSuffixList::Builtin();
+  using Ancestors = CookiePartitionKey::Ancestors;
+  EXPECT_TRUE(CookiePartitionKey::ForRequest(b, b_under_a, psl).cross_site_ancestor);
+  EXPECT_TRUE(
+      CookiePartitionKey::ForRequest(a_frame, a_under_b_under_a, psl).cross_site_ancestor);
+  EXPECT_FALSE(CookiePartitionKey::ForRequest(b, b_under_a, psl, Ancestors::kFramesOnly, false)
+                   .cross_site_ancestor);
+  EXPECT_TRUE(CookiePartitionKey::ForRequest(a_frame, a_under_b_under_a, psl,
+                                             Ancestors::kFramesOnly, false)
+                  .cross_site_ancestor);
+  EXPECT_FALSE(CookiePartitionKey::ForRequest(b, a_under_b_under_a, psl, Ancestors::kFramesOnly,
+                                              false)
+                   .cross_site_ancestor);
+}
+
+// --- Firefox: Total Cookie Protection, the redirect chain ---
+
+TEST_F(BrowserPoliciesTest, FirefoxPartitionsEveryThirdPartyCookie) {
+  CookieJarOptions firefox;
+  firefox.clock = &clock_;
+  firefox.profile = BrowserProfile::Firefox();
+  jar_ = std::make_unique<CookieJar>(firefox);
+  const Url widget = U("https://widget.test/embed");
+  const Url news = U("https://news.test/");
+  const Url shop = U("https://shop.test/");
+  jar_->SetCookie(widget, "first=1");
+  // No Partitioned attribute, no Secure: partitioned all the same.
+  ASSERT_TRUE(jar_->SetCookie(widget, "third=1", Embedded(news)).IsInclude());
+  EXPECT_EQ(jar_->GetCookieHeader(widget, Embedded(news)), "third=1");
+  EXPECT_EQ(jar_->GetCookieHeader(widget, Embedded(shop)), "");
+  EXPECT_EQ(jar_->GetCookieHeader(widget), "first=1");
+  // A Partitioned attribute still needs Secure.
+  EXPECT_TRUE(jar_->SetCookie(widget, "p=1; Partitioned", Embedded(news))
+                  .HasOnly(Reason::kInvalidPartitioned));
+  // A site exception lets the widget use its own cookies.
+  CookieAccessPolicy policy = BrowserProfile::Firefox().access_policy;
+  policy.site_exceptions["widget.test"] = SiteException::kAllow;
+  jar_->SetAccessPolicy(policy);
+  EXPECT_EQ(jar_->GetCookieHeader(widget, Embedded(news)), "first=1; third=1");
+}
+
+TEST_F(BrowserPoliciesTest, RedirectChainCountsForSendingOnlyWhereTheProfileSaysSo) {
+  for (const bool firefox : {false, true}) {
+    CookieJarOptions options;
+    options.clock = &clock_;
+    options.profile = firefox ? BrowserProfile::Firefox() : BrowserProfile::Chromium();
+    jar_ = std::make_unique<CookieJar>(options);
+    jar_->SetCookie(site_, "st=1; SameSite=Strict; Secure");
+    const std::vector<Url> chain = {U("https://site.test/start"), U("https://other.test/hop")};
+    CookieOptions last_hop;
+    last_hop.top_level_navigation = true;
+    last_hop.redirect_chain = &chain;
+    // Chromium 156 sends Strict cookies on the last hop of A -> B -> A,
+    // Firefox does not (recorded, redirects family) ...
+    EXPECT_EQ(jar_->GetCookieHeader(site_, last_hop), firefox ? "" : "st=1") << firefox;
+    // ... and both let that hop set them.
+    EXPECT_TRUE(jar_->SetCookie(site_, "st2=1; SameSite=Strict; Secure", last_hop).IsInclude())
+        << firefox;
+  }
+}
+
 // --- Third-party policy ---
 
 TEST_F(BrowserPoliciesTest, BlockThirdPartyRefusesCookiesInThirdPartyRequests) {

@@ -98,9 +98,21 @@ int main(void) {
   check_header(jar, "https://news.example/pixel.gif", &embedded, "");
   embedded.top_level_url = "https://www.news.example/";  /* Same-site: first-party. */
   check_header(jar, "https://news.example/pixel.gif", &embedded, "lax=1; none=1");
+  /* Under a cross-site frame the same request is third-party again. */
+  const char* frames[] = {"https://ads.example/frame"};
+  embedded.frame_ancestors = frames;
+  embedded.frame_ancestor_count = 1;
+  check_header(jar, "https://news.example/pixel.gif", &embedded, "");
+  embedded.frame_ancestor_count = 0;
   embedded.top_level_url = "::bad::";
   CHECK(cookiejar_cookie_header(jar, "https://news.example/", &embedded, &text) ==
         COOKIEJAR_INVALID_URL);
+  embedded.top_level_url = "https://www.news.example/";
+  embedded.frame_ancestors = NULL;
+  embedded.frame_ancestor_count = 2;
+  CHECK(cookiejar_cookie_header(jar, "https://news.example/", &embedded, &text) ==
+        COOKIEJAR_INVALID_URL);
+  CHECK(text == NULL);
 
   /* Listing and explaining. */
   cookiejar_cookie_list* list = NULL;
@@ -154,6 +166,20 @@ int main(void) {
   check_header(loaded, "https://a.example/", NULL, "a=1");
   unlink(path);
   CHECK(cookiejar_load_cookies_txt(loaded, path, &imported) == COOKIEJAR_FILE_ERROR);
+
+  /* A server whose clock is a day behind: its "in an hour" is ours. */
+  cookiejar_jar* skewed = cookiejar_jar_new_with_clock(NULL, fake_clock, &now_us);
+  cookiejar_request response;
+  memset(&response, 0, sizeof(response));
+  response.server_date = "Mon, 13 Nov 2023 22:13:26 GMT"; /* now_us - 1 day */
+  CHECK(cookiejar_set_cookie(skewed, "https://a.example/",
+                             "d=1; Expires=Mon, 13 Nov 2023 23:13:26 GMT", &response,
+                             NULL) == COOKIEJAR_OK);
+  CHECK(cookiejar_all_cookies(skewed, &list) == COOKIEJAR_OK);
+  CHECK(cookiejar_cookie_list_size(list) == 1);
+  CHECK(cookiejar_cookie_list_at(list, 0)->expiry_us == now_us + 3600 * 1000000LL);
+  cookiejar_cookie_list_free(list);
+  cookiejar_jar_free(skewed);
 
   /* Sessions end; the jar empties. */
   CHECK(cookiejar_end_session(jar) == 3);

@@ -120,7 +120,17 @@ TEST(CanonicalCookieTest, IpAddressHostsOnlyTakeHostOnlyCookies) {
   EXPECT_TRUE(Create("http://192.168.0.1/", "a=b; Domain=168.0.1")
                   .status.HasOnly(Reason::kDomainMismatch));
   EXPECT_TRUE(Create("http://[::1]/", "a=b; Domain=1]").status.Has(Reason::kInvalidDomain));
-  EXPECT_TRUE(Accept("http://[::1]/", "a=b; Domain=[0::1]").host_only);
+  EXPECT_TRUE(Accept("http://[::1]/", "a=b; Domain=[::1]").host_only);
+  EXPECT_TRUE(Accept("http://[::1]/", "a=b; Domain=.[::1]").host_only);
+  // The address as the URL writes it, nothing that only means the same
+  // (Chromium and Firefox, recorded as parse-02733): no trailing dot, no
+  // short or zero-padded forms.
+  for (const char* domain : {"192.168.0.1.", ".192.168.0.1.", "192.168.1", "192.168.0.01"}) {
+    EXPECT_TRUE(Create("http://192.168.0.1/", std::string("a=b; Domain=") + domain)
+                    .status.HasOnly(Reason::kDomainMismatch))
+        << domain;
+  }
+  EXPECT_TRUE(Create("http://[::1]/", "a=b; Domain=[0::1]").status.HasOnly(Reason::kDomainMismatch));
 }
 
 // --- Path (§5.7 step 11, default-path §5.1.4) ---

@@ -100,9 +100,47 @@ TEST(CookieDateTest, FixedFormatShortcutAgreesWithTheGeneralAlgorithm) {
   EXPECT_EQ(ParseCookieDate("Sun, 06 Nov 1500 08:49:37 GMT"), std::nullopt);
 }
 
+// Chromium's and Firefox's readings, as recorded in the real browsers
+// (tests/data/browsers/*/dates.json; the replay test checks all 1,166).
+TEST(CookieDateTest, ChromiumReadsDatesAsChromiumDoes) {
+  auto chromium = [](std::string_view text) {
+    return ParseCookieDate(text, CookieDateSyntax::kChromium);
+  };
+  EXPECT_EQ(chromium("Sun, 06 Nov 1994 08:49:37 GMT"), Utc(1994, 11, 6, 8, 49, 37));
+  // Leading zeros in the time (dates-00018, -00019).
+  EXPECT_EQ(chromium("04 Mar 2026 005:006:07 GMT"), Utc(2026, 3, 4, 5, 6, 7));
+  EXPECT_EQ(chromium("04 Mar 2026 05:06:07:08 GMT"), std::nullopt);
+  // Years before 1601 are long past, not "no date" (dates-00001, -00007).
+  EXPECT_EQ(chromium("Fri, 15 Jan 1600 12:00:00 GMT"), Utc(1600, 1, 15, 12));
+  EXPECT_EQ(chromium("Fri, 15 Jan 100 12:00:00 GMT"), Utc(100, 1, 15, 12));
+  // Five-digit years are years, six digits are not (dates-00005, -00006).
+  EXPECT_EQ(chromium("Fri, 15 Jan 99999 12:00:00 GMT"), Utc(99999, 1, 15, 12));
+  EXPECT_EQ(chromium("Fri, 15 Jan 275760 12:00:00 GMT"), std::nullopt);
+  // Impossible dates are no date even in the past (dates-00092).
+  EXPECT_EQ(chromium("Tue,JUN,31,1577,20:46:52"), std::nullopt);
+  // Time zones are ignored.
+  EXPECT_EQ(chromium("04 Mar 2026 05:06:07 PST"), Utc(2026, 3, 4, 5, 6, 7));
+}
+
+TEST(CookieDateTest, FirefoxReadsDatesWithNspr) {
+  auto firefox = [](std::string_view text) {
+    return ParseCookieDate(text, CookieDateSyntax::kFirefox);
+  };
+  EXPECT_EQ(firefox("Sun, 06 Nov 1994 08:49:37 GMT"), Utc(1994, 11, 6, 8, 49, 37));
+  // Time zones count; numeric dates and dates without a time parse.
+  EXPECT_EQ(firefox("04 Mar 2026 05:06:07 +0100"), Utc(2026, 3, 4, 4, 6, 7));
+  EXPECT_EQ(firefox("04 Mar 2026 05:06:07 PST"), Utc(2026, 3, 4, 13, 6, 7));
+  EXPECT_EQ(firefox("03/04/2026 05:06:07"), Utc(2026, 3, 4, 5, 6, 7));
+  EXPECT_EQ(firefox("Mar 4 2026"), Utc(2026, 3, 4));
+  EXPECT_EQ(firefox("garbage"), std::nullopt);
+  EXPECT_EQ(firefox(std::string("04 Mar 2026\0 05:06:07", 21)), firefox("04 Mar 2026"));
+}
+
 TEST(CookieDateTest, HugeInputIsHandled) {
   std::string text(1 << 20, '9');
   EXPECT_EQ(ParseCookieDate(text), std::nullopt);
+  EXPECT_EQ(ParseCookieDate(text, CookieDateSyntax::kChromium), std::nullopt);
+  EXPECT_EQ(ParseCookieDate(text, CookieDateSyntax::kFirefox), std::nullopt);
   EXPECT_EQ(ParseCookieDate(std::string(100000, ' ') + "01 Jan 2020 00:00:00"),
             Utc(2020, 1, 1));
 }

@@ -247,13 +247,17 @@ TEST_F(CookieLimitsTest, HardLimitHoldsWhenEveryCookieWasJustUsed) {
   EXPECT_EQ(*jar_->GetCookieHeader("https://s0.test/"), "");
 }
 
-// --- Firefox: 180 per site, 30 evicted before adding; secure-aware ---
+// --- Firefox: 180 per site, 31 evicted before adding; secure-aware ---
 
-TEST_F(CookieLimitsTest, FirefoxFullSiteEvicts30OldestBeforeAdding) {
+// Recorded (limits-00005, -00007, -00009): 181 cookies leave 150, 200 leave
+// 169, 250 leave 157.
+TEST_F(CookieLimitsTest, FirefoxFullSiteEvicts31OldestBeforeAdding) {
   MakeJar(CookieLimits::Firefox());
   for (int i = 0; i < 181; ++i) Add("a.test", absl::StrCat("c", i));
-  // Adding c180 to 180 cookies first removes the 30 least recently used.
-  EXPECT_EQ(Names(), Range("a.test", "c", 30, 180));
+  // Adding c180 to 180 cookies first removes the 31 least recently used.
+  EXPECT_EQ(Names(), Range("a.test", "c", 31, 180));
+  for (int i = 181; i < 250; ++i) Add("a.test", absl::StrCat("c", i));
+  EXPECT_EQ(Names(), Range("a.test", "c", 93, 249));
 }
 
 TEST_F(CookieLimitsTest, FirefoxRefusesANonSecureCookieWhenOnlySecureOnesCouldGo) {
@@ -261,16 +265,16 @@ TEST_F(CookieLimitsTest, FirefoxRefusesANonSecureCookieWhenOnlySecureOnesCouldGo
   for (int i = 0; i < 180; ++i) Add("a.test", absl::StrCat("s", i), "", /*secure=*/true);
   EXPECT_TRUE(Add("a.test", "plain").HasOnly(Reason::kSiteCookieLimit));
   EXPECT_EQ(Names(), Range("a.test", "s", 0, 179));
-  // A secure cookie may push out the 30 oldest secure ones.
+  // A secure cookie may push out the 31 oldest secure ones.
   EXPECT_TRUE(Add("a.test", "s180", "", /*secure=*/true).IsInclude());
-  EXPECT_EQ(Names(), Range("a.test", "s", 30, 180));
+  EXPECT_EQ(Names(), Range("a.test", "s", 31, 180));
 }
 
 TEST_F(CookieLimitsTest, FirefoxEvictsOnlyNonSecureWhileThereAreAny) {
   MakeJar(CookieLimits::Firefox());
   for (int i = 0; i < 170; ++i) Add("a.test", absl::StrCat("s", i), "", /*secure=*/true);
   for (int i = 0; i < 10; ++i) Add("a.test", absl::StrCat("n", i));
-  // Up to 30 may go, but only the 10 non-secure are candidates.
+  // Up to 31 may go, but only the 10 non-secure are candidates.
   Add("a.test", "n10");
   std::set<std::string> expected = Range("a.test", "s", 0, 169);
   expected.insert("a.test/n10");

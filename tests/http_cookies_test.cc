@@ -89,6 +89,43 @@ TEST_F(HttpCookiesTest, TheContextDecidesSameSite) {
   EXPECT_EQ(Header(link), "none=1");
 }
 
+TEST_F(HttpCookiesTest, FramesMakeARequestToTheTopSiteCrossSite) {
+  Store(CookieRequest("https://news.example/"), {"strict=1; SameSite=Strict", "lax=1"});
+  CookieRequest back("https://news.example/pixel.gif");
+  back.context.top_level_navigation = false;
+  back.context.top_level_url = "https://news.example/";
+  EXPECT_EQ(Header(back), "strict=1; lax=1");
+  back.context.frame_ancestors = {"https://ads.example/frame"};
+  EXPECT_EQ(Header(back), "");
+  back.context.frame_ancestors = {"::"};
+  EXPECT_EQ(cookies_.CookieHeader(back).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+// Chromium and Firefox move an Expires date by the server's clock skew
+// (the response's Date header), so "an hour from the server's now" is an
+// hour from ours.
+TEST_F(HttpCookiesTest, ExpiresIsCorrectedByTheResponseDate) {
+  const CookieRequest request("https://a.example/");
+  // Our clock: 2023-11-14T22:13:20Z. The server's: a day behind.
+  ASSERT_TRUE(cookies_
+                  .StoreResponse(request, 200, {"d=1; Expires=Mon, 13 Nov 2023 23:13:20 GMT"},
+                                 "Mon, 13 Nov 2023 22:13:20 GMT")
+                  .ok());
+  ASSERT_EQ(jar_.GetAllCookies().size(), 1u);
+  EXPECT_EQ(jar_.GetAllCookies()[0].expiry, clock_.Now() + absl::Hours(1));
+  // Without a Date (or with one that does not parse) the date is taken as is:
+  // long past here, so the cookie deletes its match.
+  ASSERT_TRUE(
+      cookies_.StoreResponse(request, 200, {"d=1; Expires=Mon, 13 Nov 2023 23:13:20 GMT"}, "soon")
+          .ok());
+  EXPECT_EQ(jar_.size(), 0u);
+  // Max-Age needs no correction.
+  ASSERT_TRUE(
+      cookies_.StoreResponse(request, 200, {"m=1; Max-Age=60"}, "Mon, 13 Nov 2023 22:13:20 GMT")
+          .ok());
+  EXPECT_EQ(jar_.GetAllCookies()[0].expiry, clock_.Now() + absl::Seconds(60));
+}
+
 TEST(RedirectFollowerTest, MethodsAndBodiesAsBrowsersChangeThem) {
   struct Case {
     const char* method;

@@ -39,6 +39,12 @@ const std::map<std::string, ChromiumDifference>& ChromiumDifferences() {
        {"", "a CR rejects the whole line (RFC 6265bis, Chromium); no truncation"}},
       {"DISABLED_PATH0029",
        {"", "URL paths are not percent-decoded: /f%6Fo/bar is not on /foo/bar (WHATWG URL)"}},
+      {"NAME0017",
+       {"", "a nameless cookie whose value has '=' would be sent as another cookie's "
+            "name=value: Chromium and Firefox refuse it (recorded, parse-02425)"}},
+      {"NAME0025",
+       {"", "a nameless cookie whose value has '=' would be sent as another cookie's "
+            "name=value: Chromium and Firefox refuse it (recorded, parse-02465)"}},
       {"OPTIONAL_DOMAIN0042",
        {"foo=bar", "the last Domain attribute wins even when empty, making a host-only "
                    "cookie (Chromium)"}},

@@ -66,9 +66,58 @@ TEST(ParsedCookieTest, ControlCharacterAnywhereRejectsTheLine) {
   }
 }
 
-TEST(ParsedCookieTest, TabIsNotAControlCharacterHere) {
-  ParsedCookie c = Parse("a=b\tc");
-  EXPECT_EQ(c.value, "b\tc");
+// Recorded (tests/data/browsers, parse-01258..01262): Chromium refuses a tab
+// inside a name, value or attribute, Firefox keeps it; both trim tabs around
+// them.
+TEST(ParsedCookieTest, InnerTabsAreRefusedOrKeptByTheRules) {
+  EXPECT_TRUE(Reject("a=b\tc").HasOnly(Reason::kControlCharacter));
+  EXPECT_TRUE(Reject("a\tb=c").HasOnly(Reason::kControlCharacter));
+  EXPECT_TRUE(Reject("a=b; Path=/x\ty").HasOnly(Reason::kControlCharacter));
+  EXPECT_TRUE(Reject("a=b; Fo\to=1").HasOnly(Reason::kControlCharacter));
+  EXPECT_EQ(Parse("\ta=b\t;\tPath=/x\t").value, "b");
+  EXPECT_EQ(*Parse("\ta=b\t;\tPath=/x\t").path, "/x");
+
+  CookieSyntaxRules firefox;
+  firefox.reject_tab = false;
+  ParsedCookie cookie;
+  ASSERT_TRUE(ParsedCookie::Parse("a\tb=c\td; Path=/x\ty", firefox, &cookie).IsInclude());
+  EXPECT_EQ(cookie.name, "a\tb");
+  EXPECT_EQ(cookie.value, "c\td");
+  EXPECT_EQ(*cookie.path, "/x\ty");
+}
+
+// Recorded (parse-01561 and the nameless grammar cases): a pair without '='
+// is a nameless cookie's value in Chromium and a name with an empty value in
+// Firefox, which refuses empty names altogether.
+TEST(ParsedCookieTest, BareTokensAndEmptyNamesFollowTheRules) {
+  EXPECT_EQ(Parse("v; Path=/").value, "v");
+  EXPECT_EQ(Parse("v; Path=/").name, "");
+  EXPECT_EQ(Parse("=v").value, "v");
+
+  CookieSyntaxRules firefox;
+  firefox.bare_token = CookieSyntaxRules::BareToken::kName;
+  firefox.allow_empty_name = false;
+  ParsedCookie cookie;
+  ASSERT_TRUE(ParsedCookie::Parse(" v ; Path=/", firefox, &cookie).IsInclude());
+  EXPECT_EQ(cookie.name, "v");
+  EXPECT_EQ(cookie.value, "");
+  EXPECT_TRUE(ParsedCookie::Parse("=v", firefox, &cookie).HasOnly(Reason::kEmptyName));
+}
+
+// Both browsers refuse "=a=b": sent as "a=b", it would pass for the cookie
+// named "a" (http-state NAME0017, recorded as parse-02425).
+TEST(ParsedCookieTest, NamelessValueWithEqualsIsRefused) {
+  EXPECT_TRUE(Reject("=a=b").HasOnly(Reason::kInvalidNameOrValue));
+  EXPECT_TRUE(Reject("==v").HasOnly(Reason::kInvalidNameOrValue));
+}
+
+TEST(ParsedCookieTest, PriorityIsIgnoredWhereTheRulesSaySo) {
+  EXPECT_EQ(Parse("a=b; Priority=High").Priority(), CookiePriority::kHigh);
+  CookieSyntaxRules firefox;
+  firefox.priority = false;
+  ParsedCookie cookie;
+  ASSERT_TRUE(ParsedCookie::Parse("a=b; Priority=High", firefox, &cookie).IsInclude());
+  EXPECT_EQ(cookie.Priority(), CookiePriority::kMedium);
 }
 
 TEST(ParsedCookieTest, EmptyNameAndValueIsRejected) {

@@ -82,7 +82,9 @@ TEST_F(RedisStoreTest, LoadsWhatAnotherJarWrote) {
   ASSERT_TRUE(writer->Attach(&a, "bank").ok());
   a.SetCookie("https://bank.example/login", "session=abc; Secure; HttpOnly");
   a.SetCookie("https://bank.example/", "lang=en; Max-Age=3600; Domain=bank.example");
-  a.SetCookie("https://shop.example/cart/x", "cart=1 2\t3; Path=/cart");
+  // Quotes, a space, a comma and UTF-8 in the value (a tab would be refused
+  // by the Chromium profile).
+  a.SetCookie("https://shop.example/cart/x", "cart=\"1 2,3\" \xc3\xa9; Path=/cart");
   const Url top = *Url::Parse("https://top.example/");
   CookieOptions embedded;
   embedded.top_level_url = &top;

@@ -18,6 +18,7 @@ lib_packages=(
   libabsl-dev
   libicu-dev               # IDNA (UTS #46)
   libboost-date-time-dev   # cookie-date calendar (header-only part)
+  libnspr4-dev             # Firefox's cookie-date parser (the firefox profile)
   libsqlite3-dev           # the persistent store
   libcurl4-openssl-dev     # the libcurl adapter
   nlohmann-json3-dev       # the cookiejar command's HAR replay

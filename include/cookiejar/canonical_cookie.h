@@ -4,21 +4,25 @@
 // leaves room). Creating one is where a Set-Cookie line meets its URL:
 //
 //   - Domain: the attribute (one leading dot dropped, canonicalized like a
-//     host, IDNA included) must domain-match the request host and must not be
+//     host, IDNA included unless the rules refuse non-ASCII) must domain-match the request host and must not be
 //     a public suffix, unless it equals the host, which then gets a host-only
 //     cookie; IP-address hosts take only host-only cookies (a Domain equal to
 //     the address is allowed). An empty or missing Domain means host-only.
 //   - Path: the attribute if it starts with '/', else the default path: the
 //     request path up to, not including, its last '/' ("/" if none).
-//   - Expiry: a valid Max-Age ("[+-]digits") wins over Expires; Max-Age <= 0
-//     is already expired; either is capped at creation + max_expiry_age
+//   - Expiry: a valid Max-Age wins over Expires; Max-Age <= 0 is already
+//     expired; Expires moves by the difference between now and the
+//     response's Date, when there is one (the server's clock skew, as both
+//     browsers correct it); either is capped at creation + max_expiry_age
 //     (400 days by default). Neither means a session cookie.
+//     CookieSyntaxRules::dates says how both are read.
 //   - Secure only from a potentially trustworthy URL (https, wss, localhost,
 //     loopback); HttpOnly never from the script API.
 //   - Prefixes, case-insensitive: __Secure- needs Secure; __Host- also needs
 //     host-only, no Domain attribute (unless the host is an IP address equal
-//     to it) and Path=/; __Http- needs Secure and HttpOnly; __Host-Http- both.
-//     A nameless cookie whose value starts with a prefix is refused.
+//     to it) and Path=/ (an explicit attribute, by CookiePrefixRules);
+//     __Http- needs Secure and HttpOnly; __Host-Http- both. A nameless
+//     cookie whose value starts with a prefix is refused.
 //   - SameSite: None needs Secure (unless the policy is legacy); a cross-site
 //     subresource or script cannot set a Strict, Lax or Lax-by-default cookie.
 //   - Partitioned needs Secure; the cookie takes the request's partition.
@@ -41,15 +45,32 @@
 
 namespace cookiejar {
 
+// How the name prefixes (RFC 6265bis §4.1.3 and the __Http- drafts) are
+// checked where browsers differ. The defaults are Chromium's.
+struct CookiePrefixRules {
+  // __Host- needs an explicit "Path=/" attribute (Chromium), not just a
+  // default path of "/" (Firefox).
+  bool host_needs_path_attribute = true;
+};
+
 // What decides which cookies a request may set and receive, computed once per
 // request by the jar from its CookieOptions and the jar's policies.
 struct CookieAccessContext {
   CookieApi api = CookieApi::kHttp;
   SameSiteContext same_site = SameSiteContext::kStrict;
   SameSitePolicy same_site_policy;
+  // The browser's rules for Expires, Max-Age and Domain, and its prefixes.
+  CookieSyntaxRules syntax;
+  CookiePrefixRules prefixes;
   // The request's partition. Not owned; may be null when no partitioned
   // cookie is involved.
   const CookiePartitionKey* partition_key = nullptr;
+  // Every cookie set goes into `partition_key`, Partitioned or not (Firefox's
+  // Total Cookie Protection, in a third-party context).
+  bool partition_everything = false;
+  // The response's Date header (CookieOptions::server_date), read only when
+  // an Expires date needs correcting. Not owned.
+  std::string_view server_date;
 };
 
 struct CanonicalCookie {

@@ -8,6 +8,22 @@
 // mean 20xx. Years before 1601, impossible dates (30 February) and times out
 // of range fail. The result is UTC; time zone names are ignored.
 //
+// Browsers read Expires their own way, and a jar reads it as its browser
+// does (CookieSyntaxRules::dates):
+//
+//   kChromium    Chromium's tokenizer: the same delimiters, the first
+//                token that starts with a month name, a time "h:m:s" of
+//                three all-digit fields (leading zeros allowed), a day of at
+//                most two digits and a year of at most five (one to three
+//                digits are read as such: "15 Jan 100" is the year 100,
+//                long past); years before 1601 give a date in the past (the
+//                cookie expires at once), impossible dates (31 June) and
+//                times out of range give no date.
+//   kFirefox     NSPR's PR_ParseTimeString (libnspr4, the function Firefox
+//                calls): numeric dates, time zones, missing seconds and
+//                out-of-range fields rolled over are all accepted.
+//   kRfc6265bis  The algorithm above, as the draft writes it.
+//
 // Example:
 //   std::optional<absl::Time> t = ParseCookieDate("Thu, 01 Jan 1970 00:00:01 GMT");
 //   // *t == absl::FromUnixSeconds(1)
@@ -22,8 +38,21 @@
 
 namespace cookiejar {
 
-// The instant `text` denotes, or nullopt when it is not a cookie date.
+enum class CookieDateSyntax { kChromium, kFirefox, kRfc6265bis };
+
+// The instant `text` denotes by RFC 6265bis, or nullopt when it is not a
+// cookie date.
 std::optional<absl::Time> ParseCookieDate(std::string_view text);
+
+// The instant `text` denotes as `syntax` reads it, or nullopt when it is not
+// a date that browser accepts (the cookie is then a session cookie). The
+// result may be far in the past or future: the caller caps it.
+std::optional<absl::Time> ParseCookieDate(std::string_view text, CookieDateSyntax syntax);
+
+// An HTTP Date header as both browsers read it (NSPR's PR_ParseTimeString,
+// which Chromium also carries a copy of; a zone-less date is GMT), or
+// nullopt.
+std::optional<absl::Time> ParseHttpDate(std::string_view text);
 
 }  // namespace cookiejar
 

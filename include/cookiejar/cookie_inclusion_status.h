@@ -19,7 +19,9 @@ enum class CookieExclusionReason : uint8_t {
   // The request URL is not an absolute http, https, ws or wss URL.
   kInvalidUrl,
   // The Set-Cookie line has a control character other than tab (RFC 6265bis
-  // §5.6 step 1).
+  // §5.6 step 1), or a tab inside a name, value or attribute where the jar's
+  // browser refuses it (Chromium), or a bare CR where it refuses that
+  // (Firefox).
   kControlCharacter,
   // Both name and value are empty.
   kNoCookieContent,
@@ -75,6 +77,10 @@ enum class CookieExclusionReason : uint8_t {
   // (Imported cookies) the path does not start with '/', is longer than 1024
   // bytes, or holds a control character or ';'.
   kInvalidPath,
+  // The name is empty and the jar's browser refuses nameless cookies
+  // (Firefox).
+  kEmptyName,
+  // (Add new reasons here: the C API numbers them by position.)
   kNumReasons,
 };
 

@@ -11,8 +11,9 @@
 //
 // Storage (RFC 6265bis §5.7): a cookie with the same name, domain, host-only
 // flag and path as a stored one replaces it; the replacement keeps the old
-// creation time (and so its place in the header) only when the value is
-// unchanged, as in Chromium. An already-expired cookie deletes its match and
+// creation time (and so its place in the header) when the value is
+// unchanged (Chromium) or always (Firefox: BrowserProfile's
+// overwrite_keeps_creation). An already-expired cookie deletes its match and
 // is not stored. An origin that is not secure cannot set a cookie whose name
 // matches a stored Secure cookie on an overlapping domain and path ("leave
 // secure cookies alone"), and the script API cannot replace an HttpOnly one.

@@ -4,10 +4,10 @@
 //   CookieLimits::Chromium()        180 per site purged to 150 by priority and
 //                                   Secure-aware rounds; 3300 in all purged to
 //                                   3000, sparing cookies used in 30 days.
-//   CookieLimits::Firefox()         180 per site, evicting 30 (expired first,
-//                                   then the oldest non-secure); 3300 in all
-//                                   purged to 3000 among cookies unused for
-//                                   30 days.
+//   CookieLimits::Firefox()         180 per site or partition, evicting 31
+//                                   (expired first, then the oldest
+//                                   non-secure); 3300 in all purged to 3000
+//                                   among cookies unused for 30 days.
 //   CookieLimits::Rfc6265Minimum()  The RFC 6265 minimums: 20 per site, 300 in
 //                                   all, least recently used evicted first.
 //   CookieLimits::Unlimited()       Keeps everything (no count limits, no
@@ -36,11 +36,13 @@ enum class EvictionStyle {
   // The global purge removes non-secure cookies before secure ones and never
   // cookies accessed within `global_purge_spares_recent`.
   kChromium,
-  // Before a new cookie is added to a full site, up to `max_cookies_per_site -
-  // purge_site_to` cookies go: expired ones, then the least recently accessed
-  // non-secure ones. If none of those exist, a secure new cookie may evict
-  // secure ones; a non-secure new cookie is refused. The global purge removes
-  // least recently accessed cookies unused within `global_purge_spares_recent`.
+  // Before a new cookie is added to a full site (or partition), up to
+  // `max_cookies_per_site + 1 - purge_site_to` cookies go, so that it holds
+  // `purge_site_to` with the new one: expired ones, then the least recently
+  // accessed non-secure ones. If none of those exist, a secure new cookie
+  // may evict secure ones; a non-secure new cookie is refused. The global
+  // purge removes least recently accessed cookies unused within
+  // `global_purge_spares_recent`.
   kFirefox,
   // Least recently accessed first, per site then globally (RFC 6265 §5.3).
   kLeastRecentlyUsed,

@@ -45,6 +45,17 @@ struct CookieOptions {
   // (typed address, bookmark), which counts as same-site. Not owned.
   const Url* initiator = nullptr;
 
+  // The frames between the top-level document and the request, outermost
+  // first, not counting the top-level document: for a request made by a
+  // document in an iframe, that iframe and its parent frames; for an
+  // iframe's own navigation, its parent frames; for the script API, the
+  // frames above the document. nullptr or empty: the request
+  // comes from the top-level document (or a client without frames). A frame
+  // cross-site to the top level makes the request cross-site and third-party
+  // even when it goes back to the top-level site (A -> B-frame -> A), and
+  // puts partitioned cookies under a cross-site ancestor. Not owned.
+  const std::vector<Url>* frame_ancestors = nullptr;
+
   // The HTTP method: SameSite=Lax cookies go on cross-site top-level
   // navigations only with a safe method (GET, HEAD, OPTIONS, TRACE).
   std::string_view method = "GET";
@@ -55,6 +66,12 @@ struct CookieOptions {
   // navigation's own) makes the request cross-site, as in browsers: a
   // SameSite=Strict cookie is not sent after A -> B -> A. Not owned.
   const std::vector<Url>* redirect_chain = nullptr;
+
+  // For Set-Cookie: the Date header of the response ("" when it had none).
+  // Browsers correct an Expires date by the server's clock: a cookie that
+  // expires in an hour by the server's clock expires in an hour here, however
+  // far the two clocks are apart. Max-Age needs no correction. Not owned.
+  std::string_view server_date;
 
   static CookieOptions Http() { return CookieOptions{}; }
   static CookieOptions Script() {

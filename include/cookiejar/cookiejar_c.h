@@ -81,6 +81,17 @@ typedef struct cookiejar_request {
   const char* method;
   /* Nonzero for the script API (document.cookie): no HttpOnly cookies. */
   int script;
+  /* The frames between the top-level page and the request, outermost
+     first (see CookieOptions::frame_ancestors); may be NULL when 0. */
+  const char* const* frame_ancestors;
+  size_t frame_ancestor_count;
+  /* The earlier URLs of the request's redirect chain, oldest first; may be
+     NULL when 0. */
+  const char* const* redirect_chain;
+  size_t redirect_chain_length;
+  /* For cookiejar_set_cookie: the response's Date header, which corrects
+     Expires by the server's clock as browsers do; NULL: none. */
+  const char* server_date;
 } cookiejar_request;
 
 /* Stores the cookie of one Set-Cookie header value received from `url`.

@@ -20,6 +20,7 @@
 #define COOKIEJAR_HTTP_COOKIES_H_
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -41,6 +42,9 @@ struct RequestContext {
   // For a request that is not a top-level navigation: the URL of the
   // top-level page it belongs to ("" counts as first-party).
   std::string top_level_url;
+  // The frames between that page and the request, outermost first
+  // (CookieOptions::frame_ancestors); empty for a client without frames.
+  std::vector<std::string> frame_ancestors;
 };
 
 // One request as the cookie rules see it.
@@ -69,11 +73,13 @@ class HttpCookies {
 
   // Stores the cookies a response to `request` set: every Set-Cookie field
   // value, in the order received (each value one cookie; do not join them).
-  // Returns the jar's verdict on each. Informational responses (1xx) set
-  // none, as in browsers. InvalidArgument when a URL does not parse.
+  // `date` is the response's Date header ("" if none): Expires dates are
+  // corrected by the server's clock, as browsers do. Returns the jar's
+  // verdict on each. Informational responses (1xx) set none, as in
+  // browsers. InvalidArgument when a URL does not parse.
   absl::StatusOr<std::vector<CookieInclusionStatus>> StoreResponse(
       const CookieRequest& request, int status,
-      const std::vector<std::string>& set_cookie_values) const;
+      const std::vector<std::string>& set_cookie_values, std::string_view date = {}) const;
 
   CookieJar* jar() const { return jar_; }
 

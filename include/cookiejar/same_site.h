@@ -7,8 +7,9 @@
 //   - a top-level navigation started by the user or a same-site page: strict;
 //     started by a cross-site page: lax for safe methods (GET, HEAD, OPTIONS,
 //     TRACE), lax-method-unsafe otherwise;
-//   - any other request: cross-site when the top-level site differs from the
-//     request's site or the initiator is cross-site, else strict.
+//   - any other request: cross-site when the top-level site or a frame
+//     between it and the request (CookieOptions::frame_ancestors) differs
+//     from the request's site, or the initiator is cross-site; else strict.
 // With no browsing context at all (no top-level URL, no initiator) a request
 // is strict, which is what a plain HTTP client wants.
 
@@ -49,9 +50,10 @@ struct SameSitePolicy {
   bool lax_allowing_unsafe = false;
   absl::Duration lax_allowing_unsafe_max_age = absl::Minutes(2);
   // A redirect chain with a hop cross-site to the request's site makes the
-  // request cross-site (RFC 6265bis §5.2.1 recommends it). Chromium 156
-  // does not (recorded: an A -> B -> A navigation sends A's Strict cookies
-  // on the last hop).
+  // request cross-site for the cookies it sends (RFC 6265bis §5.2.1
+  // recommends it; Firefox does it). Chromium 156 does not (recorded: an
+  // A -> B -> A navigation sends A's Strict cookies on the last hop).
+  // Neither browser weighs the chain for the cookies a response sets.
   bool redirect_chain = false;
 
   static SameSitePolicy Default() { return SameSitePolicy(); }
@@ -80,9 +82,14 @@ SameSiteContext ComputeSameSiteContext(const Url& url, const CookieOptions& opti
                                        bool consider_redirect_chain = false);
 
 // Whether the request is third-party: a subresource or frame whose top-level
-// site differs from its own. Top-level navigations never are.
+// site differs from its own, or made under a frame cross-site to the top
+// level. Top-level navigations never are.
 bool IsThirdParty(const Url& url, const CookieOptions& options, const PublicSuffixList& psl,
                   bool schemeful);
+
+// Whether a frame of options.frame_ancestors is cross-site to `site_of`.
+bool HasCrossSiteFrame(const Url& site_of, const CookieOptions& options,
+                       const PublicSuffixList& psl, bool schemeful);
 
 }  // namespace cookiejar
 

@@ -34,15 +34,19 @@ CookieRecord* CookieRecord::Create(const CookieDraft& draft, uint32_t domain_ind
   record->same_site_ = static_cast<uint8_t>(draft.same_site);
   record->priority_ = static_cast<uint8_t>(draft.priority);
 
+  // An empty string_view may carry a null data(), which memcpy must not see
+  // even with a zero size.
   char* out = record->data();
+  auto append = [&out](std::string_view bytes) {
+    if (!bytes.empty()) std::memcpy(out, bytes.data(), bytes.size());
+    out += bytes.size();
+  };
   if (!nameless) {
-    std::memcpy(out, draft.name.data(), draft.name.size());
-    out += draft.name.size();
+    append(draft.name);
     *out++ = '=';
   }
-  std::memcpy(out, draft.value.data(), draft.value.size());
-  out += draft.value.size();
-  std::memcpy(out, draft.path.data(), draft.path.size());
+  append(draft.value);
+  append(draft.path);
 
   uint8_t needs = 0;
   if (draft.host_only) record->flags_ |= kHostOnly;

@@ -50,10 +50,13 @@ CookieInclusionStatus DraftCookie(const ParsedCookie& parsed, const Url& url, ab
                                   absl::Duration max_expiry_age, CookieDraft* out);
 
 // Checks a cookie that was stored before (a cookie file, a database) and
-// drafts it for storing again: well-formed name, value and domain, no public
-// suffix as a domain, prefix rules. Its path defaults to "/" when it has none.
+// drafts it for storing again: name and value as the browser's `syntax`
+// reads them, well-formed domain, no public suffix as a domain, prefix rules.
+// Its path defaults to "/" when it has none.
 CookieInclusionStatus DraftFromCanonical(const CanonicalCookie& cookie,
                                          const PublicSuffixList& psl,
+                                         const CookieSyntaxRules& syntax,
+                                         const CookiePrefixRules& prefixes,
                                          size_t max_name_value_bytes, CookieDraft* out);
 
 }  // namespace jar_internal

@@ -116,11 +116,21 @@ class JarCore {
   Shard* ShardFor(std::string_view site) const;
   // The shards, created on first use so that an empty jar costs little.
   Shard* Shards(bool create) const;
-  CookieAccessContext AccessContext(const Url& url, const CookieOptions& options) const;
+  // The context of a request that sets cookies, or (`sending`) receives them.
+  CookieAccessContext AccessContext(const Url& url, const CookieOptions& options,
+                                    bool sending) const;
   // Whether the access policy lets cookies be set or sent for this request;
   // `partitioned` asks for partitioned cookies, which survive third-party
   // blocking.
   bool PolicyAllows(const Url& url, const CookieOptions& options, bool partitioned) const;
+  // Whether the access policy puts every cookie this request sets into its
+  // partition (Firefox's Total Cookie Protection in a third-party context).
+  bool PartitionsEverything(const Url& url, const CookieOptions& options) const;
+  // The request's partition, by the profile's rules.
+  CookiePartitionKey PartitionFor(const Url& url, const CookieOptions& options) const {
+    return CookiePartitionKey::ForRequest(url, options, *psl_, profile_.partition_ancestors,
+                                          same_site_policy_.schemeful);
+  }
   // Calls `sink.Add(bucket, cookie)` for each cookie to send to `url`, in
   // header order, then `sink.Finish()`, all under a shared lock; updates
   // last-access times.

@@ -110,11 +110,13 @@ absl::StatusOr<bool> CurlTransfer::Finish(CURL* easy, CURLcode result) {
   }
   curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &hop_.status);
   // This hop's cookies are stored against this hop's URL before any next hop.
+  std::string_view date;
   for (const auto& [name, value] : headers_) {
     if (absl::EqualsIgnoreCase(name, "set-cookie")) hop_.set_cookies.push_back(value);
+    if (absl::EqualsIgnoreCase(name, "date")) date = value;
   }
-  absl::StatusOr<std::vector<CookieInclusionStatus>> stored =
-      cookies_.StoreResponse(follower_.request(), static_cast<int>(hop_.status), hop_.set_cookies);
+  absl::StatusOr<std::vector<CookieInclusionStatus>> stored = cookies_.StoreResponse(
+      follower_.request(), static_cast<int>(hop_.status), hop_.set_cookies, date);
   if (!stored.ok()) return stored.status();
   hop_.set_cookie_results = *std::move(stored);
 
