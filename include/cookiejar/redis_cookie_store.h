@@ -140,7 +140,8 @@ class RedisCookieStore {
 
   // Writes every pending change of every attached jar; returns when Redis
   // has applied them. Unavailable when Redis cannot be reached (the changes
-  // stay queued), ResourceExhausted once after changes were dropped.
+  // stay queued and are retried), PermissionDenied when its ACL refuses
+  // them, ResourceExhausted once after changes were dropped.
   absl::Status Flush();
 
   // Flushes `jar`, then waits until it has applied every change Redis had
