@@ -192,6 +192,10 @@ class RedisCookieStore::Profile {
   // The log entry of last_version_ (EntryText; "" unknown): Redis that lost
   // changes may give their versions to new ones.
   std::string last_entry_;
+  // The highest version Redis has given or shown this worker's writes: Redis
+  // had the profile at least that far, whether or not the log has brought
+  // those versions back yet.
+  uint64_t acked_version_ = 0;
   bool reload_needed_ = false;
   bool check_counter_ = false;  // After a reconnection: did Redis lose data?
   // The remote state being applied (echo suppression).
@@ -465,6 +469,7 @@ absl::Status RedisCookieStore::Profile::WritePending() {
         ++stats_.superseded;
         Remote current;
         current.version = static_cast<uint64_t>(std::max<long long>(result->elements[0].integer, 0));
+        acked_version_ = std::max(acked_version_, current.version);
         StoredCookie stored;
         if (!result->elements[1].str.empty() &&
             DecodeRecord(result->elements[1].str, &stored).ok()) {
@@ -477,6 +482,7 @@ absl::Status RedisCookieStore::Profile::WritePending() {
         if (d.version < current.version) d = std::move(current);
       }
       if (known > 0) {
+        acked_version_ = std::max(acked_version_, known);
         uint64_t& held = held_[key];
         held = std::max(held, known);
       }
@@ -617,6 +623,7 @@ absl::Status RedisCookieStore::Profile::Reload(RedisAttachReport* report) {
     std::lock_guard<std::mutex> lock(mu_);
     last_version_ = *counter;
     last_entry_ = entry->value_or("");
+    acked_version_ = *counter;
     held_.clear();
     reload_needed_ = false;
     check_counter_ = false;
@@ -689,7 +696,7 @@ absl::Status RedisCookieStore::Profile::Load(RedisAttachReport* report) {
 
 absl::Status RedisCookieStore::Profile::ReadLog() {
   bool check, reload;
-  uint64_t from;
+  uint64_t from, acked;
   std::string from_entry;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -697,17 +704,20 @@ absl::Status RedisCookieStore::Profile::ReadLog() {
     reload = reload_needed_;
     from = last_version_;
     from_entry = last_entry_;
+    acked = acked_version_;  // Before the counter is read: Redis had it then.
   }
   if (reload) return Reload(nullptr);
   if (check) {
     // Back after an outage: Redis lost changes (restarted without them, or
-    // a replica took over) when its counter is behind ours, or when the
-    // log's entry at our version is not the one we applied (new changes took
-    // the lost versions meanwhile): take what it has. (The entry is missing
-    // too when the log was trimmed past it: this jar is that far behind.)
+    // a replica took over, or the profile was deleted) when its counter is
+    // behind what we have seen of it (applied from the log, or acknowledged
+    // to our writes before the log brought them back), or when the log's
+    // entry at our version is not the one we applied (new changes took the
+    // lost versions meanwhile): take what it has. (The entry is missing too
+    // when the log was trimmed past it: this jar is that far behind.)
     absl::StatusOr<uint64_t> counter = ReadCounter(&reader_client_);
     if (!counter.ok()) return counter.status();
-    bool lost = *counter < from;
+    bool lost = *counter < std::max(from, acked);
     if (!lost && from > 0) {
       absl::StatusOr<std::optional<std::string>> entry = ReadEntry(from);
       if (!entry.ok()) return entry.status();
