@@ -6,8 +6,8 @@ In another workspace (see examples/bazel_consumer):
     load("@cookiejar//:deps.bzl", "cookiejar_dependencies")
     cookiejar_dependencies()
 
-then depend on @cookiejar//:cookiejar (and //:sqlite_store, //:curl_client,
-//:c_api). Nothing is downloaded:
+then depend on @cookiejar//:cookiejar (and //:sqlite_store, //:redis_store,
+//:curl_client, //:c_api). Nothing is downloaded:
 
   - @rules_cc, @rules_java and @remote_coverage_tools, which Bazel 4 would
     download on first use, become the small stand-ins under
@@ -91,6 +91,7 @@ SYSTEM_LIBRARIES = {
         "absl_synchronization",
         "absl_time",
     ],
+    "hiredis": ["hiredis"],
     "icu": ["icu-uc"],
     "libcrypto": ["libcrypto"],
     "libcurl": ["libcurl"],

@@ -58,6 +58,15 @@ BROWSER_FORMATS_SRCS = [
     "internal/partition_site.h",
     "storage_state.cc",
 ]
+REDIS_STORE_SRCS = [
+    "internal/redis_client.cc",
+    "internal/redis_layout.cc",
+    "redis_cookie_store.cc",
+]
+REDIS_STORE_HDRS = [
+    "internal/redis_client.h",
+    "internal/redis_layout.h",
+]
 
 # clients/
 HTTP_CLIENT_SRCS = [
@@ -119,6 +128,7 @@ BROWSER_FORMATS_HEADERS = [
     "browser_stores.h",
     "storage_state.h",
 ]
+REDIS_STORE_HEADERS = ["redis_cookie_store.h"]
 CURL_CLIENT_HEADERS = [
     "curl_cookie_client.h",
     "curl_multi_client.h",

@@ -23,6 +23,7 @@ lib_packages=(
   libcurl4-openssl-dev     # the libcurl adapter
   nlohmann-json3-dev       # storageState/cookie-editor JSON, the cookiejar command's HAR replay
   libssl-dev               # libcrypto: Chromium's encrypted cookie values (v10)
+  libhiredis-dev           # the Redis store (no TLS in Debian 12's hiredis 0.14)
 )
 
 # Only the tests, fuzzing and benchmarks.
@@ -45,6 +46,8 @@ dev_packages=(
   python3-pytest           # python/tests
   python3-requests         # python/: the requests adapter, its tests and benchmark
   python3-httpx            # python/: the httpx transport and its tests
+  redis-server             # tests/redis_*: real Redis servers and clusters
+  redis-tools              # redis-cli --cluster create in tests/redis_*
 )
 
 case "${1:-}" in

@@ -2,7 +2,8 @@
 # Builds the library with CMake, runs its test suite under ctest, installs it
 # into a temporary prefix, and builds and runs the example consumers
 # (examples/): a CMake project (find_package), a Makefile project
-# (pkg-config, the C API) and a separate Bazel workspace. Each copy lives in a
+# (pkg-config, the C API), a program linking the Redis store through
+# pkg-config, and a separate Bazel workspace. Each copy lives in a
 # clean temporary directory, so a broken install or export fails here.
 #   tools/test_consumers.sh [--keep]
 set -euo pipefail
@@ -71,6 +72,26 @@ step "Makefile consumer (pkg-config, the C API)"
 cp -r "$root/examples/pkgconfig_consumer" "$work/pkgconfig_consumer"
 PKG_CONFIG_PATH=$prefix/lib/pkgconfig make -s -C "$work/pkgconfig_consumer"
 expect "$want" "$work/pkgconfig_consumer/bank_session"
+
+step "the Redis store through pkg-config (cookiejar-redis)"
+cat >"$work/redis_consumer.cc" <<'END'
+#include <cstdio>
+
+#include "cookiejar/redis_cookie_store.h"
+
+// Nothing listens on port 1 of the loopback: Connect says Unavailable.
+int main() {
+  cookiejar::CookieJar jar;
+  cookiejar::RedisStoreOptions options;
+  options.endpoints = {{"127.0.0.1", 1}};
+  auto store = cookiejar::RedisCookieStore::Connect(options);
+  std::printf("%s %zu\n", absl::StatusCodeToString(store.status().code()).c_str(), jar.size());
+}
+END
+redis_flags=$(PKG_CONFIG_PATH=$prefix/lib/pkgconfig pkg-config --cflags --libs cookiejar-redis)
+g++ -std=c++17 "$work/redis_consumer.cc" -o "$work/redis_consumer" $redis_flags \
+  -Wl,-rpath,"$prefix/lib"
+expect "UNAVAILABLE 0" "$work/redis_consumer"
 
 step "Bazel consumer (another workspace, local_repository + cookiejar_dependencies())"
 cp -r "$root/examples/bazel_consumer" "$work/bazel_consumer"

@@ -1,0 +1,173 @@
+// Browser profiles shared by a fleet of processes through Redis.
+//
+// Several crawler processes, on one machine or many, attach their jars to the
+// same profile; each keeps the whole profile in memory (lookups never wait
+// for Redis) and the store keeps them in step: a change made in one jar is
+// written to Redis and reaches the other jars within milliseconds. Redis
+// decides, atomically (a Lua script), which change of a cookie is the newest;
+// every jar then applies changes in the order Redis gave them, so all of them
+// end up holding the same cookies. A worker that dies loses nothing it had
+// flushed; while Redis is unreachable, workers keep serving from memory,
+// queue their changes (bounded) and catch up both ways when it returns.
+// Works with one server or a Redis Cluster (all of a profile's keys share the
+// hash tag {profile}, so a profile lives in one slot). docs/fleet.md tells
+// the key layout, the consistency model and the fault behaviour.
+//
+// Attaching follows the pattern of SqliteCookieStore: the profile is loaded
+// with CookieJar::ImportCookie, then the jar's change notifications are
+// followed and written in batches (after `flush_batch` changes, every
+// `flush_interval`, or on Flush()). Flush() returning OK means Redis has
+// applied every earlier change of the jar (as durable as Redis's own AOF or
+// RDB settings make it); it is the acknowledgement to wait for.
+//
+// Security: AUTH with a password, or an ACL user and password. The hiredis
+// of Debian 12 (0.14) has no TLS support, so neither has this store: reach
+// Redis over loopback, a private network or a TLS tunnel. Cookie values never
+// appear in errors or messages.
+//
+// Example:
+//   CookieJar jar;  // Declared first: destroyed after the store.
+//   RedisStoreOptions options;
+//   options.endpoints = {{"10.0.0.5", 6379}};  // A server, or cluster nodes.
+//   auto store = RedisCookieStore::Connect(options);
+//   if (!store.ok()) ...;
+//   if (!(*store)->Attach(&jar, "account-17").ok()) ...;  // Loads, then follows.
+//   jar.SetCookie(...);          // Reaches the other workers shortly.
+//   (*store)->Flush();           // OK: Redis holds it.
+
+#ifndef COOKIEJAR_REDIS_COOKIE_STORE_H_
+#define COOKIEJAR_REDIS_COOKIE_STORE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "cookiejar/cookie_jar.h"
+
+namespace cookiejar {
+
+struct RedisEndpoint {
+  std::string host = "127.0.0.1";
+  int port = 6379;
+};
+
+struct RedisStoreOptions {
+  // A standalone server, or any nodes of a Redis Cluster (the store asks
+  // them which node serves a profile, and follows MOVED and ASK).
+  std::vector<RedisEndpoint> endpoints = {RedisEndpoint()};
+  // AUTH: a password alone (requirepass), or an ACL user and its password.
+  std::string user;
+  std::string password;
+  // Every key starts with it; no '{' or '}'.
+  std::string key_prefix = "cookiejar:";
+
+  // Changes are written once this many are pending, or this long after the
+  // first one, or on Flush(). The interval bounds how stale the other
+  // workers' view is (plus the network and Redis).
+  size_t flush_batch = 512;
+  absl::Duration flush_interval = absl::Milliseconds(20);
+  // Changes (one per cookie: a newer change replaces a pending one) queued
+  // while Redis is unreachable. Beyond it, further changes are dropped,
+  // Flush() returns ResourceExhausted, and once Redis is back the jar is
+  // reloaded as the fleet holds it.
+  size_t max_pending = 100000;
+  // Connecting, and waiting for a reply.
+  absl::Duration io_timeout = absl::Seconds(2);
+  // How long to wait before trying an unreachable Redis again.
+  absl::Duration retry_interval = absl::Milliseconds(200);
+  // Entries kept in a profile's change log (approximately). A worker that
+  // falls further behind (a long outage) reloads the whole profile instead.
+  size_t log_length = 100000;
+  // Deleted cookies remembered per profile, so that a change queued during
+  // an outage cannot bring back a cookie deleted after it was made.
+  size_t tombstones = 100000;
+};
+
+// What Attach did.
+struct RedisAttachReport {
+  size_t loaded = 0;
+  // Stored cookies that had expired: deleted from Redis.
+  size_t expired = 0;
+  // Records the jar refused or that do not parse: left in Redis, one entry
+  // each, "name@domain/path: reason" (or "record: reason").
+  std::vector<std::string> refused;
+  // Cookies that were in the jar before and not in the profile: written.
+  size_t uploaded = 0;
+};
+
+// Counters of one attached profile, for monitoring and tests.
+struct RedisProfileStats {
+  size_t pending = 0;         // Local changes not yet written.
+  uint64_t written = 0;       // Local changes Redis accepted.
+  uint64_t superseded = 0;    // Local changes Redis refused: a newer one won.
+  uint64_t applied = 0;       // Other workers' changes applied to the jar.
+  uint64_t reloads = 0;       // Full reloads (log trimmed, Redis lost data).
+  uint64_t dropped = 0;       // Local changes dropped: the queue was full.
+  uint64_t version = 0;       // Last version of the profile's log applied.
+  bool connected = false;     // Whether the last exchange with Redis worked.
+};
+
+class RedisCookieStore {
+ public:
+  // Checks that Redis answers (and accepts the credentials) at one of the
+  // endpoints. Unavailable, Unauthenticated, PermissionDenied.
+  static absl::StatusOr<std::unique_ptr<RedisCookieStore>> Connect(RedisStoreOptions options);
+
+  // Writes what is pending (for up to io_timeout) and stops; the attached
+  // jars are not touched any more.
+  ~RedisCookieStore();
+  RedisCookieStore(const RedisCookieStore&) = delete;
+  RedisCookieStore& operator=(const RedisCookieStore&) = delete;
+
+  // Loads `profile` into `jar` and keeps them in step from then on. Cookies
+  // the jar holds already and the profile lacks are written to it. The
+  // store changes the jar from its own threads: the jar must outlive the
+  // attachment (Detach it, or destroy the store, before the jar). Errors:
+  // InvalidArgument (profile name), FailedPrecondition (the keys belong to
+  // another program or to a newer schema; a profile attached twice in one
+  // store), Unavailable (Redis cannot be reached: nothing is attached).
+  absl::StatusOr<size_t> Attach(CookieJar* jar, std::string_view profile,
+                                RedisAttachReport* report = nullptr);
+
+  // Writes what is pending for `jar` and stops following it.
+  absl::Status Detach(CookieJar* jar);
+
+  // Writes every pending change of every attached jar; returns when Redis
+  // has applied them. Unavailable when Redis cannot be reached (the changes
+  // stay queued and are retried), PermissionDenied when its ACL refuses
+  // them, ResourceExhausted once after changes were dropped.
+  absl::Status Flush();
+
+  // Flushes `jar`, then waits until it has applied every change Redis had
+  // accepted for its profile when Sync was called (other workers' included):
+  // the jar then holds at least what the fleet held at that moment.
+  // DeadlineExceeded after `timeout`; NotFound for a jar not attached.
+  absl::Status Sync(CookieJar* jar, absl::Duration timeout = absl::Seconds(10));
+
+  // Deletes a profile's keys from Redis (not from attached jars).
+  absl::Status DeleteProfile(std::string_view profile);
+
+  RedisProfileStats stats(const CookieJar* jar);
+  // The last error of a background exchange, or OK. Once changes were
+  // dropped (the queue was full), ResourceExhausted until a Flush() has
+  // returned it.
+  absl::Status last_error();
+
+ private:
+  class Profile;
+  explicit RedisCookieStore(RedisStoreOptions options);
+
+  const RedisStoreOptions options_;
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace cookiejar
+
+#endif  // COOKIEJAR_REDIS_COOKIE_STORE_H_

@@ -1,0 +1,83 @@
+// The Redis cookie store's data layout (schema version 1): key names, the
+// text of a cookie record, and the Lua script that decides every write.
+// docs/fleet.md describes the same layout for people.
+//
+// A profile P under the key prefix X has four keys, all with the hash tag
+// {P} so that they live in one Redis Cluster slot:
+//
+//   X{P}:meta     hash  layout "cookiejar", schema "1", version <counter>
+//   X{P}:cookies  hash  <cookie key> -> "<version>\n<stamp>\n<cookie fields>"
+//   X{P}:tombs    zset  <cookie key> scored by the stamp of its deletion
+//   X{P}:log      stream, entry id "<version>-0": k <cookie key>, then
+//                 r <record> for a set, s <stamp> for a deletion
+//
+// A cookie key is name, domain, host-only flag (0/1), path and partition
+// joined by '\n' (a byte no cookie may contain); the cookie fields are
+// name, value, domain, path, partition, host_only, secure, http_only,
+// same_site, priority, source_scheme, creation_us, expiry_us,
+// last_access_us, joined the same way. A partition is "" or "0"/"1" (cross-
+// site ancestor) followed by the top-level site. Times are microseconds since
+// the Unix epoch; a session cookie's expiry is 9223372036854775807.
+//
+// The version is a per-profile counter increased by every change Redis
+// accepts: it orders changes across the fleet. The stamp is the change's time
+// (microseconds) as the worker saw it, never later than the Redis server's
+// clock: a change older than the cookie's current state is refused.
+
+#ifndef COOKIEJAR_PERSISTENCE_INTERNAL_REDIS_LAYOUT_H_
+#define COOKIEJAR_PERSISTENCE_INTERNAL_REDIS_LAYOUT_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "cookiejar/canonical_cookie.h"
+
+namespace cookiejar {
+namespace redis_internal {
+
+inline constexpr std::string_view kLayoutName = "cookiejar";
+inline constexpr int kSchemaVersion = 1;
+// A record longer than this is refused (a cookie is at most 4096 bytes of
+// name and value, 1024 of path, 255 of domain).
+inline constexpr size_t kMaxRecordBytes = 16 * 1024;
+
+struct ProfileKeys {
+  std::string meta, cookies, tombs, log;
+};
+
+// InvalidArgument for a profile name that cannot be a hash tag (empty,
+// longer than 256 bytes, or with '{', '}' or a control byte) or a prefix
+// with '{' or '}'.
+absl::Status CheckNames(std::string_view prefix, std::string_view profile);
+ProfileKeys KeysOf(std::string_view prefix, std::string_view profile);
+
+std::string CookieKey(const CanonicalCookie& cookie);
+// The name, domain, host-only flag, path and partition of a cookie key (what
+// CookieJar::DeleteCookie needs). DataLoss when it is malformed.
+absl::Status DecodeCookieKey(std::string_view key, CanonicalCookie* out);
+std::string EncodeCookie(const CanonicalCookie& cookie);
+
+// A stored record: "<version>\n<stamp>\n<cookie fields>", parsed strictly.
+struct StoredCookie {
+  uint64_t version = 0;
+  int64_t stamp = 0;
+  CanonicalCookie cookie;
+};
+// DataLoss naming what is wrong (never the value).
+absl::Status DecodeRecord(std::string_view record, StoredCookie* out);
+
+// The write script (EVALSHA). KEYS: meta, cookies, tombs, log. ARGV: schema,
+// layout name, log length, tombstones kept, then for each change: cookie
+// key, stamp, cookie fields ("" for a deletion). Returns one element per
+// change: the version given to it; 0 for a deletion of an absent cookie
+// (nothing changed); or, for a change older than the cookie's current
+// state, [counter, current record or ""]. Errors: "COOKIEJAR_FOREIGN ..."
+// and "COOKIEJAR_SCHEMA <n>".
+extern const char kWriteScript[];
+
+}  // namespace redis_internal
+}  // namespace cookiejar
+
+#endif  // COOKIEJAR_PERSISTENCE_INTERNAL_REDIS_LAYOUT_H_
