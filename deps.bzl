@@ -101,7 +101,10 @@ SYSTEM_LIBRARIES = {
     "sqlite3": ["sqlite3"],
 }
 
-# What only the tests, benchmarks and tools of this repository use.
+# What only the tests, benchmarks and tools of this repository use, in a
+# repository of their own (@cookiejar_dev): Bazel fetches a repository only
+# when a target being built needs it, so building the library or the
+# cookiejar command needs only the library's packages (tools/setup.sh --lib).
 DEVELOPMENT_LIBRARIES = {
     "benchmark": ["benchmark"],
     "gtest": ["gtest", "gmock"],
@@ -119,7 +122,7 @@ def cookiejar_dependencies(cxx17_toolchain = True, development = False):
     Args:
       cxx17_toolchain: make the detected C++ toolchain default to C++17.
       development: also wrap the libraries only the tests, benchmarks and
-        tools need (this repository's own WORKSPACE).
+        tools need, as @cookiejar_dev (this repository's own WORKSPACE).
     """
     _maybe(_stand_in, "rules_cc", marker = Label("//third_party/bazel/rules_cc:WORKSPACE"))
     _maybe(_stand_in, "rules_java", marker = Label("//third_party/bazel/rules_java:WORKSPACE"))
@@ -130,13 +133,12 @@ def cookiejar_dependencies(cxx17_toolchain = True, development = False):
     )
     if cxx17_toolchain:
         _maybe(_cxx17_autoconf, "local_config_cc")
-    libraries = dict(SYSTEM_LIBRARIES)
     if development:
-        libraries.update(DEVELOPMENT_LIBRARIES)
+        _maybe(system_libs, "cookiejar_dev", pkg_config = DEVELOPMENT_LIBRARIES)
     _maybe(
         system_libs,
         "cookiejar_system",
-        pkg_config = libraries,
+        pkg_config = SYSTEM_LIBRARIES,
         plain = {
             # Boost.Date_Time's Gregorian calendar is header-only in Boost 1.74.
             "boost_date_time": ["/usr/include/boost/date_time/gregorian/gregorian.hpp"],
