@@ -60,12 +60,14 @@ bool NeedsQueryEscape(unsigned char c) {
   return c <= 0x20 || c >= 0x7f || c == '"' || c == '#' || c == '<' || c == '>' || c == '\'';
 }
 
-std::string CanonicalQuery(std::string_view raw) {
-  std::string query;
-  query.reserve(raw.size());
+// Appends the canonical form of `raw` to `*out`: a reused Url keeps its buffer.
+void AppendCanonicalQuery(std::string_view raw, std::string* out) {
+  std::string& query = *out;
+  query.reserve(query.size() + raw.size());
+  const size_t start = query.size();
   for (char c : raw) {
     const unsigned char byte = static_cast<unsigned char>(c);
-    if (NeedsQueryEscape(byte) && !(c == '?' && query.empty())) {
+    if (NeedsQueryEscape(byte) && !(c == '?' && query.size() == start)) {
       constexpr char kHex[] = "0123456789ABCDEF";
       query += '%';
       query += kHex[byte >> 4];
@@ -74,7 +76,6 @@ std::string CanonicalQuery(std::string_view raw) {
       query += c;
     }
   }
-  return query;
 }
 
 bool IsSingleDot(std::string_view segment) {
@@ -353,7 +354,7 @@ absl::Status Url::ParseInto(std::string_view text, Url* out) {
   if (path_end < text.size() && text[path_end] == '?') {
     std::string_view query = text.substr(path_end);
     query = query.substr(0, query.find('#'));
-    url.query_ = CanonicalQuery(query);
+    AppendCanonicalQuery(query, &url.query_);
   }
   return absl::OkStatus();
 }

@@ -4,10 +4,12 @@
 #include "cookiejar/cookie_jar.h"
 
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "cookiejar/jar_registry.h"
+#include "tests/allocation_counter.h"
 
 namespace cookiejar {
 namespace {
@@ -366,6 +368,42 @@ TEST(JarRegistryTest, ProfilesAreIsolated) {
   EXPECT_EQ(*firefox->GetCookieHeader("https://site.test/"), "user=bob");
   EXPECT_EQ(browsers.Profile("chrome"), chrome);
   EXPECT_THAT(browsers.ProfileNames(), ElementsAre("chrome", "firefox"));
+}
+
+// A client calls this for every request: once the thread's scratch URL and
+// site cache are warm and the caller reuses its string, the jar allocates
+// nothing (the system clock and the built-in list, as most clients run).
+TEST(CookieJarHotPathTest, HeaderFromAUrlStringAllocatesNothingOnceWarm) {
+  CookieJar jar;
+  const std::vector<std::string> urls = {
+      "https://www.example.com/account?page=2&q=cookies",
+      "https://shop.example.co.uk/basket",
+      "http://news.example.org/a/rather/long/path/to/an/article/page.html?id=12345678",
+      "https://192.168.1.20:8443/admin",
+  };
+  for (const std::string& url : urls) {
+    ASSERT_TRUE(jar.SetCookie(url, "a=1; Path=/").IsInclude()) << url;
+    ASSERT_TRUE(jar.SetCookie(url, "session=" + std::string(40, 's')).IsInclude()) << url;
+  }
+  std::string header;
+  auto all = [&] {
+    size_t bytes = 0;
+    for (const std::string& url : urls) {
+      header.clear();
+      absl::StatusOr<size_t> appended =
+          jar.AppendCookieHeader(url, CookieOptions::Http(), &header);
+      EXPECT_TRUE(appended.ok()) << appended.status();
+      bytes += appended.value_or(0);
+    }
+    return bytes;
+  };
+  const size_t warm = all();
+  const size_t before = testing::ThreadAllocationCount();
+  size_t again = 0;
+  for (int round = 0; round < 3; ++round) again += all();
+  EXPECT_EQ(testing::ThreadAllocationCount() - before, 0u);
+  EXPECT_EQ(again, 3 * warm);
+  EXPECT_GT(warm, 0u);
 }
 
 TEST(JarRegistryTest, EphemeralJarsAreSeparateAndUnlisted) {
