@@ -43,7 +43,8 @@ class CallbackClock : public cookiejar::Clock {
 char* Duplicate(std::string_view text) {
   char* copy = static_cast<char*>(std::malloc(text.size() + 1));
   if (copy == nullptr) return nullptr;
-  std::memcpy(copy, text.data(), text.size());
+  // An empty view may have a null data(), which memcpy must not see.
+  if (!text.empty()) std::memcpy(copy, text.data(), text.size());
   copy[text.size()] = '\0';
   return copy;
 }
