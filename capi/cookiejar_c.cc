@@ -126,6 +126,16 @@ bool MakeContext(const cookiejar_request* request, Context* context) {
   return true;
 }
 
+// The request's URL and context; false (with the error set) for a bad URL.
+bool ReadRequest(const absl::StatusOr<cookiejar::Url>& url, const cookiejar_request* request,
+                 Context* context) {
+  if (!url.ok()) {
+    SetError(std::string(url.status().message()));
+    return false;
+  }
+  return MakeContext(request, context);
+}
+
 
 }  // namespace
 
@@ -216,12 +226,8 @@ cookiejar_result cookiejar_set_cookie(cookiejar_jar* jar, const char* url, const
     return COOKIEJAR_INVALID_ARGUMENT;
   }
   absl::StatusOr<cookiejar::Url> parsed = cookiejar::Url::Parse(url);
-  if (!parsed.ok()) {
-    SetError(std::string(parsed.status().message()));
-    return COOKIEJAR_INVALID_URL;
-  }
   Context context;
-  if (!MakeContext(request, &context)) return COOKIEJAR_INVALID_URL;
+  if (!ReadRequest(parsed, request, &context)) return COOKIEJAR_INVALID_URL;
   const CookieInclusionStatus status = jar->jar->SetCookie(*parsed, set_cookie, context.options);
   if (reasons != nullptr) *reasons = ReasonBits(status);
   return status.IsInclude() ? COOKIEJAR_OK : COOKIEJAR_REFUSED;
@@ -235,12 +241,8 @@ cookiejar_result cookiejar_cookie_header(cookiejar_jar* jar, const char* url,
   }
   *header = nullptr;
   absl::StatusOr<cookiejar::Url> parsed = cookiejar::Url::Parse(url);
-  if (!parsed.ok()) {
-    SetError(std::string(parsed.status().message()));
-    return COOKIEJAR_INVALID_URL;
-  }
   Context context;
-  if (!MakeContext(request, &context)) return COOKIEJAR_INVALID_URL;
+  if (!ReadRequest(parsed, request, &context)) return COOKIEJAR_INVALID_URL;
   *header = Duplicate(jar->jar->GetCookieHeader(*parsed, context.options));
   return *header == nullptr ? COOKIEJAR_OUT_OF_MEMORY : COOKIEJAR_OK;
 }
@@ -290,12 +292,8 @@ cookiejar_result cookiejar_explain(cookiejar_jar* jar, const char* url,
   }
   *list = nullptr;
   absl::StatusOr<cookiejar::Url> parsed = cookiejar::Url::Parse(url);
-  if (!parsed.ok()) {
-    SetError(std::string(parsed.status().message()));
-    return COOKIEJAR_INVALID_URL;
-  }
   Context context;
-  if (!MakeContext(request, &context)) return COOKIEJAR_INVALID_URL;
+  if (!ReadRequest(parsed, request, &context)) return COOKIEJAR_INVALID_URL;
   std::vector<CanonicalCookie> cookies;
   std::vector<uint32_t> reasons;
   for (CookieJar::Explanation& e : jar->jar->Explain(*parsed, context.options)) {
