@@ -26,6 +26,20 @@
 
 namespace cookiejar {
 
+// One step of waiting for a lock: spin, then yield, then sleep.
+inline void LockWait(int attempt) {
+  if (attempt < 128) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+  } else if (attempt < 1024) {
+    std::this_thread::yield();
+  } else {
+    // The holder is not running (a long global purge, or preempted).
+    std::this_thread::sleep_for(std::chrono::microseconds(50));
+  }
+}
+
 class SharedMutex {
  public:
   SharedMutex() = default;
@@ -40,7 +54,7 @@ class SharedMutex {
                                        std::memory_order_relaxed)) {
         return;
       }
-      Wait(attempt);
+      LockWait(attempt);
     }
   }
 
@@ -59,7 +73,7 @@ class SharedMutex {
         continue;
       }
       if ((state & kWriterWaiting) == 0) state_.fetch_or(kWriterWaiting, std::memory_order_relaxed);
-      Wait(attempt);
+      LockWait(attempt);
     }
   }
 
@@ -68,19 +82,6 @@ class SharedMutex {
  private:
   static constexpr uint32_t kWriter = 1u << 31;
   static constexpr uint32_t kWriterWaiting = 1u << 30;
-
-  static void Wait(int attempt) {
-    if (attempt < 128) {
-#if defined(__x86_64__) || defined(__i386__)
-      __builtin_ia32_pause();
-#endif
-    } else if (attempt < 1024) {
-      std::this_thread::yield();
-    } else {
-      // The holder is not running (a long global purge, or preempted).
-      std::this_thread::sleep_for(std::chrono::microseconds(50));
-    }
-  }
 
   std::atomic<uint32_t> state_{0};  // Flags above; the low bits count readers.
 };

@@ -145,7 +145,7 @@ void JarCore::EnforceGlobalLimit(int64_t now_us, ChangeLog* log) {
   if (!over_hard && now_us < next_global_purge_us_.load(std::memory_order_relaxed)) return;
 
   Shard* shards = Shards(true);
-  std::vector<std::unique_lock<SharedMutex>> locks;
+  std::vector<std::unique_lock<DistributedSharedMutex>> locks;
   for (size_t s = 0; s < kShardCount; ++s) locks.emplace_back(shards[s].mu);
 
   auto for_each_bucket = [&](auto&& fn) {

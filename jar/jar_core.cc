@@ -73,7 +73,7 @@ JarCore::JarCore(CookieJarOptions options)
                                         : profile_.access_policy);
 }
 
-JarCore::~JarCore() { delete[] shards_.load(); }
+JarCore::~JarCore() { delete shards_.load(); }
 
 int64_t JarCore::NowMicros() const {
   // The system clock without the trip through absl::Time: on every request.
@@ -99,12 +99,12 @@ std::string JarCore::PartitionBucketKey(const CookiePartitionKey& partition,
 }
 
 JarCore::Shard* JarCore::Shards(bool create) const {
-  Shard* shards = shards_.load(std::memory_order_acquire);
-  if (shards != nullptr || !create) return shards;
-  Shard* fresh = new Shard[kShardCount];
-  if (shards_.compare_exchange_strong(shards, fresh, std::memory_order_acq_rel)) return fresh;
-  delete[] fresh;  // Another thread won; `shards` now holds its array.
-  return shards;
+  ShardSet* set = shards_.load(std::memory_order_acquire);
+  if (set != nullptr || !create) return set ? set->shards : nullptr;
+  ShardSet* fresh = new ShardSet;
+  if (shards_.compare_exchange_strong(set, fresh, std::memory_order_acq_rel)) return fresh->shards;
+  delete fresh;  // Another thread won; `set` now holds its shards.
+  return set->shards;
 }
 
 JarCore::Shard* JarCore::ShardFor(std::string_view site) const {
@@ -281,7 +281,7 @@ CookieInclusionStatus JarCore::Store(const StoreRequest& request) {
   {
     const size_t site_hash = draft.site_hash ? *draft.site_hash : SiteHash(draft.site);
     Shard* shard = &Shards(true)[ShardIndex(site_hash, kShardCount)];
-    std::unique_lock<SharedMutex> lock(shard->mu);
+    std::unique_lock<DistributedSharedMutex> lock(shard->mu);
     BucketMap& map = draft.partitioned ? shard->partitioned : shard->buckets;
     std::string partition_bucket_key;
     if (draft.partitioned) partition_bucket_key = PartitionBucketKey(*request.partition, draft.site);
@@ -528,7 +528,7 @@ void JarCore::VisitIncluded(const Url& url, const CookieOptions& options, Sink& 
   const int64_t access_granularity = access_granularity_us_;
   const bool plain_allowed = PolicyAllows(url, options, /*partitioned=*/false);
 
-  std::shared_lock<SharedMutex> lock(shard.mu);
+  std::shared_lock<DistributedSharedMutex> lock(shard.mu);
   const Bucket* plain = nullptr;
   if (plain_allowed) {
     auto it = shard.buckets.find(AbslView(site), site_hash);
@@ -621,7 +621,7 @@ std::vector<CookieJar::Explanation> JarCore::Explain(const Url& url, const Cooki
   if (Shard* shards = Shards(false)) {
     for (size_t s = 0; s < kShardCount; ++s) {
       if (scope == ExplainScope::kSite && s != ShardIndex(site, kShardCount)) continue;
-      std::shared_lock<SharedMutex> lock(shards[s].mu);
+      std::shared_lock<DistributedSharedMutex> lock(shards[s].mu);
       if (scope == ExplainScope::kSite) {
         auto it = shards[s].buckets.find(AbslView(site));
         if (it != shards[s].buckets.end()) explain_bucket(*it->second);
@@ -665,7 +665,7 @@ std::vector<CanonicalCookie> JarCore::GetAllCookies() {
   std::vector<Group> groups;
   if (Shard* shards = Shards(false)) {
     for (size_t s = 0; s < kShardCount; ++s) {
-      std::shared_lock<SharedMutex> lock(shards[s].mu);
+      std::shared_lock<DistributedSharedMutex> lock(shards[s].mu);
       for (const BucketMap* map : {&shards[s].buckets, &shards[s].partitioned}) {
         for (const auto& entry : *map) {
           Group group{map == &shards[s].partitioned, entry.first, {}};
@@ -695,7 +695,7 @@ bool JarCore::DeleteCookie(const CanonicalCookie& cookie) {
   {
     const std::string_view site = SiteKey(cookie.domain);
     Shard* shard = ShardFor(site);
-    std::unique_lock<SharedMutex> lock(shard->mu);
+    std::unique_lock<DistributedSharedMutex> lock(shard->mu);
     BucketMap& map = cookie.partition_key ? shard->partitioned : shard->buckets;
     auto bucket = map.find(AbslView(cookie.partition_key
                                          ? PartitionBucketKey(*cookie.partition_key, site)
@@ -721,7 +721,7 @@ size_t JarCore::RemoveEverywhere(Doomed doomed, CookieChangeCause cause) {
   const int64_t now_us = NowMicros();
   size_t removed = 0;
   for (size_t s = 0; s < kShardCount; ++s) {
-    std::unique_lock<SharedMutex> lock(shards[s].mu);
+    std::unique_lock<DistributedSharedMutex> lock(shards[s].mu);
     for (BucketMap* map : {&shards[s].buckets, &shards[s].partitioned}) {
       for (auto it = map->begin(); it != map->end();) {
         Bucket& bucket = *it->second;
@@ -758,7 +758,7 @@ size_t JarCore::size() {
   const int64_t now_us = NowMicros();
   size_t live = 0;
   for (size_t s = 0; s < kShardCount; ++s) {
-    std::shared_lock<SharedMutex> lock(shards[s].mu);
+    std::shared_lock<DistributedSharedMutex> lock(shards[s].mu);
     for (const BucketMap* map : {&shards[s].buckets, &shards[s].partitioned}) {
       for (const auto& entry : *map) {
         entry.second->ForEach([&](const CookieRecord& c) { live += !c.IsExpired(now_us); });

@@ -14,7 +14,7 @@ if [ $# -gt 0 ]; then
 fi
 bazel test //...
 bazel test --config=sanitize //tests/... //fuzz/...
-bazel test --config=tsan //tests:cookie_jar_threads_test //tests:sqlite_cookie_store_test \
+bazel test --config=tsan //tests:cookie_jar_threads_test //tests:distributed_shared_mutex_test //tests:sqlite_cookie_store_test \
   //tests:redis_cookie_store_test //tests:redis_fleet_test
 tools/fuzz.sh --ci
 tools/test_consumers.sh

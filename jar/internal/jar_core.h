@@ -19,6 +19,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "common/distributed_shared_mutex.h"
 #include "common/shared_mutex.h"
 #include "cookiejar/cookie_jar.h"
 #include "jar/internal/change_dispatcher.h"
@@ -62,13 +63,23 @@ class JarCore {
   using BucketMap = absl::flat_hash_map<std::string, std::unique_ptr<Bucket>>;
 
   struct alignas(64) Shard {
-    // Readers write to the lock: it gets a cache line of its own, so that
-    // they do not evict the maps' headers from each other's caches.
-    alignas(64) mutable SharedMutex mu;
+    // A writer writes to the lock: it gets a cache line of its own, so that
+    // readers keep the maps' headers in their caches meanwhile.
+    alignas(64) mutable DistributedSharedMutex mu;
     alignas(64) BucketMap buckets;  // By site.
     BucketMap partitioned;          // By partition and site.
   };
   static constexpr size_t kShardCount = 8;
+  static_assert(kShardCount <= ReaderCounts::kLocks, "a column of reader counts per shard");
+  // The shards and the reader counts of their locks, allocated together on
+  // first use.
+  struct ShardSet {
+    ShardSet() {
+      for (size_t s = 0; s < kShardCount; ++s) shards[s].mu.Bind(&readers, s);
+    }
+    ReaderCounts readers;
+    Shard shards[kShardCount];
+  };
 
   // Changes made under a lock, delivered when it goes out of scope. Declare
   // it before any lock, so that it outlives them: every sequence number
@@ -172,7 +183,7 @@ class JarCore {
       DurationMicros(same_site_policy_.lax_allowing_unsafe_max_age);
   const int64_t global_purge_spares_us_ = DurationMicros(limits_.global_purge_spares_recent);
 
-  mutable std::atomic<Shard*> shards_{nullptr};
+  mutable std::atomic<ShardSet*> shards_{nullptr};
   std::atomic<int64_t> count_{0};  // Live cookies in all shards, expired ones included.
   // Creation times are made unique and increasing from this one.
   std::atomic<int64_t> last_creation_us_{INT64_MIN};
