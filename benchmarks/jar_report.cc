@@ -1,7 +1,8 @@
 // Measurements that are not a loop of one operation: memory per cookie, the
-// cost of empty jars, and the latency tail of lookups while a writer works.
+// cost of empty jars, the latency tail of lookups while a writer works, and
+// how lookups scale to two threads (alone with `scaling`).
 //
-//   bazel run --config=opt //benchmarks:jar_report
+//   bazel run --config=opt //benchmarks:jar_report [-- scaling]
 
 #include <malloc.h>
 
@@ -118,7 +119,7 @@ void LookupTail(bool with_writer) {
 }
 
 // Lookup throughput of 1 and 2 reader threads (URL strings, 1,000 sites),
-// alone and while a writer sets a cookie on the same sites and sleeps 20 us
+// alone and while a writer thread sets a cookie and sleeps 20 us
 // (a heavy but plausible rate that leaves most of two cores to the readers);
 // the ratio is the scaling a crawler with two request threads gets.
 void ReaderScaling() {
@@ -256,7 +257,11 @@ void Persistence(const std::string& dir) {
 }  // namespace cookiejar
 
 int main(int argc, char** argv) {
-  if (argc > 1 && std::string(argv[1]) == "scaling") {
+  if (argc > 2 || (argc == 2 && std::string(argv[1]) != "scaling")) {
+    std::fprintf(stderr, "usage: %s [scaling]\n", argv[0]);
+    return 2;
+  }
+  if (argc == 2) {
     cookiejar::ReaderScaling();
     return 0;
   }
