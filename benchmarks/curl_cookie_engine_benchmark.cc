@@ -273,13 +273,6 @@ class EngineReporter : public benchmark::ConsoleReporter {
   std::map<std::string, Row> rows_;
 };
 
-std::string BaseName(const std::string& path) {
-  size_t slash = path.rfind('/');
-  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
-  size_t dot = name.find('.');
-  return dot == std::string::npos ? name : name.substr(0, dot);
-}
-
 }  // namespace
 }  // namespace benchmarks
 }  // namespace cookiejar
@@ -320,7 +313,7 @@ int main(int argc, char** argv) {
       return 1;
     }
     auto trace = std::make_unique<LoadedTrace>();
-    trace->name = BaseName(path);
+    trace->name = TraceName(path);
     trace->events = *std::move(events);
     for (const TraceEvent& event : trace->events) {
       if (!cookiejar::Url::Parse(event.url).ok()) {

@@ -38,13 +38,6 @@
 
 namespace {
 
-std::string BaseName(const std::string& path) {
-  size_t slash = path.rfind('/');
-  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
-  size_t dot = name.find('.');
-  return dot == std::string::npos ? name : name.substr(0, dot);
-}
-
 std::vector<std::string> Pairs(const std::string& header) {
   if (header.empty()) return {};
   return absl::StrSplit(header, "; ");
@@ -222,7 +215,7 @@ int main(int argc, char** argv) {
     if (!headers_dir.empty()) {
       for (const auto& [suffix, headers] :
            {std::pair{".curl.headers", &curl_headers}, std::pair{".cookiejar.headers", &our_headers}}) {
-        std::ofstream out(headers_dir + "/" + BaseName(path) + suffix, std::ios::binary);
+        std::ofstream out(headers_dir + "/" + cookiejar::benchmarks::TraceName(path) + suffix, std::ios::binary);
         for (const std::string& h : *headers) out << h << "\n";
       }
     }
@@ -230,7 +223,7 @@ int main(int argc, char** argv) {
         "%s: %d events (%d S, %d G)\n"
         "  libcurl:   header bytes %d, checksum %016x (%d connections)\n"
         "  cookiejar: header bytes %d, checksum %016x\n",
-        BaseName(path), events->size(), sets, gets, header_bytes,
+        cookiejar::benchmarks::TraceName(path), events->size(), sets, gets, header_bytes,
         cookiejar::benchmarks::Fnv1a(joined), (*engine)->connections_accepted(), our_bytes,
         cookiejar::benchmarks::Fnv1a(our_joined));
     Compare(curl_headers, our_headers, urls, lines);

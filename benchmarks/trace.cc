@@ -144,6 +144,12 @@ absl::StatusOr<std::vector<TraceEvent>> ParseTrace(std::string_view text) {
   return events;
 }
 
+std::string TraceName(std::string_view path) {
+  const size_t slash = path.rfind('/');
+  std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  return std::string(name.substr(0, name.find('.')));
+}
+
 uint64_t Fnv1a(std::string_view bytes, uint64_t hash) {
   for (unsigned char c : bytes) hash = (hash ^ c) * 0x100000001b3ull;
   return hash;

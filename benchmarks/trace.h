@@ -37,6 +37,10 @@ std::string FormatTrace(const std::vector<TraceEvent>& events);
 // Errors name the first malformed line.
 absl::StatusOr<std::vector<TraceEvent>> ParseTrace(std::string_view text);
 
+// A trace's name from its file's path: "/tmp/traces/crawler.trace" gives
+// "crawler".
+std::string TraceName(std::string_view path);
+
 // 64-bit FNV-1a, continued from `hash`.
 uint64_t Fnv1a(std::string_view bytes, uint64_t hash = 0xcbf29ce484222325ull);
 

@@ -283,13 +283,6 @@ class RatioReporter : public benchmark::ConsoleReporter {
   std::set<std::string> medians_seen_;
 };
 
-std::string BaseName(const std::string& path) {
-  size_t slash = path.rfind('/');
-  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
-  size_t dot = name.find('.');
-  return dot == std::string::npos ? name : name.substr(0, dot);
-}
-
 }  // namespace
 }  // namespace benchmarks
 }  // namespace cookiejar
@@ -316,7 +309,7 @@ int main(int argc, char** argv) {
       return 1;
     }
     auto trace = std::make_unique<LoadedTrace>();
-    trace->name = BaseName(argv[a]);
+    trace->name = TraceName(argv[a]);
     trace->events = *std::move(events);
     for (const TraceEvent& event : trace->events) {
       auto url = cookiejar::Url::Parse(event.url);
