@@ -31,6 +31,7 @@
 #include <shared_mutex>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -38,6 +39,7 @@
 #include "absl/time/time.h"
 #include "cookiejar/browser_profile.h"
 #include "cookiejar/clock.h"
+#include "cookiejar/cookie_constants.h"
 #include "cookiejar/cookie_jar.h"
 #include "cookiejar/cookies_txt.h"
 #include "cookiejar/http_cookies.h"
@@ -92,10 +94,16 @@ std::vector<std::string> ReasonNames(const CookieInclusionStatus& status) {
   return names;
 }
 
+// Python spells the library's names (status codes, SameSite, Priority) in
+// lowercase.
+std::string Lowercase(std::string_view name) {
+  std::string lower(name);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower;
+}
+
 std::string StatusCodeName(absl::StatusCode code) {
-  std::string name = absl::StatusCodeToString(code);
-  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return name;
+  return Lowercase(absl::StatusCodeToString(code));
 }
 
 void TranslateErrors(std::exception_ptr error) {
@@ -229,15 +237,7 @@ void Parse(const CookieRequest& request, ParsedRequest* out) {
 
 // --- Cookies as Python objects ------------------------------------------------
 
-const char* SameSiteText(CookieSameSite same_site) {
-  switch (same_site) {
-    case CookieSameSite::kNoRestriction: return "none";
-    case CookieSameSite::kLax: return "lax";
-    case CookieSameSite::kStrict: return "strict";
-    case CookieSameSite::kUnspecified: break;
-  }
-  return "unspecified";
-}
+std::string SameSiteText(CookieSameSite same_site) { return Lowercase(SameSiteName(same_site)); }
 
 CookieSameSite SameSiteFromText(const std::string& text) {
   if (text == "none") return CookieSameSite::kNoRestriction;
@@ -248,14 +248,7 @@ CookieSameSite SameSiteFromText(const std::string& text) {
                         text + "'");
 }
 
-const char* PriorityText(CookiePriority priority) {
-  switch (priority) {
-    case CookiePriority::kLow: return "low";
-    case CookiePriority::kHigh: return "high";
-    case CookiePriority::kMedium: break;
-  }
-  return "medium";
-}
+std::string PriorityText(CookiePriority priority) { return Lowercase(PriorityName(priority)); }
 
 CookiePriority PriorityFromText(const std::string& text) {
   if (text == "low") return CookiePriority::kLow;
