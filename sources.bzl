@@ -6,6 +6,10 @@ assignments of string lists. Paths are relative to the package named in the
 list's comment.
 """
 
+# common/
+USER_FILE_SRCS = ["user_file.cc"]
+USER_FILE_HDRS = ["user_file.h"]
+
 # host/
 HOST_SRCS = ["canonical_host.cc"]
 

@@ -193,7 +193,8 @@ absl::StatusOr<std::unique_ptr<SqliteCookieStore>> SqliteCookieStore::Open(
   // The store's own descriptor on the database file: it carries the lock
   // (on the file, whatever name it is opened by) and lets the file be checked
   // before SQLite touches it. Links are refused, not followed.
-  const int access = options.read_only ? O_RDONLY : O_RDWR;
+  // O_NONBLOCK: a FIFO at the path is refused below, not waited on.
+  const int access = (options.read_only ? O_RDONLY : O_RDWR) | O_NONBLOCK;
   bool created = false;
   int fd = open(path.c_str(), access | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0 && errno == ENOENT && !options.read_only) {
