@@ -1,12 +1,17 @@
-"""Jar: the engine's cookie jar with a Pythonic API."""
+"""NativeJar: the engine's cookie jar with its own Pythonic API."""
 
 from . import _cookiejar
 from ._errors import CookieRejected
 from ._types import Explanation
 
 
-class Jar(_cookiejar.Jar):
-    """The cookies of one browser profile, kept as that browser keeps them.
+class NativeJar(_cookiejar.Jar):
+    """The cookies of one browser profile, kept as that browser keeps them,
+    with the engine's own API: give it URLs and Set-Cookie lines, get Cookie
+    headers, explanations and stores. (For requests, httpx or urllib use
+    HttpCookieJar, which wraps one of these behind the http.cookiejar
+    interface.) Formerly ``cookiejar.Jar``, still accepted with a
+    DeprecationWarning.
 
     ``profile`` is "chromium", "firefox", "rfc6265-minimum" or "unlimited"
     (``BrowserProfile::Named``). ``clock`` is a FakeClock for tests; the
@@ -35,7 +40,7 @@ class Jar(_cookiejar.Jar):
     Thread-safe: the engine runs without the GIL, so threads sharing a jar run
     in parallel.
 
-        jar = Jar()
+        jar = NativeJar()
         jar.set_cookie("https://bank.example/login", "sessionid=abc; Secure; HttpOnly")
         jar.cookie_header("https://bank.example/transfer")   # 'sessionid=abc'
     """
@@ -77,7 +82,8 @@ class Jar(_cookiejar.Jar):
                 for cookie, reasons in self._explain(url, not site_only, **context)]
 
     def __iter__(self):
+        """Iterates over a snapshot of the cookies (as cookies())."""
         return iter(self.cookies())
 
     def __repr__(self):
-        return f"<cookiejar.Jar profile={self.profile!r} cookies={len(self)}>"
+        return f"<cookiejar.NativeJar profile={self.profile!r} cookies={len(self)}>"
