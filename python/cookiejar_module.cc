@@ -642,6 +642,20 @@ void BindJar(py::module_& m) {
           "Every cookie as cookies.txt text (what the format cannot hold is left out).");
 }
 
+// `with` for an object whose use ends with Close(): __exit__ closes it, even
+// when the block raised, and lets the exception through.
+template <typename T>
+void DefineWith(py::class_<T>& cls, const char* exit_doc) {
+  cls.def("__enter__", [](py::object self) { return self; }, "Returns the object itself.")
+      .def(
+          "__exit__",
+          [](T& self, py::handle, py::handle, py::handle) {
+            self.Close();
+            return false;
+          },
+          py::arg("exc_type"), py::arg("exc_value"), py::arg("traceback"), exit_doc);
+}
+
 // --- cookies.txt files --------------------------------------------------------
 
 // CookiesTxtFile is not thread-safe; the mutex makes the Python object so.
@@ -697,7 +711,7 @@ class TxtFile {
 };
 
 void BindCookiesTxt(py::module_& m) {
-  py::class_<TxtFile>(
+  py::class_<TxtFile> file(
       m, "CookiesTxtFile",
       "A cookies.txt file that several processes share: opening it takes a lock on\n"
       "the file (shared when read_only, else exclusive), waiting up to\n"
@@ -706,8 +720,8 @@ void BindCookiesTxt(py::module_& m) {
       "cookies.txt is refused and left as it is. A context manager:\n"
       "\n"
       "    with cookiejar.CookiesTxtFile(\"jar.txt\", lock_timeout=10) as f:\n"
-      "        f.load(jar); ...; f.save(jar)")
-      .def(py::init<const std::string&, bool, double>(), py::arg("path"), py::kw_only(),
+      "        f.load(jar); ...; f.save(jar)");
+  file.def(py::init<const std::string&, bool, double>(), py::arg("path"), py::kw_only(),
            py::arg("read_only") = false, py::arg("lock_timeout") = 0.0)
       .def("load", &TxtFile::Load, py::arg("jar"),
            "Adds the file's cookies to `jar`; returns {'imported': n, 'expired': n,\n"
@@ -717,16 +731,8 @@ void BindCookiesTxt(py::module_& m) {
            "it did not load. Raises StoreError when read_only or when a cookie has\n"
            "what the format cannot hold; nothing is written then.")
       .def("close", &TxtFile::Close,
-           "Releases the lock; later calls raise StoreError. Closing twice is harmless.")
-      .def("__enter__", [](py::object self) { return self; }, "Returns the file itself.")
-      .def(
-          "__exit__",
-          [](TxtFile& self, py::handle, py::handle, py::handle) {
-            self.Close();
-            return false;
-          },
-          py::arg("exc_type"), py::arg("exc_value"), py::arg("traceback"),
-          "Closes the file (without saving: call save() to write).");
+           "Releases the lock; later calls raise StoreError. Closing twice is harmless.");
+  DefineWith(file, "Closes the file (without saving: call save() to write).");
 }
 
 // --- The SQLite store ---------------------------------------------------------
@@ -815,7 +821,7 @@ class SqliteStore {
 };
 
 void BindSqlite(py::module_& m) {
-  py::class_<SqliteStore>(
+  py::class_<SqliteStore> store(
       m, "SqliteStore",
       "The SQLite store: a database file holding named profiles, each the cookies\n"
       "of one jar. attach() loads a profile into a jar and then follows every\n"
@@ -828,8 +834,8 @@ void BindSqlite(py::module_& m) {
       "    with cookiejar.SqliteStore(\"cookies.db\") as store:\n"
       "        store.attach(jar, \"work\")\n"
       "\n"
-      "include/cookiejar/sqlite_cookie_store.h describes the guarantees.")
-      .def(py::init<const std::string&, bool, bool, double, double, size_t>(), py::arg("path"),
+      "include/cookiejar/sqlite_cookie_store.h describes the guarantees.");
+  store.def(py::init<const std::string&, bool, bool, double, double, size_t>(), py::arg("path"),
            py::kw_only(), py::arg("read_only") = false,
            py::arg("persist_session_cookies") = false, py::arg("lock_timeout") = 0.0,
            py::arg("flush_interval") = 30.0, py::arg("flush_batch") = 512)
@@ -846,16 +852,8 @@ void BindSqlite(py::module_& m) {
            "Removes a profile and its cookies from the file.")
       .def("close", &SqliteStore::Close,
            "Writes what is pending and closes the file; later calls raise StoreError.\n"
-           "Closing twice is harmless.")
-      .def("__enter__", [](py::object self) { return self; }, "Returns the store itself.")
-      .def(
-          "__exit__",
-          [](SqliteStore& self, py::handle, py::handle, py::handle) {
-            self.Close();
-            return false;
-          },
-          py::arg("exc_type"), py::arg("exc_value"), py::arg("traceback"),
-          "Closes the store, writing what is pending.");
+           "Closing twice is harmless.");
+  DefineWith(store, "Closes the store, writing what is pending.");
 }
 #endif
 
