@@ -107,7 +107,8 @@ for lib in "${libs[@]}"; do
   sed "0,/<abi-corpus /s/\(<abi-corpus [^>]*soname='\)[^']*'/\1$old_soname'/" "$new" \
     >"$work/$lib.same-soname.abi"
   status=0
-  abidiff --no-show-locs --suppressions "$suppressions" "$old" "$work/$lib.same-soname.abi" \
+  abidiff --no-show-locs --no-unreferenced-symbols --suppressions "$suppressions" \
+    "$old" "$work/$lib.same-soname.abi" \
     >"$work/$lib.diff" 2>&1 || status=$?
   # abidiff's exit status is a bit field: 1 error, 2 usage error, 4 the ABI
   # changed, 8 the change is known to be incompatible. A change of bit 4
