@@ -32,6 +32,7 @@ value)`` "supercookies").
 import http.cookiejar
 import sys
 import time
+import warnings
 
 from ._errors import CookieError, CookieRejected, Unsupported
 from ._jar import NativeJar
@@ -141,11 +142,15 @@ class HttpCookieJar:
     ``jar.jar`` is the engine's NativeJar (explain, persistence...).
     """
 
-    def __init__(self, profile="chromium", *, jar=None, clock=None, policy=None):
+    def __init__(self, rules="chromium", *, jar=None, clock=None, policy=None, profile=None):
         if policy is not None:
-            raise Unsupported("cookie policies: the browser profile decides what is kept "
-                              "and sent (profile='chromium', 'firefox'...)")
-        self.jar = jar if jar is not None else NativeJar(profile, clock=clock)
+            raise Unsupported("cookie policies: the browser's rules decide what is kept "
+                              "and sent (rules='chromium', 'firefox'...)")
+        if profile is not None:
+            warnings.warn("HttpCookieJar(profile=...) is now HttpCookieJar(rules=...); the old keyword "
+                          "works until 3.0", DeprecationWarning, stacklevel=2)
+            rules = profile
+        self.jar = jar if jar is not None else NativeJar(rules, clock=clock)
 
     # --- The two calls of http.cookiejar's protocol -------------------------
 
@@ -190,19 +195,19 @@ class HttpCookieJar:
 
     def set_policy(self, policy):
         """Raises Unsupported: the browser rules decide what is kept and sent."""
-        raise Unsupported("cookie policies: the browser profile decides what is kept and sent")
+        raise Unsupported("cookie policies: the browser's rules decide what is kept and sent")
 
     def make_cookies(self, response, request):
         """Raises Unsupported: this is http.cookiejar's policy at work; use
         extract_cookies, or NativeJar.store_response for the verdicts."""
         raise Unsupported("make_cookies applies http.cookiejar's policy; use "
-                          "extract_cookies, or Jar.store_response for the verdicts")
+                          "extract_cookies, or NativeJar.store_response for the verdicts")
 
     def set_cookie_if_ok(self, cookie, request):
         """Raises Unsupported: this is http.cookiejar's policy at work; use
         set_cookie(cookie) or NativeJar.set_cookie(url, line)."""
         raise Unsupported("set_cookie_if_ok applies http.cookiejar's policy; use "
-                          "Jar.set_cookie(url, line) or set_cookie(cookie)")
+                          "NativeJar.set_cookie(url, line) or set_cookie(cookie)")
 
     def clear(self, domain=None, path=None, name=None):
         """Removes every cookie, those of a domain, of a domain and path, or
@@ -375,7 +380,7 @@ class HttpCookieJar:
                 self.set(name, value)
 
     def copy(self):
-        """A new jar of the same profile and clock with the same cookies."""
-        copy = HttpCookieJar(self.jar.profile, clock=self.jar.clock)
+        """A new jar of the same rules and clock with the same cookies."""
+        copy = HttpCookieJar(self.jar.rules, clock=self.jar.clock)
         copy.update(self)
         return copy
