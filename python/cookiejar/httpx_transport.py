@@ -10,7 +10,7 @@ which httpx calls once per hop, sets it.
     client = httpx.Client(cookies=jar, transport=cookiejar.HttpxTransport(jar))
 
 httpx still copies every cookie of ``client.cookies`` into a new
-http.cookiejar.HttpCookieJar twice per request (Client._merge_cookies and the
+http.cookiejar.CookieJar twice per request (Client._merge_cookies and the
 Request constructor); that cost grows with the jar (docs/python.md measures
 it) and no public httpx API avoids it.
 """
