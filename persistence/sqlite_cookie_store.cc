@@ -342,9 +342,9 @@ absl::StatusOr<size_t> SqliteCookieStore::Attach(CookieJar* jar, std::string_vie
       c.host_only = stmt.Int(3) != 0;
       c.path = stmt.Text(4);
       c.partition_key = PartitionFromColumn(stmt.Text(5));
-      c.creation = FromMicros(stmt.Int(6));
+      c.creation = micros::FiniteFromMicros(stmt.Int(6));
       c.expiry = FromMicros(stmt.Int(7));
-      c.last_access = FromMicros(stmt.Int(8));
+      c.last_access = micros::FiniteFromMicros(stmt.Int(8));
       c.secure = stmt.Int(9) != 0;
       c.http_only = stmt.Int(10) != 0;
       c.same_site = static_cast<CookieSameSite>(std::clamp<int64_t>(stmt.Int(11), 0, 3));

@@ -17,6 +17,8 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <limits>
+#include <optional>
 #include <future>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -24,6 +26,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/micros.h"
+#include "cookiejar/clock.h"
 #include "cookiejar/cookie_jar.h"
 #include "cookiejar/cookiejar_c.h"
 #include "cookiejar/cookies_txt.h"
@@ -224,6 +228,77 @@ TEST_F(BoundsTest, JsonHelpIsOneJsonDocument) {
     EXPECT_EQ(document["error"]["exit_code"], 2);
     EXPECT_EQ(document["error"]["kind"], "usage");
     EXPECT_TRUE(document["error"]["message"].is_string());
+  }
+}
+
+// Seconds from outside (Python, JSON) saturate at the ends of the finite
+// range; a plain cast was undefined past about 9.2e12 s and turned 1e17,
+// 9.3e12 and 10**14 into instants in the past.
+TEST(OutsideNumbers, SecondsSaturateAndNanIsRefused) {
+  using micros::kEarliestUs;
+  using micros::kLatestUs;
+  using micros::SecondsToMicros;
+  EXPECT_EQ(SecondsToMicros(1.5), 1500000);
+  EXPECT_EQ(SecondsToMicros(-1.5), -1500000);
+  EXPECT_EQ(SecondsToMicros(1e17), kLatestUs);
+  EXPECT_EQ(SecondsToMicros(9.3e12), kLatestUs);
+  EXPECT_EQ(SecondsToMicros(9.2e12), int64_t{9200000000000000000});
+  EXPECT_EQ(SecondsToMicros(std::numeric_limits<double>::infinity()), kLatestUs);
+  EXPECT_EQ(SecondsToMicros(-std::numeric_limits<double>::infinity()), kEarliestUs);
+  EXPECT_EQ(SecondsToMicros(-1e300), kEarliestUs);
+  EXPECT_EQ(SecondsToMicros(std::nan("")), std::nullopt);
+  EXPECT_EQ(SecondsToMicros(int64_t{100000000000000}), kLatestUs);  // 10**14 s.
+  EXPECT_EQ(SecondsToMicros(INT64_MIN), kEarliestUs);
+  EXPECT_EQ(SecondsToMicros(int64_t{-3}), -3000000);
+  EXPECT_EQ(micros::SatMul(INT64_MAX, -2), INT64_MIN);
+  EXPECT_EQ(micros::FiniteFromMicros(INT64_MAX), micros::FromMicros(kLatestUs));
+  EXPECT_EQ(micros::FiniteFromMicros(INT64_MIN), micros::FromMicros(micros::kEarliestUs));
+}
+
+TEST(OutsideNumbers, FakeClockAdvanceSaturates) {
+  const absl::Time start = absl::FromUnixSeconds(1800000000);
+  FakeClock clock(start);
+  CookieJarOptions options;
+  options.clock = &clock;
+  CookieJar jar(options);
+  ASSERT_TRUE(jar.SetCookie("https://a.example/", "hour=1; Max-Age=3600").IsInclude());
+  clock.Advance(absl::Seconds(1e13));  // 1e19 us: wrapped to a negative year.
+  EXPECT_GT(clock.Now(), start);
+  EXPECT_EQ(*jar.GetCookieHeader("https://a.example/"), "");
+  clock.Advance(absl::InfiniteDuration());
+  EXPECT_GT(clock.Now(), start);
+  EXPECT_LT(clock.Now(), absl::InfiniteFuture());
+  clock.Advance(-absl::InfiniteDuration());
+  EXPECT_GT(clock.Now(), absl::InfinitePast());
+}
+
+// A C caller's clock may return any int64; "now" stays a finite instant
+// (it was infinite: cookies created "at infinity", Max-Age cookies expired at
+// birth at the start of time).
+TEST(OutsideNumbers, CApiClockAtTheEndsOfInt64) {
+  for (int64_t now : {INT64_MAX, INT64_MIN}) {
+    SCOPED_TRACE(now);
+    cookiejar_jar* jar = cookiejar_jar_new_with_clock(
+        "chromium", [](void* user) { return *static_cast<int64_t*>(user); }, &now);
+    ASSERT_NE(jar, nullptr);
+    for (const char* line : {"s=1", "p=1; Max-Age=3600"}) {
+      EXPECT_EQ(cookiejar_set_cookie(jar, "https://a.example/", line, nullptr, nullptr),
+                COOKIEJAR_OK)
+          << cookiejar_last_error();
+    }
+    cookiejar_cookie_list* list = nullptr;
+    ASSERT_EQ(cookiejar_all_cookies(jar, &list), COOKIEJAR_OK);
+    // At the latest instant a Max-Age cookie has no time left; at the
+    // earliest it is persistent.
+    ASSERT_EQ(cookiejar_cookie_list_size(list), now == INT64_MAX ? 1u : 2u);
+    for (size_t i = 0; i < cookiejar_cookie_list_size(list); ++i) {
+      const cookiejar_cookie* cookie = cookiejar_cookie_list_at(list, i);
+      EXPECT_GT(cookie->creation_us, INT64_MIN);
+      EXPECT_LT(cookie->creation_us, INT64_MAX);
+      EXPECT_EQ(cookie->expiry_us == COOKIEJAR_SESSION, std::string(cookie->name) == "s");
+    }
+    cookiejar_cookie_list_free(list);
+    cookiejar_jar_free(jar);
   }
 }
 

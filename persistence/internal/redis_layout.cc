@@ -123,9 +123,9 @@ absl::Status DecodeRecord(std::string_view record, StoredCookie* out) {
   c.same_site = static_cast<CookieSameSite>(same_site);
   c.priority = static_cast<CookiePriority>(priority);
   c.source_scheme = scheme != 0 ? CookieSourceScheme::kSecure : CookieSourceScheme::kNonSecure;
-  c.creation = FromMicros(creation);
+  c.creation = micros::FiniteFromMicros(creation);
   c.expiry = FromMicros(expiry);
-  c.last_access = FromMicros(last_access);
+  c.last_access = micros::FiniteFromMicros(last_access);
   return absl::OkStatus();
 }
 
