@@ -8,6 +8,11 @@
 # its dictionary; a crash is saved in fuzz/regressions/TARGET/ (commit it: it
 # then runs in //fuzz:corpus_test) and makes the script fail. The last line
 # of each run is libFuzzer's summary (executions, coverage, corpus).
+# Every run is bounded in memory (issue 25): an input that makes the process
+# grow past RSS_LIMIT_MB, or asks for one allocation past MALLOC_LIMIT_MB, is a
+# failure saved like a crash, so that a new unbounded path (a reader that
+# builds before it counts) is found. Inputs are at most 64 KiB, so a bounded
+# reader needs a few MB; the limits leave room for ASan's quarantine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ci=0
@@ -64,10 +69,11 @@ for t in "${targets[@]}"; do
   fi
   if ! TMPDIR="$work" ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
       "$bin/$t" "$work/$t" "${dict[@]}" "${budget[@]}" -timeout=10 \
-      -rss_limit_mb=2048 -max_len="$max_len" -print_final_stats=1 \
+      -rss_limit_mb="${RSS_LIMIT_MB:-1024}" -malloc_limit_mb="${MALLOC_LIMIT_MB:-128}" \
+      -max_len="$max_len" -print_final_stats=1 \
       -artifact_prefix="fuzz/regressions/$t/" >"$work/$t.log" 2>&1; then
     echo "!! $t failed; see the input saved in fuzz/regressions/$t/:"
-    grep -E "ERROR|invariant|SUMMARY|abort|Test unit written" "$work/$t.log" | head -20
+    grep -E "ERROR|invariant|SUMMARY|abort|out-of-memory|malloc\(|Test unit written" "$work/$t.log" | head -20
     failed=1
   fi
   grep -E "^#[0-9]+.*(DONE|pulse)" "$work/$t.log" | tail -1 || true
