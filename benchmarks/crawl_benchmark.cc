@@ -26,7 +26,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "benchmark/benchmark.h"
-#include "cookiejar/curl_multi_client.h"
+#include "cookiejar/curl/curl_multi_client.h"
 #include "cookiejar/http_cookies.h"
 #include "cookiejar/redirect_follower.h"
 

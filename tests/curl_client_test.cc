@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "cookiejar/curl_cookie_client.h"
-#include "cookiejar/curl_multi_client.h"
+#include "cookiejar/curl/curl_cookie_client.h"
+#include "cookiejar/curl/curl_multi_client.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/subprocess.h"

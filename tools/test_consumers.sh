@@ -39,10 +39,10 @@ cmake --install "$work/build" --prefix "$prefix" >/dev/null
 
 step "installed headers compile on their own, with only the documented dependencies"
 absl=$(sed -n 's/^Requires: //p' "$prefix/lib/pkgconfig/cookiejar.pc")
-for header in "$prefix"/include/cookiejar/*.h; do
-  name=$(basename "$header")
+for header in $(cd "$prefix/include" && find cookiejar -name '*.h' | sort); do
+  name=${header#cookiejar/}
   flags=$(PKG_CONFIG_PATH=$prefix/lib/pkgconfig pkg-config --cflags cookiejar)
-  [ "$name" = curl_cookie_client.h ] && flags="$flags $(pkg-config --cflags libcurl)"
+  case "$name" in curl*) flags="$flags $(pkg-config --cflags libcurl)" ;; esac
   echo "#include \"cookiejar/$name\"" |
     g++ -std=c++17 -fsyntax-only -x c++ $flags - || { echo "!! $name"; exit 1; }
 done
