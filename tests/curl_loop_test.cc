@@ -192,7 +192,7 @@ TEST_F(CurlLoopTest, SocketActionInAnEpollLoopOfYourOwn) {
   options.wake = [&] { loop.Wake(); };
   CurlMultiClient client(options);
   EXPECT_EQ(client.Run().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(client.Perform().status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(client.Perform().code(), absl::StatusCode::kFailedPrecondition);
 
   CookieJar jar;
   std::atomic<int> added{0};
@@ -338,11 +338,11 @@ TEST_F(CurlLoopTest, CallbacksCannotStepTheLoop) {
   CurlMultiClient client(4, Configure());
   absl::Status inner;
   client.Add(&jar, HttpRequest("http://a.test/page"), [&](absl::StatusOr<HttpResponse>) {
-    inner = client.Perform().status();
+    inner = client.Perform();
   });
   ASSERT_TRUE(client.Run().ok());
   EXPECT_EQ(inner.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(client.SocketAction(CURL_SOCKET_TIMEOUT, 0).status().code(),
+  EXPECT_EQ(client.SocketAction(CURL_SOCKET_TIMEOUT, 0).code(),
             absl::StatusCode::kFailedPrecondition);
 }
 

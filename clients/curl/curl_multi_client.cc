@@ -49,7 +49,7 @@ class CurlMultiClient::Impl {
   void SetSessionOptions(CookieJar* jar, Configure configure);
   void CloseSession(CookieJar* jar);
   void Add(CookieJar* jar, HttpRequest request, Callback done);
-  absl::StatusOr<std::size_t> Step(bool socket_mode, curl_socket_t socket, int events);
+  absl::Status Step(bool socket_mode, curl_socket_t socket, int events);
   absl::Status Wait(int timeout_ms);
   void Wakeup() { curl_multi_wakeup(multi_); }
   std::size_t pending() const { return pending_.load(std::memory_order_acquire); }
@@ -294,8 +294,7 @@ void CurlMultiClient::Impl::ReapClosedSessions() {
   for (std::unique_ptr<Session>& session : done) Destroy(std::move(session));
 }
 
-absl::StatusOr<std::size_t> CurlMultiClient::Impl::Step(bool socket_action, curl_socket_t socket,
-                                                        int events) {
+absl::Status CurlMultiClient::Impl::Step(bool socket_action, curl_socket_t socket, int events) {
   if (multi_ == nullptr) return absl::InternalError("curl_multi_init failed");
   if (socket_action != socket_mode()) {
     return absl::FailedPreconditionError(
@@ -325,7 +324,7 @@ absl::StatusOr<std::size_t> CurlMultiClient::Impl::Step(bool socket_action, curl
   loop_thread_.store(std::thread::id(), std::memory_order_release);
   in_step_ = false;
   if (code != CURLM_OK) return absl::InternalError(curl_multi_strerror(code));
-  return pending();
+  return absl::OkStatus();
 }
 
 absl::Status CurlMultiClient::Impl::Wait(int timeout_ms) {
@@ -378,15 +377,15 @@ void CurlMultiClient::Add(CookieJar* jar, HttpRequest request, Callback done) {
 
 absl::Status CurlMultiClient::Run() {
   for (;;) {
-    absl::StatusOr<std::size_t> left = impl_->Step(/*socket_action=*/false, CURL_SOCKET_TIMEOUT, 0);
-    if (!left.ok()) return left.status();
-    if (*left == 0) return absl::OkStatus();
+    absl::Status step = impl_->Step(/*socket_action=*/false, CURL_SOCKET_TIMEOUT, 0);
+    if (!step.ok()) return step;
+    if (impl_->pending() == 0) return absl::OkStatus();
     absl::Status waited = impl_->Wait(1000);
     if (!waited.ok()) return waited;
   }
 }
 
-absl::StatusOr<std::size_t> CurlMultiClient::Perform() {
+absl::Status CurlMultiClient::Perform() {
   return impl_->Step(/*socket_action=*/false, CURL_SOCKET_TIMEOUT, 0);
 }
 
@@ -394,7 +393,7 @@ absl::Status CurlMultiClient::Wait(int timeout_ms) { return impl_->Wait(timeout_
 
 void CurlMultiClient::Wakeup() { impl_->Wakeup(); }
 
-absl::StatusOr<std::size_t> CurlMultiClient::SocketAction(curl_socket_t socket, int events) {
+absl::Status CurlMultiClient::SocketAction(curl_socket_t socket, int events) {
   return impl_->Step(/*socket_action=*/true, socket, events);
 }
 

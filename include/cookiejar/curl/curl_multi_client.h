@@ -114,8 +114,9 @@ class CurlMultiClient {
 
   // One step, without blocking: starts queued transfers, lets curl move
   // every transfer on (curl_multi_perform) and calls the callbacks of those
-  // done. Returns how many transfers are not done yet (pending()).
-  absl::StatusOr<std::size_t> Perform();
+  // done. An error only when curl's multi interface fails, or when called
+  // from a callback.
+  absl::Status Perform();
 
   // Blocks until a transfer's socket is ready, curl's timer expires, an Add
   // from another thread or Wakeup(), or `timeout_ms` (curl_multi_poll).
@@ -128,8 +129,8 @@ class CurlMultiClient {
   // CURL_CSELECT_OUT, CURL_CSELECT_ERR), or CURL_SOCKET_TIMEOUT with 0 when
   // the timer expired or after a wake. Starts queued transfers, lets curl
   // act (curl_multi_socket_action), calls the callbacks of those done.
-  // Returns pending().
-  absl::StatusOr<std::size_t> SocketAction(curl_socket_t socket, int events);
+  // `events` may be 0: curl then checks the socket itself. Errors as Perform.
+  absl::Status SocketAction(curl_socket_t socket, int events);
 
   // Transfers added and not done yet (their callbacks not returned). Any thread.
   std::size_t pending() const;
