@@ -334,9 +334,15 @@ TEST_F(CurlTlsSessionsTest, EachSessionHasItsOwnClientCertificate) {
   ASSERT_EQ(log.size(), 9u);
   for (const json& entry : log) {
     const std::string line = entry["request_line"];
-    if (absl::StrContains(line, "session=alice")) EXPECT_EQ(entry["client_cert"], "alice");
-    if (absl::StrContains(line, "session=bob")) EXPECT_EQ(entry["client_cert"], "bob");
-    if (absl::StrContains(line, "session=anonymous")) EXPECT_TRUE(entry["client_cert"].is_null());
+    if (absl::StrContains(line, "session=alice")) {
+      EXPECT_EQ(entry["client_cert"], "alice");
+    }
+    if (absl::StrContains(line, "session=bob")) {
+      EXPECT_EQ(entry["client_cert"], "bob");
+    }
+    if (absl::StrContains(line, "session=anonymous")) {
+      EXPECT_TRUE(entry["client_cert"].is_null());
+    }
   }
 }
 
