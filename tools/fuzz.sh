@@ -69,7 +69,7 @@ for t in "${targets[@]}"; do
   fi
   if ! TMPDIR="$work" ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
       "$bin/$t" "$work/$t" "${dict[@]}" "${budget[@]}" -timeout=10 \
-      -rss_limit_mb="${RSS_LIMIT_MB:-1024}" -malloc_limit_mb="${MALLOC_LIMIT_MB:-128}" \
+      -rss_limit_mb="${RSS_LIMIT_MB:-1536}" -malloc_limit_mb="${MALLOC_LIMIT_MB:-128}" \
       -max_len="$max_len" -print_final_stats=1 \
       -artifact_prefix="fuzz/regressions/$t/" >"$work/$t.log" 2>&1; then
     echo "!! $t failed; see the input saved in fuzz/regressions/$t/:"
