@@ -52,6 +52,9 @@ FILE_LOCK_SRCS = ["internal/file_lock.cc"]
 FILE_LOCK_HDRS = ["internal/file_lock.h"]
 COOKIES_TXT_SRCS = ["cookies_txt.cc"]
 SQLITE_STORE_SRCS = ["sqlite_cookie_store.cc"]
+# Compiled into each store library that seals records (SQLite, Redis).
+SEALING_SRCS = ["internal/sealing.cc"]
+SEALING_HDRS = ["internal/sealing.h"]
 BROWSER_FORMATS_SRCS = [
     "browser_stores.cc",
     "internal/partition_site.cc",
@@ -120,6 +123,7 @@ ENGINE_HEADERS = [
     "public_suffix_list.h",
     "redirect_follower.h",
     "same_site.h",
+    "store_key_ring.h",
     "url.h",
 ]
 C_API_HEADERS = ["cookiejar_c.h"]
