@@ -57,10 +57,18 @@ bool SameContent(const CanonicalCookie& a, const CanonicalCookie& b) {
          a.source_scheme == b.source_scheme;
 }
 
-std::vector<RedisAddress> Addresses(const RedisStoreOptions& options) {
-  std::vector<RedisAddress> out;
-  for (const RedisEndpoint& e : options.endpoints) out.push_back({e.host, e.port});
-  return out;
+redis_internal::RedisTarget TargetOf(const RedisStoreOptions& options) {
+  redis_internal::RedisTarget target;
+  for (const RedisEndpoint& e : options.endpoints) target.seeds.push_back({e.host, e.port});
+  target.auth = RedisAuth{options.user, options.password};
+  target.sentinel_master = options.sentinel_master;
+  target.sentinel_auth = RedisAuth{options.sentinel_user, options.sentinel_password};
+  for (const RedisAddressMapping& m : options.address_map) {
+    target.address_map.push_back(
+        {{m.announced.host, m.announced.port}, {m.reach_at.host, m.reach_at.port}});
+  }
+  target.timeout = options.io_timeout;
+  return target;
 }
 
 absl::Status ForeignError(const std::string& profile, std::string_view what) {
@@ -170,6 +178,13 @@ class RedisCookieStore::Profile {
   SlotClient writer_client_;  // Under flush_mu_.
   SlotClient reader_client_;  // The reader thread's (Load's before it starts).
   std::string script_sha_;    // Under flush_mu_.
+  // Changes Redis applied that min_replicas replicas have not confirmed yet,
+  // and the writer connection that wrote them. Under flush_mu_.
+  struct Unconfirmed {
+    Change change;
+    uint64_t connection = 0;
+  };
+  std::map<std::string, Unconfirmed> unconfirmed_;
 
   std::mutex flush_mu_;  // One batch in flight at a time.
   // Held while the jar is changed with a remote state, and while a batch is
@@ -184,6 +199,9 @@ class RedisCookieStore::Profile {
   std::map<std::string, Change> pending_;  // Latest local change per cookie key.
   std::chrono::steady_clock::time_point first_pending_;
   std::set<std::string> inflight_;         // Keys of the batch being written.
+  // The keys of unconfirmed_: local changes that a failover may still undo
+  // (remote states of them are held back like those of pending changes).
+  std::set<std::string> unconfirmed_keys_;
   // Versions known for keys beyond last_version_ (what the log brings next
   // is newer than anything else).
   std::unordered_map<std::string, uint64_t> held_;
@@ -223,10 +241,8 @@ RedisCookieStore::Profile::Profile(const RedisStoreOptions& options, CookieJar* 
       jar_(jar),
       name_(std::move(name)),
       keys_(redis_internal::KeysOf(options.key_prefix, name_)),
-      writer_client_(Addresses(options), RedisAuth{options.user, options.password},
-                     redis_internal::KeySlot(keys_.meta), options.io_timeout),
-      reader_client_(Addresses(options), RedisAuth{options.user, options.password},
-                     redis_internal::KeySlot(keys_.meta), options.io_timeout) {}
+      writer_client_(TargetOf(options), redis_internal::KeySlot(keys_.meta)),
+      reader_client_(TargetOf(options), redis_internal::KeySlot(keys_.meta)) {}
 
 RedisCookieStore::Profile::~Profile() { Stop(false); }
 
@@ -319,7 +335,7 @@ void RedisCookieStore::Profile::OnChange(const CookieChange& change) {
 bool RedisCookieStore::Profile::ShouldApply(const std::string& key, const Remote& remote) {
   auto held = held_.find(key);
   if (held != held_.end() && held->second >= remote.version) return false;  // Older news.
-  if (pending_.count(key) || inflight_.count(key)) {
+  if (pending_.count(key) || inflight_.count(key) || unconfirmed_keys_.count(key)) {
     // Our own change of this cookie is on its way and Redis will order it
     // against this one: keep the newest remote state until it has.
     Remote& d = deferred_[key];
@@ -362,8 +378,22 @@ absl::Status RedisCookieStore::Profile::WritePending() {
       batch.emplace_back(key, std::move(change));
     }
     pending_.clear();
+    // Written on a connection that is gone, unconfirmed by replicas: the
+    // node that took them may have been replaced by a replica without them.
+    // Written again (with their stamps: a repeat at worst), unless a newer
+    // change of the cookie is in the batch.
+    for (auto it = unconfirmed_.begin(); it != unconfirmed_.end();) {
+      if (writer_client_.connected() && it->second.connection == writer_client_.connections()) {
+        ++it;
+        continue;
+      }
+      if (inflight_.insert(it->first).second) {
+        batch.emplace_back(it->first, std::move(it->second.change));
+      }
+      it = unconfirmed_.erase(it);
+    }
   }
-  if (batch.empty()) return absl::OkStatus();
+  if (batch.empty() && unconfirmed_.empty()) return absl::OkStatus();
   // Deletions first (the log keeps this order): a jar that replays a set
   // and the evictions it caused then never holds more cookies than its
   // limits, and does not evict on its own.
@@ -395,6 +425,7 @@ absl::Status RedisCookieStore::Profile::WritePending() {
   // or restarted) gets it and the calls again.
   absl::StatusOr<std::vector<RedisReply>> replies;
   absl::Status status;
+  int replicated = 0;
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (script_sha_.empty()) {
       absl::StatusOr<RedisReply> loaded =
@@ -414,7 +445,15 @@ absl::Status RedisCookieStore::Profile::WritePending() {
       script_sha_ = loaded->str;
       for (RedisCommand& command : commands) command[1] = script_sha_;
     }
-    replies = writer_client_.Pipeline(commands);
+    if (options_.min_replicas == 0) {
+      replies = writer_client_.Pipeline(commands);
+    } else {
+      // Nothing new to write: WAIT alone confirms what this connection wrote.
+      if (commands.empty()) commands.push_back({"PING"});
+      replies = writer_client_.PipelineReplicated(commands, options_.min_replicas,
+                                                  options_.replica_timeout, &replicated);
+      if (batch.empty() && replies.ok()) replies->clear();
+    }
     if (!replies.ok()) {
       status = replies.status();
       break;
@@ -438,6 +477,26 @@ absl::Status RedisCookieStore::Profile::WritePending() {
       }
     }
   }
+  const bool confirmed = options_.min_replicas == 0 || replicated >= options_.min_replicas;
+  if (status.ok() && !confirmed) {
+    status = absl::UnavailableError(absl::StrCat(
+        "profile \"", name_, "\": Redis at ", writer_client_.node(), " applied the changes but ",
+        replicated, " of the ", options_.min_replicas, " replicas required confirmed them within ",
+        absl::FormatDuration(options_.replica_timeout)));
+  }
+  if (status.ok()) {
+    // WAIT covered every earlier write of this connection.
+    for (auto it = unconfirmed_.begin(); it != unconfirmed_.end();) {
+      it = it->second.connection == writer_client_.connections() ? unconfirmed_.erase(it)
+                                                                  : std::next(it);
+    }
+    // Written on a connection lost during this call: written again next.
+    if (!unconfirmed_.empty()) {
+      status = absl::UnavailableError(absl::StrCat(
+          "profile \"", name_, "\": the connection to Redis was replaced before replicas confirmed ",
+          unconfirmed_.size(), " changes; they are written again"));
+    }
+  }
   // Calls that did run are kept even when a later one failed; as every
   // change is written again with the same stamp, a second write of one that
   // did land only repeats its content under a new version.
@@ -449,7 +508,7 @@ absl::Status RedisCookieStore::Profile::WritePending() {
       const std::string& key = batch[i].first;
       inflight_.erase(key);
       const RedisReply* result = nullptr;
-      if (status.ok()) {
+      if (status.ok() || (!confirmed && replies.ok())) {
         const RedisReply& call = (*replies)[i / kChangesPerScript];
         if (i % kChangesPerScript < call.elements.size()) {
           result = &call.elements[i % kChangesPerScript];
@@ -461,6 +520,9 @@ absl::Status RedisCookieStore::Profile::WritePending() {
         continue;
       }
       uint64_t known = 0;
+      if (result->type == RedisReply::Type::kInteger && !confirmed) {
+        unconfirmed_[key] = Unconfirmed{batch[i].second, writer_client_.connections()};
+      }
       if (result->type == RedisReply::Type::kInteger) {
         ++stats_.written;
         known = static_cast<uint64_t>(std::max<long long>(result->integer, 0));
@@ -486,15 +548,23 @@ absl::Status RedisCookieStore::Profile::WritePending() {
         uint64_t& held = held_[key];
         held = std::max(held, known);
       }
-      // A remote state held back while this change was on its way.
+    }
+    // Remote states held back while these changes were on their way.
+    std::set<std::string> settled;
+    for (const auto& entry : batch) settled.insert(entry.first);
+    for (const std::string& key : unconfirmed_keys_) {
+      if (!unconfirmed_.count(key)) settled.insert(key);
+    }
+    unconfirmed_keys_.clear();
+    for (const auto& entry : unconfirmed_) unconfirmed_keys_.insert(entry.first);
+    for (const std::string& key : settled) {
       auto d = deferred_.find(key);
-      if (d != deferred_.end() && !pending_.count(key)) {
-        auto held = held_.find(key);
-        if (held == held_.end() || held->second < d->second.version) {
-          to_apply.emplace_back(key, std::move(d->second));
-        }
-        deferred_.erase(d);
+      if (d == deferred_.end() || pending_.count(key) || unconfirmed_keys_.count(key)) continue;
+      auto held = held_.find(key);
+      if (held == held_.end() || held->second < d->second.version) {
+        to_apply.emplace_back(key, std::move(d->second));
       }
+      deferred_.erase(d);
     }
     if (status.ok()) {
       stats_.connected = true;
@@ -516,11 +586,12 @@ void RedisCookieStore::Profile::WriterLoop() {
   while (!stopping_) {
     // Until a change is pending, then until the batch is full or the first
     // pending change has waited `flush_interval`.
-    cv_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
+    cv_.wait(lock,
+             [this] { return stopping_ || !pending_.empty() || !unconfirmed_keys_.empty(); });
     cv_.wait_until(lock, first_pending_ + interval,
                    [this] { return stopping_ || pending_.size() >= options_.flush_batch; });
     if (stopping_) break;
-    if (pending_.empty()) continue;
+    if (pending_.empty() && unconfirmed_keys_.empty()) continue;
     lock.unlock();
     const bool ok = WritePending().ok();
     if (!ok) Backoff();
@@ -673,7 +744,7 @@ absl::Status RedisCookieStore::Profile::Reload(RedisAttachReport* report) {
     bool local;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      local = pending_.count(key) || inflight_.count(key);
+      local = pending_.count(key) || inflight_.count(key) || unconfirmed_keys_.count(key);
       if (!local && initial) {
         pending_[key] = Change{c, false, NowMicros()};
         ++report->uploaded;
@@ -875,7 +946,7 @@ absl::Status RedisCookieStore::Profile::Sync(absl::Duration timeout) {
 RedisProfileStats RedisCookieStore::Profile::stats() {
   std::lock_guard<std::mutex> lock(mu_);
   RedisProfileStats out = stats_;
-  out.pending = pending_.size() + inflight_.size();
+  out.pending = pending_.size() + inflight_.size() + unconfirmed_keys_.size();
   return out;
 }
 
@@ -905,28 +976,28 @@ absl::StatusOr<std::unique_ptr<RedisCookieStore>> RedisCookieStore::Connect(
   if (!names.ok()) return names;
   options.flush_batch = std::max<size_t>(options.flush_batch, 1);
   options.log_length = std::max<size_t>(options.log_length, 1);
+  if (options.min_replicas < 0) return absl::InvalidArgumentError("min_replicas is negative");
+  const redis_internal::RedisTarget target = TargetOf(options);
   absl::Status last;
-  for (const RedisAddress& address : Addresses(options)) {
-    absl::StatusOr<std::unique_ptr<RedisConnection>> connection = RedisConnection::Open(
-        address, RedisAuth{options.user, options.password}, options.io_timeout);
-    if (!connection.ok()) {
-      last = connection.status();
-      if (!absl::IsUnavailable(last)) return last;
-      continue;
-    }
-    absl::StatusOr<RedisReply> pong = (*connection)->Command({"PING"});
+  for (const RedisAddress& address : target.seeds) {
+    // Through a Sentinel: the master it names (and checks) answers.
+    redis_internal::RedisTarget one = target;
+    one.seeds = {address};
+    SlotClient client(std::move(one), -1);
+    absl::StatusOr<RedisReply> pong = client.Command({"PING"});
     if (!pong.ok()) {
       last = pong.status();
+      if (!absl::IsUnavailable(last)) return last;
       continue;
     }
     if (pong->is_error()) {
       // NOAUTH: a password is needed and none was given.
       if (pong->ErrorCode() == "NOAUTH") {
-        return absl::UnauthenticatedError(absl::StrCat("Redis at ", address.ToString(), ": ",
+        return absl::UnauthenticatedError(absl::StrCat("Redis at ", client.node(), ": ",
                                                        pong->str));
       }
       if (pong->ErrorCode() == "NOPERM") return ReplyError(*pong);
-      last = absl::UnavailableError(absl::StrCat("Redis at ", address.ToString(), ": ", pong->str));
+      last = absl::UnavailableError(absl::StrCat("Redis at ", client.node(), ": ", pong->str));
       continue;
     }
     return std::unique_ptr<RedisCookieStore>(new RedisCookieStore(std::move(options)));
@@ -1032,8 +1103,7 @@ absl::Status RedisCookieStore::DeleteProfile(std::string_view profile) {
   absl::Status names = redis_internal::CheckNames(options_.key_prefix, profile);
   if (!names.ok()) return names;
   const ProfileKeys keys = redis_internal::KeysOf(options_.key_prefix, profile);
-  SlotClient client(Addresses(options_), RedisAuth{options_.user, options_.password},
-                    redis_internal::KeySlot(keys.meta), options_.io_timeout);
+  SlotClient client(TargetOf(options_), redis_internal::KeySlot(keys.meta));
   absl::StatusOr<RedisReply> reply =
       client.Command({"DEL", keys.meta, keys.cookies, keys.tombs, keys.log});
   if (!reply.ok()) return reply.status();
