@@ -159,5 +159,35 @@ TEST(RedisReplicationTest, ADemotedMasterSendsWritesToTheNewOne) {
   EXPECT_TRUE(WaitFor([&] { return Holds(redis.node(0), "after"); }));
 }
 
+TEST(RedisReplicationTest, AMasterDemotedUnderTheStoreAnswersReadonly) {
+  // No Sentinel to disconnect the clients: the operator switches roles and
+  // the store, connected to the old master, meets READONLY (writes) and
+  // UNBLOCKED (its blocked log read), and finds the master among its
+  // endpoints.
+  RedisReplicated redis;
+  std::string error;
+  ASSERT_TRUE(redis.Start(/*replicas=*/1, /*sentinels=*/0, nullptr, &error)) << error;
+  CookieJar a, b;
+  const RedisStoreOptions options = Options({redis.node(0).endpoint(), redis.node(1).endpoint()});
+  auto store_a = RedisCookieStore::Connect(options);
+  auto store_b = RedisCookieStore::Connect(options);
+  ASSERT_TRUE(store_a.ok() && store_b.ok());
+  ASSERT_TRUE((*store_a)->Attach(&a, "p").ok());
+  ASSERT_TRUE((*store_b)->Attach(&b, "p").ok());
+  a.SetCookie("https://bank.example/", "before=1");
+  ASSERT_TRUE((*store_a)->Flush().ok());
+  ASSERT_TRUE(WaitFor([&] { return Holds(redis.node(1), "before"); }));
+
+  ASSERT_TRUE(redis.node(1).Command({"REPLICAOF", "NO", "ONE"}).ok());
+  ASSERT_TRUE(redis.node(0)
+                  .Command({"REPLICAOF", "127.0.0.1", std::to_string(redis.node(1).port())})
+                  .ok());
+  a.SetCookie("https://bank.example/", "after=2");
+  ASSERT_TRUE(WaitFor([&] { return (*store_a)->Flush().ok(); })) << (*store_a)->last_error();
+  EXPECT_TRUE(Holds(redis.node(1), "after"));
+  ASSERT_TRUE(WaitFor([&] { return (*store_b)->Sync(&b, absl::Seconds(2)).ok(); }));
+  EXPECT_EQ(*b.GetCookieHeader("https://bank.example/"), "before=1; after=2");
+}
+
 }  // namespace
 }  // namespace cookiejar

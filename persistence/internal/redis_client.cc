@@ -264,7 +264,17 @@ void SlotClient::Adopt(std::unique_ptr<RedisConnection> connection) {
 absl::StatusOr<RedisAddress> SlotClient::FindOwner(RedisConnection* connection) {
   absl::StatusOr<RedisReply> slots = connection->Command({"CLUSTER", "SLOTS"});
   if (!slots.ok()) return slots.status();
-  if (slots->is_error()) return connection->address();  // Not a cluster: the server itself.
+  if (slots->is_error()) {
+    // Not a cluster: the server itself, if it is a master (among several
+    // endpoints, a failover may have made another one the master).
+    absl::StatusOr<RedisReply> role = connection->Command({"ROLE"});
+    if (!role.ok()) return role.status();
+    if (!role->is_error() && !role->elements.empty() && role->elements[0].str != "master") {
+      return absl::UnavailableError(
+          absl::StrCat("Redis at ", connection->address().ToString(), " is a replica"));
+    }
+    return connection->address();
+  }
   // [[start, end, [host, port, id], replicas...], ...]
   for (const RedisReply& range : slots->elements) {
     if (range.elements.size() < 3 || range.elements[2].elements.size() < 2) continue;
