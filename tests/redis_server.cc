@@ -533,7 +533,7 @@ bool RedisCluster::MigrateSlot(int slot, int from, int to, std::string* error) {
       return false;
     }
     if (keys->elements.empty()) break;
-    if (!run(source, {"MIGRATE", "127.0.0.1", std::to_string(target.port()), "", "0", "5000",
+    if (!run(source, {"MIGRATE", "127.0.0.1", std::to_string(target.client_endpoint().port), "", "0", "5000",
                       "KEYS", keys->elements[0].str})) {
       return false;
     }

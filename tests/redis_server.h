@@ -151,7 +151,8 @@ class RedisCluster {
   // Waits until a live node other than `old` serves `key`'s slot, every
   // live node agrees, and the state is ok; its index, or -1 after `timeout`.
   int WaitForNewOwner(const std::string& key, int old, absl::Duration timeout);
-  // Moves `slot` from node `from` to node `to` as redis-cli --cluster
+  // Moves `slot` from node `from` to node `to` (MIGRATE over TLS when the
+  // cluster uses it) as redis-cli --cluster
   // reshard does (IMPORTING/MIGRATING, MIGRATE key by key, SETSLOT NODE),
   // slowly enough that clients meet ASK and TRYAGAIN, then MOVED.
   bool MigrateSlot(int slot, int from, int to, std::string* error);
