@@ -216,6 +216,12 @@ class RedisCookieStore::Profile {
   uint64_t acked_version_ = 0;
   bool reload_needed_ = false;
   bool check_counter_ = false;  // After a reconnection: did Redis lose data?
+  // The replication ID of the node the jar was loaded from, and of the node
+  // the writer last wrote to ("" unknown: INFO not allowed). A new one (a
+  // failover, a restart) may have lost changes the old one acknowledged,
+  // and may have given their versions to new ones: the jar is reloaded.
+  std::string timeline_;
+  std::string writer_timeline_;  // Under flush_mu_.
   // The remote state being applied (echo suppression).
   bool expecting_ = false;
   std::string expect_key_;
@@ -566,6 +572,13 @@ absl::Status RedisCookieStore::Profile::WritePending() {
       }
       deferred_.erase(d);
     }
+    // Written to a node other than the last one (a failover, a restart):
+    // versions this jar holds may have been lost and given to new changes.
+    const std::string& written_to = writer_client_.replication_id();
+    if (replies.ok() && !written_to.empty()) {
+      if (!writer_timeline_.empty() && written_to != writer_timeline_) reload_needed_ = true;
+      writer_timeline_ = written_to;
+    }
     if (status.ok()) {
       stats_.connected = true;
     } else {
@@ -652,6 +665,7 @@ absl::Status RedisCookieStore::Profile::Reload(RedisAttachReport* report) {
   // scan below may see some of them or not.
   absl::StatusOr<uint64_t> counter = ReadCounter(&reader_client_);
   if (!counter.ok()) return counter.status();
+  const std::string timeline = reader_client_.replication_id();
   absl::StatusOr<std::optional<std::string>> entry = std::optional<std::string>();
   if (*counter > 0) entry = ReadEntry(*counter);
   if (!entry.ok()) return entry.status();
@@ -694,6 +708,7 @@ absl::Status RedisCookieStore::Profile::Reload(RedisAttachReport* report) {
     std::lock_guard<std::mutex> lock(mu_);
     last_version_ = *counter;
     last_entry_ = entry->value_or("");
+    timeline_ = timeline;
     acked_version_ = *counter;
     held_.clear();
     reload_needed_ = false;
@@ -789,6 +804,11 @@ absl::Status RedisCookieStore::Profile::ReadLog() {
     absl::StatusOr<uint64_t> counter = ReadCounter(&reader_client_);
     if (!counter.ok()) return counter.status();
     bool lost = *counter < std::max(from, acked);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      const std::string& now = reader_client_.replication_id();
+      lost = lost || (!now.empty() && !timeline_.empty() && now != timeline_);
+    }
     if (!lost && from > 0) {
       absl::StatusOr<std::optional<std::string>> entry = ReadEntry(from);
       if (!entry.ok()) return entry.status();
@@ -808,6 +828,15 @@ absl::Status RedisCookieStore::Profile::ReadLog() {
                               std::to_string(kBlockMillis), "STREAMS", keys_.log,
                               absl::StrCat(from, "-0")});
   if (!reply.ok()) return reply.status();
+  {
+    // The client may have reconnected, to another node, to send it.
+    std::lock_guard<std::mutex> lock(mu_);
+    const std::string& now = reader_client_.replication_id();
+    if (!now.empty() && !timeline_.empty() && now != timeline_) {
+      reload_needed_ = true;
+      return absl::OkStatus();
+    }
+  }
   if (reply->type == RedisReply::Type::kNil) {
     // Nothing new for a while. Also what a worker sees when the profile was
     // deleted or Redis lost its tail (later versions then start lower than

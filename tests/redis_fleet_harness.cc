@@ -66,6 +66,14 @@ bool Worker::Printed(const std::string& prefix) {
   return HasLine(prefix);
 }
 
+std::string Worker::LineStarting(const std::string& prefix) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const std::string& l : lines_) {
+    if (absl::StartsWith(l, prefix)) return l;
+  }
+  return "";
+}
+
 std::set<std::string> Worker::Cookies() {
   std::lock_guard<std::mutex> lock(mu_);
   std::set<std::string> out;

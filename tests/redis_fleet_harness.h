@@ -37,6 +37,8 @@ class Worker {
   // The operations Redis acknowledged (the last "flushed N").
   long Acknowledged();
   bool Printed(const std::string& prefix);
+  // The first line starting with `prefix` ("" when none).
+  std::string LineStarting(const std::string& prefix);
   // The "cookie ..." lines (Line() of each cookie of its jar at the end).
   std::set<std::string> Cookies();
   void Kill();

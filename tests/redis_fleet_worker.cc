@@ -185,6 +185,13 @@ int Run(int argc, char** argv) {
                               "=", c.value));
   }
   for (const std::string& line : lines) std::printf("cookie %s\n", line.c_str());
+  const RedisProfileStats stats = (*store)->stats(&jar);
+  std::printf("stats written %llu superseded %llu applied %llu reloads %llu version %llu\n",
+              static_cast<unsigned long long>(stats.written),
+              static_cast<unsigned long long>(stats.superseded),
+              static_cast<unsigned long long>(stats.applied),
+              static_cast<unsigned long long>(stats.reloads),
+              static_cast<unsigned long long>(stats.version));
   std::printf("end\n");
   std::fflush(stdout);
   return 0;

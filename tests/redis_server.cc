@@ -196,6 +196,9 @@ bool RedisServer::Launch(std::string* error) {
     argv.insert(argv.end(), {"--replicaof", "127.0.0.1", std::to_string(options_.replica_of)});
   }
   if (options_.cluster) {
+    // A replica that restarted takes over however long it was cut off from
+    // its master (the failover tests crash both).
+    argv.insert(argv.end(), {"--cluster-replica-validity-factor", "0"});
     argv.insert(argv.end(), {"--cluster-enabled", "yes", "--cluster-config-file",
                              dir_ + "/nodes.conf", "--cluster-node-timeout", "2000"});
   }
@@ -491,7 +494,19 @@ int RedisReplicated::Master() {
 int RedisReplicated::WaitForNewMaster(int old, absl::Duration timeout) {
   const absl::Time deadline = absl::Now() + timeout;
   while (absl::Now() < deadline) {
-    const int master = Master();
+    // Every Sentinel must name it: one that has not heard of the failover
+    // yet would send clients to the old master (once it is back).
+    int master = -2;
+    for (int port : sentinel_ports_) {
+      absl::StatusOr<RedisReply> named =
+          CommandAt(port, {"SENTINEL", "GET-MASTER-ADDR-BY-NAME", kMaster});
+      int master_port = 0;
+      const int named_index = named.ok() && named->elements.size() == 2 &&
+                                      absl::SimpleAtoi(named->elements[1].str, &master_port)
+                                  ? IndexOfPort(master_port)
+                                  : -1;
+      master = master == -2 || master == named_index ? named_index : -1;
+    }
     if (master >= 0 && master != old && nodes_[master]->running()) {
       absl::StatusOr<RedisReply> role = nodes_[master]->Command({"ROLE"});
       if (role.ok() && !role->elements.empty() && role->elements[0].str == "master") {

@@ -123,8 +123,8 @@ class RedisReplicated {
   int sentinel_port(int i) const { return sentinel_ports_[i]; }
   // The node the Sentinels name master (-1 when they cannot be asked).
   int Master();
-  // Waits until the Sentinels name a master other than `old` and it says it
-  // is one (ROLE); its index, or -1 after `timeout`.
+  // Waits until every Sentinel names the same master other than `old` and
+  // it says it is one (ROLE); its index, or -1 after `timeout`.
   int WaitForNewMaster(int old, absl::Duration timeout);
 
  private:

@@ -15,6 +15,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "common/absl_view.h"
 
 namespace cookiejar {
@@ -248,6 +249,7 @@ void SlotClient::Interrupt() {
 void SlotClient::Reset() {
   std::lock_guard<std::mutex> lock(mu_);
   connection_.reset();
+  replication_id_.clear();
 }
 
 std::string SlotClient::node() {
@@ -256,8 +258,16 @@ std::string SlotClient::node() {
 }
 
 void SlotClient::Adopt(std::unique_ptr<RedisConnection> connection) {
+  std::string id;
+  absl::StatusOr<RedisReply> info = connection->Command({"INFO", "replication"});
+  if (info.ok() && info->type == RedisReply::Type::kString) {
+    for (absl::string_view line : absl::StrSplit(info->str, absl::ByAnyChar("\r\n"))) {
+      if (absl::ConsumePrefix(&line, "master_replid:")) id = std::string(line);
+    }
+  }
   std::lock_guard<std::mutex> lock(mu_);
   connection_ = std::move(connection);
+  replication_id_ = std::move(id);
   ++connections_;
 }
 

@@ -136,6 +136,11 @@ class SlotClient {
   // changes (the node may have been replaced by a replica without it).
   uint64_t connections() const { return connections_; }
   bool connected() const { return connection_ != nullptr; }
+  // The replication ID of the node in use (INFO replication: master_replid),
+  // "" when not connected or not allowed to ask. A node that took over from
+  // another (a promoted replica) or restarted has a new one: changes the old
+  // one acknowledged may be gone.
+  const std::string& replication_id() const { return replication_id_; }
 
   // For a blocking command: the read timeout of the following calls.
   void SetTimeout(absl::Duration timeout);
@@ -160,6 +165,7 @@ class SlotClient {
   absl::Duration timeout_;
   size_t next_seed_ = 0;
   uint64_t connections_ = 0;
+  std::string replication_id_;
 
   std::mutex mu_;  // Guards connection_ against Interrupt.
   std::unique_ptr<RedisConnection> connection_;
