@@ -13,9 +13,11 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/absl_view.h"
 #include "persistence/internal/redis_client.h"
 #include "persistence/internal/redis_layout.h"
+#include "persistence/internal/sealing.h"
 
 namespace cookiejar {
 
@@ -117,7 +119,8 @@ std::string EntryText(const RedisReply& fields) {
 // workers' come in through a reader thread that follows the profile's log.
 class RedisCookieStore::Profile {
  public:
-  Profile(const RedisStoreOptions& options, CookieJar* jar, std::string name);
+  Profile(const RedisStoreOptions& options, const persistence_internal::Sealer* sealer,
+          CookieJar* jar, std::string name);
   ~Profile();
 
   // Loads the profile into the jar; then Start().
@@ -171,10 +174,16 @@ class RedisCookieStore::Profile {
   // Sleeps for retry_interval unless stopping; returns !stopping.
   bool Backoff();
 
+  // Attach, for a sealed profile: checks the ring against the profile's
+  // (name key, key checks) and registers the ring's keys.
+  absl::Status CheckKeys();
+
   const RedisStoreOptions& options_;
   CookieJar* const jar_;
   const std::string name_;
   const ProfileKeys keys_;
+  const redis_internal::RecordCodec codec_;
+  const persistence_internal::Sealer* const sealer_;
   SlotClient writer_client_;  // Under flush_mu_.
   SlotClient reader_client_;  // The reader thread's (Load's before it starts).
   std::string script_sha_;    // Under flush_mu_.
@@ -241,12 +250,15 @@ class RedisCookieStore::Profile {
   std::thread writer_, reader_;
 };
 
-RedisCookieStore::Profile::Profile(const RedisStoreOptions& options, CookieJar* jar,
+RedisCookieStore::Profile::Profile(const RedisStoreOptions& options,
+                                   const persistence_internal::Sealer* sealer, CookieJar* jar,
                                    std::string name)
     : options_(options),
       jar_(jar),
       name_(std::move(name)),
       keys_(redis_internal::KeysOf(options.key_prefix, name_)),
+      codec_(name_, sealer),
+      sealer_(sealer),
       writer_client_(TargetOf(options), redis_internal::KeySlot(keys_.meta)),
       reader_client_(TargetOf(options), redis_internal::KeySlot(keys_.meta)) {}
 
@@ -297,7 +309,7 @@ void RedisCookieStore::Profile::OnChange(const CookieChange& change) {
   // A replaced cookie: the insertion that follows carries the new state.
   if (change.cause == CookieChangeCause::kOverwrite) return;
   const bool remove = change.cause != CookieChangeCause::kInserted;
-  std::string key = CookieKey(change.cookie);
+  std::string key = codec_.Field(change.cookie);
   bool wake = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -416,14 +428,15 @@ absl::Status RedisCookieStore::Profile::WritePending() {
                             keys_.tombs,
                             keys_.log,
                             std::to_string(redis_internal::kSchemaVersion),
-                            std::string(redis_internal::kLayoutName),
+                            codec_.layout(),
                             std::to_string(options_.log_length),
                             std::to_string(options_.tombstones)};
     for (size_t i = start; i < std::min(batch.size(), start + kChangesPerScript); ++i) {
       const Change& change = batch[i].second;
       command.push_back(batch[i].first);
       command.push_back(std::to_string(change.stamp));
-      command.push_back(change.remove ? "" : EncodeCookie(change.cookie));
+      command.push_back(change.remove ? codec_.DeletionBody(change.cookie, batch[i].first)
+                                      : codec_.Body(change.cookie, batch[i].first));
     }
     commands.push_back(std::move(command));
   }
@@ -540,11 +553,13 @@ absl::Status RedisCookieStore::Profile::WritePending() {
         acked_version_ = std::max(acked_version_, current.version);
         StoredCookie stored;
         if (!result->elements[1].str.empty() &&
-            DecodeRecord(result->elements[1].str, &stored).ok()) {
+            codec_.Decode(key, result->elements[1].str, &stored).ok()) {
           current.present = true;
           current.cookie = std::move(stored.cookie);
         } else {
-          DecodeCookieKey(key, &current.cookie).IgnoreError();
+          // Deleted (or a record that does not open: never applied as a
+          // set). The cookie is the one this change was about.
+          current.cookie = batch[i].second.cookie;
         }
         Remote& d = deferred_[key];
         if (d.version < current.version) d = std::move(current);
@@ -631,7 +646,21 @@ absl::StatusOr<uint64_t> RedisCookieStore::Profile::ReadCounter(SlotClient* clie
     }
     return 0;  // A new profile.
   }
-  if (fields["layout"] != redis_internal::kLayoutName) {
+  const std::string& layout = fields["layout"];
+  if (layout != codec_.layout()) {
+    const std::string sealed_prefix =
+        absl::StrCat(AbslView(redis_internal::kLayoutName), "-sealed:");
+    if (layout.compare(0, sealed_prefix.size(), sealed_prefix) == 0) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "profile \"", name_, "\" is sealed ",
+          codec_.sealed() ? "under another name key than this store's"
+                          : "and this store has no key ring (RedisStoreOptions::encryption)"));
+    }
+    if (layout == redis_internal::kLayoutName) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "profile \"", name_, "\" stores cookies in clear and this store seals them: attach "
+          "without a key ring, or seal a new profile"));
+    }
     return ForeignError(name_, keys_.meta + " belongs to another program");
   }
   if (fields["schema"] != std::to_string(redis_internal::kSchemaVersion)) {
@@ -671,6 +700,9 @@ absl::Status RedisCookieStore::Profile::Reload(RedisAttachReport* report) {
   if (!entry.ok()) return entry.status();
   std::vector<std::pair<std::string, StoredCookie>> records;
   std::set<std::string> in_redis;
+  // Sealed under an older key of the ring: written again.
+  std::vector<std::pair<std::string, Change>> reseal;
+  size_t unreadable = 0;
   std::string cursor = "0";
   do {
     absl::StatusOr<RedisReply> page = reader_client_.Command(
@@ -687,14 +719,16 @@ absl::Status RedisCookieStore::Profile::Reload(RedisAttachReport* report) {
       const std::string& key = items[i].str;
       in_redis.insert(key);
       StoredCookie stored;
-      absl::Status decoded = DecodeRecord(items[i + 1].str, &stored);
-      if (decoded.ok() && CookieKey(stored.cookie) != key) {
-        decoded = absl::DataLossError("record filed under another cookie's key");
-      }
+      bool stale_key = false;
+      absl::Status decoded = codec_.Decode(key, items[i + 1].str, &stored, &stale_key);
       if (!decoded.ok()) {
+        // Reported, left alone, never applied: the cookie is not deleted
+        // from the jar either.
         if (report) report->refused.push_back(absl::StrCat("record: ", decoded.message()));
+        ++unreadable;
         continue;
       }
+      if (stale_key) reseal.emplace_back(key, Change{stored.cookie, false, stored.stamp});
       records.emplace_back(key, std::move(stored));
     }
   } while (cursor != "0");
@@ -754,7 +788,7 @@ absl::Status RedisCookieStore::Profile::Reload(RedisAttachReport* report) {
   // Cookies of the jar that Redis does not have: a new profile's seed when
   // attaching, gone from the fleet otherwise.
   for (const CanonicalCookie& c : jar_->GetAllCookies()) {
-    const std::string key = CookieKey(c);
+    const std::string key = codec_.Field(c);
     if (in_redis.count(key)) continue;
     bool local;
     {
@@ -772,12 +806,76 @@ absl::Status RedisCookieStore::Profile::Reload(RedisAttachReport* report) {
       Apply(key, gone);
     }
   }
+  {
+    // Key rotation: records sealed under an older key of the ring are
+    // written again, under the current one, with their own stamps (a newer
+    // change of the cookie wins over them as usual).
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [key, change] : reseal) {
+      if (pending_.count(key) || inflight_.count(key) || unconfirmed_keys_.count(key)) continue;
+      if (pending_.empty()) first_pending_ = std::chrono::steady_clock::now();
+      pending_[key] = std::move(change);
+    }
+    if (unreadable > 0 && !initial) {
+      NoteError(absl::DataLossError(absl::StrCat("profile \"", name_, "\": ", unreadable,
+                                                 " records do not open or parse; left alone")));
+    }
+  }
   cv_.notify_all();
   return absl::OkStatus();
 }
 
 absl::Status RedisCookieStore::Profile::Load(RedisAttachReport* report) {
+  if (sealer_ != nullptr) {
+    absl::Status keys = CheckKeys();
+    if (!keys.ok()) return keys;
+  }
   return Reload(report);
+}
+
+absl::Status RedisCookieStore::Profile::CheckKeys() {
+  RedisCommand claim = {"EVAL", redis_internal::kClaimScript, "4", keys_.meta, keys_.cookies,
+                        keys_.tombs, keys_.log, codec_.layout(),
+                        std::to_string(redis_internal::kSchemaVersion)};
+  for (const std::string& id : sealer_->key_ids()) {
+    claim.push_back("key:" + id);
+    claim.push_back(sealer_->KeyCheck(id));
+  }
+  absl::StatusOr<RedisReply> reply = reader_client_.Command(claim);
+  if (!reply.ok()) return reply.status();
+  if (reply->is_error()) return ScriptError(*reply, name_);
+  std::map<std::string, std::string> fields;
+  for (size_t i = 0; i + 1 < reply->elements.size(); i += 2) {
+    fields[reply->elements[i].str] = reply->elements[i + 1].str;
+  }
+  if (fields["layout"] != codec_.layout()) {
+    // Another layout, or sealed under another name key: ReadCounter says
+    // which.
+    absl::StatusOr<uint64_t> counter = ReadCounter(&reader_client_);
+    if (!counter.ok()) return counter.status();
+    return ForeignError(name_, keys_.meta + " changed while attaching");
+  }
+  std::vector<std::string> known;
+  bool ours = false;
+  for (const auto& [field, check] : fields) {
+    if (field.compare(0, 4, "key:") != 0) continue;
+    const std::string id = field.substr(4);
+    known.push_back(id);
+    const std::string mine = sealer_->KeyCheck(id);
+    if (mine.empty()) continue;
+    if (mine != check) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "key \"", id, "\" of this store's ring is not the secret that profile \"", name_,
+          "\" knows under that id"));
+    }
+    ours = true;
+  }
+  if (!ours) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "none of this store's keys is known to profile \"", name_, "\" (its keys: ",
+        absl::StrJoin(known, ", "), "); add one of them to the ring"));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status RedisCookieStore::Profile::ReadLog() {
@@ -867,10 +965,12 @@ absl::Status RedisCookieStore::Profile::ReadLog() {
     }
     std::string key;
     const std::string* record = nullptr;
+    std::string_view note;
     const std::vector<RedisReply>& fields = entry.elements[1].elements;
     for (size_t i = 0; i + 1 < fields.size(); i += 2) {
       if (fields[i].str == "k") key = fields[i + 1].str;
       if (fields[i].str == "r") record = &fields[i + 1].str;
+      if (fields[i].str == "n") note = fields[i + 1].str;
     }
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -886,14 +986,11 @@ absl::Status RedisCookieStore::Profile::ReadLog() {
     absl::Status decoded;
     if (record != nullptr) {
       StoredCookie stored;
-      decoded = DecodeRecord(*record, &stored);
+      decoded = codec_.Decode(key, *record, &stored);
       remote.present = true;
       remote.cookie = std::move(stored.cookie);
-      if (decoded.ok() && CookieKey(remote.cookie) != key) {
-        decoded = absl::DataLossError("log entry for another cookie's key");
-      }
     } else {
-      decoded = DecodeCookieKey(key, &remote.cookie);
+      decoded = codec_.DecodeDeletion(key, note, &remote.cookie);
     }
     bool apply = false;
     {
@@ -990,13 +1087,21 @@ struct RedisCookieStore::State {
     std::mutex mu;
     Profile* profile;
   };
+  // Null when the store keeps cookies in clear. Declared before the
+  // profiles: they use it until they are gone.
+  std::unique_ptr<persistence_internal::Sealer> sealer;
   std::mutex mu;
   std::vector<std::unique_ptr<Profile>> profiles;
   std::vector<std::shared_ptr<Link>> links;  // Parallel to profiles.
 };
 
 RedisCookieStore::RedisCookieStore(RedisStoreOptions options)
-    : options_(std::move(options)), state_(std::make_unique<State>()) {}
+    : options_(std::move(options)), state_(std::make_unique<State>()) {
+  if (options_.encryption.enabled()) {
+    // Checked by Connect.
+    state_->sealer = std::move(*persistence_internal::Sealer::Create(options_.encryption, true));
+  }
+}
 
 absl::StatusOr<std::unique_ptr<RedisCookieStore>> RedisCookieStore::Connect(
     RedisStoreOptions options) {
@@ -1006,6 +1111,11 @@ absl::StatusOr<std::unique_ptr<RedisCookieStore>> RedisCookieStore::Connect(
   options.flush_batch = std::max<size_t>(options.flush_batch, 1);
   options.log_length = std::max<size_t>(options.log_length, 1);
   if (options.min_replicas < 0) return absl::InvalidArgumentError("min_replicas is negative");
+  if (options.encryption.enabled()) {
+    absl::Status ring =
+        persistence_internal::Sealer::Create(options.encryption, /*need_name_key=*/true).status();
+    if (!ring.ok()) return ring;
+  }
   const redis_internal::RedisTarget target = TargetOf(options);
   absl::Status last;
   for (const RedisAddress& address : target.seeds) {
@@ -1059,7 +1169,8 @@ absl::StatusOr<size_t> RedisCookieStore::Attach(CookieJar* jar, std::string_view
           "profile \"", std::string(profile), "\" or its jar is already attached to this store"));
     }
   }
-  auto attached = std::make_unique<Profile>(options_, jar, std::string(profile));
+  auto attached =
+      std::make_unique<Profile>(options_, state_->sealer.get(), jar, std::string(profile));
   auto link = std::make_shared<State::Link>();
   link->profile = attached.get();
   // Following from the start: evictions made while loading reach Redis.
