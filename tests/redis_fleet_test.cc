@@ -82,7 +82,9 @@ TEST_P(FleetTest, EveryWorkerFreshJarAndRedisAgree) {
   if (fault == Fault::kMigrateSlot && !cluster) GTEST_SKIP() << "a single server has no slots";
   std::string error;
   TlsFiles tls_files;
-  if (tls) ASSERT_TRUE(testing::MakeTlsFiles(dir_, &tls_files, &error)) << error;
+  if (tls) {
+    ASSERT_TRUE(testing::MakeTlsFiles(dir_, &tls_files, &error)) << error;
+  }
   RedisServer server;
   RedisCluster nodes;
   std::vector<RedisEndpoint> endpoints;
