@@ -61,6 +61,15 @@ long Worker::Acknowledged() {
   return last;
 }
 
+long Worker::Done() {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const std::string& l : lines_) {
+    long n;
+    if (absl::StartsWith(l, "done ") && absl::SimpleAtoi(l.substr(5), &n)) return n;
+  }
+  return -1;
+}
+
 bool Worker::Printed(const std::string& prefix) {
   std::lock_guard<std::mutex> lock(mu_);
   return HasLine(prefix);

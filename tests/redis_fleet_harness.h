@@ -36,6 +36,8 @@ class Worker {
   bool WaitFor(const std::string& prefix, absl::Duration timeout = absl::Seconds(90));
   // The operations Redis acknowledged (the last "flushed N").
   long Acknowledged();
+  // The operations it made ("done N"), or -1 before it printed that.
+  long Done();
   bool Printed(const std::string& prefix);
   // The first line starting with `prefix` ("" when none).
   std::string LineStarting(const std::string& prefix);

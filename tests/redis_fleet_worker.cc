@@ -9,6 +9,9 @@
 //                           TLS tunnel beside the worker)
 //   --min-replicas=N        RedisStoreOptions::min_replicas
 //   --encrypt=KEYS          seal with the test key ring KEYS (fleet_keys.h)
+//   --until-stopped         stop early (after a multiple of 25 operations)
+//                           once the file DIR/stop exists; "done N" then
+//                           says how many it made
 //   --lossy                 a failover may lose acknowledged writes: print
 //                           "diverged N" when its own cookies differ from
 //                           its writes instead of exiting 3
@@ -58,6 +61,7 @@ int Run(int argc, char** argv) {
   options.io_timeout = absl::Seconds(1);
   options.replica_timeout = absl::Milliseconds(200);
   bool lossy = false;
+  bool until_stopped = false;
   for (int i = 7; i < argc; ++i) {
     absl::string_view flag = argv[i];
     if (absl::ConsumePrefix(&flag, "--sentinel=")) {
@@ -78,6 +82,8 @@ int Run(int argc, char** argv) {
       options.encryption = fleet::TestKeyRing(std::string(flag));
     } else if (flag == "--lossy") {
       lossy = true;
+    } else if (flag == "--until-stopped") {
+      until_stopped = true;
     } else {
       std::fprintf(stderr, "unknown flag %s\n", argv[i]);
       return 2;
@@ -113,7 +119,10 @@ int Run(int argc, char** argv) {
   fleet::OpStream stream(worker, seed);
   const std::string own_site = fleet::OwnSite(worker);
   std::map<std::string, std::string> own;  // What this worker's cookies must be.
-  for (long n = 0; n < ops; ++n) {
+  const std::string stop = dir + "/stop";
+  long n = 0;
+  for (; n < ops; ++n) {
+    if (until_stopped && n % 25 == 0 && access(stop.c_str(), F_OK) == 0) break;
     const fleet::Op op = stream.Next();
     switch (op.kind) {
       case fleet::OpKind::kSetOwn:
@@ -167,7 +176,7 @@ int Run(int argc, char** argv) {
     std::fprintf(stderr, "final flush: %s\n", std::string(flushed.message()).c_str());
     return 1;
   }
-  std::printf("done %ld\n", ops);
+  std::printf("done %ld\n", n);
   std::fflush(stdout);
 
   const std::string dump = dir + "/dump";

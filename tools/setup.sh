@@ -48,6 +48,9 @@ dev_packages=(
   python3-httpx            # python/: the httpx transport and its tests
   redis-server             # tests/redis_*: real Redis servers and clusters
   redis-tools              # redis-cli --cluster create in tests/redis_*
+  redis-sentinel           # tests/redis_replication_test, redis_failover_test: Sentinel failover
+  stunnel4                 # tests/redis_fleet_test over TLS: a tunnel beside each worker
+  openssl                  # tests/redis_*: the test CA and server certificate for TLS
 )
 
 case "${1:-}" in

@@ -3,7 +3,8 @@
 # as built normally, under AddressSanitizer + UndefinedBehaviorSanitizer, the
 # concurrency tests under ThreadSanitizer, every fuzz target for about a
 # minute (tools/fuzz.sh --ci: a fixed seed and input count, so the run is the
-# same every time), then the CMake build with ctest and the example consumers
+# same every time), a one-minute chaos soak of the Redis store
+# (benchmarks/fleet_soak.cc), then the CMake build with ctest and the example consumers
 # built against its install (tools/test_consumers.sh).
 # With arguments, runs only `bazel test ARGS... //...` (e.g. --config=tsan).
 set -euo pipefail
@@ -15,6 +16,9 @@ fi
 bazel test //...
 bazel test --config=sanitize //tests/... //fuzz/...
 bazel test --config=tsan //tests:cookie_jar_threads_test //tests:distributed_shared_mutex_test //tests:sqlite_cookie_store_test \
-  //tests:redis_cookie_store_test //tests:redis_fleet_test
+  //tests:redis_cookie_store_test //tests:redis_fleet_test //tests:redis_replication_test \
+  //tests:redis_sealed_store_test
+# The Redis store's chaos soak, briefly (docs/fleet.md has a 10-minute run).
+bazel run //benchmarks:fleet_soak -- --seconds=60
 tools/fuzz.sh --ci
 tools/test_consumers.sh
