@@ -74,7 +74,7 @@ struct RedisStoreOptions {
   std::string password;
   // Redis Sentinel: the name of the master (as in `sentinel monitor NAME`).
   // The store asks the Sentinels in `endpoints` where the master is, checks
-  // that it is one (ROLE), and asks again when it fails over.
+  // that it is one (HELLO), and asks again when it fails over.
   std::string sentinel_master;
   // AUTH for the Sentinels themselves, if they require it.
   std::string sentinel_user;

@@ -110,6 +110,17 @@ bool RedirectTarget(const RedisReply& reply, const RedisAddress& asked, RedisAdd
   return words.size() == 3 && ParseAddress(StdView(words[2]), asked, out);
 }
 
+// "master" or "replica" as the node says (HELLO, which an ACL that allows
+// @connection allows, unlike ROLE); "" when it does not say.
+absl::StatusOr<std::string> RoleOf(RedisConnection* connection) {
+  absl::StatusOr<RedisReply> hello = connection->Command({"HELLO", "2"});
+  if (!hello.ok()) return hello.status();
+  for (size_t i = 0; i + 1 < hello->elements.size(); i += 2) {
+    if (hello->elements[i].str == "role") return hello->elements[i + 1].str;
+  }
+  return std::string();
+}
+
 }  // namespace
 
 std::string_view RedisReply::ErrorCode() const {
@@ -277,9 +288,9 @@ absl::StatusOr<RedisAddress> SlotClient::FindOwner(RedisConnection* connection) 
   if (slots->is_error()) {
     // Not a cluster: the server itself, if it is a master (among several
     // endpoints, a failover may have made another one the master).
-    absl::StatusOr<RedisReply> role = connection->Command({"ROLE"});
+    absl::StatusOr<std::string> role = RoleOf(connection);
     if (!role.ok()) return role.status();
-    if (!role->is_error() && !role->elements.empty() && role->elements[0].str != "master") {
+    if (*role == "replica") {
       return absl::UnavailableError(
           absl::StrCat("Redis at ", connection->address().ToString(), " is a replica"));
     }
@@ -330,9 +341,9 @@ absl::StatusOr<std::unique_ptr<RedisConnection>> SlotClient::ConnectThroughSenti
   if (!connection.ok()) return connection.status();
   // A Sentinel that has not seen a failover yet names the old master, which
   // may be back as a replica.
-  absl::StatusOr<RedisReply> role = (*connection)->Command({"ROLE"});
+  absl::StatusOr<std::string> role = RoleOf(connection->get());
   if (!role.ok()) return role.status();
-  if (role->is_error() || role->elements.empty() || role->elements[0].str != "master") {
+  if (*role == "replica") {
     return absl::UnavailableError(absl::StrCat("Redis at ", master.ToString(),
                                                ", named master \"", target_.sentinel_master,
                                                "\" by Sentinel ", sentinel.ToString(),

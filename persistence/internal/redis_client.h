@@ -106,9 +106,10 @@ class RedisConnection {
 int KeySlot(std::string_view key);
 
 // Sends the commands of one cluster slot (every key they name must be in it)
-// to the node that serves it: a standalone server as it is, the master a
-// Sentinel names (checked with ROLE: a Sentinel may not have seen a failover
-// yet), a cluster node found with CLUSTER SLOTS, following MOVED (the slot
+// to the node that serves it: a standalone server that is a master (HELLO
+// says so: among several endpoints, a replica is passed over), the master a
+// Sentinel names (checked the same way: a Sentinel may not have seen a
+// failover yet), a cluster node found with CLUSTER SLOTS, following MOVED (the slot
 // moved: the client moves with it), ASK (a slot being migrated: this command
 // goes to the target, with ASKING), TRYAGAIN (keys split by a migration:
 // wait and resend) and READONLY (the node was demoted by a failover: find
