@@ -211,7 +211,7 @@ BENCHMARK(BM_Propagation)
 
 void BM_Load100k(benchmark::State& state) {
   CookieJarOptions unlimited;
-  unlimited.profile = BrowserProfile::Unlimited();
+  unlimited.rules = BrowserRules::Unlimited();
   const bool sealed = state.range(0) != 0;
   const std::string name = sealed ? "load100k-sealed" : "load100k";
   static bool filled[2] = {false, false};

@@ -4,8 +4,12 @@
 # concurrency tests under ThreadSanitizer, every fuzz target for about a
 # minute (tools/fuzz.sh --ci: a fixed seed and input count, so the run is the
 # same every time), a one-minute chaos soak of the Redis store
-# (benchmarks/fleet_soak.cc), then the CMake build with ctest and the example consumers
-# built against its install (tools/test_consumers.sh).
+# (benchmarks/fleet_soak.cc), then the CMake build with ctest, the example
+# consumers built against its install and the ABI check
+# (tools/test_consumers.sh), and last the packages: the .debs built and
+# checked by lintian, the Python package built by python3 -m build and pip
+# into a fresh venv and tested, and the .debs installed with the consumers run
+# against them (tools/test_packages.sh).
 # With arguments, runs only `bazel test ARGS... //...` (e.g. --config=tsan).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,3 +26,4 @@ bazel test --config=tsan //tests:cookie_jar_threads_test //tests:distributed_sha
 bazel run //benchmarks:fleet_soak -- --seconds=60
 tools/fuzz.sh --ci
 tools/test_consumers.sh
+tools/test_packages.sh
