@@ -171,7 +171,7 @@ TEST_P(FailoverTest, AcknowledgedChangesSurviveWithMinReplicas) {
   for (auto& w : workers) w->Resume();
   for (auto& w : workers) {
     ASSERT_TRUE(w->WaitFor("done ", absl::Seconds(120)))
-        << "worker " << w->id() << " did not finish; see " << dir_;
+        << "worker " << w->id() << " did not finish: " << w->Diagnosis();
   }
   std::ofstream(dir_ + "/dump").put('\n');
   for (auto& w : workers) {

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -19,12 +21,11 @@ namespace fleet {
 Worker::Worker(const std::string& binary, int id, const std::string& ports,
                const std::string& profile, long ops, unsigned seed, const std::string& dir,
                const std::vector<std::string>& flags)
-    : id_(id) {
+    : id_(id), err_path_(absl::StrCat(dir, "/worker", id, ".err")) {
   std::vector<std::string> argv = {binary, ports, profile, std::to_string(id),
                                    std::to_string(ops), std::to_string(seed), dir};
   argv.insert(argv.end(), flags.begin(), flags.end());
-  process_ = std::make_unique<testing::BackgroundProcess>(argv,
-                                                          absl::StrCat(dir, "/worker", id, ".err"));
+  process_ = std::make_unique<testing::BackgroundProcess>(argv, err_path_);
   reader_ = std::thread([this] {
     std::string line;
     while (process_->ReadLine(&line)) {
@@ -42,6 +43,15 @@ Worker::~Worker() {
   process_->Kill(SIGCONT);
   process_->Kill(SIGKILL);
   if (reader_.joinable()) reader_.join();
+}
+
+std::string Worker::Diagnosis() {
+  std::ifstream in(err_path_);
+  std::string err((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (err.size() > 2000) err = err.substr(err.size() - 2000);
+  std::lock_guard<std::mutex> lock(mu_);
+  return absl::StrCat("last line: \"", lines_.empty() ? "" : lines_.back(), "\"; ",
+                      closed_ ? "exited" : "running", "; stderr: ", err);
 }
 
 bool Worker::WaitFor(const std::string& prefix, absl::Duration timeout) {

@@ -31,6 +31,9 @@ class Worker {
   ~Worker();
 
   int id() const { return id_; }
+  // The end of what it wrote to standard error and its last output line:
+  // why it stopped, for a failure message.
+  std::string Diagnosis();
   // Waits for a line starting with `prefix`; false at the end of output or
   // after `timeout`.
   bool WaitFor(const std::string& prefix, absl::Duration timeout = absl::Seconds(90));
@@ -52,6 +55,7 @@ class Worker {
   bool HasLine(const std::string& prefix);
 
   const int id_;
+  const std::string err_path_;
   std::unique_ptr<testing::BackgroundProcess> process_;
   std::thread reader_;
   std::mutex mu_;

@@ -156,7 +156,7 @@ TEST_P(FleetTest, EveryWorkerFreshJarAndRedisAgree) {
   for (auto& w : workers) {
     if (w->id() == 1 && fault == Fault::kKillWorker) continue;
     ASSERT_TRUE(w->WaitFor("done ", absl::Seconds(120)))
-        << "worker " << w->id() << " did not finish; see " << dir_;
+        << "worker " << w->id() << " did not finish: " << w->Diagnosis();
   }
   if (fault == Fault::kRestartRedis) {
     // The outage happened while the workers ran: some Flush failed, and the

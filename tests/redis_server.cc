@@ -286,6 +286,19 @@ bool RedisCluster::Start(std::string* error, int replicas, const TlsFiles* tls) 
       ok = ok && replication.ok() &&
            (absl::StrContains(replication->str, "role:master") ||
             absl::StrContains(replication->str, "master_link_status:up"));
+      // Gossip reaches each node in its own time: until every node names
+      // every replica's master, tests that ask one node whose replica is
+      // whose (ReplicasOf) would see fewer on a loaded machine.
+      absl::StatusOr<RedisReply> cluster_nodes = node->Command({"CLUSTER", "NODES"});
+      int replicas_known = 0;
+      if (cluster_nodes.ok() && !cluster_nodes->is_error()) {
+        for (absl::string_view line :
+             absl::StrSplit(cluster_nodes->str, '\n', absl::SkipEmpty())) {
+          std::vector<absl::string_view> f = absl::StrSplit(line, ' ');
+          if (f.size() >= 4 && absl::StrContains(f[2], "slave") && f[3] != "-") ++replicas_known;
+        }
+      }
+      ok = ok && replicas_known == 3 * replicas;
     }
     if (ok) return true;
     Sleep(20);
