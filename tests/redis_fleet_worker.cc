@@ -28,6 +28,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <set>
 #include <string>
 #include <thread>
@@ -44,6 +45,30 @@
 
 namespace cookiejar {
 namespace {
+
+// For the failure message: each cookie whose value the jar does not hold as
+// written, "name: wrote X, jar has Y" ("-" for absent).
+std::string Difference(const std::map<std::string, std::string>& wrote,
+                       const std::map<std::string, std::string>& jar) {
+  std::set<std::string> names;
+  for (const auto& entry : wrote) names.insert(entry.first);
+  for (const auto& entry : jar) names.insert(entry.first);
+  std::string out;
+  for (const std::string& name : names) {
+    auto w = wrote.find(name);
+    auto j = jar.find(name);
+    const std::string a = w == wrote.end() ? "-" : w->second;
+    const std::string b = j == jar.end() ? "-" : j->second;
+    if (a != b) absl::StrAppend(&out, " ", name, ": wrote ", a, ", jar has ", b, ";");
+  }
+  return out;
+}
+
+std::string StatsText(const RedisProfileStats& stats) {
+  return absl::StrCat("written ", stats.written, " superseded ", stats.superseded, " applied ",
+                      stats.applied, " reloads ", stats.reloads, " version ", stats.version,
+                      " pending ", stats.pending, " dropped ", stats.dropped);
+}
 
 int Run(int argc, char** argv) {
   if (argc < 7) {
@@ -146,8 +171,11 @@ int Run(int argc, char** argv) {
         for (const CanonicalCookie& c : jar.GetCookies(*Url::Parse(own_site))) seen[c.name] = c.value;
         if (seen != own) {
           if (!lossy) {
-            std::fprintf(stderr, "worker %d op %ld: own cookies differ from its writes\n", worker,
-                         n);
+            const RedisProfileStats stats = (*store)->stats(&jar);
+            std::fprintf(stderr,
+                         "worker %d op %ld: own cookies differ from its writes:%s\n"
+                         "stats: %s\n",
+                         worker, n, Difference(own, seen).c_str(), StatsText(stats).c_str());
             return 3;
           }
           std::printf("diverged %ld\n", n);
@@ -194,13 +222,7 @@ int Run(int argc, char** argv) {
                               "=", c.value));
   }
   for (const std::string& line : lines) std::printf("cookie %s\n", line.c_str());
-  const RedisProfileStats stats = (*store)->stats(&jar);
-  std::printf("stats written %llu superseded %llu applied %llu reloads %llu version %llu\n",
-              static_cast<unsigned long long>(stats.written),
-              static_cast<unsigned long long>(stats.superseded),
-              static_cast<unsigned long long>(stats.applied),
-              static_cast<unsigned long long>(stats.reloads),
-              static_cast<unsigned long long>(stats.version));
+  std::printf("stats %s\n", StatsText((*store)->stats(&jar)).c_str());
   std::printf("end\n");
   std::fflush(stdout);
   return 0;
