@@ -523,6 +523,17 @@ absl::Status RedisCookieStore::Profile::WritePending() {
   std::lock_guard<std::mutex> apply_lock(apply_mu_);
   {
     std::lock_guard<std::mutex> lock(mu_);
+    // Written to a node of another history than the last one (a promoted
+    // replica, a restart): versions this jar holds, or holds back, may have
+    // been lost there and given to other changes, so they say nothing
+    // against the versions it gives. The jar is reloaded, and nothing held
+    // back is applied before: an older change of the cookie from the other
+    // history would undo this one.
+    const std::string& written_to = writer_client_.replication_id();
+    if (replies.ok() && !written_to.empty()) {
+      if (!writer_timeline_.empty() && written_to != writer_timeline_) reload_needed_ = true;
+      writer_timeline_ = written_to;
+    }
     for (size_t i = 0; i < batch.size(); ++i) {
       const std::string& key = batch[i].first;
       inflight_.erase(key);
@@ -578,6 +589,8 @@ absl::Status RedisCookieStore::Profile::WritePending() {
     }
     unconfirmed_keys_.clear();
     for (const auto& entry : unconfirmed_) unconfirmed_keys_.insert(entry.first);
+    // A reload replaces what is held back with Redis's current state.
+    if (reload_needed_) settled.clear();
     for (const std::string& key : settled) {
       auto d = deferred_.find(key);
       if (d == deferred_.end() || pending_.count(key) || unconfirmed_keys_.count(key)) continue;
@@ -586,13 +599,6 @@ absl::Status RedisCookieStore::Profile::WritePending() {
         to_apply.emplace_back(key, std::move(d->second));
       }
       deferred_.erase(d);
-    }
-    // Written to a node other than the last one (a failover, a restart):
-    // versions this jar holds may have been lost and given to new changes.
-    const std::string& written_to = writer_client_.replication_id();
-    if (replies.ok() && !written_to.empty()) {
-      if (!writer_timeline_.empty() && written_to != writer_timeline_) reload_needed_ = true;
-      writer_timeline_ = written_to;
     }
     if (status.ok()) {
       stats_.connected = true;
@@ -690,6 +696,10 @@ absl::StatusOr<std::optional<std::string>> RedisCookieStore::Profile::ReadEntry(
 
 absl::Status RedisCookieStore::Profile::Reload(RedisAttachReport* report) {
   const bool initial = report != nullptr;
+  // No batch of ours is in flight meanwhile: one that Redis applied after
+  // the scan read its cookie would otherwise be undone by the scan's older
+  // state (its version is lost with the versions held below).
+  std::lock_guard<std::mutex> flush_lock(flush_mu_);
   // The counter first: every change after it comes from the log, so the
   // scan below may see some of them or not.
   absl::StatusOr<uint64_t> counter = ReadCounter(&reader_client_);
@@ -744,7 +754,11 @@ absl::Status RedisCookieStore::Profile::Reload(RedisAttachReport* report) {
     last_entry_ = entry->value_or("");
     timeline_ = timeline;
     acked_version_ = *counter;
+    // Versions known or held back are of an older state, or of another
+    // history: the scan's are newer. Local changes on their way hold back
+    // the scan's state below instead.
     held_.clear();
+    deferred_.clear();
     reload_needed_ = false;
     check_counter_ = false;
     stats_.version = last_version_;
@@ -974,9 +988,10 @@ absl::Status RedisCookieStore::Profile::ReadLog() {
     }
     {
       std::lock_guard<std::mutex> lock(mu_);
-      if (version != last_version_ + 1) {
-        // Entries were trimmed away (or Redis lost them): the log cannot
-        // bring this jar up to date, the whole profile can.
+      if (version != last_version_ + 1 || reload_needed_) {
+        // Entries were trimmed away (or Redis lost them), or the writer met
+        // another history: the log cannot bring this jar up to date, the
+        // whole profile can.
         reload_needed_ = true;
         return absl::OkStatus();
       }
