@@ -2,13 +2,13 @@
 // (tests/redis_fleet_worker.cc) share a profile on a master with a replica,
 // found through Redis Sentinel, or on a cluster whose masters have replicas.
 // The replica falls behind (SIGSTOP), the workers are frozen, the master is
-// SIGKILLed and the replica crashes and restarts from its own AOF (what it
-// had received is all it has), then takes over: promoted by the Sentinels,
+// SIGKILLed and the replica is killed while stopped and restarts from its
+// own AOF (what it had read before it stopped is all it has), then takes over: promoted by the Sentinels,
 // or elected by the cluster. The new master's copy of each worker's own
 // cookies is compared with the changes Redis had acknowledged to the
 // worker: without min_replicas the changes made while the replica lagged
-// are lost (asynchronous replication), with min_replicas = 1 nothing
-// acknowledged is. Then the workers resume, and every jar, a fresh one and
+// are lost (asynchronous replication; reported, not asserted), with
+// min_replicas = 1 nothing acknowledged is. Then the workers resume, and every jar, a fresh one and
 // Redis must agree; with min_replicas every worker's own cookies must be
 // exactly its writes (what was not acknowledged is written again).
 //
@@ -119,15 +119,38 @@ TEST_P(FailoverTest, AcknowledgedChangesSurviveWithMinReplicas) {
   }
   for (auto& w : workers) ASSERT_TRUE(w->WaitFor("flushed 300")) << "worker " << w->id();
 
-  // The replica falls behind while the workers go on.
+  // The replica falls behind while the workers go on: stopped now, it
+  // never reads what the master sends it from here on (it is killed before
+  // it runs again). A worker's operations from `unseen` on are made after
+  // the stop (its flush of the operations before `unseen` had not been
+  // reported yet), so their writes reach only the master.
   replica->Pause();
-  std::this_thread::sleep_for(std::chrono::milliseconds(800));
-  for (auto& w : workers) w->Pause();
+  std::map<int, long> unseen;
+  for (auto& w : workers) unseen[w->id()] = w->Attempted() + 25;
+  // Until each worker made 25 more and tried to write them, and, without
+  // min_replicas, Redis acknowledged a set that the replica should not
+  // hold. Waited for, not slept: a loaded machine only makes it take longer.
   std::map<int, long> acknowledged;
-  for (auto& w : workers) acknowledged[w->id()] = w->Acknowledged();
+  int sure_lost = 0;
+  const absl::Time deadline = absl::Now() + absl::Seconds(120);
+  while (true) {
+    bool ready = true;
+    for (auto& w : workers) ready = ready && w->Attempted() >= unseen[w->id()] + 25;
+    if (ready) {
+      for (auto& w : workers) w->Pause();
+      sure_lost = 0;
+      for (auto& w : workers) {
+        acknowledged[w->id()] = w->Acknowledged();
+        sure_lost += fleet::SetsSince(w->id(), kSeed, unseen[w->id()], acknowledged[w->id()]);
+      }
+      if (min_replicas > 0 || sure_lost > 0) break;
+      for (auto& w : workers) w->Resume();
+    }
+    ASSERT_LT(absl::Now(), deadline) << "the workers did not go on while the replica was stopped";
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   master->Kill();
-  // What the replica received but has not read yet is gone with it.
-  replica->Resume();
+  // What the replica received but has not read is gone with it.
   replica->Kill();
   ASSERT_TRUE(replica->Restart(&error)) << error;
 
@@ -154,16 +177,14 @@ TEST_P(FailoverTest, AcknowledgedChangesSurviveWithMinReplicas) {
     changes += count;
   }
   std::printf("acknowledged changes lost: %d (own cookies whose acknowledged state is gone; "
-              "%ld operations acknowledged), min_replicas %d\n",
-              lost, changes, min_replicas);
+              "%ld operations acknowledged; %d sets acknowledged after the replica stopped), "
+              "min_replicas %d\n",
+              lost, changes, sure_lost, min_replicas);
   RecordProperty("acknowledged_changes_lost", lost);
-  if (min_replicas > 0) {
-    EXPECT_EQ(lost, 0);
-  } else {
-    // The scenario does lose acknowledged changes without WAIT: the check
-    // sees them.
-    EXPECT_GT(lost, 0);
-  }
+  RecordProperty("sets_acknowledged_after_the_replica_stopped", sure_lost);
+  // Without WAIT the loss is a figure (docs/fleet.md), not a promise: how
+  // much the replica had read is up to the kernel and the scheduler.
+  if (min_replicas > 0) EXPECT_EQ(lost, 0);
 
   // The old master comes back (as a replica of the new one): the workers'
   // writes can be confirmed by a replica again.

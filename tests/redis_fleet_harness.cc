@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "persistence/internal/redis_layout.h"
 #include "tests/redis_fleet_ops.h"
 
@@ -67,6 +68,19 @@ long Worker::Acknowledged() {
   for (const std::string& l : lines_) {
     long n;
     if (absl::StartsWith(l, "flushed ") && absl::SimpleAtoi(l.substr(8), &n)) last = n;
+  }
+  return last;
+}
+
+long Worker::Attempted() {
+  std::lock_guard<std::mutex> lock(mu_);
+  long last = 0;
+  for (absl::string_view l : lines_) {
+    long n;
+    if ((absl::ConsumePrefix(&l, "flushed ") || absl::ConsumePrefix(&l, "unflushed ")) &&
+        absl::SimpleAtoi(l, &n)) {
+      last = n;
+    }
   }
   return last;
 }
@@ -163,6 +177,19 @@ int LostAcknowledged(int worker, unsigned seed, long acknowledged,
     if (!ok) ++lost;
   }
   return lost;
+}
+
+int SetsSince(int worker, unsigned seed, long from, long acknowledged) {
+  std::map<std::string, long> last_set;  // Name -> operation; -1: deleted last.
+  OpStream stream(worker, seed);
+  for (long n = 0; n < acknowledged; ++n) {
+    const Op op = stream.Next();
+    if (op.kind == OpKind::kSetOwn) last_set[OwnName(op.key)] = n;
+    if (op.kind == OpKind::kDeleteOwn) last_set[OwnName(op.key)] = -1;
+  }
+  int count = 0;
+  for (const auto& entry : last_set) count += entry.second >= from ? 1 : 0;
+  return count;
 }
 
 }  // namespace fleet

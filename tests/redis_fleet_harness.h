@@ -39,6 +39,9 @@ class Worker {
   bool WaitFor(const std::string& prefix, absl::Duration timeout = absl::Seconds(90));
   // The operations Redis acknowledged (the last "flushed N").
   long Acknowledged();
+  // The operations made when it last tried to write (the last "flushed N"
+  // or "unflushed N").
+  long Attempted();
   // The operations it made ("done N"), or -1 before it printed that.
   long Done();
   bool Printed(const std::string& prefix);
@@ -77,6 +80,13 @@ std::string Line(const CanonicalCookie& c);
 // is no loss.
 int LostAcknowledged(int worker, unsigned seed, long acknowledged,
                      const std::map<std::string, std::string>& own_cookies);
+
+// Of worker `worker`'s own cookies, the number whose last change among its
+// first `acknowledged` operations is a set made by operation `from` or a
+// later one: a node that received none of the worker's writes of those
+// operations cannot hold them, so a failover to it loses at least that many
+// acknowledged changes.
+int SetsSince(int worker, unsigned seed, long from, long acknowledged);
 
 }  // namespace fleet
 }  // namespace cookiejar
