@@ -14,7 +14,7 @@ from http.cookiejar.
 """
 
 from ._errors import CookieError, CookieRejected, InvalidUrl, StoreError, Unsupported
-from ._types import Cookie, Explanation
+from ._types import Cookie, Explanation, ResolvedRequest
 from ._cookiejar import FakeClock, CookiesTxtFile, HAS_SQLITE
 from ._jar import Jar
 from ._compat import CookieConflict, CookieJar
@@ -25,7 +25,8 @@ if HAS_SQLITE:
 __all__ = [
     "AsyncHttpxTransport", "Cookie", "CookieConflict", "CookieError", "CookieJar",
     "CookieRejected", "CookiesTxtFile", "Explanation", "FakeClock", "HttpxTransport",
-    "InvalidUrl", "Jar", "RequestsAdapter", "SqliteStore", "StoreError", "Unsupported",
+    "InvalidUrl", "Jar", "RequestsAdapter", "ResolvedRequest", "SqliteStore", "StoreError",
+    "Unsupported",
     "httpx_client", "requests_session",
 ]
 
