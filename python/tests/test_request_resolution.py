@@ -25,7 +25,7 @@ METHODS = ("set_cookie", "store_response", "cookie_header", "cookies_for", "expl
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_the_table_resolves_as_in_every_front_end(case):
     context = {key: case[key] for key in CONTEXT if key in case}
-    resolved = cookiejar.Jar(case["rules"]).resolve(case["url"], **context)
+    resolved = cookiejar.NativeJar(case["rules"]).resolve(case["url"], **context)
     expect = case["expect"]
     assert (resolved.same_site, resolved.same_site_for_setting, resolved.third_party,
             resolved.partition_site, resolved.partition_cross_site) == (
@@ -34,7 +34,7 @@ def test_the_table_resolves_as_in_every_front_end(case):
 
 
 def test_a_resolved_request_says_what_the_jar_sees():
-    resolved = cookiejar.Jar().resolve("HTTPS://WWW.Shop.EXAMPLE/a/./b?q#f",
+    resolved = cookiejar.NativeJar().resolve("HTTPS://WWW.Shop.EXAMPLE/a/./b?q#f",
                                        initiator="https://news.example/")
     assert resolved == cookiejar.ResolvedRequest(
         url="https://www.shop.example/a/b", same_site="lax", same_site_for_setting="lax",
@@ -44,11 +44,11 @@ def test_a_resolved_request_says_what_the_jar_sees():
 @pytest.mark.parametrize("method", METHODS)
 def test_every_method_names_its_context_keywords(method):
     # Explicit keyword-only parameters: what IDEs complete and help() shows.
-    parameters = inspect.signature(getattr(cookiejar.Jar, method)).parameters
+    parameters = inspect.signature(getattr(cookiejar.NativeJar, method)).parameters
     for name in CONTEXT:
         assert parameters[name].kind is inspect.Parameter.KEYWORD_ONLY, (method, name)
     assert not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
-    doc = getattr(cookiejar.Jar, method).__doc__
+    doc = getattr(cookiejar.NativeJar, method).__doc__
     assert doc and "keywords" in doc
 
 
@@ -62,14 +62,14 @@ def test_every_method_names_its_context_keywords(method):
 ])
 def test_a_misspelt_keyword_names_the_public_method(method, args):
     with pytest.raises(TypeError) as e:
-        getattr(cookiejar.Jar(), method)(*args, toplevel_url="https://b.example/")
+        getattr(cookiejar.NativeJar(), method)(*args, toplevel_url="https://b.example/")
     assert f"{method}()" in str(e.value)
     assert "toplevel_url" in str(e.value)
     assert "_header" not in str(e.value) and "_store" not in str(e.value)
 
 
 def test_the_context_decides_what_is_sent_and_set():
-    jar = cookiejar.Jar()
+    jar = cookiejar.NativeJar()
     url = "https://shop.example/"
     jar.set_cookie(url, "strict=1; SameSite=Strict")
     jar.set_cookie(url, "lax=1; SameSite=Lax")
@@ -97,7 +97,7 @@ def test_the_context_decides_what_is_sent_and_set():
     ({"redirect_chain": ["https://[::1/"]}, "redirect chain URL 0"),
 ])
 def test_bad_context_urls_raise_invalid_url_naming_them(context, named):
-    jar = cookiejar.Jar()
+    jar = cookiejar.NativeJar()
     for method, args in (("cookie_header", ()), ("resolve", ()), ("set_cookie", ("a=1",)),
                          ("explain", ())):
         with pytest.raises(cookiejar.InvalidUrl) as e:
@@ -107,7 +107,7 @@ def test_bad_context_urls_raise_invalid_url_naming_them(context, named):
 
 
 def test_context_values_of_the_wrong_type_raise_type_error():
-    jar = cookiejar.Jar()
+    jar = cookiejar.NativeJar()
     with pytest.raises(TypeError):
         jar.cookie_header("https://a.example/", frame_ancestors=[1])
     with pytest.raises(TypeError):
