@@ -8,10 +8,11 @@
 //
 // Phases: "set" replays the Set-Cookie events into a fresh jar each pass;
 // "get" fills one jar, then builds every Cookie header each pass (URL
-// strings, as a client calls); "embedded" does the same for requests made
-// by a page of another site (a subresource under a top-level page, started
-// by it), whose SameSite context compares the request's site with the
-// page's on every lookup. Prints the events of one pass, so that
+// strings, as a client calls); "linked" does the same for navigations by a
+// link on a page of another site (Lax cookies go), and "embedded" for
+// subresources of that page (only SameSite=None cookies go): their SameSite
+// context compares the request's site with the page's on every lookup.
+// Prints the events of one pass, so that
 // instructions per event = (counted - counted with 0 passes) / (passes x
 // events).
 
@@ -29,8 +30,9 @@
 int main(int argc, char** argv) {
   using namespace cookiejar;
   const std::string phase = argc == 4 ? argv[2] : "";
-  if (phase != "set" && phase != "get" && phase != "embedded") {
-    std::cerr << "usage: trace_count TRACE_FILE set|get|embedded PASSES\n";
+  if (phase != "set" && phase != "get" && phase != "linked" &&
+      phase != "embedded") {
+    std::cerr << "usage: trace_count TRACE_FILE set|get|linked|embedded PASSES\n";
     return 2;
   }
   std::ifstream file(argv[1], std::ios::binary);
@@ -55,9 +57,9 @@ int main(int argc, char** argv) {
   }
   CookieOptions options;
   const Url page = *Url::Parse("https://news.example/story");
-  if (phase == "embedded") {
-    options.top_level_navigation = false;
-    options.top_level_url = &page;
+  if (phase == "linked" || phase == "embedded") {
+    options.top_level_navigation = phase == "linked";
+    options.top_level_url = phase == "embedded" ? &page : nullptr;
     options.initiator = &page;
   }
   std::string header;
