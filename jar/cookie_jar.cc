@@ -137,7 +137,8 @@ absl::StatusOr<size_t> CookieJar::AppendCookieHeader(std::string_view url,
   ScratchUrl scratch;
   absl::Status status = Url::ParseInto(url, scratch.get());
   if (!status.ok()) return status;
-  return AppendCookieHeader(*scratch.get(), options, out);
+  RequestDecisions request(core_->site_rules(), *scratch.get(), options);
+  return core_->AppendCookieHeader(request, out);
 }
 
 std::vector<CanonicalCookie> CookieJar::GetCookies(const Url& url, const CookieOptions& options) {

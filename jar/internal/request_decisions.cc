@@ -26,35 +26,31 @@ RequestDecisions::RequestDecisions(const SiteRules& rules, const ResolvedRequest
   partition_ = &made.partition;
 }
 
-SameSiteContext RequestDecisions::SameSiteForSending() {
-  if (!sending_) {
-    // The chain makes a difference only when the rules weigh it and there
-    // is one; otherwise both contexts are the same decision.
-    const bool chain = rules_.redirect_chain && options_.redirect_chain != nullptr &&
-                       !options_.redirect_chain->empty();
-    if (!chain) {
-      sending_ = SameSiteForSetting();
-    } else {
-      sending_ = ComputeSameSiteContext(url_, options_, *rules_.psl, rules_.schemeful,
-                                        /*consider_redirect_chain=*/true);
-    }
+SameSiteContext RequestDecisions::DecideSending() {
+  // The chain makes a difference only when the rules weigh it and there is
+  // one; otherwise both contexts are the same decision.
+  const bool chain = rules_.redirect_chain && options_.redirect_chain != nullptr &&
+                     !options_.redirect_chain->empty();
+  if (!chain) {
+    sending_ = SameSiteForSetting();
+  } else {
+    sending_ = ComputeSameSiteContext(url_, options_, *rules_.psl, rules_.schemeful,
+                                      /*consider_redirect_chain=*/true);
   }
   return *sending_;
 }
 
-SameSiteContext RequestDecisions::SameSiteForSetting() {
-  if (!setting_) {
-    // Browsers weigh the redirect chain, if at all, only for what they send
-    // (recorded in Firefox: the last hop of A -> B -> A may set Strict
-    // cookies).
-    setting_ = ComputeSameSiteContext(url_, options_, *rules_.psl, rules_.schemeful,
-                                      /*consider_redirect_chain=*/false);
-  }
+SameSiteContext RequestDecisions::DecideSetting() {
+  // Browsers weigh the redirect chain, if at all, only for what they send
+  // (recorded in Firefox: the last hop of A -> B -> A may set Strict
+  // cookies).
+  setting_ = ComputeSameSiteContext(url_, options_, *rules_.psl, rules_.schemeful,
+                                    /*consider_redirect_chain=*/false);
   return *setting_;
 }
 
-bool RequestDecisions::ThirdParty() {
-  if (!third_party_) third_party_ = IsThirdParty(url_, options_, *rules_.psl, rules_.schemeful);
+bool RequestDecisions::DecideThirdParty() {
+  third_party_ = IsThirdParty(url_, options_, *rules_.psl, rules_.schemeful);
   return *third_party_;
 }
 

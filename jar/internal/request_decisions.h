@@ -95,9 +95,24 @@ class RequestDecisions {
   const Url& url() const { return url_; }
   const CookieOptions& options() const { return options_; }
 
-  SameSiteContext SameSiteForSending();
-  SameSiteContext SameSiteForSetting();
-  bool ThirdParty();
+  // Inline, for the hot path's plain lookup (no initiator, top-level page
+  // or weighed redirect chain: every decision is "same-site, first-party"
+  // without comparing a site).
+  SameSiteContext SameSiteForSending() {
+    if (sending_) return *sending_;
+    if (NoSiteToCompare(rules_.redirect_chain)) return SameSiteContext::kStrict;
+    return DecideSending();
+  }
+  SameSiteContext SameSiteForSetting() {
+    if (setting_) return *setting_;
+    if (NoSiteToCompare(false)) return SameSiteContext::kStrict;
+    return DecideSetting();
+  }
+  bool ThirdParty() {
+    if (third_party_) return *third_party_;
+    if (options_.top_level_navigation || options_.top_level_url == nullptr) return false;
+    return DecideThirdParty();
+  }
   const CookiePartitionKey& Partition();
   // The registrable domain of the URL's host, or the host: the site that
   // access-policy exceptions name.
@@ -107,6 +122,17 @@ class RequestDecisions {
   Decisions All();
 
  private:
+  // Whether the request names no other site: no initiator, no top-level
+  // page and (when `chain` asks) no redirect chain. Frames count only under
+  // a top-level page (same_site.h).
+  bool NoSiteToCompare(bool chain) const {
+    return options_.initiator == nullptr && options_.top_level_url == nullptr &&
+           (!chain || options_.redirect_chain == nullptr || options_.redirect_chain->empty());
+  }
+  SameSiteContext DecideSending();
+  SameSiteContext DecideSetting();
+  bool DecideThirdParty();
+
   const SiteRules& rules_;
   const Url& url_;
   const CookieOptions& options_;
