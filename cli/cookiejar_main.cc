@@ -49,6 +49,8 @@ constexpr char kUsage[] =
     "  set URL SET-COOKIE...     store Set-Cookie header values received from URL\n"
     "  list [--wide]             the jar as a table\n"
     "  explain URL               every cookie, and whether and why it goes to URL\n"
+    "    (get, set and explain take the request's context: --top-level URL for a\n"
+    "    subresource of that page, --initiator URL, --method METHOD)\n"
     "  import SOURCE [--format F]  add the cookies of a cookies.txt, a cookiejar\n"
     "                            store, a Firefox cookies.sqlite, a Chromium Cookies\n"
     "                            file, a storageState or cookie-editor JSON file\n"
@@ -101,6 +103,15 @@ constexpr char kUsage[] =
 
 enum class JarUse { kNone, kRead, kWrite };
 
+// The request context of get, set and explain (RequestRead).
+#define CLI_CONTEXT_OPTIONS "--top-level", "--initiator", "--method"
+#define CLI_CONTEXT_HELP                                                                   \
+  "CONTEXT: the request is a top-level navigation typed by the user, unless\n"        \
+  "  --top-level URL   it is a subresource (image, script, fetch, frame) of the\n"   \
+  "                    page URL (third-party when URL is of another site)\n"         \
+  "  --initiator URL   the page that started it (a link, a form) is URL\n"           \
+  "  --method METHOD   its HTTP method (default GET)\n"
+
 struct Command {
   std::string name;
   std::string help;
@@ -114,18 +125,18 @@ struct Command {
 const std::vector<Command>& Commands() {
   static const auto* commands = new std::vector<Command>{
       {"get",
-       "usage: cookiejar [--jar FILE] get URL [--script]\n"
+       "usage: cookiejar [--jar FILE] get URL [--script] [CONTEXT]\n"
        "Prints the Cookie header value a browser would send to URL (nothing when it\n"
        "would send none). With --script, what document.cookie shows instead (no\n"
-       "HttpOnly cookies). The request is a top-level navigation typed by the user.\n"
-       "Only reads the jar: last-access times are not written back.\n",
-       1, 1, {"--script"}, {}, JarUse::kRead},
+       "HttpOnly cookies). Only reads the jar: last-access times are not written\n"
+       "back.\n" CLI_CONTEXT_HELP,
+       1, 1, {"--script"}, {CLI_CONTEXT_OPTIONS}, JarUse::kRead},
       {"set",
-       "usage: cookiejar [--jar FILE] set URL SET-COOKIE...\n"
+       "usage: cookiejar [--jar FILE] set URL SET-COOKIE... [CONTEXT]\n"
        "Stores each Set-Cookie header value as received from URL, and prints what\n"
        "happened to it. Exit code 1 if any was refused. A cookies.txt jar refuses\n"
-       "cookies whose SameSite, Priority or partition it cannot keep.\n",
-       2, SIZE_MAX, {}, {}, JarUse::kWrite},
+       "cookies whose SameSite, Priority or partition it cannot keep.\n" CLI_CONTEXT_HELP,
+       2, SIZE_MAX, {}, {CLI_CONTEXT_OPTIONS}, JarUse::kWrite},
       {"list",
        "usage: cookiejar [--jar FILE] list [--wide]\n"
        "Prints the jar as a table: domain (a leading dot for domain cookies, in\n"
@@ -135,10 +146,11 @@ const std::vector<Command>& Commands() {
        "shown as \\xNN.\n",
        0, 0, {"--wide"}, {}, JarUse::kRead},
       {"explain",
-       "usage: cookiejar [--jar FILE] explain URL\n"
-       "Lists every cookie in the jar with whether it would be sent to URL and, if\n"
-       "not, why.\n",
-       1, 1, {}, {}, JarUse::kRead},
+       "usage: cookiejar [--jar FILE] explain URL [CONTEXT]\n"
+       "Says what the jar decides about the request (its SameSite context, whether\n"
+       "it is third-party, its partition), then lists every cookie in the jar with\n"
+       "whether it would be sent to URL and, if not, why.\n" CLI_CONTEXT_HELP,
+       1, 1, {}, {CLI_CONTEXT_OPTIONS}, JarUse::kRead},
       {"import",
        "usage: cookiejar --jar FILE import SOURCE [--format FORMAT]\n"
        "Adds the cookies of SOURCE to the jar. The format is read from the content\n"
@@ -416,30 +428,49 @@ std::optional<int> Parse(int argc, char** argv, Invocation* out) {
   return std::nullopt;
 }
 
-absl::StatusOr<Url> ParseUrlArg(const std::string& text) { return Url::Parse(text); }
-
 using nlohmann::json;
 
+// The request to the command's URL argument in the context its options
+// describe (CLI_CONTEXT_OPTIONS, --script), resolved by the jar.
+absl::StatusOr<ResolvedRequest> RequestArg(const Invocation& in, const CookieJar& jar) {
+  CookieRequest request(in.args[0]);
+  auto value = [&](const char* option) {
+    auto it = in.values.find(option);
+    return it == in.values.end() ? std::string() : it->second;
+  };
+  if (in.flags.count("--script") > 0) {
+    request.api = CookieApi::kScript;
+    // A document's script, not a navigation.
+    request.context.top_level_navigation = false;
+  }
+  request.context.top_level_url = value("--top-level");
+  if (!request.context.top_level_url.empty()) request.context.top_level_navigation = false;
+  request.context.initiator = value("--initiator");
+  if (in.values.count("--method")) {
+    request.method = value("--method");
+    if (request.method.empty()) return absl::InvalidArgumentError("--method: the method is empty");
+  }
+  return jar.Resolve(request);
+}
+
 int Get(const Invocation& in, JarFile& file) {
-  absl::StatusOr<Url> url = ParseUrlArg(in.args[0]);
-  if (!url.ok()) return Fail(Message(url.status()), kExitRefused);
-  const bool script = in.flags.count("--script") > 0;
-  CookieOptions options = script ? CookieOptions::Script() : CookieOptions();
-  options.top_level_navigation = !script;
+  absl::StatusOr<ResolvedRequest> request = RequestArg(in, file.jar());
+  if (!request.ok()) return Fail(Message(request.status()), kExitRefused);
   if (in.json) {
     // The cookies first: GetCookieHeader would update their access times.
     json cookies = json::array();
-    for (const CanonicalCookie& c : file.jar().GetCookies(*url, options)) {
+    for (const CanonicalCookie& c : file.jar().GetCookies(*request)) {
       cookies.push_back(CookieJson(c));
     }
     json out = json::object();
     SetText(out, "url", in.args[0]);
-    SetText(out, "header", file.jar().GetCookieHeader(*url, options));
+    SetText(out, "header", file.jar().GetCookieHeader(*request));
     out["cookies"] = std::move(cookies);
+    out["request"] = ResolvedJson(*request);
     PrintJson(out);
     return kExitOk;
   }
-  const std::string header = file.jar().GetCookieHeader(*url, options);
+  const std::string header = file.jar().GetCookieHeader(*request);
   if (!header.empty()) std::cout << header << "\n";
   return kExitOk;
 }
@@ -459,10 +490,8 @@ std::string CookiesTxtRefusal(const std::string& line) {
 }
 
 int Set(const Invocation& in, JarFile& file) {
-  absl::StatusOr<Url> url = ParseUrlArg(in.args[0]);
-  if (!url.ok()) return Fail(Message(url.status()), kExitRefused);
-  CookieOptions options;
-  options.top_level_navigation = true;
+  absl::StatusOr<ResolvedRequest> request = RequestArg(in, file.jar());
+  if (!request.ok()) return Fail(Message(request.status()), kExitRefused);
   int status = kExitOk;
   json results = json::array();
   for (size_t i = 1; i < in.args.size(); ++i) {
@@ -486,7 +515,7 @@ int Set(const Invocation& in, JarFile& file) {
         continue;
       }
     }
-    CookieInclusionStatus outcome = file.jar().SetCookie(*url, line, options);
+    CookieInclusionStatus outcome = file.jar().SetCookie(*request, line);
     if (in.json) {
       result["stored"] = outcome.IsInclude();
       result["reasons"] = ReasonsJson(outcome);
@@ -501,6 +530,7 @@ int Set(const Invocation& in, JarFile& file) {
   if (in.json) {
     json out = json::object();
     SetText(out, "url", in.args[0]);
+    out["request"] = ResolvedJson(*request);
     out["results"] = std::move(results);
     out["kept"] = file.kept();
     PrintJson(out);
@@ -537,11 +567,9 @@ int List(const Invocation& in, JarFile& file) {
 }
 
 int Explain(const Invocation& in, JarFile& file) {
-  absl::StatusOr<Url> url = ParseUrlArg(in.args[0]);
-  if (!url.ok()) return Fail(Message(url.status()), kExitRefused);
-  CookieOptions options;
-  options.top_level_navigation = true;
-  const std::vector<CookieJar::Explanation> explained = file.jar().Explain(*url, options);
+  absl::StatusOr<ResolvedRequest> request = RequestArg(in, file.jar());
+  if (!request.ok()) return Fail(Message(request.status()), kExitRefused);
+  const std::vector<CookieJar::Explanation> explained = file.jar().Explain(*request);
   if (in.json) {
     json list = json::array();
     for (const CookieJar::Explanation& e : explained) {
@@ -551,10 +579,12 @@ int Explain(const Invocation& in, JarFile& file) {
     }
     json out = json::object();
     SetText(out, "url", in.args[0]);
+    out["request"] = ResolvedJson(*request);
     out["cookies"] = std::move(list);
     PrintJson(out);
     return kExitOk;
   }
+  std::cout << "request: " << request->ToString() << "\n";
   std::vector<std::vector<std::string>> rows = {{"name", "domain", "path", "verdict"}};
   for (const CookieJar::Explanation& e : explained) {
     rows.push_back({Printable(e.cookie.name, 40), DomainColumn(e.cookie),
@@ -713,6 +743,7 @@ int Replay(const Invocation& in) {
       SetText(item, "url", d.url);
       SetText(item, "browser_header", d.browser_header);
       SetText(item, "jar_header", d.jar_header);
+      item["request"] = ResolvedJson(d.request);
       json details = json::array();
       for (const std::string& detail : d.details) {
         json line = json::object();
@@ -748,7 +779,7 @@ int Replay(const Invocation& in) {
               << (d.browser_header.empty() ? "(no Cookie header)" : Printable(d.browser_header, 400))
               << "\n  jar:     "
               << (d.jar_header.empty() ? "(no Cookie header)" : Printable(d.jar_header, 400))
-              << "\n";
+              << "\n  request: " << d.request.ToString() << "\n";
     for (const std::string& detail : d.details) std::cout << "  - " << Printable(detail, 400) << "\n";
   }
   return status;

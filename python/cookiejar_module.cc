@@ -42,7 +42,9 @@
 #include "cookiejar/cookie_constants.h"
 #include "cookiejar/cookie_jar.h"
 #include "cookiejar/cookies_txt.h"
+#include "cookiejar/cookie_request.h"
 #include "cookiejar/http_cookies.h"
+#include "cookiejar/same_site.h"
 #include "cookiejar/url.h"
 #ifdef COOKIEJAR_PYTHON_WITH_SQLITE
 #include "cookiejar/sqlite_cookie_store.h"
@@ -165,13 +167,15 @@ absl::Time FromSeconds(double seconds) {
 
 // --- The request context ------------------------------------------------------
 
-// RequestContext and the method, as given to set_cookie / cookie_header /
-// explain, converted while the GIL is held.
+// The request described by the context keywords of set_cookie,
+// cookie_header, explain... (RequestContext, the method, the API), converted
+// while the GIL is held.
 CookieRequest MakeRequest(py::handle url, bool top_level_navigation, py::handle initiator,
                           py::handle top_level_url, py::handle method,
-                          py::handle redirect_chain, py::handle frame_ancestors) {
+                          py::handle redirect_chain, py::handle frame_ancestors, bool script) {
   CookieRequest request(Bytes(url, "url"));
   request.method = Bytes(method, "method");
+  request.api = script ? CookieApi::kScript : CookieApi::kHttp;
   request.context.top_level_navigation = top_level_navigation;
   if (std::optional<std::string> text = OptionalBytes(initiator, "initiator")) {
     request.context.initiator = *std::move(text);
@@ -190,49 +194,6 @@ CookieRequest MakeRequest(py::handle url, bool top_level_navigation, py::handle 
     }
   }
   return request;
-}
-
-// The CookieOptions of a request, pointing into its parsed URLs (Explain
-// takes options, not a CookieRequest).
-struct ParsedRequest {
-  std::optional<Url> url;
-  std::optional<Url> initiator;
-  std::optional<Url> top_level;
-  std::vector<Url> frames;
-  std::vector<Url> chain;
-  CookieOptions options;
-};
-
-Url ParseUrl(const std::string& text, const char* what) {
-  absl::StatusOr<Url> url = Url::Parse(text);
-  if (!url.ok()) {
-    InvalidUrlError error;
-    error.message = std::string(what) + ": " + std::string(url.status().message());
-    throw error;
-  }
-  return *std::move(url);
-}
-
-void Parse(const CookieRequest& request, ParsedRequest* out) {
-  out->url = ParseUrl(request.url, "request URL");
-  if (!request.context.initiator.empty()) {
-    out->initiator = ParseUrl(request.context.initiator, "initiator");
-  }
-  if (!request.context.top_level_url.empty()) {
-    out->top_level = ParseUrl(request.context.top_level_url, "top-level URL");
-  }
-  for (const std::string& frame : request.context.frame_ancestors) {
-    out->frames.push_back(ParseUrl(frame, "frame ancestor"));
-  }
-  for (const std::string& hop : request.redirect_chain) {
-    out->chain.push_back(ParseUrl(hop, "redirect chain"));
-  }
-  out->options.top_level_navigation = request.context.top_level_navigation;
-  out->options.initiator = out->initiator ? &*out->initiator : nullptr;
-  out->options.top_level_url = out->top_level ? &*out->top_level : nullptr;
-  out->options.method = request.method;
-  out->options.redirect_chain = &out->chain;
-  out->options.frame_ancestors = &out->frames;
 }
 
 // --- Cookies as Python objects ------------------------------------------------
@@ -379,21 +340,14 @@ class Jar {
   CookieJar& jar() { return *jar_; }
   const std::shared_ptr<FakeClock>& clock() const { return clock_; }
 
-  // The verdict on each Set-Cookie value of a response to `request`, whose
-  // Date header was `date` ("" if none).
-  std::vector<CookieInclusionStatus> Store(const CookieRequest& request, int status,
-                                           const std::vector<std::string>& lines,
-                                           const std::string& date) {
-    absl::StatusOr<std::vector<CookieInclusionStatus>> results =
-        HttpCookies(jar_.get()).StoreResponse(request, status, lines, date);
-    if (!results.ok()) ThrowStatus(results.status());
-    return *std::move(results);
-  }
-
-  std::string Header(const CookieRequest& request) {
-    absl::StatusOr<std::string> header = HttpCookies(jar_.get()).CookieHeader(request);
-    if (!header.ok()) ThrowStatus(header.status());
-    return *std::move(header);
+  // use(resolved) for `request` resolved by the jar's rules, with the GIL
+  // released; InvalidUrl when a URL does not parse.
+  template <typename Use>
+  auto WithRequest(const CookieRequest& request, Use use) {
+    py::gil_scoped_release release;
+    absl::StatusOr<ResolvedRequest> resolved = jar_->Resolve(request);
+    if (!resolved.ok()) ThrowStatus(resolved.status());
+    return use(*resolved);
   }
 
  private:
@@ -404,7 +358,16 @@ class Jar {
 #define COOKIEJAR_CONTEXT_ARGS                                                        \
   py::kw_only(), py::arg("top_level_navigation") = true, py::arg("initiator") = py::none(), \
       py::arg("top_level_url") = py::none(), py::arg("method") = "GET",               \
-      py::arg("redirect_chain") = py::none(), py::arg("frame_ancestors") = py::none()
+      py::arg("redirect_chain") = py::none(), py::arg("frame_ancestors") = py::none(), \
+      py::arg("script") = false
+
+// The parameters of COOKIEJAR_CONTEXT_ARGS, and the request they describe.
+#define COOKIEJAR_CONTEXT_PARAMS                                                         \
+  bool top_level_navigation, py::handle initiator, py::handle top_level_url,             \
+      py::handle method, py::handle redirect_chain, py::handle frame_ancestors, bool script
+#define COOKIEJAR_CONTEXT_REQUEST(url)                                                    \
+  MakeRequest(url, top_level_navigation, initiator, top_level_url, method, redirect_chain, \
+              frame_ancestors, script)
 
 void BindJar(py::module_& m) {
   py::class_<FakeClock, std::shared_ptr<FakeClock>>(
@@ -435,19 +398,18 @@ void BindJar(py::module_& m) {
                              "The FakeClock the jar reads, or None for the system clock.")
       .def(
           "_store",
-          [](Jar& self, py::handle url, py::handle lines, int status, bool top_level_navigation,
-             py::handle initiator, py::handle top_level_url, py::handle method,
-             py::handle redirect_chain, py::handle frame_ancestors, py::handle server_date) {
-            CookieRequest request = MakeRequest(url, top_level_navigation, initiator,
-                                                top_level_url, method, redirect_chain,
-                                                frame_ancestors);
+          [](Jar& self, py::handle url, py::handle lines, int status, COOKIEJAR_CONTEXT_PARAMS,
+             py::handle server_date) {
+            CookieRequest request = COOKIEJAR_CONTEXT_REQUEST(url);
             std::string date = OptionalBytes(server_date, "server_date").value_or("");
             std::vector<std::string> values;
             for (py::handle line : lines) values.push_back(Bytes(line, "Set-Cookie value"));
             std::vector<CookieInclusionStatus> results;
-            {
-              py::gil_scoped_release release;
-              results = self.Store(request, status, values, date);
+            // Nothing to store: the URLs are not looked at (as HttpCookies).
+            if (!values.empty()) {
+              results = self.WithRequest(request, [&](const ResolvedRequest& resolved) {
+                return HttpCookies(&self.jar()).StoreResponse(resolved, status, values, date);
+              });
             }
             py::list reasons(results.size());
             for (size_t i = 0; i < results.size(); ++i) {
@@ -459,37 +421,20 @@ void BindJar(py::module_& m) {
           py::arg("server_date") = py::none())
       .def(
           "_header",
-          [](Jar& self, py::handle url, bool top_level_navigation, py::handle initiator,
-             py::handle top_level_url, py::handle method, py::handle redirect_chain,
-             py::handle frame_ancestors) {
-            CookieRequest request = MakeRequest(url, top_level_navigation, initiator,
-                                                top_level_url, method, redirect_chain,
-                                                frame_ancestors);
-            std::string header;
-            {
-              py::gil_scoped_release release;
-              header = self.Header(request);
-            }
-            return py::bytes(header);
+          [](Jar& self, py::handle url, COOKIEJAR_CONTEXT_PARAMS) {
+            return py::bytes(self.WithRequest(
+                COOKIEJAR_CONTEXT_REQUEST(url),
+                [&](const ResolvedRequest& resolved) { return self.jar().GetCookieHeader(resolved); }));
           },
           py::arg("url"), COOKIEJAR_CONTEXT_ARGS)
       .def(
           "_explain",
-          [](Jar& self, py::handle url, bool whole_jar, bool top_level_navigation,
-             py::handle initiator, py::handle top_level_url, py::handle method,
-             py::handle redirect_chain, py::handle frame_ancestors) {
-            CookieRequest request = MakeRequest(url, top_level_navigation, initiator,
-                                                top_level_url, method, redirect_chain,
-                                                frame_ancestors);
-            std::vector<CookieJar::Explanation> explanations;
-            {
-              py::gil_scoped_release release;
-              ParsedRequest parsed;
-              Parse(request, &parsed);
-              explanations = self.jar().Explain(
-                  *parsed.url, parsed.options,
-                  whole_jar ? ExplainScope::kWholeJar : ExplainScope::kSite);
-            }
+          [](Jar& self, py::handle url, bool whole_jar, COOKIEJAR_CONTEXT_PARAMS) {
+            const std::vector<CookieJar::Explanation> explanations = self.WithRequest(
+                COOKIEJAR_CONTEXT_REQUEST(url), [&](const ResolvedRequest& resolved) {
+                  return self.jar().Explain(
+                      resolved, whole_jar ? ExplainScope::kWholeJar : ExplainScope::kSite);
+                });
             py::list result(explanations.size());
             for (size_t i = 0; i < explanations.size(); ++i) {
               result[i] = py::make_tuple(ToPython(explanations[i].cookie),
@@ -500,20 +445,26 @@ void BindJar(py::module_& m) {
           py::arg("url"), py::arg("whole_jar") = true, COOKIEJAR_CONTEXT_ARGS)
       .def(
           "_cookies_for",
-          [](Jar& self, py::handle url, bool top_level_navigation, py::handle initiator,
-             py::handle top_level_url, py::handle method, py::handle redirect_chain,
-             py::handle frame_ancestors) {
-            CookieRequest request = MakeRequest(url, top_level_navigation, initiator,
-                                                top_level_url, method, redirect_chain,
-                                                frame_ancestors);
-            std::vector<CanonicalCookie> cookies;
-            {
-              py::gil_scoped_release release;
-              ParsedRequest parsed;
-              Parse(request, &parsed);
-              cookies = self.jar().GetCookies(*parsed.url, parsed.options);
-            }
-            return ToPython(cookies);
+          [](Jar& self, py::handle url, COOKIEJAR_CONTEXT_PARAMS) {
+            return ToPython(self.WithRequest(
+                COOKIEJAR_CONTEXT_REQUEST(url),
+                [&](const ResolvedRequest& resolved) { return self.jar().GetCookies(resolved); }));
+          },
+          py::arg("url"), COOKIEJAR_CONTEXT_ARGS)
+      .def(
+          "_resolve",
+          [](Jar& self, py::handle url, COOKIEJAR_CONTEXT_PARAMS) {
+            const ResolvedRequest resolved = self.WithRequest(
+                COOKIEJAR_CONTEXT_REQUEST(url),
+                [](const ResolvedRequest& resolved) { return resolved; });
+            // The fields of cookiejar._types.ResolvedRequest, in order.
+            const CookiePartitionKey& partition = resolved.partition();
+            return py::make_tuple(
+                Text(resolved.url().Spec()),
+                py::str(std::string(SameSiteContextName(resolved.same_site_for_sending()))),
+                py::str(std::string(SameSiteContextName(resolved.same_site_for_setting()))),
+                resolved.third_party(), py::str(partition.top_level_site),
+                partition.cross_site_ancestor);
           },
           py::arg("url"), COOKIEJAR_CONTEXT_ARGS)
       .def("cookies",

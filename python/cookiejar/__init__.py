@@ -24,7 +24,7 @@ differs from http.cookiejar. The distribution is ``browser-grade-cookiejar``;
 import warnings
 
 from ._errors import CookieError, CookieRejected, InvalidUrl, StoreError, Unsupported
-from ._types import Cookie, Explanation
+from ._types import Cookie, Explanation, ResolvedRequest
 from ._cookiejar import FakeClock, CookiesTxtFile, HAS_SQLITE, __version__
 from ._jar import NativeJar
 from ._compat import CookieConflict, HttpCookieJar
@@ -35,7 +35,8 @@ if HAS_SQLITE:
 __all__ = [
     "AsyncHttpxTransport", "Cookie", "CookieConflict", "CookieError", "CookieRejected",
     "CookiesTxtFile", "Explanation", "FakeClock", "HttpCookieJar", "HttpxTransport",
-    "InvalidUrl", "NativeJar", "RequestsAdapter", "SqliteStore", "StoreError", "Unsupported",
+    "InvalidUrl", "NativeJar", "RequestsAdapter", "ResolvedRequest", "SqliteStore",
+    "StoreError", "Unsupported",
     "httpx_client", "requests_session",
 ]
 

@@ -51,6 +51,7 @@ class Jar:
         method: _Text = "GET",
         redirect_chain: Optional[Iterable[_Text]] = None,
         frame_ancestors: Optional[Iterable[_Text]] = None,
+        script: bool = False,
         server_date: Optional[_Text] = None,
     ) -> List[_Reasons]: ...
     def _header(
@@ -63,6 +64,7 @@ class Jar:
         method: _Text = "GET",
         redirect_chain: Optional[Iterable[_Text]] = None,
         frame_ancestors: Optional[Iterable[_Text]] = None,
+        script: bool = False,
     ) -> bytes: ...
     def _explain(
         self,
@@ -75,6 +77,7 @@ class Jar:
         method: _Text = "GET",
         redirect_chain: Optional[Iterable[_Text]] = None,
         frame_ancestors: Optional[Iterable[_Text]] = None,
+        script: bool = False,
     ) -> List[Tuple[Cookie, _Reasons]]: ...
     def _cookies_for(
         self,
@@ -86,7 +89,20 @@ class Jar:
         method: _Text = "GET",
         redirect_chain: Optional[Iterable[_Text]] = None,
         frame_ancestors: Optional[Iterable[_Text]] = None,
+        script: bool = False,
     ) -> List[Cookie]: ...
+    def _resolve(
+        self,
+        url: _Text,
+        *,
+        top_level_navigation: bool = True,
+        initiator: Optional[_Text] = None,
+        top_level_url: Optional[_Text] = None,
+        method: _Text = "GET",
+        redirect_chain: Optional[Iterable[_Text]] = None,
+        frame_ancestors: Optional[Iterable[_Text]] = None,
+        script: bool = False,
+    ) -> Tuple[str, str, str, bool, str, bool]: ...
     def cookies(self) -> List[Cookie]: ...
     def import_cookie(self, cookie: Cookie, *, keep_times: bool = True) -> None: ...
     def delete(self, cookie: Cookie) -> bool: ...
