@@ -53,7 +53,7 @@ FILE_LOCK_HDRS = ["internal/file_lock.h"]
 COOKIES_TXT_SRCS = ["cookies_txt.cc"]
 SQLITE_STORE_SRCS = ["sqlite_cookie_store.cc"]
 BROWSER_FORMATS_SRCS = [
-    "browser_stores.cc",
+    "browser_databases.cc",
     "internal/partition_site.cc",
     "internal/partition_site.h",
     "storage_state.cc",
@@ -126,8 +126,10 @@ ENGINE_HEADERS = [
 C_API_HEADERS = ["cookiejar_c.h"]
 SQLITE_STORE_HEADERS = ["sqlite_cookie_store.h"]
 BROWSER_FORMATS_HEADERS = [
-    "browser_stores.h",
-    "storage_state.h",
+    "formats/browser_databases.h",
+    "formats/storage_state.h",
+    "browser_stores.h",  # Deprecated: forwards to formats/browser_databases.h until 2.0.
+    "storage_state.h",  # Deprecated: forwards to formats/storage_state.h until 2.0.
 ]
 REDIS_STORE_HEADERS = ["redis_cookie_store.h"]
 CURL_CLIENT_HEADERS = [

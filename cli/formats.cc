@@ -14,10 +14,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/absl_view.h"
-#include "cookiejar/browser_stores.h"
+#include "cookiejar/formats/browser_databases.h"
 #include "cookiejar/cookies_txt.h"
 #include "cookiejar/sqlite_cookie_store.h"
-#include "cookiejar/storage_state.h"
+#include "cookiejar/formats/storage_state.h"
 
 namespace cookiejar {
 namespace {
@@ -93,13 +93,13 @@ void AddProblems(const std::vector<std::string>& lines, size_t more, ImportSumma
 
 absl::StatusOr<ImportSummary> ImportBrowser(const std::string& path, CookieJar& jar,
                                             ImportSummary out) {
-  absl::StatusOr<BrowserStoreReport> report = ImportBrowserStore(path, &jar);
+  absl::StatusOr<BrowserDatabaseReport> report = ImportBrowserDatabase(path, &jar);
   if (!report.ok()) return report.status();
   const FileFormat found =
-      report->kind == BrowserStoreKind::kFirefox ? FileFormat::kFirefox : FileFormat::kChromium;
+      report->kind == BrowserDatabaseKind::kFirefox ? FileFormat::kFirefox : FileFormat::kChromium;
   if (found != out.format) {
     return absl::FailedPreconditionError(
-        absl::StrCat(path, " is a ", AbslView(BrowserStoreKindName(report->kind)),
+        absl::StrCat(path, " is a ", AbslView(BrowserDatabaseKindName(report->kind)),
                      " database, not ", AbslView(FileFormatName(out.format))));
   }
   out.imported = report->imported;
@@ -155,9 +155,9 @@ absl::StatusOr<FileFormat> DetectImportFormat(const std::string& path) {
   char magic[16] = {};
   if (file && file.read(magic, sizeof(magic)) &&
       std::memcmp(magic, "SQLite format 3", sizeof(magic)) == 0) {
-    absl::StatusOr<BrowserStoreKind> kind = DetectBrowserStore(path);
+    absl::StatusOr<BrowserDatabaseKind> kind = DetectBrowserDatabase(path);
     if (kind.ok()) {
-      return *kind == BrowserStoreKind::kFirefox ? FileFormat::kFirefox : FileFormat::kChromium;
+      return *kind == BrowserDatabaseKind::kFirefox ? FileFormat::kFirefox : FileFormat::kChromium;
     }
     return FileFormat::kStore;  // The store says what else it is not.
   }

@@ -39,8 +39,8 @@ cmake --install "$work/build" --prefix "$prefix" >/dev/null
 
 step "installed headers compile on their own, with only the documented dependencies"
 absl=$(sed -n 's/^Requires: //p' "$prefix/lib/pkgconfig/cookiejar.pc")
-for header in "$prefix"/include/cookiejar/*.h; do
-  name=$(basename "$header")
+for header in $(find "$prefix/include/cookiejar" -name '*.h' | sort); do
+  name=${header#"$prefix/include/cookiejar/"}
   flags=$(PKG_CONFIG_PATH=$prefix/lib/pkgconfig pkg-config --cflags cookiejar)
   [ "$name" = curl_cookie_client.h ] && flags="$flags $(pkg-config --cflags libcurl)"
   echo "#include \"cookiejar/$name\"" |

@@ -1,4 +1,4 @@
-#include "cookiejar/browser_stores.h"
+#include "cookiejar/formats/browser_databases.h"
 
 #include <fcntl.h>
 #include <openssl/evp.h>
@@ -213,15 +213,15 @@ absl::StatusOr<std::set<std::string>> Columns(sqlite3* db, const std::string& ta
   return columns;
 }
 
-absl::StatusOr<BrowserStoreKind> Detect(sqlite3* db, const std::string& shown) {
+absl::StatusOr<BrowserDatabaseKind> Detect(sqlite3* db, const std::string& shown) {
   Statement stmt(db, "SELECT name FROM sqlite_master WHERE type = 'table';");
   if (!stmt.ok()) return Corrupted(db, shown);
   std::set<std::string> tables;
   int rc;
   while ((rc = stmt.Step()) == SQLITE_ROW && tables.size() < 1000) tables.insert(stmt.Text(0));
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Corrupted(db, shown);
-  if (tables.count("moz_cookies")) return BrowserStoreKind::kFirefox;
-  if (tables.count("cookies") && tables.count("meta")) return BrowserStoreKind::kChromium;
+  if (tables.count("moz_cookies")) return BrowserDatabaseKind::kFirefox;
+  if (tables.count("cookies") && tables.count("meta")) return BrowserDatabaseKind::kChromium;
   return absl::FailedPreconditionError(absl::StrCat(
       shown, " is an SQLite database but not a Firefox cookies.sqlite or a Chromium Cookies file"));
 }
@@ -250,7 +250,7 @@ absl::Status CheckSqliteHeader(const std::string& path) {
 // Collects what a reader says about rows, within the limits.
 class Problems {
  public:
-  Problems(BrowserStoreReport* report, size_t max) : report_(report), max_(max) {}
+  Problems(BrowserDatabaseReport* report, size_t max) : report_(report), max_(max) {}
   void Add(std::string_view what, size_t row, const std::string& name, const std::string& host,
            const std::string& path, std::string_view reason) {
     if (report_->problems.size() >= max_) {
@@ -263,7 +263,7 @@ class Problems {
   }
 
  private:
-  BrowserStoreReport* report_;
+  BrowserDatabaseReport* report_;
   size_t max_;
 };
 
@@ -370,8 +370,8 @@ std::string Column(const std::set<std::string>& columns, const std::string& name
 }
 
 absl::StatusOr<std::vector<CanonicalCookie>> ReadFirefox(sqlite3* db, const std::string& shown,
-                                                         const BrowserStoreOptions& options,
-                                                         BrowserStoreReport* report) {
+                                                         const BrowserDatabaseOptions& options,
+                                                         BrowserDatabaseReport* report) {
   {
     Statement version(db, "PRAGMA user_version;");
     if (!version.ok() || version.Step() != SQLITE_ROW) return Corrupted(db, shown);
@@ -531,8 +531,8 @@ std::optional<int64_t> FromChromiumTime(int64_t t) {
 }
 
 absl::StatusOr<std::vector<CanonicalCookie>> ReadChromium(sqlite3* db, const std::string& shown,
-                                                          const BrowserStoreOptions& options,
-                                                          BrowserStoreReport* report) {
+                                                          const BrowserDatabaseOptions& options,
+                                                          BrowserDatabaseReport* report) {
   {
     Statement version(db, "SELECT value FROM meta WHERE key = 'version';");
     if (!version.ok()) return Corrupted(db, shown);
@@ -663,8 +663,8 @@ absl::StatusOr<std::vector<CanonicalCookie>> ReadChromium(sqlite3* db, const std
 
 }  // namespace
 
-std::string_view BrowserStoreKindName(BrowserStoreKind kind) {
-  return kind == BrowserStoreKind::kFirefox ? "firefox" : "chromium";
+std::string_view BrowserDatabaseKindName(BrowserDatabaseKind kind) {
+  return kind == BrowserDatabaseKind::kFirefox ? "firefox" : "chromium";
 }
 
 absl::StatusOr<std::string> DecryptChromiumValue(std::string_view encrypted,
@@ -707,8 +707,8 @@ absl::StatusOr<std::string> EncryptChromiumValue(std::string_view value, std::st
   return "v10" + *ciphertext;
 }
 
-absl::StatusOr<BrowserStoreKind> DetectBrowserStore(const std::string& path,
-                                                    const BrowserStoreOptions& options) {
+absl::StatusOr<BrowserDatabaseKind> DetectBrowserDatabase(const std::string& path,
+                                                    const BrowserDatabaseOptions& options) {
   absl::Status header = CheckSqliteHeader(path);
   if (!header.ok()) return header;
   absl::StatusOr<std::unique_ptr<PrivateCopy>> copy =
@@ -719,12 +719,12 @@ absl::StatusOr<BrowserStoreKind> DetectBrowserStore(const std::string& path,
   return Detect((*db)->get(), path);
 }
 
-absl::StatusOr<std::vector<CanonicalCookie>> ReadBrowserStore(const std::string& path,
-                                                              BrowserStoreReport* report,
-                                                              const BrowserStoreOptions& options) {
-  BrowserStoreReport scratch;
+absl::StatusOr<std::vector<CanonicalCookie>> ReadBrowserDatabase(const std::string& path,
+                                                              BrowserDatabaseReport* report,
+                                                              const BrowserDatabaseOptions& options) {
+  BrowserDatabaseReport scratch;
   if (report == nullptr) report = &scratch;
-  *report = BrowserStoreReport();
+  *report = BrowserDatabaseReport();
   absl::Status header = CheckSqliteHeader(path);
   if (!header.ok()) return header;
   absl::StatusOr<std::unique_ptr<PrivateCopy>> copy =
@@ -732,20 +732,20 @@ absl::StatusOr<std::vector<CanonicalCookie>> ReadBrowserStore(const std::string&
   if (!copy.ok()) return copy.status();
   absl::StatusOr<std::unique_ptr<Database>> db = Database::Open((*copy)->db(), path);
   if (!db.ok()) return db.status();
-  absl::StatusOr<BrowserStoreKind> kind = Detect((*db)->get(), path);
+  absl::StatusOr<BrowserDatabaseKind> kind = Detect((*db)->get(), path);
   if (!kind.ok()) return kind.status();
   report->kind = *kind;
-  return *kind == BrowserStoreKind::kFirefox ? ReadFirefox((*db)->get(), path, options, report)
+  return *kind == BrowserDatabaseKind::kFirefox ? ReadFirefox((*db)->get(), path, options, report)
                                              : ReadChromium((*db)->get(), path, options, report);
 }
 
-absl::StatusOr<BrowserStoreReport> ImportBrowserStore(const std::string& path, CookieJar* jar,
-                                                      const BrowserStoreOptions& options) {
-  BrowserStoreReport report;
-  BrowserStoreOptions read_options = options;
+absl::StatusOr<BrowserDatabaseReport> ImportBrowserDatabase(const std::string& path, CookieJar* jar,
+                                                      const BrowserDatabaseOptions& options) {
+  BrowserDatabaseReport report;
+  BrowserDatabaseOptions read_options = options;
   read_options.partition_ancestors = jar->rules().partition_ancestors;
   absl::StatusOr<std::vector<CanonicalCookie>> cookies =
-      ReadBrowserStore(path, &report, read_options);
+      ReadBrowserDatabase(path, &report, read_options);
   if (!cookies.ok()) return cookies.status();
   Problems problems(&report, options.max_problems);
   report.imported = 0;
