@@ -54,8 +54,11 @@ COOKIES_TXT_SRCS = ["cookies_txt.cc"]
 SQLITE_STORE_SRCS = ["sqlite_cookie_store.cc"]
 BROWSER_FORMATS_SRCS = [
     "browser_databases.cc",
+    "browser_discovery.cc",
     "internal/partition_site.cc",
     "internal/partition_site.h",
+    "internal/secret_service.cc",
+    "internal/secret_service.h",
     "storage_state.cc",
 ]
 REDIS_STORE_SRCS = [

@@ -22,7 +22,8 @@ lib_packages=(
   libsqlite3-dev           # the persistent store
   libcurl4-openssl-dev     # the libcurl adapter
   nlohmann-json3-dev       # storageState/cookie-editor JSON, the cookiejar command's HAR replay
-  libssl-dev               # libcrypto: Chromium's encrypted cookie values (v10)
+  libssl-dev               # libcrypto: Chromium's encrypted cookie values (v10, v11)
+  libsecret-1-dev          # the Secret Service (desktop keyring): Chromium's v11 key
   libhiredis-dev           # the Redis store (no TLS in Debian 12's hiredis 0.14)
 )
 
@@ -48,6 +49,10 @@ dev_packages=(
   python3-httpx            # python/: the httpx transport and its tests
   redis-server             # tests/redis_*: real Redis servers and clusters
   redis-tools              # redis-cli --cluster create in tests/redis_*
+  dbus-daemon              # tests/chromium_keyring_test: private D-Bus sessions (dbus-run-session)
+  dbus-bin                 # tests/chromium_keyring_test: dbus-send locks the test keyring
+  gnome-keyring            # tests/chromium_keyring_test: a real Secret Service
+  libsecret-tools          # tests/chromium_keyring_test: secret-tool stores the test keys
 )
 
 case "${1:-}" in

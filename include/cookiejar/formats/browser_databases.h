@@ -45,15 +45,23 @@
 // salt "saltysalt", one iteration; --password-store=basic), decrypted with
 // OpenSSL's libcrypto. From database version 24 on, the plaintext starts with
 // the SHA-256 of the cookie's host_key, which is checked and removed. "v11"
-// values are encrypted with a key kept in the desktop keyring (GNOME Secret
-// Service, KWallet): they are counted in `not_decrypted` and skipped, the
-// other cookies are still read.
+// values are encrypted with a key derived the same way from a password that
+// Chromium keeps in the desktop keyring: read over the Secret Service
+// (libsecret; GNOME Keyring, KeePassXC...), the secret "Chromium Safe
+// Storage" or "Chrome Safe Storage" (schema
+// chrome_libsecret_os_crypt_password_v2, attribute application=chromium or
+// chrome), looked up once, at the first v11 value, without prompting. When
+// no keyring can be read, `keyring` says why (KeyringStatus) and the v11
+// values are counted in `not_decrypted` and skipped; the other cookies are
+// still read. As Chromium, a value that does not decrypt with its key is
+// tried with the key of an empty password. KWallet (KDE) is not read.
 //
 // Example:
 //   CookieJar jar;
-//   absl::StatusOr<BrowserDatabaseReport> report =
-//       ImportBrowserDatabase("/home/me/.mozilla/firefox/x.default/cookies.sqlite", &jar);
-//   // report->imported cookies are in the jar; report->problems says why others are not.
+//   absl::StatusOr<BrowserDatabaseLocation> chrome = FindBrowserDatabase("chrome");
+//   absl::StatusOr<BrowserDatabaseReport> report = ImportBrowserDatabase(chrome->path, &jar);
+//   // report->imported cookies are in the jar; report->problems says why others are not;
+//   // report->keyring whether the keyring's key was found.
 
 #ifndef COOKIEJAR_FORMATS_BROWSER_DATABASES_H_
 #define COOKIEJAR_FORMATS_BROWSER_DATABASES_H_
@@ -65,6 +73,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "cookiejar/canonical_cookie.h"
 #include "cookiejar/cookie_jar.h"
 #include "cookiejar/cookie_partition_key.h"
@@ -75,6 +84,28 @@ enum class BrowserDatabaseKind { kFirefox, kChromium };
 
 // "firefox" or "chromium".
 std::string_view BrowserDatabaseKindName(BrowserDatabaseKind kind);
+
+// Where Chromium's "v11" values get their key.
+enum class ChromiumKeyring {
+  kSecretService,  // The desktop keyring over D-Bus, as Chromium on GNOME and others.
+  kNone,           // Not looked up: v11 values are counted in `not_decrypted`.
+};
+
+// What looking up Chromium's key in the keyring found.
+enum class KeyringStatus {
+  kNotNeeded,        // No v11 value, or ChromiumKeyring::kNone.
+  kFound,            // The key was read (v11 values that did not decrypt are problems).
+  kNoSessionBus,     // No D-Bus session bus: a server, a container, ssh without a desktop.
+  kNoSecretService,  // A session bus, but no keyring service on it.
+  kLocked,           // The keyring holding the key is locked; cookiejar never prompts.
+  kNoKey,            // The keyring has no key of this browser.
+  kTimedOut,         // The keyring did not answer within keyring_timeout.
+  kNotBuilt,         // This build has no Secret Service support (libsecret).
+};
+
+// "not_needed", "found", "no_session_bus", "no_secret_service", "locked",
+// "no_key", "timed_out", "not_built".
+std::string_view KeyringStatusName(KeyringStatus status);
 
 struct BrowserDatabaseOptions {
   // Larger database (or -wal) files are refused.
@@ -89,6 +120,14 @@ struct BrowserDatabaseOptions {
   // ImportBrowserDatabase takes its jar's.
   CookiePartitionKey::Ancestors partition_ancestors =
       CookiePartitionKey::Ancestors::kFramesAndRequest;
+  // Chromium's v11 values: where their key comes from.
+  ChromiumKeyring keyring = ChromiumKeyring::kSecretService;
+  // The "application" whose secret holds the key: "chromium", "chrome" (or
+  // what a Chromium-based browser passes). Empty: "chrome" for a database
+  // under a google-chrome folder, "chromium" under a chromium one, else both.
+  std::vector<std::string> keyring_applications;
+  // How long the keyring may take to answer (D-Bus may first start it).
+  absl::Duration keyring_timeout = absl::Seconds(10);
 };
 
 struct BrowserDatabaseReport {
@@ -108,6 +147,10 @@ struct BrowserDatabaseReport {
   size_t more_problems = 0;  // Problems past max_problems.
   // How the file was read, for people: "expiry in milliseconds (schema 17)".
   std::vector<std::string> notes;
+  // Whether the keyring's key was looked up for v11 values, and what came of
+  // it; keyring_message says why not, for people.
+  KeyringStatus keyring = KeyringStatus::kNotNeeded;
+  std::string keyring_message;
 };
 
 // Whether `path` is a Firefox or a Chromium cookie database (by its tables).
@@ -139,10 +182,68 @@ absl::StatusOr<BrowserDatabaseReport> ImportBrowserDatabase(const std::string& p
 absl::StatusOr<std::string> DecryptChromiumValue(std::string_view encrypted,
                                                  std::string_view host_key, int64_t schema_version);
 
+// The same, with the password the keyring holds for v11 values (the key is
+// PBKDF2-HMAC-SHA1 of it, salt "saltysalt", one iteration, 16 bytes).
+absl::StatusOr<std::string> DecryptChromiumValue(std::string_view encrypted,
+                                                 std::string_view host_key, int64_t schema_version,
+                                                 std::string_view keyring_password);
+
 // Encrypts `value` as Chromium does with --password-store=basic ("v10"),
 // for tests and for writing a database a Chromium can read.
 absl::StatusOr<std::string> EncryptChromiumValue(std::string_view value, std::string_view host_key,
                                                  int64_t schema_version);
+
+// Encrypts `value` as Chromium does with a keyring ("v11", the key from
+// `keyring_password`).
+absl::StatusOr<std::string> EncryptChromiumValue(std::string_view value, std::string_view host_key,
+                                                 int64_t schema_version,
+                                                 std::string_view keyring_password);
+
+// ---- Finding the databases (Linux) ------------------------------------------
+//
+// Where each browser keeps its profiles, and which one it opens by default:
+//   firefox   ~/.mozilla/firefox (also the Snap and Flatpak folders):
+//             profiles.ini names the profiles; the default is the one of the
+//             [Install...] section (Firefox 67 on), else the one marked
+//             Default=1, else the only one. The database: cookies.sqlite.
+//   chromium  $XDG_CONFIG_HOME/chromium (~/.config/chromium; also Snap and
+//             Flatpak), and "chrome": $XDG_CONFIG_HOME/google-chrome: the
+//             user-data folder's "Local State" lists the profiles
+//             (profile.info_cache) and the last one used (profile.last_used,
+//             else "Default"), which Chromium opens. The database:
+//             Network/Cookies (Chromium 96 on), else Cookies.
+
+struct BrowserDatabaseLocation {
+  std::string browser;       // "firefox", "chromium" or "chrome".
+  std::string profile;       // The profile's folder: "abcd.default-esr", "Default", "Profile 1".
+  std::string display_name;  // What the browser shows: "default-esr", "Person 1" ("" if none).
+  std::string path;          // The cookie database.
+  bool is_default = false;   // The profile the browser opens.
+};
+
+struct BrowserSearchOptions {
+  // The home folder searched: "" for $HOME, and then $XDG_CONFIG_HOME is
+  // honoured. Another folder (tests, a user's backup) is searched as a home
+  // whose configuration is in .config.
+  std::string home;
+};
+
+// "firefox", "chromium", "chrome".
+std::vector<std::string> KnownBrowsers();
+
+// The profiles that have a cookie database, of `browser` ("" for every
+// known one), each browser's default first. Errors: an unknown browser
+// (InvalidArgument), no home folder (FailedPrecondition). Nothing installed
+// is an empty list.
+absl::StatusOr<std::vector<BrowserDatabaseLocation>> FindBrowserDatabases(
+    std::string_view browser = "", const BrowserSearchOptions& options = {});
+
+// The database of `browser`'s `profile` (its folder or display name), or of
+// its default profile when `profile` is empty. NotFound names what was
+// searched and the profiles there are.
+absl::StatusOr<BrowserDatabaseLocation> FindBrowserDatabase(
+    std::string_view browser, std::string_view profile = "",
+    const BrowserSearchOptions& options = {});
 
 }  // namespace cookiejar
 
