@@ -561,6 +561,95 @@ TEST_F(MadeUpDatabase, HostileFilesAreBounded) {
   EXPECT_FALSE(ReadBrowserDatabase(cut, nullptr).ok());
 }
 
+// ---- Finding the databases ----------------------------------------------------
+
+void WriteFile(const std::string& path, const std::string& text) {
+  fs::create_directories(fs::path(path).parent_path());
+  std::ofstream(path) << text;
+}
+
+// A home folder laid out as the browsers lay theirs out.
+std::string MakeHome() {
+  const std::string home = std::string(std::getenv("TEST_TMPDIR")) + "/home";
+  fs::remove_all(home);
+  const std::string firefox = home + "/.mozilla/firefox";
+  // Firefox 67 on: the [Install...] section names the default; the older
+  // Default=1 mark is on another profile.
+  WriteFile(firefox + "/profiles.ini",
+            "[Install4F96D1932A9F858E]\nDefault=abcd.default-release\nLocked=1\n\n"
+            "[Profile1]\nName=default-release\nIsRelative=1\nPath=abcd.default-release\n\n"
+            "[Profile0]\nName=default\nIsRelative=1\nPath=wxyz.default\nDefault=1\n\n"
+            "[Profile2]\nName=empty\nIsRelative=1\nPath=none.empty\n\n"
+            "[General]\nStartWithLastProfile=1\nVersion=2\n");
+  for (const char* profile : {"abcd.default-release", "wxyz.default"}) {
+    fs::create_directories(firefox + "/" + profile);
+    fs::copy_file(testing::TestDataPath("browser_stores/firefox/cookies.sqlite"),
+                  firefox + "/" + profile + "/cookies.sqlite");
+  }
+  const std::string chromium = home + "/.config/chromium";
+  WriteFile(chromium + "/Local State",
+            R"({"profile": {"last_used": "Profile 1", "info_cache": {)"
+            R"("Default": {"name": "Person 1"}, "Profile 1": {"name": "Work"}}}})");
+  // Before Chromium 96 the file was in the profile folder itself.
+  for (const char* file : {"/Default/Cookies", "/Profile 1/Network/Cookies"}) {
+    fs::create_directories(fs::path(chromium + file).parent_path());
+    fs::copy_file(testing::TestDataPath("browser_stores/chromium/Cookies"), chromium + file);
+  }
+  // No Local State: the "Default" folder.
+  const std::string chrome = home + "/.config/google-chrome/Default/Network/Cookies";
+  fs::create_directories(fs::path(chrome).parent_path());
+  fs::copy_file(testing::TestDataPath("browser_stores/chromium/Cookies"), chrome);
+  return home;
+}
+
+TEST(FindBrowserDatabases, EachBrowsersProfilesWithItsDefaultFirst) {
+  BrowserSearchOptions options;
+  options.home = MakeHome();
+  absl::StatusOr<std::vector<BrowserDatabaseLocation>> all = FindBrowserDatabases("", options);
+  ASSERT_TRUE(all.ok()) << all.status();
+  std::vector<std::string> found;
+  for (const BrowserDatabaseLocation& l : *all) {
+    found.push_back(absl::StrCat(l.browser, ":", l.profile, ":", l.display_name, ":",
+                                 l.is_default ? "default" : "-", ":",
+                                 l.path.substr(options.home.size())));
+  }
+  EXPECT_THAT(found,
+              ::testing::ElementsAre(
+                  "firefox:abcd.default-release:default-release:default:/.mozilla/firefox/"
+                  "abcd.default-release/cookies.sqlite",
+                  "firefox:wxyz.default:default:-:/.mozilla/firefox/wxyz.default/cookies.sqlite",
+                  "chromium:Profile 1:Work:default:/.config/chromium/Profile 1/Network/Cookies",
+                  "chromium:Default:Person 1:-:/.config/chromium/Default/Cookies",
+                  "chrome:Default::default:/.config/google-chrome/Default/Network/Cookies"));
+}
+
+TEST(FindBrowserDatabases, OneProfileByNameOrTheDefault) {
+  BrowserSearchOptions options;
+  options.home = MakeHome();
+  absl::StatusOr<BrowserDatabaseLocation> work = FindBrowserDatabase("chromium", "", options);
+  ASSERT_TRUE(work.ok()) << work.status();
+  EXPECT_EQ(work->profile, "Profile 1");
+  absl::StatusOr<BrowserDatabaseLocation> person = FindBrowserDatabase("chromium", "Person 1", options);
+  ASSERT_TRUE(person.ok()) << person.status();
+  EXPECT_EQ(person->profile, "Default");
+  // And it reads.
+  CookieJar jar;
+  absl::StatusOr<BrowserDatabaseReport> report = ImportBrowserDatabase(person->path, &jar);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_GT(report->imported, 0u);
+
+  absl::StatusOr<BrowserDatabaseLocation> missing = FindBrowserDatabase("firefox", "nope", options);
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(missing.status().message(),
+              HasSubstr("there are: abcd.default-release (default-release), wxyz.default (default)"));
+  EXPECT_EQ(FindBrowserDatabases("netscape", options).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  options.home = std::string(std::getenv("TEST_TMPDIR")) + "/nobody";
+  absl::StatusOr<std::vector<BrowserDatabaseLocation>> none = FindBrowserDatabases("", options);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+}
+
 // The names of 1.x (browser_stores.h) keep working for one release.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
