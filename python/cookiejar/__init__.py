@@ -15,17 +15,20 @@ from http.cookiejar.
 
 from ._errors import CookieError, CookieRejected, InvalidUrl, StoreError, Unsupported
 from ._types import Cookie, Explanation
-from ._cookiejar import FakeClock, CookiesTxtFile, HAS_SQLITE
+from ._cookiejar import FakeClock, CookiesTxtFile, HAS_FORMATS, HAS_SQLITE
 from ._jar import Jar
 from ._compat import CookieConflict, CookieJar
 
 if HAS_SQLITE:
     from ._cookiejar import SqliteStore
+if HAS_FORMATS:
+    from ._cookiejar import browser_databases
 
 __all__ = [
     "AsyncHttpxTransport", "Cookie", "CookieConflict", "CookieError", "CookieJar",
     "CookieRejected", "CookiesTxtFile", "Explanation", "FakeClock", "HttpxTransport",
     "InvalidUrl", "Jar", "RequestsAdapter", "SqliteStore", "StoreError", "Unsupported",
+    "browser_databases",
     "httpx_client", "requests_session",
 ]
 
