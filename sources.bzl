@@ -143,8 +143,11 @@ CURL_CLIENT_HEADERS = [
 # capi/
 C_API_SRCS = ["cookiejar_c.cc"]
 
-# The library's version (the C API reports it; CMake installs it).
-VERSION = "1.0.0"
+# The library's version (the C API, the command, the Python module and the
+# packages report it). Its major number is the shared libraries' SONAME
+# (libcookiejar.so.2): raise it with every incompatible ABI change
+# (tools/abi_check.sh, docs/abi.md), and keep debian/changelog in step.
+VERSION = "2.0.0"
 
 # The flag every target compiles with (Bazel 4 defaults to C++0x).
 COPTS = ["-std=c++17"]

@@ -29,7 +29,7 @@ def pairs(header):
                                   "curl.txt", "wget.txt", "yt_dlp.txt", "browser_extension.txt"])
 def test_every_dialect_reads_as_the_stdlib_reads_it(name):
     path = os.path.join(CORPUS, name)
-    jar = cookiejar.Jar(clock=cookiejar.FakeClock(RECORDED))
+    jar = cookiejar.NativeJar(clock=cookiejar.FakeClock(RECORDED))
     report = jar.import_cookies_txt(path)
     assert report["errors"] == []
     # The stdlib's own reader: session cookies kept, nothing expired at the
@@ -56,13 +56,13 @@ def test_python_session_cookies_were_dropped_before(tmp_path):
             False, None if i else RECORDED + 3600, i > 0, None, None, {}))
     path = str(tmp_path / "mozilla.txt")
     stdlib.save(path, ignore_discard=True)
-    jar = cookiejar.Jar(clock=cookiejar.FakeClock(RECORDED))
+    jar = cookiejar.NativeJar(clock=cookiejar.FakeClock(RECORDED))
     assert jar.import_cookies_txt(path) == {"imported": 7, "expired": 0, "errors": []}
     assert sum(1 for c in jar.cookies() if c.expires is None) == 6
 
 
 def test_invalid_lines_are_refused_one_by_one():
-    jar = cookiejar.Jar()
+    jar = cookiejar.NativeJar()
     report = jar.import_cookies_txt(os.path.join(CORPUS, "invalid_lines.txt"))
     assert report["imported"] == 2
     assert [e.split(":")[0] for e in report["errors"]] == [f"line {n}" for n in range(3, 10)]
@@ -93,7 +93,7 @@ class TestBrowsers:
 
     @pytest.mark.parametrize("browser,rows", [("firefox", 17), ("chromium", 18)])
     def test_import_by_browser_name(self, home, browser, rows):
-        jar = cookiejar.Jar(browser)
+        jar = cookiejar.NativeJar(browser)
         report = jar.import_browser(browser, home=home)
         assert report["browser"] == browser and report["profile"]
         assert report["imported"] + report["expired"] == rows
@@ -106,14 +106,14 @@ class TestBrowsers:
             recording = json.load(f)
         finished = datetime.datetime.fromisoformat(
             recording["provenance"]["finished"].replace("Z", "+00:00")).timestamp()
-        jar = cookiejar.Jar(clock=cookiejar.FakeClock(finished))
+        jar = cookiejar.NativeJar(clock=cookiejar.FakeClock(finished))
         assert jar.import_browser("chromium", home=home)["imported"] == 18
         first = recording["requests_checking"][0]
         assert first["url"] == "https://shop.example/"
         assert jar.cookie_header(first["url"]) == first["cookie"]
 
     def test_import_by_path_and_unknown_profile(self, home):
-        jar = cookiejar.Jar()
+        jar = cookiejar.NativeJar()
         path = str(home / ".config" / "chromium" / "Default" / "Network" / "Cookies")
         assert jar.import_browser(path)["imported"] > 10
         with pytest.raises(cookiejar.StoreError) as e:
@@ -122,7 +122,7 @@ class TestBrowsers:
         assert "abcd.default-esr" in str(e.value)
 
     def test_storage_state_round_trip(self, tmp_path):
-        jar = cookiejar.Jar()
+        jar = cookiejar.NativeJar()
         jar.set_cookie("https://shop.example/", "sid=1; Secure; HttpOnly; SameSite=Lax")
         jar.set_cookie("https://shop.example/", "pri=2; Priority=High; Secure")
         with pytest.raises(cookiejar.StoreError) as e:
@@ -131,7 +131,7 @@ class TestBrowsers:
         path = tmp_path / "state.json"
         jar.export_storage_state(path, lossy=True)
         assert json.loads(path.read_text())["cookies"][0]["name"] == "sid"
-        again = cookiejar.Jar()
+        again = cookiejar.NativeJar()
         report = again.import_storage_state(path)
         assert report["format"] == "storage-state" and report["imported"] == 2
         assert again.cookie_header("https://shop.example/") == "sid=1; pri=2"
