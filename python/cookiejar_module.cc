@@ -817,7 +817,12 @@ void BindFormats(py::module_& m) {
         for (const BrowserDatabaseLocation& l : *found) out.append(LocationToPython(l));
         return out;
       },
-      py::arg("browser") = py::none(), py::kw_only(), py::arg("home") = py::none());
+      py::arg("browser") = py::none(), py::kw_only(), py::arg("home") = py::none(),
+      "The cookie databases of the browsers' profiles on this machine (Linux):\n"
+      "[{'browser', 'profile', 'display_name', 'path', 'default'}], each browser's\n"
+      "default profile first. `browser`: 'firefox', 'chromium' or 'chrome' (None:\n"
+      "all); `home`: another home folder to search. An unknown browser raises\n"
+      "ValueError; nothing installed is [].");
 
   auto jar = py::reinterpret_borrow<py::class_<Jar>>(m.attr("Jar"));
   jar.def(
@@ -873,7 +878,17 @@ void BindFormats(py::module_& m) {
          },
          py::arg("source"), py::kw_only(), py::arg("profile") = py::none(),
          py::arg("home") = py::none(), py::arg("keyring") = true,
-         py::arg("keyring_timeout") = 10.0)
+         py::arg("keyring_timeout") = 10.0,
+         "Imports a browser's cookies: `source` is 'firefox', 'chromium' or 'chrome'\n"
+         "(its default profile, or `profile`, found as the browser finds it) or the\n"
+         "path of a cookies.sqlite or Cookies file. The browser's files are never\n"
+         "changed. Chromium's v11 values are decrypted with the key the desktop\n"
+         "keyring holds (unless keyring=False); 'keyring' in the result says what\n"
+         "the lookup found ('not_needed', 'found', 'no_session_bus', 'locked'...).\n"
+         "Returns {'path', 'browser', 'profile', 'imported', 'expired',\n"
+         "'not_decrypted', 'other_jars', 'rows_left_out', 'problems', 'notes',\n"
+         "'keyring', 'keyring_message'}; raises StoreError (not_found names the\n"
+         "profiles there are).")
       .def(
           "import_storage_state_text",
           [](Jar& self, py::handle text) {
@@ -886,13 +901,18 @@ void BindFormats(py::module_& m) {
             if (!report.ok()) ThrowStatus(report.status());
             return JsonReportToPython(*report);
           },
-          py::arg("text"))
+          py::arg("text"),
+          "Imports the text of a Playwright storageState or cookie-editor JSON\n"
+          "file; import_storage_state reads a file.")
       .def(
           "storage_state_text",
           [](Jar& self, const std::string& format, bool lossy) {
             return Text(JsonText(self, format, lossy));
           },
-          py::kw_only(), py::arg("format") = "storage-state", py::arg("lossy") = false)
+          py::kw_only(), py::arg("format") = "storage-state", py::arg("lossy") = false,
+          "The jar's cookies as JSON: format 'storage-state' (Playwright) or\n"
+          "'cookie-editor'. Raises StoreError when a cookie would lose something\n"
+          "the format cannot hold (Priority, a partition...) unless lossy=True.")
       .def(
           "export_storage_state",
           [](Jar& self, py::handle path, const std::string& format, bool lossy) {
@@ -906,7 +926,8 @@ void BindFormats(py::module_& m) {
             if (!status.ok()) ThrowStatus(status);
           },
           py::arg("path"), py::kw_only(), py::arg("format") = "storage-state",
-          py::arg("lossy") = false);
+          py::arg("lossy") = false,
+          "Writes storage_state_text() to `path` atomically, owner-only.");
 }
 #endif
 
