@@ -7,22 +7,29 @@
 // Storage", attribute application=chromium), then the same keyring locked.
 //
 // The script passes the keys in CHROMIUM_KEY and CHROME_KEY, and a fresh
-// home folder in TEST_HOME.
+// home folder in TEST_HOME. CHROMIUM_KEY is the key a real Chromium made
+// and kept in gnome-keyring when it wrote tests/data/browser_stores/
+// chromium_v11 (tools/browsers/record_stores.sh keyring): its database is
+// read back through the keyring as a user's would be.
 
 #include <sqlite3.h>
 
 #include <cstdlib>
 #include <filesystem>
+#include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "cookiejar/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "cookiejar/cookie_jar.h"
 #include "cookiejar/formats/browser_databases.h"
+#include "tests/test_data.h"
 
 namespace cookiejar {
 namespace {
@@ -148,6 +155,57 @@ TEST(Keyring, DecryptsV11WithChromiumsKey) {
   // A value under another key is a problem of its own row.
   ASSERT_EQ(got.report.problems.size(), 1u);
   EXPECT_THAT(got.report.problems[0], HasSubstr("row 3 (other for a.example/): v11: "));
+}
+
+// What a real Chromium 156 wrote with --password-store=gnome-libsecret:
+// every value v11, under the key it made and left in the keyring. Each
+// value read is the one Chromium reported over its automation protocol,
+// and the jar sends what Chromium sent.
+TEST(Keyring, ReadsTheDatabaseARealChromiumWroteWithItsKeyring) {
+  const nlohmann::json recording = nlohmann::json::parse(
+      testing::ReadTestData("browser_stores/chromium_v11/recording.json"));
+  ASSERT_EQ(recording["keyring_password"], Env("CHROMIUM_KEY"));
+  const std::string path = Env("TEST_HOME") + "/.config/chromium/Default/Network/Cookies";
+  fs::create_directories(fs::path(path).parent_path());
+  fs::copy_file(testing::TestDataPath("browser_stores/chromium_v11/Cookies"), path,
+                fs::copy_options::overwrite_existing);
+  absl::Time finished;
+  std::string error;
+  ASSERT_TRUE(absl::ParseTime("%Y-%m-%dT%H:%M:%E*SZ",
+                              recording["provenance"]["finished"].get<std::string>(), &finished,
+                              &error));
+  FakeClock clock(finished);
+  CookieJarOptions jar_options;
+  jar_options.clock = &clock;
+  CookieJar jar(jar_options);
+  BrowserSearchOptions search;
+  search.home = Env("TEST_HOME");
+  absl::StatusOr<BrowserDatabaseLocation> location = FindBrowserDatabase("chromium", "", search);
+  ASSERT_TRUE(location.ok()) << location.status();
+  BrowserDatabaseOptions options;
+  options.keyring_timeout = absl::Seconds(60);
+  absl::StatusOr<BrowserDatabaseReport> report =
+      ImportBrowserDatabase(location->path, &jar, options);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->keyring, KeyringStatus::kFound) << report->keyring_message;
+  EXPECT_EQ(report->not_decrypted, 0u);
+  EXPECT_THAT(report->problems, ::testing::IsEmpty());
+  const size_t v11 = recording["value_prefixes"]["v11"].get<size_t>();
+  EXPECT_EQ(report->rows, v11);
+  EXPECT_GT(v11, 10u);
+
+  std::set<std::string> reported, imported;
+  for (const nlohmann::json& c : recording["automation_cookies"]) {
+    reported.insert(absl::StrCat(c["name"].get<std::string>(), "=", c["value"].get<std::string>(),
+                                 " ", c["domain"].get<std::string>()));
+  }
+  for (const CanonicalCookie& c : jar.GetAllCookies()) {
+    imported.insert(absl::StrCat(c.name, "=", c.value, " ", c.host_only ? "" : ".", c.domain));
+  }
+  EXPECT_EQ(imported, reported);
+  const nlohmann::json& first = recording["requests_checking"][0];
+  ASSERT_EQ(first["url"], "https://shop.example/");
+  EXPECT_EQ(*jar.GetCookieHeader("https://shop.example/"), first["cookie"].get<std::string>());
 }
 
 TEST(Keyring, ChromeHasAKeyOfItsOwn) {

@@ -16,7 +16,12 @@ tmp=$(mktemp -d "${TEST_TMPDIR:-/tmp}/keyring.XXXXXX")
 # has at most 107 bytes).
 run=$(mktemp -d /tmp/cookiejar-keyring.XXXXXX)
 trap 'rm -rf "$tmp" "$run"' EXIT
-export CHROMIUM_KEY="chromium-test-key-$RANDOM$RANDOM"
+# Chromium's key: the one a real Chromium made in its keyring when it wrote
+# the recorded database (tools/browsers/record_stores.sh keyring).
+recording=${TEST_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)/..}/cookiejar/tests/data/browser_stores/chromium_v11/recording.json
+[ -f "$recording" ] || { echo "missing $recording" >&2; exit 1; }
+CHROMIUM_KEY=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["keyring_password"], end="")' "$recording")
+export CHROMIUM_KEY
 export CHROME_KEY="chrome-test-key-$RANDOM$RANDOM"
 password="test-password-$RANDOM"
 
