@@ -165,7 +165,7 @@ TEST(Keyring, ReadsTheDatabaseARealChromiumWroteWithItsKeyring) {
   const nlohmann::json recording = nlohmann::json::parse(
       testing::ReadTestData("browser_stores/chromium_v11/recording.json"));
   ASSERT_EQ(recording["keyring_password"], Env("CHROMIUM_KEY"));
-  const std::string path = Env("TEST_HOME") + "/.config/chromium/Default/Network/Cookies";
+  const std::string path = Env("TEST_HOME") + "/.config/chromium/Default/Cookies";
   fs::create_directories(fs::path(path).parent_path());
   fs::copy_file(testing::TestDataPath("browser_stores/chromium_v11/Cookies"), path,
                 fs::copy_options::overwrite_existing);
