@@ -262,4 +262,20 @@ absl::StatusOr<BrowserDatabaseLocation> FindBrowserDatabase(std::string_view bro
       " under ", where, "; there are: ", absl::StrJoin(names, ", ")));
 }
 
+absl::StatusOr<BrowserImport> ImportBrowser(std::string_view browser, std::string_view profile,
+                                            CookieJar* jar, const BrowserDatabaseOptions& options,
+                                            const BrowserSearchOptions& search) {
+  absl::StatusOr<BrowserDatabaseLocation> location = FindBrowserDatabase(browser, profile, search);
+  if (!location.ok()) return location.status();
+  BrowserDatabaseOptions read = options;
+  // The folder's name need not say whose it is (Snap, Flatpak): the
+  // browser that was searched for does.
+  if (read.keyring_applications.empty() && location->browser != "firefox") {
+    read.keyring_applications = {location->browser};
+  }
+  absl::StatusOr<BrowserDatabaseReport> report = ImportBrowserDatabase(location->path, jar, read);
+  if (!report.ok()) return report.status();
+  return BrowserImport{*std::move(location), *std::move(report)};
+}
+
 }  // namespace cookiejar

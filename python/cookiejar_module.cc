@@ -830,9 +830,9 @@ void BindFormats(py::module_& m) {
          [](Jar& self, py::handle source, py::handle profile, py::handle home, bool keyring,
             double keyring_timeout) {
            // A browser's name, or the path of its database.
-           std::string path = py::str(source).cast<std::string>();
+           const std::string name = py::str(source).cast<std::string>();
            const std::vector<std::string> known = KnownBrowsers();
-           const bool named = std::find(known.begin(), known.end(), path) != known.end();
+           const bool named = std::find(known.begin(), known.end(), name) != known.end();
            BrowserDatabaseOptions options;
            options.keyring = keyring ? ChromiumKeyring::kSecretService : ChromiumKeyring::kNone;
            options.keyring_timeout =
@@ -841,24 +841,27 @@ void BindFormats(py::module_& m) {
            if (!home.is_none()) search.home = py::str(home).cast<std::string>();
            const std::string wanted = profile.is_none() ? "" : py::str(profile).cast<std::string>();
            py::dict result;
-           absl::StatusOr<BrowserDatabaseReport> report;
-           absl::StatusOr<BrowserDatabaseLocation> location;
+           absl::StatusOr<BrowserImport> found;
            {
              py::gil_scoped_release release;
              if (named) {
-               location = FindBrowserDatabase(path, wanted, search);
-               if (location.ok()) {
-                 path = location->path;
-                 if (location->browser != "firefox") {
-                   options.keyring_applications = {location->browser};
-                 }
+               found = ImportBrowser(name, wanted, &self.jar(), options, search);
+             } else {
+               absl::StatusOr<BrowserDatabaseReport> read =
+                   ImportBrowserDatabase(name, &self.jar(), options);
+               if (read.ok()) {
+                 found = BrowserImport{};
+                 found->location.path = name;
+                 found->report = *std::move(read);
+               } else {
+                 found = read.status();
                }
              }
-             report = named && !location.ok() ? location.status()
-                                              : ImportBrowserDatabase(path, &self.jar(), options);
            }
-           if (named && location.ok()) result["profile"] = Text(location->profile);
-           if (!report.ok()) ThrowStatus(report.status());
+           if (!found.ok()) ThrowStatus(found.status());
+           if (named) result["profile"] = Text(found->location.profile);
+           const std::string& path = found->location.path;
+           const BrowserDatabaseReport* report = &found->report;
            result["path"] = Text(path);
            result["browser"] = std::string(BrowserDatabaseKindName(report->kind));
            result["imported"] = report->imported;

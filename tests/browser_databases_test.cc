@@ -650,6 +650,26 @@ TEST(FindBrowserDatabases, OneProfileByNameOrTheDefault) {
   EXPECT_TRUE(none->empty());
 }
 
+TEST(ImportBrowser, FindsTheProfileAndImportsIt) {
+  BrowserSearchOptions search;
+  search.home = MakeHome();
+  CookieJar jar;
+  absl::StatusOr<BrowserImport> work = ImportBrowser("chromium", "", &jar, {}, search);
+  ASSERT_TRUE(work.ok()) << work.status();
+  EXPECT_EQ(work->location.profile, "Profile 1");
+  EXPECT_EQ(work->report.kind, BrowserDatabaseKind::kChromium);
+  EXPECT_EQ(work->report.imported + work->report.expired, 18u);
+  EXPECT_EQ(work->report.keyring, KeyringStatus::kNotNeeded);  // Only v10 values.
+  EXPECT_EQ(jar.size(), work->report.imported);
+  absl::StatusOr<BrowserImport> firefox = ImportBrowser("firefox", "default", &jar, {}, search);
+  ASSERT_TRUE(firefox.ok()) << firefox.status();
+  EXPECT_EQ(firefox->location.profile, "wxyz.default");
+  EXPECT_EQ(firefox->report.kind, BrowserDatabaseKind::kFirefox);
+  absl::StatusOr<BrowserImport> missing = ImportBrowser("chrome", "Work", &jar, {}, search);
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(missing.status().message(), HasSubstr("there are: Default"));
+}
+
 // The names of 1.x (browser_stores.h) keep working for one release.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"

@@ -58,10 +58,11 @@
 //
 // Example:
 //   CookieJar jar;
-//   absl::StatusOr<BrowserDatabaseLocation> chrome = FindBrowserDatabase("chrome");
-//   absl::StatusOr<BrowserDatabaseReport> report = ImportBrowserDatabase(chrome->path, &jar);
-//   // report->imported cookies are in the jar; report->problems says why others are not;
-//   // report->keyring whether the keyring's key was found.
+//   absl::StatusOr<BrowserImport> chrome = ImportBrowser("chrome", "", &jar);
+//   // chrome->location.path is the database of Chrome's default profile;
+//   // chrome->report.imported cookies are in the jar, report.problems says
+//   // why others are not, report.keyring whether the keyring's key was found.
+//   // A file: ImportBrowserDatabase("/backup/Cookies", &jar).
 
 #ifndef COOKIEJAR_FORMATS_BROWSER_DATABASES_H_
 #define COOKIEJAR_FORMATS_BROWSER_DATABASES_H_
@@ -244,6 +245,22 @@ absl::StatusOr<std::vector<BrowserDatabaseLocation>> FindBrowserDatabases(
 absl::StatusOr<BrowserDatabaseLocation> FindBrowserDatabase(
     std::string_view browser, std::string_view profile = "",
     const BrowserSearchOptions& options = {});
+
+// What ImportBrowser found and read.
+struct BrowserImport {
+  BrowserDatabaseLocation location;
+  BrowserDatabaseReport report;
+};
+
+// A user's cookies in one call: finds `browser`'s `profile` (its default
+// when empty; FindBrowserDatabase) and imports its database into `jar`
+// (ImportBrowserDatabase), asking the keyring for that browser's own key
+// unless options.keyring_applications names others. Errors: those of both.
+//   absl::StatusOr<BrowserImport> firefox = ImportBrowser("firefox", "", &jar);
+absl::StatusOr<BrowserImport> ImportBrowser(std::string_view browser, std::string_view profile,
+                                            CookieJar* jar,
+                                            const BrowserDatabaseOptions& options = {},
+                                            const BrowserSearchOptions& search = {});
 
 }  // namespace cookiejar
 
