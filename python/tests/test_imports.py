@@ -8,6 +8,7 @@ import http.cookiejar
 import json
 import os
 import shutil
+import time
 
 import pytest
 
@@ -50,13 +51,15 @@ def test_python_session_cookies_were_dropped_before(tmp_path):
     """The issue's file: MozillaCookieJar.save(ignore_discard=True) of a jar
     holding session cookies, made here by the stdlib itself."""
     stdlib = http.cookiejar.MozillaCookieJar()
+    now = int(time.time())
     for i in range(7):
         stdlib.set_cookie(http.cookiejar.Cookie(
             0, f"c{i}", str(i), None, False, "www.dialects.test", False, False, "/", True,
-            False, None if i else RECORDED + 3600, i > 0, None, None, {}))
+            False, None if i else now + 3600, i > 0, None, None, {}))
     path = str(tmp_path / "mozilla.txt")
+    # save() leaves out what has expired by the real clock: a real time.
     stdlib.save(path, ignore_discard=True)
-    jar = cookiejar.NativeJar(clock=cookiejar.FakeClock(RECORDED))
+    jar = cookiejar.NativeJar(clock=cookiejar.FakeClock(now))
     assert jar.import_cookies_txt(path) == {"imported": 7, "expired": 0, "errors": []}
     assert sum(1 for c in jar.cookies() if c.expires is None) == 6
 
@@ -93,7 +96,7 @@ class TestBrowsers:
 
     @pytest.mark.parametrize("browser,rows", [("firefox", 17), ("chromium", 18)])
     def test_import_by_browser_name(self, home, browser, rows):
-        jar = cookiejar.NativeJar(browser)
+        jar = cookiejar.NativeJar(browser, clock=cookiejar.FakeClock(self.finished(browser)))
         report = jar.import_browser(browser, home=home)
         assert report["browser"] == browser and report["profile"]
         assert report["imported"] + report["expired"] == rows
@@ -101,19 +104,25 @@ class TestBrowsers:
         # Only v10 values: the keyring is never asked.
         assert report["keyring"] == "not_needed"
 
+    @staticmethod
+    def finished(browser="chromium"):
+        """When the browser's recording ended: its cookies were alive then."""
+        with open(os.path.join(STORES, browser, "recording.json")) as f:
+            recording = json.load(f)
+        return datetime.datetime.fromisoformat(
+            recording["provenance"]["finished"].replace("Z", "+00:00")).timestamp()
+
     def test_chromium_import_sends_what_chromium_sent(self, home):
         with open(os.path.join(STORES, "chromium", "recording.json")) as f:
             recording = json.load(f)
-        finished = datetime.datetime.fromisoformat(
-            recording["provenance"]["finished"].replace("Z", "+00:00")).timestamp()
-        jar = cookiejar.NativeJar(clock=cookiejar.FakeClock(finished))
+        jar = cookiejar.NativeJar(clock=cookiejar.FakeClock(self.finished()))
         assert jar.import_browser("chromium", home=home)["imported"] == 18
         first = recording["requests_checking"][0]
         assert first["url"] == "https://shop.example/"
         assert jar.cookie_header(first["url"]) == first["cookie"]
 
     def test_import_by_path_and_unknown_profile(self, home):
-        jar = cookiejar.NativeJar()
+        jar = cookiejar.NativeJar(clock=cookiejar.FakeClock(self.finished()))
         path = str(home / ".config" / "chromium" / "Default" / "Network" / "Cookies")
         assert jar.import_browser(path)["imported"] > 10
         with pytest.raises(cookiejar.StoreError) as e:
