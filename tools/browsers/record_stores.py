@@ -246,6 +246,20 @@ def local_server(workdir):
     return _SERVER
 
 
+def fresh_output(name):
+    """tests/data/browser_stores/NAME, emptied."""
+    dest = os.path.join(OUT, name)
+    shutil.rmtree(dest, ignore_errors=True)
+    os.makedirs(dest)
+    return dest
+
+
+def visit_scenario(browser, rec):
+    """The Cookie headers logged while the SCENARIO pages set cookies, and
+    while the CHECKS pages were visited."""
+    return run_pages(browser, rec, SCENARIO), run_pages(browser, rec, CHECKS)
+
+
 def record_stores(name, workdir):
     rec, certs = local_server(workdir)
     if name == "chromium":
@@ -259,13 +273,10 @@ def record_stores(name, workdir):
         browser = Firefox(workdir, certs)
         db_dir = browser.profile
         files = ["cookies.sqlite", "cookies.sqlite-wal"]
-    dest = os.path.join(OUT, name)
-    shutil.rmtree(dest, ignore_errors=True)
-    os.makedirs(dest)
+    dest = fresh_output(name)
     started = time.time()
     try:
-        set_log = run_pages(browser, rec, SCENARIO)
-        check_log = run_pages(browser, rec, CHECKS)
+        set_log, check_log = visit_scenario(browser, rec)
     except Exception:
         browser.close()
         raise
@@ -327,13 +338,10 @@ def record_keyring(workdir):
     FLAGS.append("--password-store=gnome-libsecret")
     browser = Chromium(workdir, certs)
     db_dir = os.path.join(browser.profile, "Default")
-    dest = os.path.join(OUT, "chromium_v11")
-    shutil.rmtree(dest, ignore_errors=True)
-    os.makedirs(dest)
+    dest = fresh_output("chromium_v11")
     started = time.time()
     try:
-        set_log = run_pages(browser, rec, SCENARIO)
-        check_log = run_pages(browser, rec, CHECKS)
+        set_log, check_log = visit_scenario(browser, rec)
         reported = chromium_raw_cookies(browser)
     finally:
         prov = provenance(browser, "tools/browsers/record_stores.sh keyring", {
