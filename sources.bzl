@@ -59,9 +59,12 @@ SQLITE_STORE_SRCS = ["sqlite_cookie_store.cc"]
 SEALING_SRCS = ["internal/sealing.cc"]
 SEALING_HDRS = ["internal/sealing.h"]
 BROWSER_FORMATS_SRCS = [
-    "browser_stores.cc",
+    "browser_databases.cc",
+    "browser_discovery.cc",
     "internal/partition_site.cc",
     "internal/partition_site.h",
+    "internal/secret_service.cc",
+    "internal/secret_service.h",
     "storage_state.cc",
 ]
 REDIS_STORE_SRCS = [
@@ -135,8 +138,10 @@ ENGINE_HEADERS = [
 C_API_HEADERS = ["cookiejar_c.h"]
 SQLITE_STORE_HEADERS = ["sqlite_cookie_store.h"]
 BROWSER_FORMATS_HEADERS = [
-    "browser_stores.h",
-    "storage_state.h",
+    "formats/browser_databases.h",
+    "formats/storage_state.h",
+    "browser_stores.h",  # Deprecated: forwards to formats/browser_databases.h until 2.0.
+    "storage_state.h",  # Deprecated: forwards to formats/storage_state.h until 2.0.
 ]
 REDIS_STORE_HEADERS = ["redis_cookie_store.h"]
 CURL_CLIENT_HEADERS = [

@@ -612,10 +612,19 @@ std::optional<int> FormatOption(const Invocation& in, std::optional<FileFormat>*
 
 int Import(const Invocation& in, JarFile& file) {
   if (!file.kept()) return UsageError("import needs --jar FILE: without it nothing is kept");
-  const std::string& source = in.args[0];
+  std::string source = in.args[0];
   if (file.IsThisFile(source)) return UsageError("import: the source is the jar itself");
   std::optional<FileFormat> format;
   if (std::optional<int> error = FormatOption(in, &format)) return *error;
+  // "firefox", "chrome:Work": a browser's own profile, found as it finds it
+  // (unless a file has that name).
+  absl::StatusOr<std::optional<std::string>> browser = BrowserDatabaseNamed(source);
+  if (!browser.ok()) return FileError(browser.status());
+  if (*browser) {
+    std::cerr << "cookiejar: " << Printable(source, 200) << ": " << Printable(**browser, 400)
+              << "\n";
+    source = **browser;
+  }
   if (!format) {
     absl::StatusOr<FileFormat> detected = DetectImportFormat(source);
     if (!detected.ok()) return FileError(detected.status());
@@ -640,6 +649,7 @@ int Import(const Invocation& in, JarFile& file) {
     out["expired"] = summary->expired;
     out["not_decrypted"] = summary->not_decrypted;
     out["other_jars"] = summary->other_jars;
+    out["keyring"] = summary->keyring;
     json problems = json::array();
     for (const std::string& p : summary->problems) {
       json line = json::object();

@@ -22,6 +22,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
 #include <exception>
@@ -48,6 +49,10 @@
 #include "cookiejar/url.h"
 #ifdef COOKIEJAR_PYTHON_WITH_SQLITE
 #include "cookiejar/sqlite_cookie_store.h"
+#endif
+#ifdef COOKIEJAR_PYTHON_WITH_FORMATS
+#include "cookiejar/formats/browser_databases.h"
+#include "cookiejar/formats/storage_state.h"
 #endif
 
 namespace py = pybind11;
@@ -686,6 +691,200 @@ void BindCookiesTxt(py::module_& m) {
   DefineWith(file, "Closes the file (without saving: call save() to write).");
 }
 
+
+// --- Browser databases and JSON sessions -----------------------------------------
+
+#ifdef COOKIEJAR_PYTHON_WITH_FORMATS
+py::dict LocationToPython(const BrowserDatabaseLocation& l) {
+  py::dict d;
+  d["browser"] = l.browser;
+  d["profile"] = Text(l.profile);
+  d["display_name"] = Text(l.display_name);
+  d["path"] = Text(l.path);
+  d["default"] = l.is_default;
+  return d;
+}
+
+std::optional<JsonCookieFormat> JsonFormatNamed(const std::string& name) {
+  for (JsonCookieFormat f : {JsonCookieFormat::kStorageState, JsonCookieFormat::kCookieEditor}) {
+    if (JsonCookieFormatName(f) == name) return f;
+  }
+  return std::nullopt;
+}
+
+py::dict JsonReportToPython(const JsonCookiesReport& r) {
+  py::dict d;
+  d["format"] = std::string(JsonCookieFormatName(r.format));
+  d["imported"] = r.imported;
+  d["expired"] = r.expired;
+  d["ignored_origins"] = r.origins;
+  std::vector<std::string> problems = r.problems;
+  if (r.more_problems > 0) problems.push_back("... and " + std::to_string(r.more_problems) + " more");
+  d["problems"] = py::cast(problems);
+  return d;
+}
+
+// The JSON text of the jar's cookies, or a StoreError naming what a cookie
+// would lose unless `lossy`.
+std::string JsonText(Jar& self, const std::string& format_name, bool lossy) {
+  std::optional<JsonCookieFormat> format = JsonFormatNamed(format_name);
+  if (!format) throw py::value_error("unknown format '" + format_name +
+                                     "' (storage-state, cookie-editor)");
+  JsonCookiesExport out;
+  {
+    py::gil_scoped_release release;
+    out = FormatJsonCookies(self.jar().GetAllCookies(), *format,
+                            self.jar().rules().partition_ancestors);
+  }
+  if (!lossy && !out.losses.empty()) {
+    ThrowStatus(absl::FailedPreconditionError(
+        format_name + " cannot hold everything: " + out.losses[0] +
+        (out.losses.size() > 1 ? " (and " + std::to_string(out.losses.size() - 1) + " more)"
+                               : "") +
+        "; pass lossy=True to write it without"));
+  }
+  return out.text;
+}
+
+void BindFormats(py::module_& m) {
+  m.def(
+      "browser_databases",
+      [](py::handle browser, py::handle home) {
+        BrowserSearchOptions options;
+        if (!home.is_none()) options.home = py::str(home).cast<std::string>();
+        const std::string name = browser.is_none() ? "" : browser.cast<std::string>();
+        absl::StatusOr<std::vector<BrowserDatabaseLocation>> found;
+        {
+          py::gil_scoped_release release;
+          found = FindBrowserDatabases(name, options);
+        }
+        if (!found.ok()) {
+          if (found.status().code() == absl::StatusCode::kInvalidArgument) {
+            throw py::value_error(std::string(found.status().message()));
+          }
+          ThrowStatus(found.status());
+        }
+        py::list out;
+        for (const BrowserDatabaseLocation& l : *found) out.append(LocationToPython(l));
+        return out;
+      },
+      py::arg("browser") = py::none(), py::kw_only(), py::arg("home") = py::none(),
+      "The cookie databases of the browsers' profiles on this machine (Linux):\n"
+      "[{'browser', 'profile', 'display_name', 'path', 'default'}], each browser's\n"
+      "default profile first. `browser`: 'firefox', 'chromium' or 'chrome' (None:\n"
+      "all); `home`: another home folder to search. An unknown browser raises\n"
+      "ValueError; nothing installed is [].");
+
+  auto jar = py::reinterpret_borrow<py::class_<Jar>>(m.attr("Jar"));
+  jar.def(
+         "import_browser",
+         [](Jar& self, py::handle source, py::handle profile, py::handle home, bool keyring,
+            double keyring_timeout) {
+           // A browser's name, or the path of its database.
+           const std::string name = py::str(source).cast<std::string>();
+           const std::vector<std::string> known = KnownBrowsers();
+           const bool named = std::find(known.begin(), known.end(), name) != known.end();
+           BrowserDatabaseOptions options;
+           options.keyring = keyring ? ChromiumKeyring::kSecretService : ChromiumKeyring::kNone;
+           options.keyring_timeout =
+               absl::Microseconds(static_cast<int64_t>(keyring_timeout * 1e6));
+           BrowserSearchOptions search;
+           if (!home.is_none()) search.home = py::str(home).cast<std::string>();
+           const std::string wanted = profile.is_none() ? "" : py::str(profile).cast<std::string>();
+           py::dict result;
+           absl::StatusOr<BrowserImport> found;
+           {
+             py::gil_scoped_release release;
+             if (named) {
+               found = ImportBrowser(name, wanted, &self.jar(), options, search);
+             } else {
+               absl::StatusOr<BrowserDatabaseReport> read =
+                   ImportBrowserDatabase(name, &self.jar(), options);
+               if (read.ok()) {
+                 found = BrowserImport{};
+                 found->location.path = name;
+                 found->report = *std::move(read);
+               } else {
+                 found = read.status();
+               }
+             }
+           }
+           if (!found.ok()) ThrowStatus(found.status());
+           if (named) result["profile"] = Text(found->location.profile);
+           const std::string& path = found->location.path;
+           const BrowserDatabaseReport* report = &found->report;
+           result["path"] = Text(path);
+           result["browser"] = std::string(BrowserDatabaseKindName(report->kind));
+           result["imported"] = report->imported;
+           result["expired"] = report->expired;
+           result["not_decrypted"] = report->not_decrypted;
+           result["other_jars"] = report->other_jars;
+           result["rows_left_out"] = report->rows_left_out;
+           std::vector<std::string> problems = report->problems;
+           if (report->more_problems > 0) {
+             problems.push_back("... and " + std::to_string(report->more_problems) + " more");
+           }
+           result["problems"] = py::cast(problems);
+           result["notes"] = py::cast(report->notes);
+           result["keyring"] = std::string(KeyringStatusName(report->keyring));
+           result["keyring_message"] = report->keyring_message;
+           return result;
+         },
+         py::arg("source"), py::kw_only(), py::arg("profile") = py::none(),
+         py::arg("home") = py::none(), py::arg("keyring") = true,
+         py::arg("keyring_timeout") = 10.0,
+         "Imports a browser's cookies: `source` is 'firefox', 'chromium' or 'chrome'\n"
+         "(its default profile, or `profile`, found as the browser finds it) or the\n"
+         "path of a cookies.sqlite or Cookies file. The browser's files are never\n"
+         "changed. Chromium's v11 values are decrypted with the key the desktop\n"
+         "keyring holds (unless keyring=False); 'keyring' in the result says what\n"
+         "the lookup found ('not_needed', 'found', 'no_session_bus', 'locked'...).\n"
+         "Returns {'path', 'browser', 'profile', 'imported', 'expired',\n"
+         "'not_decrypted', 'other_jars', 'rows_left_out', 'problems', 'notes',\n"
+         "'keyring', 'keyring_message'}; raises StoreError (not_found names the\n"
+         "profiles there are).")
+      .def(
+          "import_storage_state_text",
+          [](Jar& self, py::handle text) {
+            const std::string bytes = Bytes(text, "text");
+            absl::StatusOr<JsonCookiesReport> report;
+            {
+              py::gil_scoped_release release;
+              report = ImportJsonCookies(bytes, &self.jar());
+            }
+            if (!report.ok()) ThrowStatus(report.status());
+            return JsonReportToPython(*report);
+          },
+          py::arg("text"),
+          "Imports the text of a Playwright storageState or cookie-editor JSON\n"
+          "file; import_storage_state reads a file.")
+      .def(
+          "storage_state_text",
+          [](Jar& self, const std::string& format, bool lossy) {
+            return Text(JsonText(self, format, lossy));
+          },
+          py::kw_only(), py::arg("format") = "storage-state", py::arg("lossy") = false,
+          "The jar's cookies as JSON: format 'storage-state' (Playwright) or\n"
+          "'cookie-editor'. Raises StoreError when a cookie would lose something\n"
+          "the format cannot hold (Priority, a partition...) unless lossy=True.")
+      .def(
+          "export_storage_state",
+          [](Jar& self, py::handle path, const std::string& format, bool lossy) {
+            const std::string file = py::str(path).cast<std::string>();
+            const std::string text = JsonText(self, format, lossy);
+            absl::Status status;
+            {
+              py::gil_scoped_release release;
+              status = WriteFileAtomically(file, text);
+            }
+            if (!status.ok()) ThrowStatus(status);
+          },
+          py::arg("path"), py::kw_only(), py::arg("format") = "storage-state",
+          py::arg("lossy") = false,
+          "Writes storage_state_text() to `path` atomically, owner-only.");
+}
+#endif
+
 // --- The SQLite store ---------------------------------------------------------
 
 #ifdef COOKIEJAR_PYTHON_WITH_SQLITE
@@ -817,6 +1016,12 @@ void Bind(py::module_& m) {
   py::register_exception_translator(&TranslateErrors);
   BindJar(m);
   BindCookiesTxt(m);
+#ifdef COOKIEJAR_PYTHON_WITH_FORMATS
+  BindFormats(m);
+  m.attr("HAS_FORMATS") = true;
+#else
+  m.attr("HAS_FORMATS") = false;
+#endif
 #ifdef COOKIEJAR_PYTHON_WITH_SQLITE
   BindSqlite(m);
   m.attr("HAS_SQLITE") = true;

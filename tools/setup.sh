@@ -37,7 +37,8 @@ lib_packages=(
   libsqlite3-dev           # the persistent store
   libcurl4-openssl-dev     # the libcurl adapter
   nlohmann-json3-dev       # storageState/cookie-editor JSON, the cookiejar command's HAR replay
-  libssl-dev               # libcrypto: Chromium's encrypted cookie values (v10)
+  libssl-dev               # libcrypto: Chromium's encrypted cookie values (v10, v11)
+  libsecret-1-dev          # the Secret Service (desktop keyring): Chromium's v11 key
   libhiredis-dev           # the Redis store (no TLS in Debian 12's hiredis 0.14)
 )
 
@@ -83,6 +84,10 @@ dev_packages=(
   redis-sentinel           # tests/redis_replication_test, redis_failover_test: Sentinel failover
   stunnel4                 # tests/redis_fleet_test over TLS: a tunnel beside each worker
   openssl                  # tests/redis_*: the test CA and server certificate for TLS
+  dbus-daemon              # tests/chromium_keyring_test: private D-Bus sessions (dbus-run-session)
+  dbus-bin                 # tests/chromium_keyring_test: dbus-send locks the test keyring
+  gnome-keyring            # tests/chromium_keyring_test: a real Secret Service
+  libsecret-tools          # tests/chromium_keyring_test: secret-tool stores the test keys
   python3-build            # tools/test_packages.sh: python3 -m build --no-isolation
   abigail-tools            # tools/abi_check.sh: abidw, abidiff
 )

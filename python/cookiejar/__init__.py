@@ -25,18 +25,20 @@ import warnings
 
 from ._errors import CookieError, CookieRejected, InvalidUrl, StoreError, Unsupported
 from ._types import Cookie, Explanation, ResolvedRequest
-from ._cookiejar import FakeClock, CookiesTxtFile, HAS_SQLITE, __version__
+from ._cookiejar import FakeClock, CookiesTxtFile, HAS_FORMATS, HAS_SQLITE, __version__
 from ._jar import NativeJar
 from ._compat import CookieConflict, HttpCookieJar
 
 if HAS_SQLITE:
     from ._cookiejar import SqliteStore
+if HAS_FORMATS:
+    from ._cookiejar import browser_databases
 
 __all__ = [
     "AsyncHttpxTransport", "Cookie", "CookieConflict", "CookieError", "CookieRejected",
     "CookiesTxtFile", "Explanation", "FakeClock", "HttpCookieJar", "HttpxTransport",
     "InvalidUrl", "NativeJar", "RequestsAdapter", "ResolvedRequest", "SqliteStore",
-    "StoreError", "Unsupported",
+    "StoreError", "Unsupported", "browser_databases",
     "httpx_client", "requests_session",
 ]
 

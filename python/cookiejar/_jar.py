@@ -3,7 +3,7 @@
 import warnings
 
 from . import _cookiejar
-from ._errors import CookieRejected
+from ._errors import CookieRejected, StoreError
 from ._types import Explanation, ResolvedRequest
 
 
@@ -150,6 +150,24 @@ class NativeJar(_cookiejar.Jar):
         context = _context(top_level_navigation, top_level_url, initiator, frame_ancestors,
                            redirect_chain, method, script)
         return ResolvedRequest(*self._resolve(url, **context))
+
+    def import_storage_state(self, path):
+        """Imports a Playwright storageState or cookie-editor JSON file (either
+        shape, told apart by its fields; formats/storage_state.h). Returns
+        {"format", "imported", "expired", "ignored_origins", "problems"}; a bad
+        cookie is a problem, the others are imported. Files over 64 MiB are
+        refused (StoreError)."""
+        limit = 64 << 20
+        try:
+            with open(path, "rb") as f:
+                text = f.read(limit + 1)
+        except FileNotFoundError as e:
+            raise StoreError(f"{path} does not exist", "not_found") from e
+        except OSError as e:
+            raise StoreError(f"cannot read {path}: {e.strerror}", "permission_denied") from e
+        if len(text) > limit:
+            raise StoreError(f"{path} is larger than {limit} bytes", "failed_precondition")
+        return self.import_storage_state_text(text)
 
     def __iter__(self):
         """Iterates over a snapshot of the cookies (as cookies())."""
