@@ -4,6 +4,8 @@
   as tests/django_e2e_test.cc starts it.
 - ``http_server``: tests/http_test_server.py, which logs the Cookie header of
   every request it receives.
+- ``tinyproxy``: a real forward proxy (tinyproxy) whose log tells which
+  requests it carried.
 - ``resolve_test_names``: names under .test resolve to 127.0.0.1 in this
   process only, so that tests can use real-looking hosts and cross-site
   redirects without leaving the machine.
@@ -14,6 +16,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 import urllib.request
 
 import pytest
@@ -88,3 +91,72 @@ def resolve_test_names(monkeypatch):
         return real(host, *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+class Tinyproxy:
+    """A real forward proxy (Debian's tinyproxy-bin) on 127.0.0.1; its log
+    says which requests it carried."""
+
+    def __init__(self, directory):
+        self.dir = directory
+        self.port = None
+        self.process = None
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self):
+        for _ in range(20):
+            with socket.socket() as probe:  # A free port now; tinyproxy binds it next.
+                probe.bind(("127.0.0.1", 0))
+                port = probe.getsockname()[1]
+            config = os.path.join(self.dir, "tinyproxy.conf")
+            with open(config, "w") as f:
+                f.write(f"Port {port}\nListen 127.0.0.1\nTimeout 60\nMaxClients 100\n"
+                        f'LogFile "{self.dir}/tinyproxy.log"\nLogLevel Connect\n'
+                        "DisableViaHeader Yes\n")
+            try:
+                # -d: in the foreground, so that terminating it ends it.
+                self.process = subprocess.Popen(["tinyproxy", "-d", "-c", config],
+                                                stdout=subprocess.DEVNULL,
+                                                stderr=subprocess.DEVNULL)
+            except FileNotFoundError:
+                pytest.fail("tinyproxy is missing (tools/setup.sh installs tinyproxy-bin)")
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and self.process.poll() is None:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    self.port = port
+                    return self
+                except OSError:
+                    time.sleep(0.02)
+            _stop(self.process)  # Another process took the port first? Again.
+        raise RuntimeError("tinyproxy never listened")
+
+    def requests(self):
+        """The request lines the proxy carried, oldest first."""
+        # "CONNECT   Dec 07 06:42:12.573 [27416]: Request (file descriptor 5): GET http://..."
+        try:
+            with open(os.path.join(self.dir, "tinyproxy.log")) as log:
+                lines = log.read().splitlines()
+        except FileNotFoundError:
+            return []
+        return [line.split("): ", 1)[1] for line in lines
+                if "]: Request (file descriptor " in line and "): " in line]
+
+
+@pytest.fixture(scope="session")
+def tinyproxy(tmp_path_factory):
+    proxy = Tinyproxy(str(tmp_path_factory.mktemp("tinyproxy"))).start()
+    yield proxy
+    _stop(proxy.process)
+
+
+@pytest.fixture
+def no_proxy_environment(monkeypatch):
+    """No proxy variable of the machine running the tests leaks in."""
+    for name in list(os.environ):
+        if name.lower() in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+            monkeypatch.delenv(name)
+    return monkeypatch
