@@ -1,7 +1,7 @@
 # What the test suite (cmake/tests) needs beyond the library: every optional
 # part of the build, GoogleTest, cpp-httplib, the Python module and the
 # Python packages its tests import, and the programs the tests start
-# (redis-server and redis-cli, curl). tools/setup.sh installs all of them.
+# (redis-server and redis-cli, curl, tinyproxy). tools/setup.sh installs all of them.
 #
 #   cookiejar_tests_missing(OUT)   # OUT = what is missing, with its Debian package
 
@@ -27,12 +27,14 @@ function(cookiejar_tests_missing out)
   if(NOT COOKIEJAR_TESTS_HTTPLIB_FOUND)
     list(APPEND missing "cpp-httplib (libcpp-httplib-dev)")
   endif()
-  foreach(program redis-server redis-cli curl)
+  foreach(program redis-server redis-cli curl tinyproxy)
     string(MAKE_C_IDENTIFIER "COOKIEJAR_TESTS_${program}" var)
     find_program(${var} ${program})
     if(NOT ${var})
       if(program STREQUAL "curl")
         list(APPEND missing "the curl command (curl)")
+      elseif(program STREQUAL "tinyproxy")
+        list(APPEND missing "tinyproxy (tinyproxy-bin)")
       else()
         list(APPEND missing "${program} (redis-server, redis-tools)")
       endif()

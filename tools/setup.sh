@@ -76,6 +76,7 @@ dev_packages=(
   python3-pytest           # python/tests
   python3-requests         # python/: the requests adapter, its tests and benchmark
   python3-httpx            # python/: the httpx transport and its tests
+  tinyproxy-bin            # python/tests/test_proxies: requests and httpx through a real proxy
   redis-server             # tests/redis_*: real Redis servers and clusters
   redis-tools              # redis-cli --cluster create in tests/redis_*
   python3-build            # tools/test_packages.sh: python3 -m build --no-isolation
