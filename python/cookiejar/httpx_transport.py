@@ -61,10 +61,11 @@ def _not_stored(jar, request):
         "transport=cookiejar.HttpxTransport(jar)), or cookiejar.httpx_client(jar)")
 
 
-class _CheckedStream(httpx.SyncByteStream):
-    """A response body that, when first read or closed, makes sure the client
-    gave the response to the jar: httpx calls client.cookies.extract_cookies
-    after the transport returns and before it reads the body."""
+class _ResponseCheck:
+    """Makes sure, once, that the client gave the response to the jar:
+    httpx calls client.cookies.extract_cookies after the transport returns
+    and before it reads the body, so the body's first read or its closing
+    is where to look."""
 
     def __init__(self, stream, jar, request):
         self._stream, self._jar, self._request = stream, jar, request
@@ -74,6 +75,10 @@ class _CheckedStream(httpx.SyncByteStream):
             error, self._jar = _not_stored(self._jar, self._request), None
             if error is not None:
                 raise error
+
+
+class _CheckedStream(_ResponseCheck, httpx.SyncByteStream):
+    """A response body checked by _ResponseCheck."""
 
     def __iter__(self):
         self._check()
@@ -86,17 +91,8 @@ class _CheckedStream(httpx.SyncByteStream):
             self._check()
 
 
-class _AsyncCheckedStream(httpx.AsyncByteStream):
+class _AsyncCheckedStream(_ResponseCheck, httpx.AsyncByteStream):
     """_CheckedStream for httpx.AsyncClient."""
-
-    def __init__(self, stream, jar, request):
-        self._stream, self._jar, self._request = stream, jar, request
-
-    def _check(self):
-        if self._jar is not None:
-            error, self._jar = _not_stored(self._jar, self._request), None
-            if error is not None:
-                raise error
 
     async def __aiter__(self):
         self._check()
@@ -110,8 +106,18 @@ class _AsyncCheckedStream(httpx.AsyncByteStream):
             self._check()
 
 
-def _proxy(proxy):
-    return proxy if isinstance(proxy, httpx.Proxy) else httpx.Proxy(proxy)
+def _inner(cls, jar, transport, proxy, default):
+    """The transport a cookiejar transport wraps: ``transport``, or a new
+    ``default`` (through ``proxy``, a URL or httpx.Proxy, if given)."""
+    if not isinstance(jar, HttpCookieJar):
+        raise TypeError(f"{cls.__name__} needs a cookiejar.HttpCookieJar")
+    if transport is not None and proxy is not None:
+        raise TypeError(f"{cls.__name__}: give a transport or a proxy, not both")
+    if transport is not None:
+        return transport
+    if proxy is not None and not isinstance(proxy, httpx.Proxy):
+        proxy = httpx.Proxy(proxy)
+    return default(proxy=proxy)
 
 
 class HttpxTransport(httpx.BaseTransport):
@@ -123,14 +129,8 @@ class HttpxTransport(httpx.BaseTransport):
     response raises Unsupported."""
 
     def __init__(self, jar, transport=None, *, proxy=None):
-        if not isinstance(jar, HttpCookieJar):
-            raise TypeError("HttpxTransport needs a cookiejar.HttpCookieJar")
-        if transport is not None and proxy is not None:
-            raise TypeError("HttpxTransport: give a transport or a proxy, not both")
         self.jar = jar
-        if transport is None:
-            transport = httpx.HTTPTransport(proxy=None if proxy is None else _proxy(proxy))
-        self._transport = transport
+        self._transport = _inner(type(self), jar, transport, proxy, httpx.HTTPTransport)
 
     def handle_request(self, request):
         """Sends ``request`` with the jar's Cookie header through the wrapped
@@ -149,14 +149,8 @@ class AsyncHttpxTransport(httpx.AsyncBaseTransport):
     """HttpxTransport for httpx.AsyncClient."""
 
     def __init__(self, jar, transport=None, *, proxy=None):
-        if not isinstance(jar, HttpCookieJar):
-            raise TypeError("AsyncHttpxTransport needs a cookiejar.HttpCookieJar")
-        if transport is not None and proxy is not None:
-            raise TypeError("AsyncHttpxTransport: give a transport or a proxy, not both")
         self.jar = jar
-        if transport is None:
-            transport = httpx.AsyncHTTPTransport(proxy=None if proxy is None else _proxy(proxy))
-        self._transport = transport
+        self._transport = _inner(type(self), jar, transport, proxy, httpx.AsyncHTTPTransport)
 
     async def handle_async_request(self, request):
         """Sends ``request`` with the jar's Cookie header through the wrapped

@@ -79,6 +79,18 @@ def http_server(tmp_path_factory):
     _stop(process)
 
 
+@pytest.fixture(scope="session")
+def http10_server(tmp_path_factory):
+    """tests/http_test_server.py speaking HTTP/1.0: one request per
+    connection, for tests through tinyproxy, which closes a client's
+    connection after each response without saying so (clients reusing it
+    would race with the close)."""
+    process, port = _start([os.path.join(REPO, "tests/http_test_server.py"), "--http10"],
+                           str(tmp_path_factory.mktemp("http10")))
+    yield HttpServer(port)
+    _stop(process)
+
+
 @pytest.fixture
 def resolve_test_names(monkeypatch):
     real = socket.getaddrinfo

@@ -14,9 +14,9 @@ import cookiejar
 
 
 @pytest.fixture
-def server(http_server):
-    http_server.reset()
-    return http_server
+def server(http10_server):
+    http10_server.reset()
+    return http10_server
 
 
 @pytest.fixture
@@ -54,30 +54,42 @@ class Carried:
                  urllib.parse.urlsplit(line.split()[1]).path) for line in lines]
 
 
-def check(server, carried, jar):
+def through(server, tinyproxy, send):
+    """Runs ``send(jar)`` (the chain's final status) with a new jar, then
+    checks that the proxy carried every hop and that each had the jar's
+    cookies."""
+    server.reset()
+    jar = cookiejar.HttpCookieJar()
+    carried = Carried(tinyproxy)
+    assert send(jar) == 200
     assert carried.hops() == HOPS
     assert [entry["cookie"] for entry in server.log()] == SENT
     assert sorted(c.name for c in jar.jar.cookies()) == ["one", "three", "two"]
 
 
+def sync_get(server, **kwargs):
+    def send(jar):
+        with cookiejar.httpx_client(jar, follow_redirects=True, **kwargs) as client:
+            return client.get(chain(server)).status_code
+    return send
+
+
+def async_get(server, make_client):
+    async def fetch(jar):
+        async with make_client(jar) as client:
+            return (await client.get(chain(server))).status_code
+    return lambda jar: asyncio.run(fetch(jar))
+
+
 def test_httpx_client_through_the_proxies_argument(server, tinyproxy, env):
-    jar = cookiejar.HttpCookieJar()
-    carried = Carried(tinyproxy)
-    with cookiejar.httpx_client(jar, proxies=tinyproxy.url, follow_redirects=True,
-                                trust_env=False) as client:
-        assert client.get(chain(server)).status_code == 200
-    check(server, carried, jar)
+    through(server, tinyproxy, sync_get(server, proxies=tinyproxy.url, trust_env=False))
 
 
 def test_httpx_client_through_http_proxy_in_the_environment(server, tinyproxy, env):
     # httpx honours HTTP_PROXY only when it makes the transports itself:
     # with transport=HttpxTransport(jar) it would go straight to the server.
     env.setenv("HTTP_PROXY", tinyproxy.url)
-    jar = cookiejar.HttpCookieJar()
-    carried = Carried(tinyproxy)
-    with cookiejar.httpx_client(jar, follow_redirects=True) as client:
-        assert client.get(chain(server)).status_code == 200
-    check(server, carried, jar)
+    through(server, tinyproxy, sync_get(server))
 
 
 def test_httpx_no_proxy_goes_straight_to_the_server(server, tinyproxy, env):
@@ -85,50 +97,30 @@ def test_httpx_no_proxy_goes_straight_to_the_server(server, tinyproxy, env):
     env.setenv("NO_PROXY", "localhost")
     jar = cookiejar.HttpCookieJar()
     carried = Carried(tinyproxy)
-    with cookiejar.httpx_client(jar, follow_redirects=True) as client:
-        assert client.get(chain(server)).status_code == 200
+    assert sync_get(server)(jar) == 200
     assert carried.hops() == [HOPS[0], HOPS[2]]
     assert [entry["cookie"] for entry in server.log()] == SENT
 
 
 def test_httpx_async_client_through_the_proxies_argument_and_the_environment(
         server, tinyproxy, env):
-    async def fetch(jar, **kwargs):
-        async with cookiejar.httpx_async_client(jar, follow_redirects=True, **kwargs) as client:
-            return (await client.get(chain(server))).status_code
-
-    jar = cookiejar.HttpCookieJar()
-    carried = Carried(tinyproxy)
-    assert asyncio.run(fetch(jar, proxies=tinyproxy.url, trust_env=False)) == 200
-    check(server, carried, jar)
-
-    server.reset()
+    through(server, tinyproxy, async_get(server, lambda jar: cookiejar.httpx_async_client(
+        jar, proxies=tinyproxy.url, follow_redirects=True, trust_env=False)))
     env.setenv("HTTP_PROXY", tinyproxy.url)
-    jar = cookiejar.HttpCookieJar()
-    carried = Carried(tinyproxy)
-    assert asyncio.run(fetch(jar)) == 200
-    check(server, carried, jar)
+    through(server, tinyproxy, async_get(server, lambda jar: cookiejar.httpx_async_client(
+        jar, follow_redirects=True)))
 
 
 def test_a_transport_through_one_proxy(server, tinyproxy, env):
-    jar = cookiejar.HttpCookieJar()
-    carried = Carried(tinyproxy)
-    with httpx.Client(cookies=jar, transport=cookiejar.HttpxTransport(jar, proxy=tinyproxy.url),
-                      follow_redirects=True, trust_env=False) as client:
-        assert client.get(chain(server)).status_code == 200
-    check(server, carried, jar)
+    def send(jar):
+        with httpx.Client(cookies=jar, transport=cookiejar.HttpxTransport(jar, proxy=tinyproxy.url),
+                          follow_redirects=True, trust_env=False) as client:
+            return client.get(chain(server)).status_code
 
-    async def fetch(jar):
-        transport = cookiejar.AsyncHttpxTransport(jar, proxy=httpx.Proxy(tinyproxy.url))
-        async with httpx.AsyncClient(cookies=jar, transport=transport, follow_redirects=True,
-                                     trust_env=False) as client:
-            return (await client.get(chain(server))).status_code
-
-    server.reset()
-    jar = cookiejar.HttpCookieJar()
-    carried = Carried(tinyproxy)
-    assert asyncio.run(fetch(jar)) == 200
-    check(server, carried, jar)
+    through(server, tinyproxy, send)
+    through(server, tinyproxy, async_get(server, lambda jar: httpx.AsyncClient(
+        cookies=jar, transport=cookiejar.AsyncHttpxTransport(jar, proxy=httpx.Proxy(tinyproxy.url)),
+        follow_redirects=True, trust_env=False)))
 
 
 def test_httpx_proxy_mounts_made_by_httpx_fail_clearly(server, tinyproxy, env):
@@ -141,28 +133,16 @@ def test_httpx_proxy_mounts_made_by_httpx_fail_clearly(server, tinyproxy, env):
             client.get(server.url("127.0.0.1", "/page"))
 
 
-def requests_session(jar):
-    session = cookiejar.requests_session(jar)
-    # tinyproxy closes the client's connection after each response, and
-    # urllib3 would reuse it before it sees that.
-    session.headers["Connection"] = "close"
-    return session
-
-
 def test_requests_through_the_proxies_argument_and_the_environment(server, tinyproxy, env):
-    jar = cookiejar.HttpCookieJar()
-    session = requests_session(jar)
-    session.trust_env = False
-    carried = Carried(tinyproxy)
-    assert session.get(chain(server), proxies={"http": tinyproxy.url}).status_code == 200
-    check(server, carried, jar)
+    def send(jar):
+        session = cookiejar.requests_session(jar)
+        session.trust_env = False
+        return session.get(chain(server), proxies={"http": tinyproxy.url}).status_code
 
-    server.reset()
+    through(server, tinyproxy, send)
     env.setenv("HTTP_PROXY", tinyproxy.url)
-    jar = cookiejar.HttpCookieJar()
-    carried = Carried(tinyproxy)
-    assert requests_session(jar).get(chain(server)).status_code == 200
-    check(server, carried, jar)
+    through(server, tinyproxy,
+            lambda jar: cookiejar.requests_session(jar).get(chain(server)).status_code)
 
 
 def test_httpx_transport_without_the_jar_as_the_client_cookies_fails_clearly(server, env):
