@@ -310,6 +310,9 @@ struct Invocation {
   std::vector<std::string> args;
   std::set<std::string> flags;
   std::map<std::string, std::string> values;
+  // Standard input, read before the jar is opened (ReadInput).
+  std::string input;
+  bool input_truncated = false;
 };
 
 // Parses argv strictly: every option must be known (globally or to the
@@ -497,20 +500,14 @@ std::string CookiesTxtRefusal(const std::string& line) {
 }
 
 // The Set-Cookie values of `set`: its arguments, with `-` replaced by the
-// lines of standard input. Returns an exit code on error.
-std::optional<int> SetCookieValues(const Invocation& in, std::vector<std::string>* values) {
-  bool read_input = false;
+// lines of standard input.
+void SetCookieValues(const Invocation& in, std::vector<std::string>* values) {
   for (size_t i = 1; i < in.args.size(); ++i) {
     if (in.args[i] != "-") {
       values->push_back(in.args[i]);
       continue;
     }
-    if (read_input) return UsageError("set: - (standard input) given twice");
-    read_input = true;
-    absl::StatusOr<std::string> text =
-        ReadStandardInput(kMaxStandardInputHeaders, "Set-Cookie lines");
-    if (!text.ok()) return Fail(Message(text.status()), kExitBadFile);
-    for (absl::string_view line : absl::StrSplit(*text, '\n')) {
+    for (absl::string_view line : absl::StrSplit(in.input, '\n')) {
       if (absl::EndsWith(line, "\r")) line.remove_suffix(1);
       if (absl::StartsWithIgnoreCase(line, "set-cookie:")) {
         line = absl::StripLeadingAsciiWhitespace(line.substr(11));
@@ -518,14 +515,13 @@ std::optional<int> SetCookieValues(const Invocation& in, std::vector<std::string
       if (!line.empty()) values->emplace_back(line);
     }
   }
-  return std::nullopt;
 }
 
 int Set(const Invocation& in, JarFile& file) {
   absl::StatusOr<Url> url = ParseUrlArg(in.args[0]);
   if (!url.ok()) return Fail(Message(url.status()), kExitRefused);
   std::vector<std::string> lines;
-  if (std::optional<int> error = SetCookieValues(in, &lines)) return *error;
+  SetCookieValues(in, &lines);
   CookieOptions options;
   options.top_level_navigation = true;
   int status = kExitOk;
@@ -578,11 +574,8 @@ int Ingest(const Invocation& in, JarFile& file) {
   absl::StatusOr<Url> url = ParseUrlArg(in.args[0]);
   if (!url.ok()) return Fail(Message(url.status()), kExitRefused);
   const bool location_only = in.flags.count("--location") > 0;
-  bool truncated = false;
-  absl::StatusOr<std::string> text =
-      ReadStandardInput(kMaxStandardInputHeaders, "response headers", &truncated);
-  if (!text.ok()) return Fail(Message(text.status()), kExitBadFile);
-  absl::StatusOr<std::vector<RawResponse>> responses = ParseResponseHeaders(*text, truncated);
+  absl::StatusOr<std::vector<RawResponse>> responses =
+      ParseResponseHeaders(in.input, in.input_truncated);
   if (!responses.ok()) {
     if (responses.status().code() == absl::StatusCode::kResourceExhausted) {
       return Fail(Message(responses.status()) + " (" + SizeText(kMaxStandardInputHeaders) +
@@ -768,9 +761,7 @@ class StandardInputFile {
     if (!dir_.empty()) rmdir(dir_.c_str());
   }
 
-  absl::Status Read() {
-    absl::StatusOr<std::string> text = ReadStandardInput(kMaxStandardInputFile, "a file to import");
-    if (!text.ok()) return text.status();
+  absl::Status Write(const std::string& text) {
     const char* tmp = getenv("TMPDIR");
     std::string dir = std::string(tmp != nullptr && *tmp ? tmp : "/tmp") + "/cookiejar-XXXXXX";
     if (mkdtemp(dir.data()) == nullptr) {
@@ -779,7 +770,7 @@ class StandardInputFile {
     dir_ = dir;
     path_ = dir_ + "/stdin";
     std::ofstream out(path_, std::ios::binary);
-    out << *text;
+    out << text;
     out.close();
     if (!out) return absl::UnavailableError("cannot copy standard input to " + path_);
     return absl::OkStatus();
@@ -796,7 +787,7 @@ int Import(const Invocation& in, JarFile& file) {
   StandardInputFile input;
   const bool from_input = in.args[0] == "-";
   if (from_input) {
-    absl::Status read = input.Read();
+    absl::Status read = input.Write(in.input);
     if (!read.ok()) return FileError(read);
   }
   const std::string& source = from_input ? input.path() : in.args[0];
@@ -1041,6 +1032,29 @@ int Psl(const Invocation& in) {
   return status;
 }
 
+// Reads the standard input a command takes (ingest, set URL -, import -)
+// before the jar is opened: a writer holds the jar's lock from then on, and
+// in `curl -H "Cookie: $(cookiejar get URL)" URL | cookiejar ingest URL` the
+// get upstream must read the jar while ingest waits for its input.
+std::optional<int> ReadInput(Invocation* in) {
+  const std::string& name = in->command->name;
+  const size_t dashes =
+      name == "import" || name == "set"
+          ? static_cast<size_t>(std::count(in->args.begin() + (name == "set" ? 1 : 0),
+                                           in->args.end(), "-"))
+          : 0;
+  if (dashes > 1) return UsageError(name + ": - (standard input) given twice");
+  if (name != "ingest" && dashes == 0) return std::nullopt;
+  absl::StatusOr<std::string> text =
+      name == "ingest" ? ReadStandardInput(kMaxStandardInputHeaders, "response headers",
+                                           &in->input_truncated)
+      : name == "set"  ? ReadStandardInput(kMaxStandardInputHeaders, "Set-Cookie lines")
+                       : ReadStandardInput(kMaxStandardInputFile, "a file to import");
+  if (!text.ok()) return Fail(Message(text.status()), kExitBadFile);
+  in->input = *std::move(text);
+  return std::nullopt;
+}
+
 int Main(int argc, char** argv) {
   Invocation in;
   if (std::optional<int> error = Parse(argc, argv, &in)) return *error;
@@ -1070,6 +1084,7 @@ int Main(int argc, char** argv) {
   if (command.name == "psl") return Psl(in);
   if (command.name == "replay") return Replay(in);
 
+  if (std::optional<int> error = ReadInput(&in)) return *error;
   JarFile::Options options;
   options.path = in.jar_file;
   options.store_profile = in.store_profile;

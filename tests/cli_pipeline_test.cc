@@ -259,7 +259,8 @@ TEST_F(CurlPipelineTest, TheRedirectLoopOfTheDocsSendsTheJarsCookiesOnEveryHop) 
   ASSERT_EQ(run.exit_code, 0) << run.error;
   // The jar's choice on every hop: the cookies of the hop's own site, set
   // by the earlier hops (none of 127.0.0.1's went to localhost).
-  EXPECT_THAT(Sent(), ::testing::ElementsAre("\"before=0\"", "null", "\"before=0; one=1\""));
+  EXPECT_THAT(Sent(), ::testing::ElementsAre("\"before=0\"", "null", "\"before=0; one=1\""))
+      << run.error << Run({"--jar", dir_ + "/shop.db", "list"}).output;
   EXPECT_EQ(Run({"--jar", dir_ + "/shop.db", "get", Url("localhost", "/")}).output, "two=2\n");
   EXPECT_EQ(Run({"--jar", dir_ + "/shop.db", "get", Url("127.0.0.1", "/")}).output,
             "before=0; one=1; three=3\n");
