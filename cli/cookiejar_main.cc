@@ -106,6 +106,7 @@ constexpr char kUsage[] =
     "  4  a file cannot be used: missing, unreadable, a link or a directory, not\n"
     "     a cookie jar, corrupted, or of a newer version\n"
     "  5  the change could not be saved (disk full, no permission); nothing was\n"
+    "     changed\n"
     "\n"
     "example:\n"
     "  cookiejar --jar bank.db set https://bank.example/login 'sessionid=abc; Secure; HttpOnly'\n"
