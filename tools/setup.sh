@@ -72,11 +72,12 @@ dev_packages=(
   libboost-dev             # clients/beast: the Boost.Beast example
   python3-django           # tests/django_e2e_test: a real Django site
   curl                     # tests/cookies_txt_curl_test: round trip with the curl CLI
+  tinyproxy-bin            # tests/curl_sessions_test: per-session proxies; python/tests/test_proxies (Debian's tinyproxy, without its system service)
+  openssl                  # tests/curl_sessions_test: a throwaway CA for TLS client certificates
   python3                  # test servers in tests/
   python3-pytest           # python/tests
   python3-requests         # python/: the requests adapter, its tests and benchmark
   python3-httpx            # python/: the httpx transport and its tests
-  tinyproxy-bin            # python/tests/test_proxies: requests and httpx through a real proxy
   redis-server             # tests/redis_*: real Redis servers and clusters
   redis-tools              # redis-cli --cluster create in tests/redis_*
   python3-build            # tools/test_packages.sh: python3 -m build --no-isolation
