@@ -4,8 +4,9 @@
 // curl + cookiejar redirect loop of docs/cli.md, run as written against a
 // local server with the real curl.
 
-#include <unistd.h>
-
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -13,6 +14,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/local_servers.h"
 #include "tests/subprocess.h"
 
 namespace cookiejar {
@@ -171,11 +173,8 @@ TEST_F(CliPipelineTest, DashIsStandardInput) {
 class CurlPipelineTest : public CliPipelineTest {
  protected:
   static void SetUpTestSuite() {
-    const std::string python =
-        access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
-    server_ = new testing::BackgroundProcess(
-        {python, std::string(std::getenv("TEST_SRCDIR")) + "/cookiejar/tests/http_test_server.py"});
-    server_->ReadLine(&port_);
+    server_ = new testing::HttpTestServer();
+    port_ = server_->port();
   }
   static void TearDownTestSuite() { delete server_; }
 
@@ -227,11 +226,11 @@ class CurlPipelineTest : public CliPipelineTest {
          "set -u; cd \"$1\"; bin=$2; cookiejar() { \"$bin\" \"$@\"; }; " + script, "bash", dir_, binary_});
   }
 
-  static testing::BackgroundProcess* server_;
+  static testing::HttpTestServer* server_;
   static std::string port_;
 };
 
-testing::BackgroundProcess* CurlPipelineTest::server_ = nullptr;
+testing::HttpTestServer* CurlPipelineTest::server_ = nullptr;
 std::string CurlPipelineTest::port_;
 
 TEST_F(CurlPipelineTest, TheRedirectLoopOfTheDocsSendsTheJarsCookiesOnEveryHop) {
