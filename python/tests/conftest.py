@@ -14,6 +14,7 @@
 import json
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -53,15 +54,21 @@ def django(tmp_path_factory):
 
 
 class HttpServer:
-    def __init__(self, port):
+    def __init__(self, port, ca=None):
         self.port = port
+        self.ca = ca  # HTTPS: the CA file that signed the server's certificate.
+        self.scheme = "https" if ca else "http"
 
     def url(self, host, path):
-        return f"http://{host}:{self.port}{path}"
+        return f"{self.scheme}://{host}:{self.port}{path}"
 
     def _get(self, path):
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-        with opener.open(f"http://127.0.0.1:{self.port}{path}", timeout=10) as r:
+        handlers = [urllib.request.ProxyHandler({})]
+        if self.ca:
+            handlers.append(urllib.request.HTTPSHandler(
+                context=ssl.create_default_context(cafile=self.ca)))
+        opener = urllib.request.build_opener(*handlers)
+        with opener.open(self.url("127.0.0.1", path), timeout=10) as r:
             return r.read()
 
     def reset(self):
@@ -88,6 +95,31 @@ def http10_server(tmp_path_factory):
     process, port = _start([os.path.join(REPO, "tests/http_test_server.py"), "--http10"],
                            str(tmp_path_factory.mktemp("http10")))
     yield HttpServer(port)
+    _stop(process)
+
+
+@pytest.fixture(scope="session")
+def https10_server(tmp_path_factory):
+    """http10_server over TLS, with a certificate for localhost and
+    127.0.0.1 from a throwaway CA (the openssl command); ``.ca`` is the CA's
+    file."""
+    d = str(tmp_path_factory.mktemp("https10"))
+
+    def openssl(*args):
+        subprocess.run(["openssl", *args], check=True, capture_output=True)
+
+    key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
+    openssl("req", "-x509", *key, "-days", "2", "-subj", "/CN=cookiejar test CA",
+            "-keyout", f"{d}/ca.key", "-out", f"{d}/ca.pem")
+    openssl("req", *key, "-subj", "/CN=localhost",
+            "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+            "-keyout", f"{d}/server.key", "-out", f"{d}/server.csr")
+    openssl("x509", "-req", "-in", f"{d}/server.csr", "-CA", f"{d}/ca.pem", "-CAkey",
+            f"{d}/ca.key", "-set_serial", "1", "-days", "2", "-copy_extensions", "copy",
+            "-out", f"{d}/server.pem")
+    process, port = _start([os.path.join(REPO, "tests/http_test_server.py"), "--http10", "--tls",
+                            f"{d}/server.pem", f"{d}/server.key"], d)
+    yield HttpServer(port, ca=f"{d}/ca.pem")
     _stop(process)
 
 

@@ -133,6 +133,45 @@ def test_httpx_proxy_mounts_made_by_httpx_fail_clearly(server, tinyproxy, env):
             client.get(server.url("127.0.0.1", "/page"))
 
 
+def test_https_through_the_proxys_tunnel(https10_server, tinyproxy, env):
+    # HTTPS_PROXY: each hop goes through a CONNECT tunnel; the jar sees the
+    # https URL and its Secure cookies go on every hop.
+    server = https10_server
+    env.setenv("HTTPS_PROXY", tinyproxy.url)
+    start = server.url("127.0.0.1", "/r?" + urllib.parse.urlencode(
+        [("status", "302"), ("to", server.url("localhost", "/page")),
+         ("set", "s=1; Secure; SameSite=None; Path=/")]))
+
+    def tunnels():
+        return [line for line in tinyproxy.requests() if line.startswith("CONNECT ")]
+
+    def send_twice(send):
+        server.reset()
+        jar = cookiejar.HttpCookieJar()
+        before = len(tunnels())
+        assert send(jar, start) == 200 and send(jar, server.url("127.0.0.1", "/page")) == 200
+        assert [line.split()[1] for line in tunnels()[before:]] == [
+            f"127.0.0.1:{server.port}", f"localhost:{server.port}", f"127.0.0.1:{server.port}"]
+        assert [entry["cookie"] for entry in server.log()] == [None, None, "s=1"]
+
+    def httpx_send(jar, url):
+        with cookiejar.httpx_client(jar, verify=server.ca, follow_redirects=True) as client:
+            return client.get(url).status_code
+
+    def async_send(jar, url):
+        async def fetch():
+            async with cookiejar.httpx_async_client(jar, verify=server.ca,
+                                                    follow_redirects=True) as client:
+                return (await client.get(url)).status_code
+        return asyncio.run(fetch())
+
+    def requests_send(jar, url):
+        return cookiejar.requests_session(jar).get(url, verify=server.ca).status_code
+
+    for send in (httpx_send, async_send, requests_send):
+        send_twice(send)
+
+
 def test_requests_through_the_proxies_argument_and_the_environment(server, tinyproxy, env):
     def send(jar):
         session = cookiejar.requests_session(jar)
