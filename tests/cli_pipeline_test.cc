@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cstdio>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -278,6 +279,34 @@ TEST_F(CurlPipelineTest, CurlFollowingRedirectsItselfThenIngest) {
   EXPECT_EQ(Run({"--jar", dir_ + "/one.db", "get", Url("127.0.0.1", "/")}).output,
             "one=1; three=3\n");
   Sent();
+}
+
+TEST_F(CliPipelineTest, IngestOfCurlThroughAProxysTunnelSkipsTheProxysAnswer) {
+  // curl -x to an https URL writes the proxy's "200 Connection established"
+  // before the server's headers.
+  ASSERT_TRUE(testing::HaveProgram("curl")) << "tools/setup.sh installs curl";
+  std::string error;
+  std::unique_ptr<testing::Tinyproxy> proxy = testing::Tinyproxy::Start(&error);
+  ASSERT_NE(proxy, nullptr) << error;
+  testing::TestCertificates certificates;
+  ASSERT_TRUE(certificates.Create("localhost", &error)) << error;
+  testing::HttpTestServer::Options options;
+  options.tls_cert = certificates.server_cert();
+  options.tls_key = certificates.server_key();
+  testing::HttpTestServer server(options);
+  ASSERT_FALSE(server.port().empty());
+  const std::string url =
+      "https://localhost:" + server.port() + "/page?set=s%3D1%3B%20Secure%3B%20HttpOnly";
+  const std::string jar = dir_ + "/tunnel.db";
+  testing::CommandResult run = testing::RunCommand(
+      {"bash", "-c",
+       "set -o pipefail; curl -sS -o /dev/null -D - -x \"$1\" --cacert \"$2\" \"$3\" | "
+       "\"$4\" --jar \"$5\" --json ingest \"$3\"",
+       "bash", proxy->url(), certificates.ca(), url, binary_, jar});
+  ASSERT_EQ(run.exit_code, 0) << run.error;
+  EXPECT_THAT(run.output, HasSubstr("\"skipped\": \"proxy_connect\""));
+  EXPECT_THAT(proxy->Requests(), ::testing::Contains(HasSubstr("CONNECT localhost:")));
+  EXPECT_EQ(Run({"--jar", jar, "get", "https://localhost/"}).output, "s=1\n");
 }
 
 }  // namespace
