@@ -104,6 +104,10 @@ CLI_SRCS = [
     "jar_file.h",
     "json_output.cc",
     "json_output.h",
+    "response_headers.cc",
+    "response_headers.h",
+    "standard_input.cc",
+    "standard_input.h",
     "terminal_text.cc",
     "terminal_text.h",
 ]

@@ -1,8 +1,8 @@
 # What the test suite (cmake/tests) needs beyond the library: every optional
 # part of the build, GoogleTest, cpp-httplib, the Python module and the
 # Python packages its tests import, and the programs the tests start
-# (redis-server and redis-cli, curl, a D-Bus session bus and gnome-keyring).
-# tools/setup.sh installs all of them.
+# (redis-server and redis-cli, curl, tinyproxy, a D-Bus session bus and
+# gnome-keyring). tools/setup.sh installs all of them.
 #
 #   cookiejar_tests_missing(OUT)   # OUT = what is missing, with its Debian package
 
@@ -31,7 +31,7 @@ function(cookiejar_tests_missing out)
   # Each program, and the Debian packages that bring it.
   set(programs
       "redis-server:redis-server, redis-tools" "redis-cli:redis-server, redis-tools"
-      "curl:curl"
+      "curl:curl" "tinyproxy:tinyproxy-bin"
       # tests/chromium_keyring_test.sh: a real keyring in private D-Bus sessions.
       "dbus-run-session:dbus-daemon" "dbus-send:dbus-bin"
       "gnome-keyring-daemon:gnome-keyring" "secret-tool:libsecret-tools")

@@ -39,7 +39,7 @@ __all__ = [
     "CookiesTxtFile", "Explanation", "FakeClock", "HttpCookieJar", "HttpxTransport",
     "InvalidUrl", "NativeJar", "RequestsAdapter", "ResolvedRequest", "SqliteStore",
     "StoreError", "Unsupported", "browser_databases",
-    "httpx_client", "requests_session",
+    "httpx_async_client", "httpx_client", "requests_session",
 ]
 
 # The client adapters import requests or httpx: only when asked for.
@@ -49,6 +49,7 @@ _LAZY = {
     "HttpxTransport": "httpx_transport",
     "AsyncHttpxTransport": "httpx_transport",
     "httpx_client": "httpx_transport",
+    "httpx_async_client": "httpx_transport",
 }
 
 # The names of 1.0, kept for 2.x (removed in 3.0): name -> (new name, object).
