@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -25,13 +26,47 @@ namespace {
 
 constexpr std::string_view kHttpOnlyPrefix = "#HttpOnly_";
 
+// curl reads the flags without regard to case; hand-made files and some
+// exporters write "true"/"false".
 bool ParseBool(absl::string_view field, bool* out) {
-  if (field == "TRUE") {
+  if (absl::EqualsIgnoreCase(field, "TRUE")) {
     *out = true;
-  } else if (field == "FALSE") {
+  } else if (absl::EqualsIgnoreCase(field, "FALSE")) {
     *out = false;
   } else {
     return false;
+  }
+  return true;
+}
+
+// The expiry field in its dialects: Unix seconds; 0 (curl, wget, yt-dlp,
+// browser extensions) or nothing at all (Python's MozillaCookieJar with
+// ignore_discard=True) for a session cookie; seconds with a fraction
+// (exporters that print a chrome.cookies expirationDate as it is), of which
+// the fraction is dropped. A negative number is an instant before 1970:
+// expired, as curl and Python read it. Returns false when the field is none
+// of these.
+bool ParseExpiry(absl::string_view field, absl::Time* out) {
+  if (field.empty()) {
+    *out = absl::InfiniteFuture();
+    return true;
+  }
+  const size_t dot = field.find('.');
+  if (dot != absl::string_view::npos) {
+    const absl::string_view fraction = field.substr(dot + 1);
+    if (fraction.empty() || fraction.find_first_not_of("0123456789") != absl::string_view::npos) {
+      return false;
+    }
+    field = field.substr(0, dot);
+  }
+  int64_t seconds;
+  if (!absl::SimpleAtoi(field, &seconds)) return false;
+  if (seconds == 0) {
+    *out = absl::InfiniteFuture();
+  } else if (seconds < 0) {
+    *out = absl::UnixEpoch() - absl::Seconds(1);
+  } else {
+    *out = absl::FromUnixSeconds(seconds);
   }
   return true;
 }
@@ -47,7 +82,14 @@ std::string ParseLine(std::string_view line, CanonicalCookie* cookie) {
   // curl writes six fields when the value is empty.
   if (fields.size() == 6) fields.push_back(absl::string_view());
   if (fields.size() != 7) {
-    return absl::StrCat("expected 7 TAB-separated fields, found ", fields.size());
+    std::string error = absl::StrCat("expected 7 TAB-separated fields, found ", fields.size());
+    // Copied from a web page or an editor that turned the TABs into spaces.
+    if (fields.size() == 1 &&
+        std::vector<absl::string_view>(absl::StrSplit(AbslView(line), ' ', absl::SkipEmpty()))
+                .size() >= 6) {
+      absl::StrAppend(&error, " (the fields are separated by spaces, not TABs)");
+    }
+    return error;
   }
   bool include_subdomains, secure;
   if (!ParseBool(fields[1], &include_subdomains)) {
@@ -56,9 +98,10 @@ std::string ParseLine(std::string_view line, CanonicalCookie* cookie) {
   if (!ParseBool(fields[3], &secure)) {
     return absl::StrCat("secure must be TRUE or FALSE, not \"", fields[3], "\"");
   }
-  int64_t expiry;
-  if (!absl::SimpleAtoi(fields[4], &expiry) || expiry < 0) {
-    return absl::StrCat("expiry must be Unix seconds, not \"", fields[4], "\"");
+  absl::Time expiry;
+  if (!ParseExpiry(fields[4], &expiry)) {
+    return absl::StrCat("expiry must be Unix seconds (0 or empty for a session cookie), not \"",
+                        fields[4].substr(0, 40), "\"");
   }
   absl::string_view domain = fields[0];
   if (domain.empty()) return "empty domain";
@@ -70,7 +113,7 @@ std::string ParseLine(std::string_view line, CanonicalCookie* cookie) {
   cookie->path = std::string(fields[2]);
   cookie->secure = secure;
   cookie->http_only = http_only;
-  cookie->expiry = expiry == 0 ? absl::InfiniteFuture() : absl::FromUnixSeconds(expiry);
+  cookie->expiry = expiry;
   cookie->name = std::string(fields[5]);
   cookie->value = std::string(fields[6]);
   return "";
@@ -96,6 +139,8 @@ bool IsHeaderLine(std::string_view line) {
 // one of a gigabyte.
 template <typename F>
 void ForEachLine(std::string_view text, F f) {
+  // A byte-order mark, as Windows editors save UTF-8.
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   while (!text.empty()) {
     const size_t end = text.find('\n');
     std::string_view line = text.substr(0, end);
@@ -105,9 +150,16 @@ void ForEachLine(std::string_view text, F f) {
   }
 }
 
+// A line of nothing but spaces and TABs.
+bool IsBlank(std::string_view line) {
+  return line.find_first_not_of(" \t") == std::string_view::npos;
+}
+
+// Python's MozillaCookieJar also takes a '#' after spaces as a comment.
 bool IsComment(std::string_view line) {
-  return !line.empty() && line.front() == '#' &&
-         line.substr(0, kHttpOnlyPrefix.size()) != kHttpOnlyPrefix;
+  if (line.substr(0, kHttpOnlyPrefix.size()) == kHttpOnlyPrefix) return false;
+  const size_t first = line.find_first_not_of(" \t");
+  return first != std::string_view::npos && line[first] == '#';
 }
 
 // Why `text` is more than a cookies.txt may be (kMaxCookiesTxtBytes,
@@ -118,7 +170,7 @@ std::string OverLimits(std::string_view text) {
   }
   size_t lines = 0;
   ForEachLine(text, [&](std::string_view line) {
-    return line.empty() || IsHeaderLine(line) || ++lines <= kMaxCookiesTxtLines;
+    return IsBlank(line) || IsHeaderLine(line) || ++lines <= kMaxCookiesTxtLines;
   });
   if (lines > kMaxCookiesTxtLines) {
     return absl::StrCat("more than ", kMaxCookiesTxtLines, " lines that are not blank");
@@ -133,7 +185,7 @@ CookiesTxtReport ImportCookiesTxtText(std::string_view text, CookieJar* jar) {
   size_t line_number = 0, lines = 0;
   ForEachLine(text, [&](std::string_view line) {
     ++line_number;
-    if (line.empty() || IsHeaderLine(line)) return true;
+    if (IsBlank(line) || IsHeaderLine(line)) return true;
     if (++lines > kMaxCookiesTxtLines) {
       report.errors.push_back(absl::StrCat("line ", line_number, ": more than ",
                                            kMaxCookiesTxtLines,
@@ -186,7 +238,7 @@ bool LooksLikeCookiesTxt(std::string_view text) {
       header = true;
       return false;
     }
-    if (line.empty() || IsComment(line)) return true;
+    if (IsBlank(line) || IsComment(line)) return true;
     CanonicalCookie cookie;
     ++(ParseLine(line, &cookie).empty() ? cookie_lines : other_lines);
     return true;
