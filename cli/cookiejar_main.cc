@@ -652,12 +652,9 @@ int Set(const Invocation& in, JarFile& file) {
   return status;
 }
 
-// main at 825bed0 lost this definition in the pyclients merge.
-absl::StatusOr<Url> ParseUrlArg(const std::string& text) { return Url::Parse(text); }
-
 // ingest: the responses on standard input, hop by hop.
 int Ingest(const Invocation& in, JarFile& file) {
-  absl::StatusOr<Url> url = ParseUrlArg(in.args[0]);
+  absl::StatusOr<Url> url = Url::Parse(in.args[0]);
   if (!url.ok()) return Fail(Message(url.status()), kExitRefused);
   const bool location_only = in.flags.count("--location") > 0;
   absl::StatusOr<std::vector<RawResponse>> responses =
