@@ -38,12 +38,14 @@ JAR_SRCS = [
     "url.cc",
 ]
 JAR_HDRS = [
+    "internal/byte_block.h",
     "internal/change_dispatcher.h",
     "internal/cookie_bucket.h",
     "internal/cookie_draft.h",
     "internal/jar_core.h",
     "internal/jar_time.h",
     "internal/site_cache.h",
+    "internal/url_parser.h",
     "internal/utf8_repair.h",
 ]
 
