@@ -18,7 +18,7 @@ PUBLIC_SUFFIX_SRCS = ["public_suffix_list.cc"]
 # jar/
 COOKIE_DATE_SRCS = ["cookie_date.cc"]
 JAR_SRCS = [
-    "browser_profile.cc",
+    "browser_rules.cc",
     "canonical_cookie.cc",
     "clock.cc",
     "cookie_constants.cc",
@@ -28,6 +28,7 @@ JAR_SRCS = [
     "cookie_partition_key.cc",
     "eviction.cc",
     "internal/change_dispatcher.cc",
+    "internal/cookie_draft.cc",
     "internal/cookie_bucket.cc",
     "internal/site_cache.cc",
     "internal/utf8_repair.cc",
@@ -43,7 +44,6 @@ JAR_HDRS = [
     "internal/cookie_bucket.h",
     "internal/cookie_draft.h",
     "internal/jar_core.h",
-    "internal/jar_time.h",
     "internal/site_cache.h",
     "internal/url_parser.h",
     "internal/utf8_repair.h",
@@ -102,7 +102,8 @@ CLI_SRCS = [
 
 # include/cookiejar/: the installed headers, by library.
 ENGINE_HEADERS = [
-    "browser_profile.h",
+    "browser_profile.h",  # Deprecated: forwards to browser_rules.h until 3.0.
+    "browser_rules.h",
     "canonical_cookie.h",
     "canonical_host.h",
     "clock.h",

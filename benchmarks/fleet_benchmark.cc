@@ -190,7 +190,7 @@ BENCHMARK(BM_Propagation)->Arg(0)->Arg(1)->Iterations(300)->UseRealTime();
 
 void BM_Load100k(benchmark::State& state) {
   CookieJarOptions unlimited;
-  unlimited.profile = BrowserProfile::Unlimited();
+  unlimited.rules = BrowserRules::Unlimited();
   static bool filled = false;
   if (!filled) {
     CookieJar jar(unlimited);

@@ -18,14 +18,14 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "common/absl_view.h"
-#include "jar/internal/jar_time.h"
+#include "common/micros.h"
 #include "persistence/internal/file_lock.h"
 
 namespace cookiejar {
 namespace {
 
-using jar_internal::FromMicros;
-using jar_internal::ToMicros;
+using micros::FromMicros;
+using micros::ToMicros;
 
 constexpr int kApplicationId = 0x436b4a72;  // 'CkJr'
 constexpr int kSchemaVersion = 1;

@@ -37,7 +37,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
-#include "cookiejar/browser_profile.h"
+#include "cookiejar/browser_rules.h"
 #include "cookiejar/clock.h"
 #include "cookiejar/cookie_constants.h"
 #include "cookiejar/cookie_jar.h"
@@ -364,14 +364,14 @@ py::dict ReportToPython(const CookiesTxtReport& report) {
 // A CookieJar with the clock it reads (kept alive with it).
 class Jar {
  public:
-  Jar(const std::string& profile, std::shared_ptr<FakeClock> clock) : clock_(std::move(clock)) {
-    std::optional<BrowserProfile> named = BrowserProfile::Named(profile);
+  Jar(const std::string& rules, std::shared_ptr<FakeClock> clock) : clock_(std::move(clock)) {
+    std::optional<BrowserRules> named = BrowserRules::Named(rules);
     if (!named) {
-      throw py::value_error("unknown profile '" + profile +
+      throw py::value_error("unknown rules '" + rules +
                             "' (chromium, firefox, rfc6265-minimum, unlimited)");
     }
     CookieJarOptions options;
-    options.profile = *std::move(named);
+    options.rules = *std::move(named);
     options.clock = clock_.get();
     jar_ = std::make_unique<CookieJar>(std::move(options));
   }
@@ -424,8 +424,8 @@ void BindJar(py::module_& m) {
 
   py::class_<Jar>(m, "Jar")
       .def(py::init<const std::string&, std::shared_ptr<FakeClock>>(),
-           py::arg("profile") = "chromium", py::kw_only(), py::arg("clock") = nullptr)
-      .def_property_readonly("profile", [](Jar& self) { return self.jar().profile().name; })
+           py::arg("rules") = "chromium", py::kw_only(), py::arg("clock") = nullptr)
+      .def_property_readonly("rules", [](Jar& self) { return self.jar().rules().name; })
       .def_property_readonly("clock", &Jar::clock)
       .def(
           "_store",

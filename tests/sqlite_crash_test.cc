@@ -59,7 +59,7 @@ TEST(SqliteCrashTest, EveryFlushedCookieSurvivesSigkill) {
     auto store = SqliteCookieStore::Open(db);
     ASSERT_TRUE(store.ok()) << "round " << round << ": " << store.status();
     CookieJarOptions options;
-    options.profile = BrowserProfile::Unlimited();
+    options.rules = BrowserRules::Unlimited();
     CookieJar jar(options);
     ASSERT_TRUE((*store)->Attach(&jar, "crash").ok());
     std::set<std::string> names;

@@ -7,14 +7,14 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/absl_view.h"
-#include "jar/internal/jar_time.h"
+#include "common/micros.h"
 
 namespace cookiejar {
 namespace redis_internal {
 namespace {
 
-using jar_internal::FromMicros;
-using jar_internal::ToMicros;
+using micros::FromMicros;
+using micros::ToMicros;
 
 constexpr size_t kMaxProfileBytes = 256;
 

@@ -32,6 +32,7 @@ value)`` "supercookies").
 import http.cookiejar
 import sys
 import time
+import warnings
 
 from ._errors import CookieError, CookieRejected, Unsupported
 from ._jar import Jar
@@ -139,11 +140,15 @@ class CookieJar:
     ``jar.jar`` is the engine's Jar (explain, persistence...).
     """
 
-    def __init__(self, profile="chromium", *, jar=None, clock=None, policy=None):
+    def __init__(self, rules="chromium", *, jar=None, clock=None, policy=None, profile=None):
         if policy is not None:
-            raise Unsupported("cookie policies: the browser profile decides what is kept "
-                              "and sent (profile='chromium', 'firefox'...)")
-        self.jar = jar if jar is not None else Jar(profile, clock=clock)
+            raise Unsupported("cookie policies: the browser's rules decide what is kept "
+                              "and sent (rules='chromium', 'firefox'...)")
+        if profile is not None:
+            warnings.warn("CookieJar(profile=...) is now CookieJar(rules=...); the old keyword "
+                          "works until 3.0", DeprecationWarning, stacklevel=2)
+            rules = profile
+        self.jar = jar if jar is not None else Jar(rules, clock=clock)
 
     # --- The two calls of http.cookiejar's protocol -------------------------
 
@@ -187,7 +192,7 @@ class CookieJar:
         self.jar.import_cookie(from_stdlib(cookie, self._now()), keep_times=False)
 
     def set_policy(self, policy):
-        raise Unsupported("cookie policies: the browser profile decides what is kept and sent")
+        raise Unsupported("cookie policies: the browser's rules decide what is kept and sent")
 
     def make_cookies(self, response, request):
         raise Unsupported("make_cookies applies http.cookiejar's policy; use "
@@ -349,7 +354,7 @@ class CookieJar:
                 self.set(name, value)
 
     def copy(self):
-        """A new jar of the same profile and clock with the same cookies."""
-        copy = CookieJar(self.jar.profile, clock=self.jar.clock)
+        """A new jar of the same rules and clock with the same cookies."""
+        copy = CookieJar(self.jar.rules, clock=self.jar.clock)
         copy.update(self)
         return copy

@@ -1,5 +1,7 @@
 """Jar: the engine's cookie jar with a Pythonic API."""
 
+import warnings
+
 from . import _cookiejar
 from ._errors import CookieRejected
 from ._types import Explanation
@@ -8,8 +10,8 @@ from ._types import Explanation
 class Jar(_cookiejar.Jar):
     """The cookies of one browser profile, kept as that browser keeps them.
 
-    ``profile`` is "chromium", "firefox", "rfc6265-minimum" or "unlimited"
-    (``BrowserProfile::Named``). ``clock`` is a FakeClock for tests; the
+    ``rules`` names the browser whose rules the jar follows: "chromium",
+    "firefox", "rfc6265-minimum" or "unlimited" (``BrowserRules::Named``). ``clock`` is a FakeClock for tests; the
     system clock by default.
 
     The request context of set_cookie, cookie_header, explain and
@@ -39,6 +41,19 @@ class Jar(_cookiejar.Jar):
         jar.set_cookie("https://bank.example/login", "sessionid=abc; Secure; HttpOnly")
         jar.cookie_header("https://bank.example/transfer")   # 'sessionid=abc'
     """
+
+    def __init__(self, rules="chromium", *, clock=None, profile=None):
+        if profile is not None:
+            warnings.warn("Jar(profile=...) is now Jar(rules=...); the old keyword works "
+                          "until 3.0", DeprecationWarning, stacklevel=2)
+            rules = profile
+        super().__init__(rules, clock=clock)
+
+    @property
+    def profile(self):
+        """Deprecated (until 3.0): the name of the jar's rules; use ``rules``."""
+        warnings.warn("Jar.profile is now Jar.rules", DeprecationWarning, stacklevel=2)
+        return self.rules
 
     def set_cookie(self, url, line, *, server_date=None, **context):
         """Stores the cookie of one Set-Cookie value received from ``url``
@@ -80,4 +95,4 @@ class Jar(_cookiejar.Jar):
         return iter(self.cookies())
 
     def __repr__(self):
-        return f"<cookiejar.Jar profile={self.profile!r} cookies={len(self)}>"
+        return f"<cookiejar.Jar rules={self.rules!r} cookies={len(self)}>"

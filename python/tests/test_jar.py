@@ -1,5 +1,5 @@
 """The Pythonic API of Jar: set, header, explain, listing, context, errors
-with the engine's reason names, clocks, profiles, strings."""
+with the engine's reason names, clocks, rules, strings."""
 
 import dataclasses
 from email.utils import formatdate
@@ -195,21 +195,32 @@ def test_import_cookie_validates_like_a_set_cookie_line(clock):
         jar.import_cookie(dataclasses.replace(good, same_site="sometimes"))
 
 
-def test_profiles_keep_their_limits():
+def test_rules_keep_their_limits():
     kept = {}
-    for profile in ("chromium", "firefox", "rfc6265-minimum", "unlimited"):
-        jar = cookiejar.Jar(profile)
-        assert jar.profile == profile
+    for rules in ("chromium", "firefox", "rfc6265-minimum", "unlimited"):
+        jar = cookiejar.Jar(rules)
+        assert jar.rules == rules
         jar.store_response("http://a.example/", [f"c{i}=1" for i in range(200)])
-        kept[profile] = len(jar)
+        kept[rules] = len(jar)
     # Chromium purges a site to 150 once it passes 180; Firefox, before
     # adding to a full site, evicts 31 so that 150 remain with the new one.
     # Either way the 181st cookie leaves 150 and the 19 after it make 169.
     # RFC 6265's minimum is 20 a site.
     assert kept["rfc6265-minimum"] == 20 and kept["unlimited"] == 200
     assert kept["chromium"] == 169 and kept["firefox"] == 169
-    with pytest.raises(ValueError, match="unknown profile"):
+    with pytest.raises(ValueError, match="unknown rules"):
         cookiejar.Jar("netscape")
+
+
+def test_the_old_profile_keyword_still_names_the_rules():
+    with pytest.warns(DeprecationWarning, match="rules="):
+        jar = cookiejar.Jar(profile="rfc6265-minimum")
+    assert jar.rules == "rfc6265-minimum"
+    with pytest.warns(DeprecationWarning, match="Jar.rules"):
+        assert jar.profile == "rfc6265-minimum"
+    with pytest.warns(DeprecationWarning, match="rules="):
+        compat = cookiejar.CookieJar(profile="firefox")
+    assert compat.jar.rules == "firefox"
 
 
 def test_strings_and_bytes_round_trip():

@@ -1,5 +1,5 @@
 // Instants and durations as integer microseconds since the Unix epoch, the
-// jar's internal time unit, with arithmetic that saturates instead of
+// jar's internal time unit and the stores' column format, with arithmetic that saturates instead of
 // overflowing. Every instant that comes from outside (a caller's clock, a HAR
 // capture, a cookies.txt or database row, an imported cookie) can be anywhere
 // in int64 range, so no time computation may use plain + or -.
@@ -8,15 +8,15 @@
 // "before everything"; a finite absl::Time always maps strictly between them,
 // so a far-future expiry stays persistent.
 
-#ifndef COOKIEJAR_JAR_INTERNAL_JAR_TIME_H_
-#define COOKIEJAR_JAR_INTERNAL_JAR_TIME_H_
+#ifndef COOKIEJAR_COMMON_MICROS_H_
+#define COOKIEJAR_COMMON_MICROS_H_
 
 #include <cstdint>
 
 #include "absl/time/time.h"
 
 namespace cookiejar {
-namespace jar_internal {
+namespace micros {
 
 inline constexpr int64_t kNeverUs = INT64_MAX;      // No expiry; infinite duration.
 inline constexpr int64_t kAlwaysUs = INT64_MIN;     // Infinitely long ago.
@@ -59,7 +59,7 @@ inline int64_t DurationMicros(absl::Duration d) {
   return absl::ToInt64Microseconds(d);
 }
 
-}  // namespace jar_internal
+}  // namespace micros
 }  // namespace cookiejar
 
-#endif  // COOKIEJAR_JAR_INTERNAL_JAR_TIME_H_
+#endif  // COOKIEJAR_COMMON_MICROS_H_
