@@ -8,11 +8,13 @@
 #include <tuple>
 #include <utility>
 
+#include "absl/base/optimization.h"
 #include "absl/hash/hash.h"
 #include "absl/time/clock.h"
 #include "absl/strings/str_cat.h"
 #include "common/absl_view.h"
 #include "cookiejar/parsed_cookie.h"
+#include "jar/internal/lookup_clock.h"
 #include "jar/internal/site_cache.h"
 #include "jar/internal/utf8_repair.h"
 
@@ -68,6 +70,7 @@ JarCore::JarCore(CookieJarOptions options)
     : psl_(options.public_suffix_list ? options.public_suffix_list
                                       : &PublicSuffixList::Builtin()),
       clock_(options.clock ? options.clock : &Clock::System()),
+      system_clock_(clock_ == &Clock::System()),
       rules_(std::move(options.rules)) {
   SetAccessPolicy(options.access_policy ? *std::move(options.access_policy)
                                         : rules_.access_policy);
@@ -75,11 +78,7 @@ JarCore::JarCore(CookieJarOptions options)
 
 JarCore::~JarCore() { delete shards_.load(); }
 
-int64_t JarCore::NowMicros() const {
-  // The system clock without the trip through absl::Time: on every request.
-  if (clock_ == &Clock::System()) return ClampFinite(absl::GetCurrentTimeNanos() / 1000);
-  return ClampFinite(ToMicros(clock_->Now()));
-}
+int64_t JarCore::NowMicros() const { return ExactMicros(clock_); }
 
 std::string_view JarCore::SiteKey(std::string_view host) const {
   std::string_view site = psl_->RegistrableDomain(host);
@@ -515,7 +514,6 @@ void JarCore::VisitIncluded(const Url& url, const CookieOptions& options, Sink& 
       ComputeSameSiteContext(url, options, *psl_, same_site_policy_.schemeful,
                                        same_site_policy_.redirect_chain);
   RequestFilter filter;
-  filter.now_us = NowMicros();
   filter.grants = 0;
   if (url.IsPotentiallyTrustworthy()) filter.grants |= kNeedTrustworthy;
   if (options.api == CookieApi::kHttp) filter.grants |= kNeedHttpApi;
@@ -523,8 +521,6 @@ void JarCore::VisitIncluded(const Url& url, const CookieOptions& options, Sink& 
   if (same_site == SameSiteContext::kStrict) filter.grants |= kNeedStrict;
   filter.lax_allowing_unsafe = same_site_policy_.lax_allowing_unsafe &&
                                same_site == SameSiteContext::kLaxMethodUnsafe;
-  filter.lax_allowing_unsafe_since_us =
-      SatSub(filter.now_us, lax_allowing_unsafe_us_);
   const int64_t access_granularity = access_granularity_us_;
   const bool plain_allowed = PolicyAllows(url, options, /*partitioned=*/false);
 
@@ -542,6 +538,15 @@ void JarCore::VisitIncluded(const Url& url, const CookieOptions& options, Sink& 
   }
   if (plain == nullptr && partitioned == nullptr) return;
   sink.Reserve((plain ? plain->size() : 0) + (partitioned ? partitioned->size() : 0));
+  LookupClock clock(clock_, system_clock_);
+  // The coarse time decides expiry unless a cookie might expire within its
+  // error; the lax-allowing-unsafe window, rarely asked for, wants the exact.
+  const int64_t earliest_expiry = std::min(plain ? plain->earliest_expiry_us() : kNeverUs,
+                                           partitioned ? partitioned->earliest_expiry_us() : kNeverUs);
+  filter.now_us = filter.lax_allowing_unsafe || earliest_expiry <= clock.latest_us()
+                      ? clock.exact_us()
+                      : clock.coarse_us();
+  filter.lax_allowing_unsafe_since_us = SatSub(filter.now_us, lax_allowing_unsafe_us_);
 
   // Which of each bucket's domains the host matches, worked out once.
   const std::string& host = url.host();
@@ -566,9 +571,14 @@ void JarCore::VisitIncluded(const Url& url, const CookieOptions& options, Sink& 
     return filter.Allows(cookie) && matches[cookie.domain_index()] &&
            (cookie.path_size() == 1 || PathMatches(path, cookie.path()));
   };
+  // A cookie last accessed at or before this may be due for a new
+  // last-access time (by the latest time now can be); the exact time decides.
+  const int64_t maybe_due_us = SatSub(clock.latest_us(), access_granularity);
   auto send = [&](const Bucket& bucket, const CookieRecord& cookie) {
-    if (SatSub(filter.now_us, cookie.last_access_us()) >= access_granularity) {
-      cookie.set_last_access_us(filter.now_us);
+    const int64_t last_access = cookie.last_access_us();
+    if (ABSL_PREDICT_FALSE(last_access <= maybe_due_us)) {
+      const int64_t now = clock.exact_us();
+      if (SatSub(now, last_access) >= access_granularity) cookie.set_last_access_us(now);
     }
     sink.Add(bucket, cookie);
   };

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "cookiejar/jar_registry.h"
@@ -404,6 +405,28 @@ TEST(CookieJarHotPathTest, HeaderFromAUrlStringAllocatesNothingOnceWarm) {
   EXPECT_EQ(testing::ThreadAllocationCount() - before, 0u);
   EXPECT_EQ(again, 3 * warm);
   EXPECT_GT(warm, 0u);
+}
+
+// Lookups on the system clock read the kernel's coarse time, which lags by
+// up to a tick; a cookie must still stop being sent the moment it expires.
+TEST(CookieJarHotPathTest, SystemClockLookupHonoursAnExpiryWithinATick) {
+  CookieJar jar;
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    CanonicalCookie cookie;
+    cookie.name = "a";
+    cookie.value = "1";
+    cookie.domain = "tick.test";
+    cookie.path = "/";
+    cookie.creation = cookie.last_access = absl::Now();
+    cookie.expiry = cookie.creation + absl::Milliseconds(30);
+    ASSERT_TRUE(jar.ImportCookie(cookie).IsInclude());
+    ASSERT_EQ(*jar.GetCookieHeader("https://tick.test/"), "a=1");
+    while (absl::Now() <= cookie.expiry) {
+    }
+    // The exact time is past the expiry now; the coarse one may not be yet.
+    EXPECT_EQ(*jar.GetCookieHeader("https://tick.test/"), "") << "attempt " << attempt;
+    if (::testing::Test::HasFailure()) return;
+  }
 }
 
 TEST(JarRegistryTest, EphemeralJarsAreSeparateAndUnlisted) {

@@ -193,6 +193,8 @@ class Bucket {
   // returns whether one did.
   template <typename Fn>
   bool AnyNamed(std::string_view name, Fn&& fn) const;
+  // No live cookie expires before this instant (it may lag behind removals).
+  int64_t earliest_expiry_us() const { return earliest_expiry_us_; }
   // Whether any live cookie is Secure (lets most sets skip a scan).
   bool has_secure() const { return secure_ != 0; }
 
