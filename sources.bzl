@@ -82,9 +82,10 @@ HTTP_CLIENT_SRCS = [
 CURL_CLIENT_SRCS = [
     "curl_cookie_client.cc",
     "curl_multi_client.cc",
-    "internal/curl_transfer.cc",
+    "curl_session.cc",
+    "curl_transfer.cc",
+    "http_exchange.cc",
 ]
-CURL_CLIENT_HDRS = ["internal/curl_transfer.h"]
 
 # cli/
 HAR_REPLAY_SRCS = ["har_replay.cc"]
@@ -135,6 +136,15 @@ BROWSER_FORMATS_HEADERS = [
 ]
 REDIS_STORE_HEADERS = ["redis_cookie_store.h"]
 CURL_CLIENT_HEADERS = [
+    "curl/curl_cookie_client.h",
+    "curl/curl_multi_client.h",
+    "curl/curl_session.h",
+    "curl/curl_transfer.h",
+    "curl/http_exchange.h",
+]
+# Deprecated: the curl headers' paths before 2.0, each forwarding to curl/.
+# Removed in 3.0.
+CURL_CLIENT_FORWARDING_HEADERS = [
     "curl_cookie_client.h",
     "curl_multi_client.h",
 ]
@@ -142,8 +152,11 @@ CURL_CLIENT_HEADERS = [
 # capi/
 C_API_SRCS = ["cookiejar_c.cc"]
 
-# The library's version (the C API reports it; CMake installs it).
-VERSION = "1.0.0"
+# The library's version (the C API, the command, the Python module and the
+# packages report it). Its major number is the shared libraries' SONAME
+# (libcookiejar.so.2): raise it with every incompatible ABI change
+# (tools/abi_check.sh, docs/abi.md), and keep debian/changelog in step.
+VERSION = "2.0.0"
 
 # The flag every target compiles with (Bazel 4 defaults to C++0x).
 COPTS = ["-std=c++17"]

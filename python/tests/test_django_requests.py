@@ -23,7 +23,7 @@ def site(django, resolve_test_names):
 
 
 def make_session(clock, rules="chromium"):
-    session = cookiejar.requests_session(cookiejar.CookieJar(rules, clock=clock))
+    session = cookiejar.requests_session(cookiejar.HttpCookieJar(rules, clock=clock))
     session.trust_env = False  # No proxy from the environment: 127.0.0.1 only.
     return session
 

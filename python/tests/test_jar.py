@@ -15,7 +15,7 @@ def clock():
 
 
 def test_set_and_header(clock):
-    jar = cookiejar.Jar(clock=clock)
+    jar = cookiejar.NativeJar(clock=clock)
     jar.set_cookie("https://bank.example/login", "sessionid=abc; Secure; HttpOnly")
     jar.set_cookie("https://bank.example/a/b", "deep=1; Path=/a")
     assert jar.cookie_header("https://bank.example/a/x") == "deep=1; sessionid=abc"
@@ -24,7 +24,7 @@ def test_set_and_header(clock):
 
 
 def test_refusals_raise_with_the_engine_reason_names():
-    jar = cookiejar.Jar()
+    jar = cookiejar.NativeJar()
     with pytest.raises(cookiejar.CookieRejected) as e:
         jar.set_cookie("http://example.com/", "__Host-id=1; Secure; Path=/")
     assert set(e.value.reasons) == {"secure_only", "invalid_prefix"}
@@ -40,7 +40,7 @@ def test_refusals_raise_with_the_engine_reason_names():
 
 
 def test_store_response_drops_refused_cookies_and_says_why():
-    jar = cookiejar.Jar()
+    jar = cookiejar.NativeJar()
     results = jar.store_response("http://shop.example/", ["a=1", "b=2; Secure", "c=3"])
     assert results == [(), ("secure_only",), ()]
     assert jar.cookie_header("http://shop.example/") == "a=1; c=3"
@@ -48,7 +48,7 @@ def test_store_response_drops_refused_cookies_and_says_why():
 
 
 def test_context_keywords_decide_same_site():
-    jar = cookiejar.Jar()
+    jar = cookiejar.NativeJar()
     jar.set_cookie("https://site.example/", "strict=1; SameSite=Strict; Secure")
     jar.set_cookie("https://site.example/", "lax=1; SameSite=Lax; Secure")
     jar.set_cookie("https://site.example/", "none=1; SameSite=None; Secure")
@@ -76,7 +76,7 @@ def test_frame_ancestors_make_a_request_back_to_the_top_level_site_cross_site():
     # Both browsers: a frame cross-site to the top level makes a request back
     # to the top-level site cross-site and third-party (A -> B-frame -> A;
     # docs/compliance.md).
-    jar = cookiejar.Jar()
+    jar = cookiejar.NativeJar()
     jar.set_cookie("https://site.example/", "strict=1; SameSite=Strict; Secure")
     jar.set_cookie("https://site.example/", "lax=1; SameSite=Lax; Secure")
     jar.set_cookie("https://site.example/", "none=1; SameSite=None; Secure")
@@ -107,7 +107,7 @@ def test_server_date_corrects_expires_by_the_server_clock(clock):
     server_now = now - 3600
     expires = "Expires=" + formatdate(server_now + 7200, usegmt=True)
     date = formatdate(server_now, usegmt=True)
-    jar = cookiejar.Jar(clock=clock)
+    jar = cookiejar.NativeJar(clock=clock)
     jar.set_cookie("https://a.example/", "corrected=1; " + expires, server_date=date)
     jar.set_cookie("https://a.example/", "as_written=1; " + expires)
     jar.set_cookie("https://a.example/", "bad_date=1; " + expires, server_date="not a date")
@@ -123,7 +123,7 @@ def test_browsers_disagree_on_nameless_cookies():
     # "=v": Chromium keeps a nameless cookie sent as "v"; Firefox refuses it
     # (recorded: parse-01561). Both refuse "=a=b", which would be sent as the
     # cookie named "a".
-    chromium, firefox = cookiejar.Jar("chromium"), cookiejar.Jar("firefox")
+    chromium, firefox = cookiejar.NativeJar("chromium"), cookiejar.NativeJar("firefox")
     chromium.set_cookie("https://a.example/", "=v")
     assert chromium.cookie_header("https://a.example/") == "v"
     with pytest.raises(cookiejar.CookieRejected) as e:
@@ -135,7 +135,7 @@ def test_browsers_disagree_on_nameless_cookies():
 
 
 def test_explain_lists_sent_cookies_first():
-    jar = cookiejar.Jar()
+    jar = cookiejar.NativeJar()
     jar.set_cookie("https://a.example/x/", "path=1; Path=/x")
     jar.set_cookie("https://a.example/", "root=1")
     jar.set_cookie("https://b.example/", "other=1")
@@ -149,7 +149,7 @@ def test_explain_lists_sent_cookies_first():
 
 
 def test_cookies_are_plain_dataclasses(clock):
-    jar = cookiejar.Jar(clock=clock)
+    jar = cookiejar.NativeJar(clock=clock)
     jar.set_cookie("https://www.example.com/", "id=7; Domain=example.com; Max-Age=60; "
                    "SameSite=Strict; Secure; Priority=High")
     (cookie,) = jar.cookies()
@@ -163,7 +163,7 @@ def test_cookies_are_plain_dataclasses(clock):
 
 
 def test_fake_clock_expires_cookies(clock):
-    jar = cookiejar.Jar(clock=clock)
+    jar = cookiejar.NativeJar(clock=clock)
     jar.set_cookie("https://a.example/", "short=1; Max-Age=5")
     clock.advance(4.5)
     assert jar.cookie_header("https://a.example/") == "short=1"
@@ -173,7 +173,7 @@ def test_fake_clock_expires_cookies(clock):
 
 
 def test_delete_clear_and_end_session():
-    jar = cookiejar.Jar()
+    jar = cookiejar.NativeJar()
     jar.set_cookie("https://a.example/", "session=1")
     jar.set_cookie("https://a.example/", "kept=1; Max-Age=600")
     assert jar.end_session() == 1
@@ -184,7 +184,7 @@ def test_delete_clear_and_end_session():
 
 
 def test_import_cookie_validates_like_a_set_cookie_line(clock):
-    jar = cookiejar.Jar(clock=clock)
+    jar = cookiejar.NativeJar(clock=clock)
     good = cookiejar.Cookie("n", "v", "example.com", creation=1699999000, last_access=1699999000)
     jar.import_cookie(good)
     assert jar.cookie_header("http://example.com/") == "n=v"
@@ -198,7 +198,7 @@ def test_import_cookie_validates_like_a_set_cookie_line(clock):
 def test_rules_keep_their_limits():
     kept = {}
     for rules in ("chromium", "firefox", "rfc6265-minimum", "unlimited"):
-        jar = cookiejar.Jar(rules)
+        jar = cookiejar.NativeJar(rules)
         assert jar.rules == rules
         jar.store_response("http://a.example/", [f"c{i}=1" for i in range(200)])
         kept[rules] = len(jar)
@@ -209,22 +209,22 @@ def test_rules_keep_their_limits():
     assert kept["rfc6265-minimum"] == 20 and kept["unlimited"] == 200
     assert kept["chromium"] == 169 and kept["firefox"] == 169
     with pytest.raises(ValueError, match="unknown rules"):
-        cookiejar.Jar("netscape")
+        cookiejar.NativeJar("netscape")
 
 
 def test_the_old_profile_keyword_still_names_the_rules():
     with pytest.warns(DeprecationWarning, match="rules="):
-        jar = cookiejar.Jar(profile="rfc6265-minimum")
+        jar = cookiejar.NativeJar(profile="rfc6265-minimum")
     assert jar.rules == "rfc6265-minimum"
     with pytest.warns(DeprecationWarning, match="Jar.rules"):
         assert jar.profile == "rfc6265-minimum"
     with pytest.warns(DeprecationWarning, match="rules="):
-        compat = cookiejar.CookieJar(profile="firefox")
+        compat = cookiejar.HttpCookieJar(profile="firefox")
     assert compat.jar.rules == "firefox"
 
 
 def test_strings_and_bytes_round_trip():
-    jar = cookiejar.Jar()
+    jar = cookiejar.NativeJar()
     jar.set_cookie("https://a.example/", "caf\u00e9=cr\u00e8me")
     jar.set_cookie("https://a.example/", b"raw=\xff\xfe")
     assert jar.cookie_header("https://a.example/") == "caf\u00e9=cr\u00e8me; raw=\udcff\udcfe"
