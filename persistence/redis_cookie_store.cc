@@ -13,9 +13,11 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/absl_view.h"
 #include "persistence/internal/redis_client.h"
 #include "persistence/internal/redis_layout.h"
+#include "persistence/internal/sealing.h"
 
 namespace cookiejar {
 
@@ -57,10 +59,18 @@ bool SameContent(const CanonicalCookie& a, const CanonicalCookie& b) {
          a.source_scheme == b.source_scheme;
 }
 
-std::vector<RedisAddress> Addresses(const RedisStoreOptions& options) {
-  std::vector<RedisAddress> out;
-  for (const RedisEndpoint& e : options.endpoints) out.push_back({e.host, e.port});
-  return out;
+redis_internal::RedisTarget TargetOf(const RedisStoreOptions& options) {
+  redis_internal::RedisTarget target;
+  for (const RedisEndpoint& e : options.endpoints) target.seeds.push_back({e.host, e.port});
+  target.auth = RedisAuth{options.user, options.password};
+  target.sentinel_master = options.sentinel_master;
+  target.sentinel_auth = RedisAuth{options.sentinel_user, options.sentinel_password};
+  for (const RedisAddressMapping& m : options.address_map) {
+    target.address_map.push_back(
+        {{m.announced.host, m.announced.port}, {m.reach_at.host, m.reach_at.port}});
+  }
+  target.timeout = options.io_timeout;
+  return target;
 }
 
 absl::Status ForeignError(const std::string& profile, std::string_view what) {
@@ -109,7 +119,8 @@ std::string EntryText(const RedisReply& fields) {
 // workers' come in through a reader thread that follows the profile's log.
 class RedisCookieStore::Profile {
  public:
-  Profile(const RedisStoreOptions& options, CookieJar* jar, std::string name);
+  Profile(const RedisStoreOptions& options, const persistence_internal::Sealer* sealer,
+          CookieJar* jar, std::string name);
   ~Profile();
 
   // Loads the profile into the jar; then Start().
@@ -163,13 +174,26 @@ class RedisCookieStore::Profile {
   // Sleeps for retry_interval unless stopping; returns !stopping.
   bool Backoff();
 
+  // Attach, for a sealed profile: checks the ring against the profile's
+  // (name key, key checks) and registers the ring's keys.
+  absl::Status CheckKeys();
+
   const RedisStoreOptions& options_;
   CookieJar* const jar_;
   const std::string name_;
   const ProfileKeys keys_;
+  const redis_internal::RecordCodec codec_;
+  const persistence_internal::Sealer* const sealer_;
   SlotClient writer_client_;  // Under flush_mu_.
   SlotClient reader_client_;  // The reader thread's (Load's before it starts).
   std::string script_sha_;    // Under flush_mu_.
+  // Changes Redis applied that min_replicas replicas have not confirmed yet,
+  // and the writer connection that wrote them. Under flush_mu_.
+  struct Unconfirmed {
+    Change change;
+    uint64_t connection = 0;
+  };
+  std::map<std::string, Unconfirmed> unconfirmed_;
 
   std::mutex flush_mu_;  // One batch in flight at a time.
   // Held while the jar is changed with a remote state, and while a batch is
@@ -184,6 +208,9 @@ class RedisCookieStore::Profile {
   std::map<std::string, Change> pending_;  // Latest local change per cookie key.
   std::chrono::steady_clock::time_point first_pending_;
   std::set<std::string> inflight_;         // Keys of the batch being written.
+  // The keys of unconfirmed_: local changes that a failover may still undo
+  // (remote states of them are held back like those of pending changes).
+  std::set<std::string> unconfirmed_keys_;
   // Versions known for keys beyond last_version_ (what the log brings next
   // is newer than anything else).
   std::unordered_map<std::string, uint64_t> held_;
@@ -198,6 +225,12 @@ class RedisCookieStore::Profile {
   uint64_t acked_version_ = 0;
   bool reload_needed_ = false;
   bool check_counter_ = false;  // After a reconnection: did Redis lose data?
+  // The replication ID of the node the jar was loaded from, and of the node
+  // the writer last wrote to ("" unknown: INFO not allowed). A new one (a
+  // failover, a restart) may have lost changes the old one acknowledged,
+  // and may have given their versions to new ones: the jar is reloaded.
+  std::string timeline_;
+  std::string writer_timeline_;  // Under flush_mu_.
   // The remote state being applied (echo suppression).
   bool expecting_ = false;
   std::string expect_key_;
@@ -217,16 +250,17 @@ class RedisCookieStore::Profile {
   std::thread writer_, reader_;
 };
 
-RedisCookieStore::Profile::Profile(const RedisStoreOptions& options, CookieJar* jar,
+RedisCookieStore::Profile::Profile(const RedisStoreOptions& options,
+                                   const persistence_internal::Sealer* sealer, CookieJar* jar,
                                    std::string name)
     : options_(options),
       jar_(jar),
       name_(std::move(name)),
       keys_(redis_internal::KeysOf(options.key_prefix, name_)),
-      writer_client_(Addresses(options), RedisAuth{options.user, options.password},
-                     redis_internal::KeySlot(keys_.meta), options.io_timeout),
-      reader_client_(Addresses(options), RedisAuth{options.user, options.password},
-                     redis_internal::KeySlot(keys_.meta), options.io_timeout) {}
+      codec_(name_, sealer),
+      sealer_(sealer),
+      writer_client_(TargetOf(options), redis_internal::KeySlot(keys_.meta)),
+      reader_client_(TargetOf(options), redis_internal::KeySlot(keys_.meta)) {}
 
 RedisCookieStore::Profile::~Profile() { Stop(false); }
 
@@ -275,7 +309,7 @@ void RedisCookieStore::Profile::OnChange(const CookieChange& change) {
   // A replaced cookie: the insertion that follows carries the new state.
   if (change.cause == CookieChangeCause::kOverwrite) return;
   const bool remove = change.cause != CookieChangeCause::kInserted;
-  std::string key = CookieKey(change.cookie);
+  std::string key = codec_.Field(change.cookie);
   bool wake = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -319,7 +353,7 @@ void RedisCookieStore::Profile::OnChange(const CookieChange& change) {
 bool RedisCookieStore::Profile::ShouldApply(const std::string& key, const Remote& remote) {
   auto held = held_.find(key);
   if (held != held_.end() && held->second >= remote.version) return false;  // Older news.
-  if (pending_.count(key) || inflight_.count(key)) {
+  if (pending_.count(key) || inflight_.count(key) || unconfirmed_keys_.count(key)) {
     // Our own change of this cookie is on its way and Redis will order it
     // against this one: keep the newest remote state until it has.
     Remote& d = deferred_[key];
@@ -362,8 +396,22 @@ absl::Status RedisCookieStore::Profile::WritePending() {
       batch.emplace_back(key, std::move(change));
     }
     pending_.clear();
+    // Written on a connection that is gone, unconfirmed by replicas: the
+    // node that took them may have been replaced by a replica without them.
+    // Written again (with their stamps: a repeat at worst), unless a newer
+    // change of the cookie is in the batch.
+    for (auto it = unconfirmed_.begin(); it != unconfirmed_.end();) {
+      if (writer_client_.connected() && it->second.connection == writer_client_.connections()) {
+        ++it;
+        continue;
+      }
+      if (inflight_.insert(it->first).second) {
+        batch.emplace_back(it->first, std::move(it->second.change));
+      }
+      it = unconfirmed_.erase(it);
+    }
   }
-  if (batch.empty()) return absl::OkStatus();
+  if (batch.empty() && unconfirmed_.empty()) return absl::OkStatus();
   // Deletions first (the log keeps this order): a jar that replays a set
   // and the evictions it caused then never holds more cookies than its
   // limits, and does not evict on its own.
@@ -380,14 +428,15 @@ absl::Status RedisCookieStore::Profile::WritePending() {
                             keys_.tombs,
                             keys_.log,
                             std::to_string(redis_internal::kSchemaVersion),
-                            std::string(redis_internal::kLayoutName),
+                            codec_.layout(),
                             std::to_string(options_.log_length),
                             std::to_string(options_.tombstones)};
     for (size_t i = start; i < std::min(batch.size(), start + kChangesPerScript); ++i) {
       const Change& change = batch[i].second;
       command.push_back(batch[i].first);
       command.push_back(std::to_string(change.stamp));
-      command.push_back(change.remove ? "" : EncodeCookie(change.cookie));
+      command.push_back(change.remove ? codec_.DeletionBody(change.cookie, batch[i].first)
+                                      : codec_.Body(change.cookie, batch[i].first));
     }
     commands.push_back(std::move(command));
   }
@@ -395,6 +444,7 @@ absl::Status RedisCookieStore::Profile::WritePending() {
   // or restarted) gets it and the calls again.
   absl::StatusOr<std::vector<RedisReply>> replies;
   absl::Status status;
+  int replicated = 0;
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (script_sha_.empty()) {
       absl::StatusOr<RedisReply> loaded =
@@ -414,7 +464,15 @@ absl::Status RedisCookieStore::Profile::WritePending() {
       script_sha_ = loaded->str;
       for (RedisCommand& command : commands) command[1] = script_sha_;
     }
-    replies = writer_client_.Pipeline(commands);
+    if (options_.min_replicas == 0) {
+      replies = writer_client_.Pipeline(commands);
+    } else {
+      // Nothing new to write: WAIT alone confirms what this connection wrote.
+      if (commands.empty()) commands.push_back({"PING"});
+      replies = writer_client_.PipelineReplicated(commands, options_.min_replicas,
+                                                  options_.replica_timeout, &replicated);
+      if (batch.empty() && replies.ok()) replies->clear();
+    }
     if (!replies.ok()) {
       status = replies.status();
       break;
@@ -438,6 +496,26 @@ absl::Status RedisCookieStore::Profile::WritePending() {
       }
     }
   }
+  const bool confirmed = options_.min_replicas == 0 || replicated >= options_.min_replicas;
+  if (status.ok() && !confirmed) {
+    status = absl::UnavailableError(absl::StrCat(
+        "profile \"", name_, "\": Redis at ", writer_client_.node(), " applied the changes but ",
+        replicated, " of the ", options_.min_replicas, " replicas required confirmed them within ",
+        absl::FormatDuration(options_.replica_timeout)));
+  }
+  if (status.ok()) {
+    // WAIT covered every earlier write of this connection.
+    for (auto it = unconfirmed_.begin(); it != unconfirmed_.end();) {
+      it = it->second.connection == writer_client_.connections() ? unconfirmed_.erase(it)
+                                                                  : std::next(it);
+    }
+    // Written on a connection lost during this call: written again next.
+    if (!unconfirmed_.empty()) {
+      status = absl::UnavailableError(absl::StrCat(
+          "profile \"", name_, "\": the connection to Redis was replaced before replicas confirmed ",
+          unconfirmed_.size(), " changes; they are written again"));
+    }
+  }
   // Calls that did run are kept even when a later one failed; as every
   // change is written again with the same stamp, a second write of one that
   // did land only repeats its content under a new version.
@@ -445,11 +523,22 @@ absl::Status RedisCookieStore::Profile::WritePending() {
   std::lock_guard<std::mutex> apply_lock(apply_mu_);
   {
     std::lock_guard<std::mutex> lock(mu_);
+    // Written to a node of another history than the last one (a promoted
+    // replica, a restart): versions this jar holds, or holds back, may have
+    // been lost there and given to other changes, so they say nothing
+    // against the versions it gives. The jar is reloaded, and nothing held
+    // back is applied before: an older change of the cookie from the other
+    // history would undo this one.
+    const std::string& written_to = writer_client_.replication_id();
+    if (replies.ok() && !written_to.empty()) {
+      if (!writer_timeline_.empty() && written_to != writer_timeline_) reload_needed_ = true;
+      writer_timeline_ = written_to;
+    }
     for (size_t i = 0; i < batch.size(); ++i) {
       const std::string& key = batch[i].first;
       inflight_.erase(key);
       const RedisReply* result = nullptr;
-      if (status.ok()) {
+      if (status.ok() || (!confirmed && replies.ok())) {
         const RedisReply& call = (*replies)[i / kChangesPerScript];
         if (i % kChangesPerScript < call.elements.size()) {
           result = &call.elements[i % kChangesPerScript];
@@ -461,6 +550,9 @@ absl::Status RedisCookieStore::Profile::WritePending() {
         continue;
       }
       uint64_t known = 0;
+      if (result->type == RedisReply::Type::kInteger && !confirmed) {
+        unconfirmed_[key] = Unconfirmed{batch[i].second, writer_client_.connections()};
+      }
       if (result->type == RedisReply::Type::kInteger) {
         ++stats_.written;
         known = static_cast<uint64_t>(std::max<long long>(result->integer, 0));
@@ -472,11 +564,13 @@ absl::Status RedisCookieStore::Profile::WritePending() {
         acked_version_ = std::max(acked_version_, current.version);
         StoredCookie stored;
         if (!result->elements[1].str.empty() &&
-            DecodeRecord(result->elements[1].str, &stored).ok()) {
+            codec_.Decode(key, result->elements[1].str, &stored).ok()) {
           current.present = true;
           current.cookie = std::move(stored.cookie);
         } else {
-          DecodeCookieKey(key, &current.cookie).IgnoreError();
+          // Deleted (or a record that does not open: never applied as a
+          // set). The cookie is the one this change was about.
+          current.cookie = batch[i].second.cookie;
         }
         Remote& d = deferred_[key];
         if (d.version < current.version) d = std::move(current);
@@ -486,15 +580,25 @@ absl::Status RedisCookieStore::Profile::WritePending() {
         uint64_t& held = held_[key];
         held = std::max(held, known);
       }
-      // A remote state held back while this change was on its way.
+    }
+    // Remote states held back while these changes were on their way.
+    std::set<std::string> settled;
+    for (const auto& entry : batch) settled.insert(entry.first);
+    for (const std::string& key : unconfirmed_keys_) {
+      if (!unconfirmed_.count(key)) settled.insert(key);
+    }
+    unconfirmed_keys_.clear();
+    for (const auto& entry : unconfirmed_) unconfirmed_keys_.insert(entry.first);
+    // A reload replaces what is held back with Redis's current state.
+    if (reload_needed_) settled.clear();
+    for (const std::string& key : settled) {
       auto d = deferred_.find(key);
-      if (d != deferred_.end() && !pending_.count(key)) {
-        auto held = held_.find(key);
-        if (held == held_.end() || held->second < d->second.version) {
-          to_apply.emplace_back(key, std::move(d->second));
-        }
-        deferred_.erase(d);
+      if (d == deferred_.end() || pending_.count(key) || unconfirmed_keys_.count(key)) continue;
+      auto held = held_.find(key);
+      if (held == held_.end() || held->second < d->second.version) {
+        to_apply.emplace_back(key, std::move(d->second));
       }
+      deferred_.erase(d);
     }
     if (status.ok()) {
       stats_.connected = true;
@@ -516,11 +620,12 @@ void RedisCookieStore::Profile::WriterLoop() {
   while (!stopping_) {
     // Until a change is pending, then until the batch is full or the first
     // pending change has waited `flush_interval`.
-    cv_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
+    cv_.wait(lock,
+             [this] { return stopping_ || !pending_.empty() || !unconfirmed_keys_.empty(); });
     cv_.wait_until(lock, first_pending_ + interval,
                    [this] { return stopping_ || pending_.size() >= options_.flush_batch; });
     if (stopping_) break;
-    if (pending_.empty()) continue;
+    if (pending_.empty() && unconfirmed_keys_.empty()) continue;
     lock.unlock();
     const bool ok = WritePending().ok();
     if (!ok) Backoff();
@@ -547,7 +652,21 @@ absl::StatusOr<uint64_t> RedisCookieStore::Profile::ReadCounter(SlotClient* clie
     }
     return 0;  // A new profile.
   }
-  if (fields["layout"] != redis_internal::kLayoutName) {
+  const std::string& layout = fields["layout"];
+  if (layout != codec_.layout()) {
+    const std::string sealed_prefix =
+        absl::StrCat(AbslView(redis_internal::kLayoutName), "-sealed:");
+    if (layout.compare(0, sealed_prefix.size(), sealed_prefix) == 0) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "profile \"", name_, "\" is sealed ",
+          codec_.sealed() ? "under another name key than this store's"
+                          : "and this store has no key ring (RedisStoreOptions::encryption)"));
+    }
+    if (layout == redis_internal::kLayoutName) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "profile \"", name_, "\" stores cookies in clear and this store seals them: attach "
+          "without a key ring, or seal a new profile"));
+    }
     return ForeignError(name_, keys_.meta + " belongs to another program");
   }
   if (fields["schema"] != std::to_string(redis_internal::kSchemaVersion)) {
@@ -577,15 +696,23 @@ absl::StatusOr<std::optional<std::string>> RedisCookieStore::Profile::ReadEntry(
 
 absl::Status RedisCookieStore::Profile::Reload(RedisAttachReport* report) {
   const bool initial = report != nullptr;
+  // No batch of ours is in flight meanwhile: one that Redis applied after
+  // the scan read its cookie would otherwise be undone by the scan's older
+  // state (its version is lost with the versions held below).
+  std::lock_guard<std::mutex> flush_lock(flush_mu_);
   // The counter first: every change after it comes from the log, so the
   // scan below may see some of them or not.
   absl::StatusOr<uint64_t> counter = ReadCounter(&reader_client_);
   if (!counter.ok()) return counter.status();
+  const std::string timeline = reader_client_.replication_id();
   absl::StatusOr<std::optional<std::string>> entry = std::optional<std::string>();
   if (*counter > 0) entry = ReadEntry(*counter);
   if (!entry.ok()) return entry.status();
   std::vector<std::pair<std::string, StoredCookie>> records;
   std::set<std::string> in_redis;
+  // Sealed under an older key of the ring: written again.
+  std::vector<std::pair<std::string, Change>> reseal;
+  size_t unreadable = 0;
   std::string cursor = "0";
   do {
     absl::StatusOr<RedisReply> page = reader_client_.Command(
@@ -602,14 +729,16 @@ absl::Status RedisCookieStore::Profile::Reload(RedisAttachReport* report) {
       const std::string& key = items[i].str;
       in_redis.insert(key);
       StoredCookie stored;
-      absl::Status decoded = DecodeRecord(items[i + 1].str, &stored);
-      if (decoded.ok() && CookieKey(stored.cookie) != key) {
-        decoded = absl::DataLossError("record filed under another cookie's key");
-      }
+      bool stale_key = false;
+      absl::Status decoded = codec_.Decode(key, items[i + 1].str, &stored, &stale_key);
       if (!decoded.ok()) {
+        // Reported, left alone, never applied: the cookie is not deleted
+        // from the jar either.
         if (report) report->refused.push_back(absl::StrCat("record: ", decoded.message()));
+        ++unreadable;
         continue;
       }
+      if (stale_key) reseal.emplace_back(key, Change{stored.cookie, false, stored.stamp});
       records.emplace_back(key, std::move(stored));
     }
   } while (cursor != "0");
@@ -623,8 +752,13 @@ absl::Status RedisCookieStore::Profile::Reload(RedisAttachReport* report) {
     std::lock_guard<std::mutex> lock(mu_);
     last_version_ = *counter;
     last_entry_ = entry->value_or("");
+    timeline_ = timeline;
     acked_version_ = *counter;
+    // Versions known or held back are of an older state, or of another
+    // history: the scan's are newer. Local changes on their way hold back
+    // the scan's state below instead.
     held_.clear();
+    deferred_.clear();
     reload_needed_ = false;
     check_counter_ = false;
     stats_.version = last_version_;
@@ -668,12 +802,12 @@ absl::Status RedisCookieStore::Profile::Reload(RedisAttachReport* report) {
   // Cookies of the jar that Redis does not have: a new profile's seed when
   // attaching, gone from the fleet otherwise.
   for (const CanonicalCookie& c : jar_->GetAllCookies()) {
-    const std::string key = CookieKey(c);
+    const std::string key = codec_.Field(c);
     if (in_redis.count(key)) continue;
     bool local;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      local = pending_.count(key) || inflight_.count(key);
+      local = pending_.count(key) || inflight_.count(key) || unconfirmed_keys_.count(key);
       if (!local && initial) {
         pending_[key] = Change{c, false, NowMicros()};
         ++report->uploaded;
@@ -686,12 +820,76 @@ absl::Status RedisCookieStore::Profile::Reload(RedisAttachReport* report) {
       Apply(key, gone);
     }
   }
+  {
+    // Key rotation: records sealed under an older key of the ring are
+    // written again, under the current one, with their own stamps (a newer
+    // change of the cookie wins over them as usual).
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [key, change] : reseal) {
+      if (pending_.count(key) || inflight_.count(key) || unconfirmed_keys_.count(key)) continue;
+      if (pending_.empty()) first_pending_ = std::chrono::steady_clock::now();
+      pending_[key] = std::move(change);
+    }
+    if (unreadable > 0 && !initial) {
+      NoteError(absl::DataLossError(absl::StrCat("profile \"", name_, "\": ", unreadable,
+                                                 " records do not open or parse; left alone")));
+    }
+  }
   cv_.notify_all();
   return absl::OkStatus();
 }
 
 absl::Status RedisCookieStore::Profile::Load(RedisAttachReport* report) {
+  if (sealer_ != nullptr) {
+    absl::Status keys = CheckKeys();
+    if (!keys.ok()) return keys;
+  }
   return Reload(report);
+}
+
+absl::Status RedisCookieStore::Profile::CheckKeys() {
+  RedisCommand claim = {"EVAL", redis_internal::kClaimScript, "4", keys_.meta, keys_.cookies,
+                        keys_.tombs, keys_.log, codec_.layout(),
+                        std::to_string(redis_internal::kSchemaVersion)};
+  for (const std::string& id : sealer_->key_ids()) {
+    claim.push_back("key:" + id);
+    claim.push_back(sealer_->KeyCheck(id));
+  }
+  absl::StatusOr<RedisReply> reply = reader_client_.Command(claim);
+  if (!reply.ok()) return reply.status();
+  if (reply->is_error()) return ScriptError(*reply, name_);
+  std::map<std::string, std::string> fields;
+  for (size_t i = 0; i + 1 < reply->elements.size(); i += 2) {
+    fields[reply->elements[i].str] = reply->elements[i + 1].str;
+  }
+  if (fields["layout"] != codec_.layout()) {
+    // Another layout, or sealed under another name key: ReadCounter says
+    // which.
+    absl::StatusOr<uint64_t> counter = ReadCounter(&reader_client_);
+    if (!counter.ok()) return counter.status();
+    return ForeignError(name_, keys_.meta + " changed while attaching");
+  }
+  std::vector<std::string> known;
+  bool ours = false;
+  for (const auto& [field, check] : fields) {
+    if (field.compare(0, 4, "key:") != 0) continue;
+    const std::string id = field.substr(4);
+    known.push_back(id);
+    const std::string mine = sealer_->KeyCheck(id);
+    if (mine.empty()) continue;
+    if (mine != check) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "key \"", id, "\" of this store's ring is not the secret that profile \"", name_,
+          "\" knows under that id"));
+    }
+    ours = true;
+  }
+  if (!ours) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "none of this store's keys is known to profile \"", name_, "\" (its keys: ",
+        absl::StrJoin(known, ", "), "); add one of them to the ring"));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status RedisCookieStore::Profile::ReadLog() {
@@ -718,6 +916,11 @@ absl::Status RedisCookieStore::Profile::ReadLog() {
     absl::StatusOr<uint64_t> counter = ReadCounter(&reader_client_);
     if (!counter.ok()) return counter.status();
     bool lost = *counter < std::max(from, acked);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      const std::string& now = reader_client_.replication_id();
+      lost = lost || (!now.empty() && !timeline_.empty() && now != timeline_);
+    }
     if (!lost && from > 0) {
       absl::StatusOr<std::optional<std::string>> entry = ReadEntry(from);
       if (!entry.ok()) return entry.status();
@@ -737,6 +940,15 @@ absl::Status RedisCookieStore::Profile::ReadLog() {
                               std::to_string(kBlockMillis), "STREAMS", keys_.log,
                               absl::StrCat(from, "-0")});
   if (!reply.ok()) return reply.status();
+  {
+    // The client may have reconnected, to another node, to send it.
+    std::lock_guard<std::mutex> lock(mu_);
+    const std::string& now = reader_client_.replication_id();
+    if (!now.empty() && !timeline_.empty() && now != timeline_) {
+      reload_needed_ = true;
+      return absl::OkStatus();
+    }
+  }
   if (reply->type == RedisReply::Type::kNil) {
     // Nothing new for a while. Also what a worker sees when the profile was
     // deleted or Redis lost its tail (later versions then start lower than
@@ -767,16 +979,19 @@ absl::Status RedisCookieStore::Profile::ReadLog() {
     }
     std::string key;
     const std::string* record = nullptr;
+    std::string_view note;
     const std::vector<RedisReply>& fields = entry.elements[1].elements;
     for (size_t i = 0; i + 1 < fields.size(); i += 2) {
       if (fields[i].str == "k") key = fields[i + 1].str;
       if (fields[i].str == "r") record = &fields[i + 1].str;
+      if (fields[i].str == "n") note = fields[i + 1].str;
     }
     {
       std::lock_guard<std::mutex> lock(mu_);
-      if (version != last_version_ + 1) {
-        // Entries were trimmed away (or Redis lost them): the log cannot
-        // bring this jar up to date, the whole profile can.
+      if (version != last_version_ + 1 || reload_needed_) {
+        // Entries were trimmed away (or Redis lost them), or the writer met
+        // another history: the log cannot bring this jar up to date, the
+        // whole profile can.
         reload_needed_ = true;
         return absl::OkStatus();
       }
@@ -786,14 +1001,11 @@ absl::Status RedisCookieStore::Profile::ReadLog() {
     absl::Status decoded;
     if (record != nullptr) {
       StoredCookie stored;
-      decoded = DecodeRecord(*record, &stored);
+      decoded = codec_.Decode(key, *record, &stored);
       remote.present = true;
       remote.cookie = std::move(stored.cookie);
-      if (decoded.ok() && CookieKey(remote.cookie) != key) {
-        decoded = absl::DataLossError("log entry for another cookie's key");
-      }
     } else {
-      decoded = DecodeCookieKey(key, &remote.cookie);
+      decoded = codec_.DecodeDeletion(key, note, &remote.cookie);
     }
     bool apply = false;
     {
@@ -875,7 +1087,7 @@ absl::Status RedisCookieStore::Profile::Sync(absl::Duration timeout) {
 RedisProfileStats RedisCookieStore::Profile::stats() {
   std::lock_guard<std::mutex> lock(mu_);
   RedisProfileStats out = stats_;
-  out.pending = pending_.size() + inflight_.size();
+  out.pending = pending_.size() + inflight_.size() + unconfirmed_keys_.size();
   return out;
 }
 
@@ -890,13 +1102,21 @@ struct RedisCookieStore::State {
     std::mutex mu;
     Profile* profile;
   };
+  // Null when the store keeps cookies in clear. Declared before the
+  // profiles: they use it until they are gone.
+  std::unique_ptr<persistence_internal::Sealer> sealer;
   std::mutex mu;
   std::vector<std::unique_ptr<Profile>> profiles;
   std::vector<std::shared_ptr<Link>> links;  // Parallel to profiles.
 };
 
 RedisCookieStore::RedisCookieStore(RedisStoreOptions options)
-    : options_(std::move(options)), state_(std::make_unique<State>()) {}
+    : options_(std::move(options)), state_(std::make_unique<State>()) {
+  if (options_.encryption.enabled()) {
+    // Checked by Connect.
+    state_->sealer = std::move(*persistence_internal::Sealer::Create(options_.encryption, true));
+  }
+}
 
 absl::StatusOr<std::unique_ptr<RedisCookieStore>> RedisCookieStore::Connect(
     RedisStoreOptions options) {
@@ -905,28 +1125,33 @@ absl::StatusOr<std::unique_ptr<RedisCookieStore>> RedisCookieStore::Connect(
   if (!names.ok()) return names;
   options.flush_batch = std::max<size_t>(options.flush_batch, 1);
   options.log_length = std::max<size_t>(options.log_length, 1);
+  if (options.min_replicas < 0) return absl::InvalidArgumentError("min_replicas is negative");
+  if (options.encryption.enabled()) {
+    absl::Status ring =
+        persistence_internal::Sealer::Create(options.encryption, /*need_name_key=*/true).status();
+    if (!ring.ok()) return ring;
+  }
+  const redis_internal::RedisTarget target = TargetOf(options);
   absl::Status last;
-  for (const RedisAddress& address : Addresses(options)) {
-    absl::StatusOr<std::unique_ptr<RedisConnection>> connection = RedisConnection::Open(
-        address, RedisAuth{options.user, options.password}, options.io_timeout);
-    if (!connection.ok()) {
-      last = connection.status();
-      if (!absl::IsUnavailable(last)) return last;
-      continue;
-    }
-    absl::StatusOr<RedisReply> pong = (*connection)->Command({"PING"});
+  for (const RedisAddress& address : target.seeds) {
+    // Through a Sentinel: the master it names (and checks) answers.
+    redis_internal::RedisTarget one = target;
+    one.seeds = {address};
+    SlotClient client(std::move(one), -1);
+    absl::StatusOr<RedisReply> pong = client.Command({"PING"});
     if (!pong.ok()) {
       last = pong.status();
+      if (!absl::IsUnavailable(last)) return last;
       continue;
     }
     if (pong->is_error()) {
       // NOAUTH: a password is needed and none was given.
       if (pong->ErrorCode() == "NOAUTH") {
-        return absl::UnauthenticatedError(absl::StrCat("Redis at ", address.ToString(), ": ",
+        return absl::UnauthenticatedError(absl::StrCat("Redis at ", client.node(), ": ",
                                                        pong->str));
       }
       if (pong->ErrorCode() == "NOPERM") return ReplyError(*pong);
-      last = absl::UnavailableError(absl::StrCat("Redis at ", address.ToString(), ": ", pong->str));
+      last = absl::UnavailableError(absl::StrCat("Redis at ", client.node(), ": ", pong->str));
       continue;
     }
     return std::unique_ptr<RedisCookieStore>(new RedisCookieStore(std::move(options)));
@@ -959,7 +1184,8 @@ absl::StatusOr<size_t> RedisCookieStore::Attach(CookieJar* jar, std::string_view
           "profile \"", std::string(profile), "\" or its jar is already attached to this store"));
     }
   }
-  auto attached = std::make_unique<Profile>(options_, jar, std::string(profile));
+  auto attached =
+      std::make_unique<Profile>(options_, state_->sealer.get(), jar, std::string(profile));
   auto link = std::make_shared<State::Link>();
   link->profile = attached.get();
   // Following from the start: evictions made while loading reach Redis.
@@ -1032,8 +1258,7 @@ absl::Status RedisCookieStore::DeleteProfile(std::string_view profile) {
   absl::Status names = redis_internal::CheckNames(options_.key_prefix, profile);
   if (!names.ok()) return names;
   const ProfileKeys keys = redis_internal::KeysOf(options_.key_prefix, profile);
-  SlotClient client(Addresses(options_), RedisAuth{options_.user, options_.password},
-                    redis_internal::KeySlot(keys.meta), options_.io_timeout);
+  SlotClient client(TargetOf(options_), redis_internal::KeySlot(keys.meta));
   absl::StatusOr<RedisReply> reply =
       client.Command({"DEL", keys.meta, keys.cookies, keys.tombs, keys.log});
   if (!reply.ok()) return reply.status();

@@ -20,6 +20,7 @@
 #include "common/absl_view.h"
 #include "common/micros.h"
 #include "persistence/internal/file_lock.h"
+#include "persistence/internal/sealing.h"
 
 namespace cookiejar {
 namespace {
@@ -71,6 +72,9 @@ class Statement {
     sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
   }
   void Bind(int i, int64_t value) { sqlite3_bind_int64(stmt_, i, value); }
+  void BindBlob(int i, std::string_view bytes) {
+    sqlite3_bind_blob(stmt_, i, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+  }
   // SQLITE_ROW, SQLITE_DONE or an error.
   int Step() { return status_ = sqlite3_step(stmt_); }
   void Reset() {
@@ -114,6 +118,12 @@ std::string KeyOf(std::string_view profile, const CanonicalCookie& c) {
   return absl::StrCat(AbslView(profile), std::string(1, '\0'), c.name, std::string(1, '\0'), c.domain,
                       std::string(1, '\0'), c.host_only ? "1" : "0", c.path,
                       std::string(1, '\0'), PartitionColumn(c.partition_key));
+}
+
+// A sealed value's associated data: the row it belongs to (a value copied
+// to another cookie or profile does not open).
+std::string SealedValueContext(std::string_view profile, const CanonicalCookie& c) {
+  return "sqlite value\n" + KeyOf(profile, c);
 }
 
 // Checks the file, then creates or migrates the schema (unless read-only).
@@ -188,8 +198,16 @@ struct SqliteCookieStore::PendingChange {
   uint64_t sequence;
 };
 
+struct SqliteCookieStore::Sealing {
+  std::unique_ptr<persistence_internal::Sealer> sealer;
+};
+
 absl::StatusOr<std::unique_ptr<SqliteCookieStore>> SqliteCookieStore::Open(
     const std::string& path, SqliteStoreOptions options) {
+  if (options.encryption.enabled()) {
+    absl::Status ring = persistence_internal::Sealer::Create(options.encryption, false).status();
+    if (!ring.ok()) return ring;
+  }
   // The store's own descriptor on the database file: it carries the lock
   // (on the file, whatever name it is opened by) and lets the file be checked
   // before SQLite touches it. Links are refused, not followed.
@@ -284,6 +302,10 @@ SqliteCookieStore::SqliteCookieStore(std::string path, SqliteStoreOptions option
       db_(db),
       lock_fd_(lock_fd),
       link_(std::make_shared<Link>()) {
+  if (options_.encryption.enabled()) {
+    sealing_ = std::make_unique<Sealing>();
+    sealing_->sealer = std::move(*persistence_internal::Sealer::Create(options_.encryption, false));
+  }
   link_->store = this;
   if (!options_.read_only) flusher_ = std::thread([this] { FlushLoop(); });
 }
@@ -322,6 +344,9 @@ absl::StatusOr<size_t> SqliteCookieStore::Attach(CookieJar* jar, std::string_vie
         "profile \"", std::string(profile), "\" of ", path_, " is already attached to a jar"));
   }
   std::vector<CanonicalCookie> cookies;
+  size_t sealed = 0;
+  std::vector<std::string> unopened;  // Sealed values that do not open.
+  std::vector<size_t> reseal;         // Of `cookies`: to write again, sealed.
   {
     std::lock_guard<std::mutex> lock(db_mu_);
     if (!has_table_) return size_t{0};  // An empty file opened read-only.
@@ -329,7 +354,8 @@ absl::StatusOr<size_t> SqliteCookieStore::Attach(CookieJar* jar, std::string_vie
     Statement stmt(db_,
                    "SELECT name, value, domain, host_only, path, partition_key, creation_us, "
                    "expiry_us, last_access_us, secure, http_only, same_site, priority, "
-                   "source_scheme FROM cookies WHERE profile = ? ORDER BY creation_us;");
+                   "source_scheme, typeof(value) = 'blob' FROM cookies WHERE profile = ? "
+                   "ORDER BY creation_us;");
     if (!stmt.ok()) return absl::DataLossError(absl::StrCat(path_, ": ", SqliteError(db_)));
     stmt.Bind(1, profile);
     int step;
@@ -350,12 +376,37 @@ absl::StatusOr<size_t> SqliteCookieStore::Attach(CookieJar* jar, std::string_vie
       c.priority = static_cast<CookiePriority>(std::clamp<int64_t>(stmt.Int(12), 0, 2));
       c.source_scheme =
           stmt.Int(13) != 0 ? CookieSourceScheme::kSecure : CookieSourceScheme::kNonSecure;
+      if (stmt.Int(14) != 0) {
+        // A sealed value: opened, or reported and left alone.
+        ++sealed;
+        absl::StatusOr<std::string> opened =
+            sealing_ ? sealing_->sealer->Open(c.value, SealedValueContext(profile, c))
+                     : absl::FailedPreconditionError("sealed value, and the store has no key ring");
+        if (!opened.ok()) {
+          unopened.push_back(
+              absl::StrCat(c.name, "@", c.domain, c.path, ": ", opened.status().message()));
+          continue;
+        }
+        if (persistence_internal::Sealer::KeyIdOf(c.value) != sealing_->sealer->current_id()) {
+          reseal.push_back(cookies.size());
+        }
+        c.value = std::move(*opened);
+      } else if (sealing_) {
+        reseal.push_back(cookies.size());  // In clear: sealed from now on.
+      }
       cookies.push_back(std::move(c));
     }
     if (step != SQLITE_DONE) {
       return absl::DataLossError(absl::StrCat("reading ", path_, ": ", SqliteError(db_)));
     }
   }
+  if (sealed > 0 && unopened.size() == sealed) {
+    // Not one sealed value opens: the wrong ring (or none), not damage.
+    return absl::FailedPreconditionError(absl::StrCat(
+        "none of the ", sealed, " sealed values of profile \"", std::string(profile), "\" in ",
+        path_, " opens with this store's key ring (first: ", unopened.front(), ")"));
+  }
+  report->refused = std::move(unopened);
   const std::string owned_profile(profile);
   // Follow the jar from the start, so that evictions made while loading
   // reach the file; the insertions of loading are what the file holds
@@ -374,10 +425,18 @@ absl::StatusOr<size_t> SqliteCookieStore::Attach(CookieJar* jar, std::string_vie
           if (link->store != nullptr) link->store->OnChange(owned_profile, change);
         });
   }
-  for (const CanonicalCookie& c : cookies) {
+  std::vector<bool> to_reseal(cookies.size());
+  for (size_t i : reseal) to_reseal[i] = true;
+  for (size_t i = 0; i < cookies.size(); ++i) {
+    const CanonicalCookie& c = cookies[i];
     const CookieInclusionStatus status = jar->ImportCookie(c);
     if (status.IsInclude()) {
       ++report->loaded;
+      if (to_reseal[i] && !options_.read_only) {
+        // Sequence 0: any change the jar makes to it wins.
+        std::lock_guard<std::mutex> lock(pending_mu_);
+        pending_.emplace(KeyOf(owned_profile, c), PendingChange{owned_profile, c, false, 0});
+      }
     } else if (status.HasOnly(CookieExclusionReason::kExpired)) {
       ++report->expired;
       if (!options_.read_only) {
@@ -459,7 +518,11 @@ absl::Status SqliteCookieStore::WritePending() {
         stmt.Bind(5, c.path);
         stmt.Bind(6, PartitionColumn(c.partition_key));
       } else {
-        stmt.Bind(3, c.value);
+        if (sealing_) {
+          stmt.BindBlob(3, sealing_->sealer->Seal(c.value, SealedValueContext(change.profile, c)));
+        } else {
+          stmt.Bind(3, c.value);
+        }
         stmt.Bind(4, c.domain);
         stmt.Bind(5, int64_t{c.host_only});
         stmt.Bind(6, c.path);

@@ -53,6 +53,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "cookiejar/cookie_jar.h"
+#include "cookiejar/store_key_ring.h"
 
 struct sqlite3;
 
@@ -74,6 +75,15 @@ struct SqliteStoreOptions {
   // How long Open waits while another process holds the store. Zero: fail at
   // once.
   absl::Duration lock_timeout = absl::ZeroDuration();
+  // Seals cookie values at rest (AES-256-GCM, cookiejar/store_key_ring.h),
+  // as Chromium encrypts its cookie values; names, domains and paths stay
+  // readable (name_key is not used). Values stored in clear, or under a key
+  // the ring lists after the first, are sealed again under the first key
+  // when the profile is attached. A profile whose sealed values none of the
+  // ring's keys opens (or a store without a ring) is FailedPrecondition at
+  // Attach; a value that does not open is reported in AttachReport::refused
+  // and left in the file.
+  StoreKeyRing encryption;
 };
 
 // What Attach did with the rows of a profile.
@@ -144,6 +154,7 @@ class SqliteCookieStore {
 
  private:
   struct PendingChange;
+  struct Sealing;  // The key ring, opened.
   // What the jars' listeners hold: they outlive the store when a jar does.
   struct Link {
     std::mutex mu;
@@ -180,6 +191,7 @@ class SqliteCookieStore {
   std::mutex attachments_mu_;
   std::vector<Attachment> attachments_;
 
+  std::unique_ptr<Sealing> sealing_;  // Null: values in clear.
   std::shared_ptr<Link> link_;
   std::thread flusher_;
 };
