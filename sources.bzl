@@ -34,6 +34,7 @@ JAR_SRCS = [
     "eviction.cc",
     "internal/change_dispatcher.cc",
     "internal/cookie_draft.cc",
+    "internal/lookup_clock.cc",
     "internal/cookie_bucket.cc",
     "internal/request_decisions.cc",
     "internal/site_cache.cc",
@@ -45,12 +46,15 @@ JAR_SRCS = [
     "url.cc",
 ]
 JAR_HDRS = [
+    "internal/byte_block.h",
     "internal/change_dispatcher.h",
     "internal/cookie_bucket.h",
     "internal/cookie_draft.h",
     "internal/jar_core.h",
+    "internal/lookup_clock.h",
     "internal/request_decisions.h",
     "internal/site_cache.h",
+    "internal/url_parser.h",
     "internal/utf8_repair.h",
 ]
 
