@@ -72,7 +72,9 @@ TEST_F(AdversarialTest, AMillionDomainsStayWithinTheGlobalLimit) {
   CookieJar jar(options);
   for (int i = 0; i < 1000000; ++i) {
     jar.SetCookie("https://site" + std::to_string(i) + ".example/", "c=1; Max-Age=86400");
-    if (i % 100000 == 0) EXPECT_LE(jar.size(), options.rules.limits.max_cookies_hard) << i;
+    if (i % 100000 == 0) {
+      EXPECT_LE(jar.size(), options.rules.limits.max_cookies_hard) << i;
+    }
   }
   EXPECT_LE(jar.size(), options.rules.limits.max_cookies_hard);
   // The newest survive: the last site's cookie is there.

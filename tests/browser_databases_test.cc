@@ -188,9 +188,15 @@ void ExpectSameCookies(const std::vector<CanonicalCookie>& cookies,
     EXPECT_EQ(c.priority, e.priority);
     EXPECT_EQ(c.source_scheme, e.source_scheme);
     EXPECT_EQ(c.partition_key.has_value(), e.partition.has_value());
-    if (c.partition_key && e.partition) EXPECT_EQ(*c.partition_key, *e.partition);
-    if (e.creation) EXPECT_EQ(c.creation, *e.creation);
-    if (e.last_access) EXPECT_EQ(c.last_access, *e.last_access);
+    if (c.partition_key && e.partition) {
+      EXPECT_EQ(*c.partition_key, *e.partition);
+    }
+    if (e.creation) {
+      EXPECT_EQ(c.creation, *e.creation);
+    }
+    if (e.last_access) {
+      EXPECT_EQ(c.last_access, *e.last_access);
+    }
   }
   EXPECT_EQ(seen.size(), expected.size());
 }
