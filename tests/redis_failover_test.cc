@@ -184,7 +184,9 @@ TEST_P(FailoverTest, AcknowledgedChangesSurviveWithMinReplicas) {
   RecordProperty("sets_acknowledged_after_the_replica_stopped", sure_lost);
   // Without WAIT the loss is a figure (docs/fleet.md), not a promise: how
   // much the replica had read is up to the kernel and the scheduler.
-  if (min_replicas > 0) EXPECT_EQ(lost, 0);
+  if (min_replicas > 0) {
+    EXPECT_EQ(lost, 0);
+  }
 
   // The old master comes back (as a replica of the new one): the workers'
   // writes can be confirmed by a replica again.
