@@ -132,7 +132,9 @@ TEST_P(FleetTest, EveryWorkerFreshJarAndRedisAgree) {
     ASSERT_TRUE(workers.back().worker) << error;
   }
   // Mid-run: every worker has flushed a few times.
-  for (auto& w : workers) ASSERT_TRUE(w->WaitFor("flushed 200")) << "worker " << w->id();
+  for (auto& w : workers) {
+    ASSERT_TRUE(w->WaitFor("flushed 200")) << "worker " << w->id() << ": " << w->Diagnosis();
+  }
 
   long killed_acknowledged = -1;
   if (fault == Fault::kKillWorker) {
