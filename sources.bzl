@@ -50,6 +50,16 @@ JAR_HDRS = [
 # persistence/
 FILE_LOCK_SRCS = ["internal/file_lock.cc"]
 FILE_LOCK_HDRS = ["internal/file_lock.h"]
+# The CookieStore contract and the follower every store shares (in
+# libcookiejar, so that each store's library links it once).
+STORE_FOLLOWER_SRCS = [
+    "cookie_store.cc",
+    "internal/store_follower.cc",
+]
+STORE_FOLLOWER_HDRS = [
+    "internal/store_backend.h",
+    "internal/store_follower.h",
+]
 COOKIES_TXT_SRCS = ["cookies_txt.cc"]
 SQLITE_STORE_SRCS = ["sqlite_cookie_store.cc"]
 BROWSER_FORMATS_SRCS = [
@@ -113,6 +123,7 @@ ENGINE_HEADERS = [
     "cookie_limits.h",
     "cookie_options.h",
     "cookie_partition_key.h",
+    "cookie_store.h",
     "cookies_txt.h",
     "http_cookies.h",
     "jar_registry.h",
@@ -123,12 +134,19 @@ ENGINE_HEADERS = [
     "url.h",
 ]
 C_API_HEADERS = ["cookiejar_c.h"]
-SQLITE_STORE_HEADERS = ["sqlite_cookie_store.h"]
+# The old paths (one line forwarding to the new one) go in 2.0.
+SQLITE_STORE_HEADERS = [
+    "sqlite/sqlite_cookie_store.h",
+    "sqlite_cookie_store.h",
+]
 BROWSER_FORMATS_HEADERS = [
     "browser_stores.h",
     "storage_state.h",
 ]
-REDIS_STORE_HEADERS = ["redis_cookie_store.h"]
+REDIS_STORE_HEADERS = [
+    "redis/redis_cookie_store.h",
+    "redis_cookie_store.h",
+]
 CURL_CLIENT_HEADERS = [
     "curl_cookie_client.h",
     "curl_multi_client.h",

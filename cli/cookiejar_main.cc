@@ -31,7 +31,7 @@
 #include "cookiejar/cookies_txt.h"
 #include "cookiejar/parsed_cookie.h"
 #include "cookiejar/public_suffix_list.h"
-#include "cookiejar/sqlite_cookie_store.h"
+#include "cookiejar/sqlite/sqlite_cookie_store.h"
 
 namespace cookiejar {
 namespace {

@@ -16,7 +16,7 @@
 #include "common/absl_view.h"
 #include "cookiejar/browser_stores.h"
 #include "cookiejar/cookies_txt.h"
-#include "cookiejar/sqlite_cookie_store.h"
+#include "cookiejar/sqlite/sqlite_cookie_store.h"
 #include "cookiejar/storage_state.h"
 
 namespace cookiejar {
@@ -324,6 +324,7 @@ absl::StatusOr<ExportSummary> ExportFile(CookieJar& jar, const std::string& path
       SqliteStoreOptions options;
       options.persist_session_cookies = true;
       options.lock_timeout = wait;
+      options.max_pending = SIZE_MAX;  // An export is whole or nothing.
       absl::StatusOr<std::unique_ptr<SqliteCookieStore>> store =
           SqliteCookieStore::Open(path, options);
       if (!store.ok()) return store.status();

@@ -1,4 +1,4 @@
-#include "cookiejar/redis_cookie_store.h"
+#include "cookiejar/redis/redis_cookie_store.h"
 
 #include <algorithm>
 #include <atomic>
@@ -9,15 +9,18 @@
 #include <optional>
 #include <set>
 #include <thread>
-#include <unordered_map>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/absl_view.h"
 #include "persistence/internal/redis_client.h"
 #include "persistence/internal/redis_layout.h"
+#include "persistence/internal/store_backend.h"
+#include "persistence/internal/store_follower.h"
 
 namespace cookiejar {
+namespace {
 
 using redis_internal::CookieKey;
 using redis_internal::DecodeCookieKey;
@@ -31,8 +34,13 @@ using redis_internal::RedisConnection;
 using redis_internal::RedisReply;
 using redis_internal::SlotClient;
 using redis_internal::StoredCookie;
-
-namespace {
+using store_internal::LoadedProfile;
+using store_internal::ProfileBackend;
+using store_internal::ProfileWrite;
+using store_internal::RemoteSink;
+using store_internal::StoreChange;
+using store_internal::StoredState;
+using store_internal::WriteResult;
 
 // Changes per script call; several calls go in one pipeline.
 constexpr size_t kChangesPerScript = 256;
@@ -41,21 +49,6 @@ constexpr int kReadCount = 1000;
 constexpr int kScanCount = 5000;
 // How long one XREAD blocks before the reader looks around again.
 constexpr int kBlockMillis = 1000;
-
-int64_t NowMicros() { return absl::ToUnixMicros(absl::Now()); }
-
-// For messages: never the value.
-std::string Describe(const CanonicalCookie& c) {
-  return absl::StrCat(c.name, "@", c.domain, c.path);
-}
-
-// What an applied remote change looks like when the jar reports it back:
-// ImportCookie may clamp times, so only what it keeps is compared.
-bool SameContent(const CanonicalCookie& a, const CanonicalCookie& b) {
-  return a.value == b.value && a.expiry == b.expiry && a.secure == b.secure &&
-         a.http_only == b.http_only && a.same_site == b.same_site && a.priority == b.priority &&
-         a.source_scheme == b.source_scheme;
-}
 
 std::vector<RedisAddress> Addresses(const RedisStoreOptions& options) {
   std::vector<RedisAddress> out;
@@ -103,92 +96,101 @@ std::string EntryText(const RedisReply& fields) {
   return out;
 }
 
-}  // namespace
+// A stored record as the follower sees it; false when it does not decode.
+bool StateOfRecord(const std::string& key, const std::string& record, StoredState* out,
+                   std::string* error) {
+  StoredCookie stored;
+  absl::Status decoded = DecodeRecord(record, &stored);
+  if (decoded.ok() && CookieKey(stored.cookie) != key) {
+    decoded = absl::DataLossError("record filed under another cookie's key");
+  }
+  if (!decoded.ok()) {
+    if (error) *error = std::string(decoded.message());
+    return false;
+  }
+  out->version = stored.version;
+  out->present = true;
+  out->cookie = std::move(stored.cookie);
+  return true;
+}
 
-// One attached jar: its changes go out through a writer thread, the other
-// workers' come in through a reader thread that follows the profile's log.
-class RedisCookieStore::Profile {
+// What a profile's keys hold, read at once: the change counter, and that
+// every key has the type this layout gives it.
+struct Snapshot {
+  uint64_t counter = 0;
+  std::string entry;  // The log entry of `counter` (EntryText), "" if none.
+  std::vector<StoredState> states;
+  std::vector<std::string> refused;
+};
+
+// One attached profile: its changes go out through the follower's writer
+// thread (Write, on a connection of its own), the other workers' come in
+// through a reader thread that follows the profile's log.
+class RedisProfile : public ProfileBackend {
  public:
-  Profile(const RedisStoreOptions& options, CookieJar* jar, std::string name);
-  ~Profile();
+  RedisProfile(const RedisStoreOptions& options, std::string name)
+      : options_(options),
+        name_(std::move(name)),
+        keys_(redis_internal::KeysOf(options.key_prefix, name_)),
+        writer_client_(Addresses(options), RedisAuth{options.user, options.password},
+                       redis_internal::KeySlot(keys_.meta), options.io_timeout),
+        reader_client_(Addresses(options), RedisAuth{options.user, options.password},
+                       redis_internal::KeySlot(keys_.meta), options.io_timeout) {}
+  ~RedisProfile() override { Stop(); }
 
-  // Loads the profile into the jar; then Start().
-  absl::Status Load(RedisAttachReport* report);
-  void Start();
-  // Stops the threads and writes what is pending (bounded by io_timeout).
-  // With `jar_alive` false the jar is not touched any more.
-  void Stop(bool jar_alive);
+  // Attach's check of every key, before anything is written.
+  absl::Status CheckKeys() { return ReadCounter(&reader_client_).status(); }
 
-  void OnChange(const CookieChange& change);
-  absl::Status Flush();
-  absl::Status Sync(absl::Duration timeout);
-  RedisProfileStats stats();
-  absl::Status last_error();
+  absl::Status Load(LoadedProfile* out) override;
+  void Start(RemoteSink* sink) override;
+  void RequestStop() override;
+  void Stop() override;
+  void Interrupt() override { writer_client_.Interrupt(); }
+  void Resync() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    reload_needed_ = true;
+  }
 
-  CookieJar* jar() const { return jar_; }
-  const std::string& name() const { return name_; }
-  uint64_t listener_id = 0;
+  absl::Status Write(ProfileWrite* write);
+  // Waits until the jar has applied every change Redis had accepted when
+  // it was called.
+  absl::Status WaitApplied(absl::Time deadline);
+  void AddStats(RedisProfileStats* out);
 
  private:
-  struct Change {
-    CanonicalCookie cookie;
-    bool remove;
-    int64_t stamp;
-  };
-  // A cookie's state in Redis at `version`.
-  struct Remote {
-    uint64_t version = 0;
-    bool present = false;
-    CanonicalCookie cookie;
-  };
+  // Which changes of `write` go to the script: all but the removals of a
+  // version Redis does not hold (their results are filed here); for each
+  // removal sent, the version it removes (0 for other changes).
+  absl::Status CheckRemovals(ProfileWrite* write, std::vector<size_t>* to_send,
+                             std::vector<uint64_t>* versions);
+  absl::StatusOr<std::vector<RedisReply>> RunScript(const std::vector<RedisCommand>& commands);
 
-  absl::Status WritePending();
-  void WriterLoop();
   void ReaderLoop();
   absl::Status ReadLog();
-  // The profile's version counter; FailedPrecondition for foreign keys.
+  // The profile's version counter, checking every key's type and the
+  // schema: FailedPrecondition for foreign keys.
   absl::StatusOr<uint64_t> ReadCounter(SlotClient* client);
   // What the log holds under `version` (EntryText), or nullopt.
   absl::StatusOr<std::optional<std::string>> ReadEntry(uint64_t version);
-  absl::Status Reload(RedisAttachReport* report);
-  // Decides, under mu_, what to do with a remote state: apply it (true),
-  // or hold it back while a local change of the cookie is on its way.
-  bool ShouldApply(const std::string& key, const Remote& remote);
-  // With apply_mu_ held and mu_ not held.
-  void Apply(const std::string& key, const Remote& remote);
+  absl::StatusOr<Snapshot> ReadSnapshot();
+  absl::Status Reload();
   void Fail(const absl::Status& status);
-  // With mu_ held: records a background error for last_error(), except over
-  // dropped changes not yet reported by Flush (the worse news).
-  void NoteError(const absl::Status& status);
   // Sleeps for retry_interval unless stopping; returns !stopping.
   bool Backoff();
 
   const RedisStoreOptions& options_;
-  CookieJar* const jar_;
   const std::string name_;
   const ProfileKeys keys_;
-  SlotClient writer_client_;  // Under flush_mu_.
-  SlotClient reader_client_;  // The reader thread's (Load's before it starts).
-  std::string script_sha_;    // Under flush_mu_.
+  std::mutex writer_mu_;      // writer_client_ and script_sha_.
+  SlotClient writer_client_;  // The writer thread's (and Sync's).
+  std::string script_sha_;
+  SlotClient reader_client_;  // The reader thread's (Attach's before it starts).
 
-  std::mutex flush_mu_;  // One batch in flight at a time.
-  // Held while the jar is changed with a remote state, and while a batch is
-  // taken out of pending_: a local change made during an application is
-  // then ordered against it by the jar's own notifications (see OnChange).
-  std::mutex apply_mu_;
-
-  std::mutex mu_;
+  std::mutex mu_;  // Never held while calling the sink.
   std::condition_variable cv_;
+  RemoteSink* sink_ = nullptr;
   bool stopping_ = false;
-  bool jar_alive_ = true;
-  std::map<std::string, Change> pending_;  // Latest local change per cookie key.
-  std::chrono::steady_clock::time_point first_pending_;
-  std::set<std::string> inflight_;         // Keys of the batch being written.
-  // Versions known for keys beyond last_version_ (what the log brings next
-  // is newer than anything else).
-  std::unordered_map<std::string, uint64_t> held_;
-  std::map<std::string, Remote> deferred_;  // Remote states held back.
-  uint64_t last_version_ = 0;               // Of the log, applied.
+  uint64_t last_version_ = 0;  // Of the log, applied.
   // The log entry of last_version_ (EntryText; "" unknown): Redis that lost
   // changes may give their versions to new ones.
   std::string last_entry_;
@@ -197,354 +199,45 @@ class RedisCookieStore::Profile {
   // those versions back yet.
   uint64_t acked_version_ = 0;
   bool reload_needed_ = false;
+  bool reloading_ = false;
   bool check_counter_ = false;  // After a reconnection: did Redis lose data?
-  // The remote state being applied (echo suppression).
-  bool expecting_ = false;
-  std::string expect_key_;
-  Remote expect_;
-
-  RedisProfileStats stats_;
-  bool dropped_unreported_ = false;
-  // Copied in and out, never shared: copies of an absl::Status share one
-  // reference-counted representation, and a copy handed to the caller while
-  // the background threads replace this one is a race ThreadSanitizer
-  // reports (Abseil's own library, which releases it, is not instrumented).
-  struct {
-    absl::StatusCode code = absl::StatusCode::kOk;
-    std::string message;
-  } last_error_;
-
-  std::thread writer_, reader_;
+  uint64_t reloads_ = 0;
+  bool connected_ = false;
+  std::thread reader_;
 };
 
-RedisCookieStore::Profile::Profile(const RedisStoreOptions& options, CookieJar* jar,
-                                   std::string name)
-    : options_(options),
-      jar_(jar),
-      name_(std::move(name)),
-      keys_(redis_internal::KeysOf(options.key_prefix, name_)),
-      writer_client_(Addresses(options), RedisAuth{options.user, options.password},
-                     redis_internal::KeySlot(keys_.meta), options.io_timeout),
-      reader_client_(Addresses(options), RedisAuth{options.user, options.password},
-                     redis_internal::KeySlot(keys_.meta), options.io_timeout) {}
-
-RedisCookieStore::Profile::~Profile() { Stop(false); }
-
-void RedisCookieStore::Profile::Start() {
-  writer_ = std::thread([this] { WriterLoop(); });
-  reader_ = std::thread([this] { ReaderLoop(); });
-}
-
-void RedisCookieStore::Profile::Stop(bool jar_alive) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!stopping_) jar_alive_ = jar_alive;
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  reader_client_.Interrupt();
-  if (reader_.joinable()) reader_.join();
-  if (writer_.joinable()) writer_.join();
-  // The last batch: one attempt.
-  WritePending().IgnoreError();
-}
-
-void RedisCookieStore::Profile::Fail(const absl::Status& status) {
-  std::lock_guard<std::mutex> lock(mu_);
-  NoteError(status);
-  if (absl::IsUnavailable(status) || absl::IsDeadlineExceeded(status)) {
-    stats_.connected = false;
-    check_counter_ = true;
-  }
-}
-
-void RedisCookieStore::Profile::NoteError(const absl::Status& status) {
-  if (dropped_unreported_) return;
-  last_error_.code = status.code();
-  last_error_.message = std::string(status.message());
-}
-
-bool RedisCookieStore::Profile::Backoff() {
-  std::unique_lock<std::mutex> lock(mu_);
-  cv_.wait_for(lock, absl::ToChronoMilliseconds(options_.retry_interval),
-               [this] { return stopping_; });
-  return !stopping_;
-}
-
-void RedisCookieStore::Profile::OnChange(const CookieChange& change) {
-  // A replaced cookie: the insertion that follows carries the new state.
-  if (change.cause == CookieChangeCause::kOverwrite) return;
-  const bool remove = change.cause != CookieChangeCause::kInserted;
-  std::string key = CookieKey(change.cookie);
-  bool wake = false;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (expecting_ && key == expect_key_) {
-      // The application of a remote state, reported back: the jar now holds
-      // what Redis holds, and any local change of the cookie made before it
-      // (in the jar's order) is superseded. Anything else is local.
-      const bool echo = remove ? !expect_.present && change.cause == CookieChangeCause::kExplicit
-                               : expect_.present && SameContent(change.cookie, expect_.cookie);
-      if (echo) {
-        pending_.erase(key);
-        return;
-      }
-    }
-    auto it = pending_.find(key);
-    if (it == pending_.end() && pending_.size() >= options_.max_pending) {
-      // The jar has the change; the fleet will not. Once Redis is back the
-      // jar is reloaded, so that it holds what the fleet holds again.
-      ++stats_.dropped;
-      dropped_unreported_ = true;
-      reload_needed_ = true;
-      last_error_.code = absl::StatusCode::kResourceExhausted;
-      last_error_.message = absl::StrCat(
-          "profile \"", name_, "\": ", stats_.dropped, " changes dropped, more than ",
-          options_.max_pending, " were waiting for Redis");
-      return;
-    }
-    if (pending_.empty()) {
-      first_pending_ = std::chrono::steady_clock::now();
-      wake = true;
-    }
-    Change& slot = pending_[key];
-    slot.cookie = change.cookie;
-    slot.remove = remove;
-    slot.stamp = NowMicros();
-    wake = wake || pending_.size() >= options_.flush_batch;
-  }
-  if (wake) cv_.notify_all();
-}
-
-bool RedisCookieStore::Profile::ShouldApply(const std::string& key, const Remote& remote) {
-  auto held = held_.find(key);
-  if (held != held_.end() && held->second >= remote.version) return false;  // Older news.
-  if (pending_.count(key) || inflight_.count(key)) {
-    // Our own change of this cookie is on its way and Redis will order it
-    // against this one: keep the newest remote state until it has.
-    Remote& d = deferred_[key];
-    if (d.version < remote.version) d = remote;
-    return false;
-  }
-  return true;
-}
-
-void RedisCookieStore::Profile::Apply(const std::string& key, const Remote& remote) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!jar_alive_) return;
-    expecting_ = true;
-    expect_key_ = key;
-    expect_ = remote;
-  }
-  if (remote.present) {
-    // A refusal (expired meanwhile, or the jar's rules) leaves the jar as it
-    // was; the cookie's writer enforces the rules for the fleet.
-    jar_->ImportCookie(remote.cookie, CookieJar::ImportTimes::kKeep);
-  } else {
-    jar_->DeleteCookie(remote.cookie);
-  }
-  std::lock_guard<std::mutex> lock(mu_);
-  expecting_ = false;
-  uint64_t& held = held_[key];
-  held = std::max(held, remote.version);
-  ++stats_.applied;
-}
-
-absl::Status RedisCookieStore::Profile::WritePending() {
-  std::lock_guard<std::mutex> flush_lock(flush_mu_);
-  std::vector<std::pair<std::string, Change>> batch;
-  {
-    std::lock_guard<std::mutex> apply_lock(apply_mu_);
-    std::lock_guard<std::mutex> lock(mu_);
-    for (auto& [key, change] : pending_) {
-      inflight_.insert(key);
-      batch.emplace_back(key, std::move(change));
-    }
-    pending_.clear();
-  }
-  if (batch.empty()) return absl::OkStatus();
-  // Deletions first (the log keeps this order): a jar that replays a set
-  // and the evictions it caused then never holds more cookies than its
-  // limits, and does not evict on its own.
-  std::stable_partition(batch.begin(), batch.end(),
-                        [](const auto& entry) { return entry.second.remove; });
-
-  std::vector<RedisCommand> commands;
-  for (size_t start = 0; start < batch.size(); start += kChangesPerScript) {
-    RedisCommand command = {"EVALSHA",
-                            script_sha_,
-                            "4",
-                            keys_.meta,
-                            keys_.cookies,
-                            keys_.tombs,
-                            keys_.log,
-                            std::to_string(redis_internal::kSchemaVersion),
-                            std::string(redis_internal::kLayoutName),
-                            std::to_string(options_.log_length),
-                            std::to_string(options_.tombstones)};
-    for (size_t i = start; i < std::min(batch.size(), start + kChangesPerScript); ++i) {
-      const Change& change = batch[i].second;
-      command.push_back(batch[i].first);
-      command.push_back(std::to_string(change.stamp));
-      command.push_back(change.remove ? "" : EncodeCookie(change.cookie));
-    }
-    commands.push_back(std::move(command));
-  }
-  // Sends the calls; a server that does not know the script yet (first use,
-  // or restarted) gets it and the calls again.
-  absl::StatusOr<std::vector<RedisReply>> replies;
-  absl::Status status;
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    if (script_sha_.empty()) {
-      absl::StatusOr<RedisReply> loaded =
-          writer_client_.Command({"SCRIPT", "LOAD", redis_internal::kWriteScript});
-      if (!loaded.ok()) {
-        status = loaded.status();
-        break;
-      }
-      if (loaded->is_error()) {
-        status = ReplyError(*loaded);
-        break;
-      }
-      if (loaded->type != RedisReply::Type::kString) {
-        status = absl::DataLossError("Redis: unexpected reply to SCRIPT LOAD");
-        break;
-      }
-      script_sha_ = loaded->str;
-      for (RedisCommand& command : commands) command[1] = script_sha_;
-    }
-    replies = writer_client_.Pipeline(commands);
-    if (!replies.ok()) {
-      status = replies.status();
-      break;
-    }
-    const bool unknown = std::any_of(replies->begin(), replies->end(), [](const RedisReply& r) {
-      return r.ErrorCode() == "NOSCRIPT";
-    });
-    if (!unknown) break;
-    script_sha_.clear();
-    status = absl::UnavailableError("Redis does not keep the write script");
-  }
-  if (status.ok() && replies.ok()) {
-    for (const RedisReply& reply : *replies) {
-      if (reply.is_error()) {
-        status = ScriptError(reply, name_);
-        break;
-      }
-      if (reply.type != RedisReply::Type::kArray) {
-        status = absl::DataLossError("Redis: unexpected reply to the write script");
-        break;
-      }
-    }
-  }
-  // Calls that did run are kept even when a later one failed; as every
-  // change is written again with the same stamp, a second write of one that
-  // did land only repeats its content under a new version.
-  std::vector<std::pair<std::string, Remote>> to_apply;
-  std::lock_guard<std::mutex> apply_lock(apply_mu_);
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    for (size_t i = 0; i < batch.size(); ++i) {
-      const std::string& key = batch[i].first;
-      inflight_.erase(key);
-      const RedisReply* result = nullptr;
-      if (status.ok()) {
-        const RedisReply& call = (*replies)[i / kChangesPerScript];
-        if (i % kChangesPerScript < call.elements.size()) {
-          result = &call.elements[i % kChangesPerScript];
-        }
-      }
-      if (result == nullptr) {
-        // Not written: back in the queue, unless a newer change replaced it.
-        if (!pending_.count(key)) pending_.emplace(key, std::move(batch[i].second));
-        continue;
-      }
-      uint64_t known = 0;
-      if (result->type == RedisReply::Type::kInteger) {
-        ++stats_.written;
-        known = static_cast<uint64_t>(std::max<long long>(result->integer, 0));
-      } else if (result->type == RedisReply::Type::kArray && result->elements.size() == 2) {
-        // A newer change of this cookie won: the jar takes Redis's state.
-        ++stats_.superseded;
-        Remote current;
-        current.version = static_cast<uint64_t>(std::max<long long>(result->elements[0].integer, 0));
-        acked_version_ = std::max(acked_version_, current.version);
-        StoredCookie stored;
-        if (!result->elements[1].str.empty() &&
-            DecodeRecord(result->elements[1].str, &stored).ok()) {
-          current.present = true;
-          current.cookie = std::move(stored.cookie);
-        } else {
-          DecodeCookieKey(key, &current.cookie).IgnoreError();
-        }
-        Remote& d = deferred_[key];
-        if (d.version < current.version) d = std::move(current);
-      }
-      if (known > 0) {
-        acked_version_ = std::max(acked_version_, known);
-        uint64_t& held = held_[key];
-        held = std::max(held, known);
-      }
-      // A remote state held back while this change was on its way.
-      auto d = deferred_.find(key);
-      if (d != deferred_.end() && !pending_.count(key)) {
-        auto held = held_.find(key);
-        if (held == held_.end() || held->second < d->second.version) {
-          to_apply.emplace_back(key, std::move(d->second));
-        }
-        deferred_.erase(d);
-      }
-    }
-    if (status.ok()) {
-      stats_.connected = true;
-    } else {
-      NoteError(status);
-      if (absl::IsUnavailable(status)) {
-        stats_.connected = false;
-        check_counter_ = true;
-      }
-    }
-  }
-  for (const auto& [key, remote] : to_apply) Apply(key, remote);
-  return status;
-}
-
-void RedisCookieStore::Profile::WriterLoop() {
-  const auto interval = absl::ToChronoMicroseconds(options_.flush_interval);
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!stopping_) {
-    // Until a change is pending, then until the batch is full or the first
-    // pending change has waited `flush_interval`.
-    cv_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
-    cv_.wait_until(lock, first_pending_ + interval,
-                   [this] { return stopping_ || pending_.size() >= options_.flush_batch; });
-    if (stopping_) break;
-    if (pending_.empty()) continue;
-    lock.unlock();
-    const bool ok = WritePending().ok();
-    if (!ok) Backoff();
-    lock.lock();
-  }
-}
-
-absl::StatusOr<uint64_t> RedisCookieStore::Profile::ReadCounter(SlotClient* client) {
+absl::StatusOr<uint64_t> RedisProfile::ReadCounter(SlotClient* client) {
   absl::StatusOr<std::vector<RedisReply>> replies =
-      client->Pipeline({{"HGETALL", keys_.meta}, {"EXISTS", keys_.cookies, keys_.tombs, keys_.log}});
+      client->Pipeline({{"HGETALL", keys_.meta},
+                        {"TYPE", keys_.cookies},
+                        {"TYPE", keys_.tombs},
+                        {"TYPE", keys_.log}});
   if (!replies.ok()) return replies.status();
   const RedisReply& meta = (*replies)[0];
   if (meta.is_error()) {
     if (meta.ErrorCode() == "WRONGTYPE") return ForeignError(name_, keys_.meta + " is not a hash");
     return ReplyError(meta);
   }
+  // Every key of the profile, whatever the state of the others.
+  bool any = false;
+  const std::pair<const std::string*, std::string_view> wanted[] = {
+      {&keys_.cookies, "hash"}, {&keys_.tombs, "zset"}, {&keys_.log, "stream"}};
+  for (size_t i = 0; i < 3; ++i) {
+    const RedisReply& type = (*replies)[i + 1];
+    if (type.is_error()) return ReplyError(type);
+    if (type.str == "none") continue;
+    any = true;
+    if (type.str != wanted[i].second) {
+      return ForeignError(name_, absl::StrCat(*wanted[i].first, " is a ", type.str, ", not a ",
+                                              AbslView(wanted[i].second)));
+    }
+  }
   std::map<std::string, std::string> fields;
   for (size_t i = 0; i + 1 < meta.elements.size(); i += 2) {
     fields[meta.elements[i].str] = meta.elements[i + 1].str;
   }
   if (fields.empty()) {
-    if ((*replies)[1].integer > 0) {
-      return ForeignError(name_, "keys of this profile exist without " + keys_.meta);
-    }
+    if (any) return ForeignError(name_, "keys of this profile exist without " + keys_.meta);
     return 0;  // A new profile.
   }
   if (fields["layout"] != redis_internal::kLayoutName) {
@@ -560,8 +253,7 @@ absl::StatusOr<uint64_t> RedisCookieStore::Profile::ReadCounter(SlotClient* clie
   return counter;
 }
 
-absl::StatusOr<std::optional<std::string>> RedisCookieStore::Profile::ReadEntry(
-    uint64_t version) {
+absl::StatusOr<std::optional<std::string>> RedisProfile::ReadEntry(uint64_t version) {
   const std::string id = absl::StrCat(version, "-0");
   absl::StatusOr<RedisReply> reply = reader_client_.Command({"XRANGE", keys_.log, id, id});
   if (!reply.ok()) return reply.status();
@@ -575,17 +267,18 @@ absl::StatusOr<std::optional<std::string>> RedisCookieStore::Profile::ReadEntry(
   return EntryText(reply->elements[0].elements[1]);
 }
 
-absl::Status RedisCookieStore::Profile::Reload(RedisAttachReport* report) {
-  const bool initial = report != nullptr;
+absl::StatusOr<Snapshot> RedisProfile::ReadSnapshot() {
+  Snapshot out;
   // The counter first: every change after it comes from the log, so the
   // scan below may see some of them or not.
   absl::StatusOr<uint64_t> counter = ReadCounter(&reader_client_);
   if (!counter.ok()) return counter.status();
-  absl::StatusOr<std::optional<std::string>> entry = std::optional<std::string>();
-  if (*counter > 0) entry = ReadEntry(*counter);
-  if (!entry.ok()) return entry.status();
-  std::vector<std::pair<std::string, StoredCookie>> records;
-  std::set<std::string> in_redis;
+  out.counter = *counter;
+  if (out.counter > 0) {
+    absl::StatusOr<std::optional<std::string>> entry = ReadEntry(out.counter);
+    if (!entry.ok()) return entry.status();
+    out.entry = entry->value_or("");
+  }
   std::string cursor = "0";
   do {
     absl::StatusOr<RedisReply> page = reader_client_.Command(
@@ -599,105 +292,122 @@ absl::Status RedisCookieStore::Profile::Reload(RedisAttachReport* report) {
     cursor = page->elements[0].str;
     const std::vector<RedisReply>& items = page->elements[1].elements;
     for (size_t i = 0; i + 1 < items.size(); i += 2) {
-      const std::string& key = items[i].str;
-      in_redis.insert(key);
-      StoredCookie stored;
-      absl::Status decoded = DecodeRecord(items[i + 1].str, &stored);
-      if (decoded.ok() && CookieKey(stored.cookie) != key) {
-        decoded = absl::DataLossError("record filed under another cookie's key");
+      StoredState state;
+      std::string error;
+      if (StateOfRecord(items[i].str, items[i + 1].str, &state, &error)) {
+        out.states.push_back(std::move(state));
+      } else {
+        out.refused.push_back(absl::StrCat("record: ", error));
       }
-      if (!decoded.ok()) {
-        if (report) report->refused.push_back(absl::StrCat("record: ", decoded.message()));
-        continue;
-      }
-      records.emplace_back(key, std::move(stored));
     }
   } while (cursor != "0");
-  // In creation order, so that loading appends to the jar's buckets.
-  std::sort(records.begin(), records.end(), [](const auto& a, const auto& b) {
-    return a.second.cookie.creation < b.second.cookie.creation;
-  });
+  return out;
+}
 
-  std::lock_guard<std::mutex> apply_lock(apply_mu_);
+absl::Status RedisProfile::Load(LoadedProfile* out) {
+  absl::StatusOr<Snapshot> snapshot = ReadSnapshot();
+  if (!snapshot.ok()) return snapshot.status();
   {
     std::lock_guard<std::mutex> lock(mu_);
-    last_version_ = *counter;
-    last_entry_ = entry->value_or("");
-    acked_version_ = *counter;
-    held_.clear();
+    last_version_ = snapshot->counter;
+    last_entry_ = snapshot->entry;
+    acked_version_ = snapshot->counter;
+    connected_ = true;
+  }
+  out->cookies = std::move(snapshot->states);
+  out->refused = std::move(snapshot->refused);
+  return absl::OkStatus();
+}
+
+absl::Status RedisProfile::Reload() {
+  absl::StatusOr<Snapshot> snapshot = ReadSnapshot();
+  if (!snapshot.ok()) return snapshot.status();
+  RemoteSink* sink;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    last_version_ = snapshot->counter;
+    last_entry_ = snapshot->entry;
+    acked_version_ = snapshot->counter;
     reload_needed_ = false;
     check_counter_ = false;
-    stats_.version = last_version_;
-    stats_.connected = true;
-    if (!initial) ++stats_.reloads;
+    reloading_ = true;
+    connected_ = true;
+    ++reloads_;
+    sink = sink_;
   }
-  for (auto& [key, stored] : records) {
-    Remote remote{stored.version, true, std::move(stored.cookie)};
-    bool apply;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      apply = ShouldApply(key, remote);
-    }
-    if (!apply) continue;
-    if (initial) {
-      // Loading: what the jar refuses is reported, expired cookies are
-      // deleted from Redis.
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        expecting_ = true;
-        expect_key_ = key;
-        expect_ = remote;
-      }
-      const CookieInclusionStatus status = jar_->ImportCookie(remote.cookie);
-      std::lock_guard<std::mutex> lock(mu_);
-      expecting_ = false;
-      held_[key] = remote.version;
-      if (status.IsInclude()) {
-        ++report->loaded;
-      } else if (status.HasOnly(CookieExclusionReason::kExpired)) {
-        ++report->expired;
-        if (!pending_.count(key)) pending_[key] = Change{remote.cookie, true, NowMicros()};
-      } else {
-        report->refused.push_back(
-            absl::StrCat(Describe(remote.cookie), ": ", status.ToString()));
-      }
-    } else {
-      Apply(key, remote);
-    }
+  for (const std::string& refused : snapshot->refused) {
+    sink->NoteError(absl::DataLossError(absl::StrCat(keys_.cookies, ": ", refused)));
   }
-  // Cookies of the jar that Redis does not have: a new profile's seed when
-  // attaching, gone from the fleet otherwise.
-  for (const CanonicalCookie& c : jar_->GetAllCookies()) {
-    const std::string key = CookieKey(c);
-    if (in_redis.count(key)) continue;
-    bool local;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      local = pending_.count(key) || inflight_.count(key);
-      if (!local && initial) {
-        pending_[key] = Change{c, false, NowMicros()};
-        ++report->uploaded;
-      }
-    }
-    if (!local && !initial) {
-      Remote gone;
-      gone.version = *counter;
-      gone.cookie = c;
-      Apply(key, gone);
-    }
-  }
+  // Everything up to the counter, and the jar's cookies Redis lacks gone.
+  sink->Replace(snapshot->states, snapshot->counter);
+  sink->Advanced(snapshot->counter);
+  std::lock_guard<std::mutex> lock(mu_);
+  reloading_ = false;
   cv_.notify_all();
   return absl::OkStatus();
 }
 
-absl::Status RedisCookieStore::Profile::Load(RedisAttachReport* report) {
-  return Reload(report);
+void RedisProfile::Start(RemoteSink* sink) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    sink_ = sink;
+  }
+  reader_ = std::thread([this] { ReaderLoop(); });
 }
 
-absl::Status RedisCookieStore::Profile::ReadLog() {
+void RedisProfile::RequestStop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  reader_client_.Interrupt();
+}
+
+void RedisProfile::Stop() {
+  RequestStop();
+  if (reader_.joinable()) reader_.join();
+}
+
+void RedisProfile::Fail(const absl::Status& status) {
+  RemoteSink* sink;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (absl::IsUnavailable(status) || absl::IsDeadlineExceeded(status)) {
+      connected_ = false;
+      check_counter_ = true;
+    }
+    sink = sink_;
+  }
+  if (sink) sink->NoteError(status);
+}
+
+bool RedisProfile::Backoff() {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait_for(lock, absl::ToChronoMilliseconds(options_.retry_interval),
+               [this] { return stopping_; });
+  return !stopping_;
+}
+
+void RedisProfile::ReaderLoop() {
+  while (true) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) return;
+    }
+    absl::Status status = ReadLog();
+    if (!status.ok()) {
+      Fail(status);
+      if (!Backoff()) return;
+    }
+  }
+}
+
+absl::Status RedisProfile::ReadLog() {
   bool check, reload;
   uint64_t from, acked;
   std::string from_entry;
+  RemoteSink* sink;
   {
     std::lock_guard<std::mutex> lock(mu_);
     check = check_counter_;
@@ -705,8 +415,9 @@ absl::Status RedisCookieStore::Profile::ReadLog() {
     from = last_version_;
     from_entry = last_entry_;
     acked = acked_version_;  // Before the counter is read: Redis had it then.
+    sink = sink_;
   }
-  if (reload) return Reload(nullptr);
+  if (reload) return Reload();
   if (check) {
     // Back after an outage: Redis lost changes (restarted without them, or
     // a replica took over, or the profile was deleted) when its counter is
@@ -725,7 +436,7 @@ absl::Status RedisCookieStore::Profile::ReadLog() {
     }
     std::lock_guard<std::mutex> lock(mu_);
     check_counter_ = false;
-    stats_.connected = true;
+    connected_ = true;
     if (lost) {
       reload_needed_ = true;
       return absl::OkStatus();
@@ -747,8 +458,7 @@ absl::Status RedisCookieStore::Profile::ReadLog() {
   }
   if (reply->is_error()) {
     if (reply->ErrorCode() == "WRONGTYPE") {
-      return absl::FailedPreconditionError(
-          absl::StrCat(keys_.log, " is not a stream: not a cookie store's log"));
+      return ForeignError(name_, keys_.log + " is not a stream");
     }
     return ReplyError(*reply);
   }
@@ -756,7 +466,6 @@ absl::Status RedisCookieStore::Profile::ReadLog() {
   if (reply->elements.size() != 1 || reply->elements[0].elements.size() != 2) {
     return absl::DataLossError("Redis: unexpected XREAD reply");
   }
-  std::lock_guard<std::mutex> apply_lock(apply_mu_);
   for (const RedisReply& entry : reply->elements[0].elements[1].elements) {
     if (entry.elements.size() != 2) return absl::DataLossError("Redis: malformed log entry");
     const std::string& id = entry.elements[0].str;
@@ -781,89 +490,233 @@ absl::Status RedisCookieStore::Profile::ReadLog() {
         return absl::OkStatus();
       }
     }
-    Remote remote;
-    remote.version = version;
-    absl::Status decoded;
+    StoredState state;
+    std::string error;
+    bool decoded;
     if (record != nullptr) {
-      StoredCookie stored;
-      decoded = DecodeRecord(*record, &stored);
-      remote.present = true;
-      remote.cookie = std::move(stored.cookie);
-      if (decoded.ok() && CookieKey(remote.cookie) != key) {
-        decoded = absl::DataLossError("log entry for another cookie's key");
-      }
+      decoded = StateOfRecord(key, *record, &state, &error);
     } else {
-      decoded = DecodeCookieKey(key, &remote.cookie);
+      absl::Status status = DecodeCookieKey(key, &state.cookie);
+      decoded = status.ok();
+      if (!decoded) error = std::string(status.message());
     }
-    bool apply = false;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (!decoded.ok()) {
-        NoteError(absl::DataLossError(
-            absl::StrCat(keys_.log, " entry ", id, " skipped: ", decoded.message())));
-      } else {
-        apply = ShouldApply(key, remote);
-      }
+    state.version = version;  // A record's own version is this entry's.
+    if (decoded) {
+      sink->Apply(state);
+    } else {
+      sink->NoteError(absl::DataLossError(
+          absl::StrCat(keys_.log, " entry ", id, " skipped: ", error)));
     }
-    if (apply) Apply(key, remote);
     std::lock_guard<std::mutex> lock(mu_);
     last_version_ = version;
     last_entry_ = EntryText(entry.elements[1]);
-    stats_.version = version;
   }
+  uint64_t applied;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    stats_.connected = true;
-    // What the log brings next is newer than any version held so far.
-    if (held_.size() > 1024) {
-      for (auto it = held_.begin(); it != held_.end();) {
-        it = it->second <= last_version_ ? held_.erase(it) : std::next(it);
-      }
-    }
+    connected_ = true;
+    applied = last_version_;
   }
+  sink->Advanced(applied);
   cv_.notify_all();
   return absl::OkStatus();
 }
 
-void RedisCookieStore::Profile::ReaderLoop() {
-  while (true) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (stopping_) return;
+absl::Status RedisProfile::CheckRemovals(ProfileWrite* write, std::vector<size_t>* to_send,
+                                         std::vector<uint64_t>* versions) {
+  // A removal goes only for the version the jar dropped: the record Redis
+  // holds is read back through the record encoding and compared; the
+  // script then removes it only if it is still that record's version.
+  std::vector<size_t> removals;
+  std::vector<RedisCommand> reads;
+  for (size_t i = 0; i < write->changes.size(); ++i) {
+    if (write->changes[i].kind != StoreChange::Kind::kRemove) {
+      to_send->push_back(i);
+      versions->push_back(0);
+      continue;
     }
-    absl::Status status = ReadLog();
-    if (!status.ok()) {
-      Fail(status);
-      if (!Backoff()) return;
-    }
+    removals.push_back(i);
+    reads.push_back({"HGET", keys_.cookies, CookieKey(write->changes[i].cookie)});
   }
+  if (removals.empty()) return absl::OkStatus();
+  absl::StatusOr<std::vector<RedisReply>> replies = writer_client_.Pipeline(reads);
+  if (!replies.ok()) return replies.status();
+  for (size_t j = 0; j < removals.size(); ++j) {
+    const size_t i = removals[j];
+    const RedisReply& reply = (*replies)[j];
+    WriteResult& result = write->results[i];
+    if (reply.is_error()) {
+      if (reply.ErrorCode() == "WRONGTYPE") {
+        return ForeignError(name_, keys_.cookies + " is not a hash");
+      }
+      return ReplyError(reply);
+    }
+    StoredState current;
+    if (reply.type != RedisReply::Type::kString ||
+        !StateOfRecord(CookieKey(write->changes[i].cookie), reply.str, &current, nullptr)) {
+      result.kind = WriteResult::Kind::kUnchanged;  // Absent, or not ours to judge.
+      continue;
+    }
+    if (!store_internal::SameVersion(current.cookie, write->changes[i].cookie)) {
+      // Redis holds another version: newer, set since by some worker.
+      result.kind = WriteResult::Kind::kSuperseded;
+      result.current = std::move(current);
+      continue;
+    }
+    to_send->push_back(i);
+    versions->push_back(current.version);
+  }
+  return absl::OkStatus();
 }
 
-absl::Status RedisCookieStore::Profile::Flush() {
-  absl::Status status = WritePending();
+absl::StatusOr<std::vector<RedisReply>> RedisProfile::RunScript(
+    const std::vector<RedisCommand>& commands_in) {
+  std::vector<RedisCommand> commands = commands_in;
+  // A server that does not know the script yet (first use, or restarted)
+  // gets it and the calls again.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (script_sha_.empty()) {
+      absl::StatusOr<RedisReply> loaded =
+          writer_client_.Command({"SCRIPT", "LOAD", redis_internal::kWriteScript});
+      if (!loaded.ok()) return loaded.status();
+      if (loaded->is_error()) return ReplyError(*loaded);
+      if (loaded->type != RedisReply::Type::kString) {
+        return absl::DataLossError("Redis: unexpected reply to SCRIPT LOAD");
+      }
+      script_sha_ = loaded->str;
+    }
+    for (RedisCommand& command : commands) command[1] = script_sha_;
+    absl::StatusOr<std::vector<RedisReply>> replies = writer_client_.Pipeline(commands);
+    if (!replies.ok()) return replies.status();
+    const bool unknown = std::any_of(replies->begin(), replies->end(), [](const RedisReply& r) {
+      return r.ErrorCode() == "NOSCRIPT";
+    });
+    if (!unknown) return replies;
+    script_sha_.clear();
+  }
+  return absl::UnavailableError("Redis does not keep the write script");
+}
+
+absl::Status RedisProfile::Write(ProfileWrite* write) {
+  std::lock_guard<std::mutex> client_lock(writer_mu_);
+  std::vector<size_t> to_send;
+  std::vector<uint64_t> versions;
+  absl::Status status = CheckRemovals(write, &to_send, &versions);
+  std::vector<RedisReply> replies;
+  if (status.ok() && !to_send.empty()) {
+    std::vector<RedisCommand> commands;
+    for (size_t start = 0; start < to_send.size(); start += kChangesPerScript) {
+      RedisCommand command = {"EVALSHA",
+                              script_sha_,
+                              "4",
+                              keys_.meta,
+                              keys_.cookies,
+                              keys_.tombs,
+                              keys_.log,
+                              std::to_string(redis_internal::kSchemaVersion),
+                              std::string(redis_internal::kLayoutName),
+                              std::to_string(options_.log_length),
+                              std::to_string(options_.tombstones)};
+      for (size_t j = start; j < std::min(to_send.size(), start + kChangesPerScript); ++j) {
+        const StoreChange& change = write->changes[to_send[j]];
+        command.push_back(CookieKey(change.cookie));
+        switch (change.kind) {
+          case StoreChange::Kind::kSet:
+            command.push_back(std::to_string(change.stamp_us));
+            command.push_back(EncodeCookie(change.cookie));
+            break;
+          case StoreChange::Kind::kDelete:
+            command.push_back(std::to_string(change.stamp_us));
+            command.push_back("");
+            break;
+          case StoreChange::Kind::kRemove:
+            command.push_back(absl::StrCat("=", versions[j]));
+            command.push_back("");
+            break;
+        }
+      }
+      commands.push_back(std::move(command));
+    }
+    absl::StatusOr<std::vector<RedisReply>> got = RunScript(commands);
+    if (got.ok()) {
+      replies = std::move(*got);
+      for (const RedisReply& reply : replies) {
+        if (reply.is_error()) {
+          status = ScriptError(reply, name_);
+          break;
+        }
+        if (reply.type != RedisReply::Type::kArray) {
+          status = absl::DataLossError("Redis: unexpected reply to the write script");
+          break;
+        }
+      }
+    } else {
+      status = got.status();
+    }
+  }
+  // Calls that did run are written again when a later one failed: a set or
+  // a deletion with the same stamp only repeats its content under a new
+  // version, and a removal of a version already removed finds nothing.
+  uint64_t acked = 0;
+  for (size_t j = 0; j < to_send.size(); ++j) {
+    WriteResult& result = write->results[to_send[j]];
+    const RedisReply* reply = nullptr;
+    if (status.ok()) {
+      const RedisReply& call = replies[j / kChangesPerScript];
+      if (j % kChangesPerScript < call.elements.size()) reply = &call.elements[j % kChangesPerScript];
+    }
+    if (reply == nullptr) {
+      result = WriteResult();  // Not written.
+      continue;
+    }
+    if (reply->type == RedisReply::Type::kInteger) {
+      if (reply->integer > 0) {
+        result.kind = WriteResult::Kind::kWritten;
+        result.version = static_cast<uint64_t>(reply->integer);
+        acked = std::max(acked, result.version);
+      } else {
+        result.kind = WriteResult::Kind::kUnchanged;
+      }
+    } else if (reply->type == RedisReply::Type::kArray && reply->elements.size() == 2) {
+      // A newer change of this cookie won: the jar takes Redis's state.
+      result.kind = WriteResult::Kind::kSuperseded;
+      StoredState current;
+      current.version = static_cast<uint64_t>(std::max<long long>(reply->elements[0].integer, 0));
+      acked = std::max(acked, current.version);
+      const std::string key = CookieKey(write->changes[to_send[j]].cookie);
+      if (reply->elements[1].str.empty() ||
+          !StateOfRecord(key, reply->elements[1].str, &current, nullptr)) {
+        current.present = false;
+        DecodeCookieKey(key, &current.cookie).IgnoreError();
+      }
+      // The counter orders it: Redis held this state at that version.
+      current.version = static_cast<uint64_t>(std::max<long long>(reply->elements[0].integer, 0));
+      result.current = std::move(current);
+    } else {
+      result = WriteResult();
+    }
+  }
   std::lock_guard<std::mutex> lock(mu_);
-  if (status.ok() && dropped_unreported_) {
-    dropped_unreported_ = false;
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "profile \"", name_, "\": ", stats_.dropped, " changes were dropped while more than ",
-        options_.max_pending, " waited for Redis; the jar was reloaded from Redis"));
+  acked_version_ = std::max(acked_version_, acked);
+  if (status.ok()) {
+    connected_ = true;
+  } else if (absl::IsUnavailable(status) || absl::IsDeadlineExceeded(status)) {
+    connected_ = false;
+    check_counter_ = true;
   }
   return status;
 }
 
-absl::Status RedisCookieStore::Profile::Sync(absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
-  absl::Status flushed = Flush();
-  if (!flushed.ok()) return flushed;
+absl::Status RedisProfile::WaitApplied(absl::Time deadline) {
   absl::StatusOr<uint64_t> counter;
   {
-    std::lock_guard<std::mutex> flush_lock(flush_mu_);
+    std::lock_guard<std::mutex> client_lock(writer_mu_);
     counter = ReadCounter(&writer_client_);
   }
   if (!counter.ok()) return counter.status();
   std::unique_lock<std::mutex> lock(mu_);
-  const bool done = cv_.wait_for(lock, absl::ToChronoMicroseconds(deadline - absl::Now()), [&] {
-    return stopping_ || (last_version_ >= *counter && !reload_needed_);
+  const bool done = cv_.wait_until(lock, absl::ToChronoTime(deadline), [&] {
+    return stopping_ || (last_version_ >= *counter && !reload_needed_ && !reloading_);
   });
   if (!done) {
     return absl::DeadlineExceededError(absl::StrCat("profile \"", name_, "\" applied version ",
@@ -872,31 +725,168 @@ absl::Status RedisCookieStore::Profile::Sync(absl::Duration timeout) {
   return absl::OkStatus();
 }
 
-RedisProfileStats RedisCookieStore::Profile::stats() {
+void RedisProfile::AddStats(RedisProfileStats* out) {
   std::lock_guard<std::mutex> lock(mu_);
-  RedisProfileStats out = stats_;
-  out.pending = pending_.size() + inflight_.size();
+  out->reloads = reloads_;
+  out->version = last_version_;
+  out->connected = connected_;
+}
+
+// Redis for the follower: every profile on connections of its own.
+class RedisBackend : public store_internal::StoreBackend {
+ public:
+  explicit RedisBackend(const RedisStoreOptions& options) : options_(options) {}
+
+  absl::StatusOr<std::unique_ptr<ProfileBackend>> OpenProfile(std::string_view profile) override {
+    absl::Status names = redis_internal::CheckNames(options_.key_prefix, profile);
+    if (!names.ok()) return names;
+    auto opened = std::make_unique<RedisProfile>(options_, std::string(profile));
+    absl::Status checked = opened->CheckKeys();
+    if (!checked.ok()) return checked;
+    return opened;
+  }
+
+  // The follower gives each profile its own writer: one profile a call.
+  absl::Status Write(std::vector<ProfileWrite>* writes, absl::Time) override {
+    absl::Status result;
+    for (ProfileWrite& write : *writes) {
+      absl::Status status = static_cast<RedisProfile*>(write.profile)->Write(&write);
+      if (result.ok()) result = status;
+    }
+    return result;
+  }
+
+  absl::StatusOr<std::vector<std::string>> Profiles() override;
+
+  absl::Status DeleteProfile(std::string_view profile) override {
+    absl::Status names = redis_internal::CheckNames(options_.key_prefix, profile);
+    if (!names.ok()) return names;
+    const ProfileKeys keys = redis_internal::KeysOf(options_.key_prefix, profile);
+    SlotClient client(Addresses(options_), RedisAuth{options_.user, options_.password},
+                      redis_internal::KeySlot(keys.meta), options_.io_timeout);
+    absl::StatusOr<RedisReply> reply =
+        client.Command({"DEL", keys.meta, keys.cookies, keys.tombs, keys.log});
+    if (!reply.ok()) return reply.status();
+    if (reply->is_error()) return ReplyError(*reply);
+    return absl::OkStatus();
+  }
+
+ private:
+  const RedisStoreOptions& options_;
+};
+
+// A glob pattern matching `text` literally.
+std::string GlobEscape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') out += '\\';
+    out += c;
+  }
   return out;
 }
 
-absl::Status RedisCookieStore::Profile::last_error() {
-  std::lock_guard<std::mutex> lock(mu_);
-  return absl::Status(last_error_.code, last_error_.message);
+absl::StatusOr<std::vector<std::string>> RedisBackend::Profiles() {
+  const RedisAuth auth{options_.user, options_.password};
+  // The masters: a cluster names them; a standalone server is its own.
+  std::vector<RedisAddress> masters;
+  absl::Status last = absl::UnavailableError("no Redis endpoint given");
+  for (const RedisAddress& seed : Addresses(options_)) {
+    absl::StatusOr<std::unique_ptr<RedisConnection>> connection =
+        RedisConnection::Open(seed, auth, options_.io_timeout);
+    if (!connection.ok()) {
+      last = connection.status();
+      if (!absl::IsUnavailable(last)) return last;
+      continue;
+    }
+    absl::StatusOr<RedisReply> slots = (*connection)->Command({"CLUSTER", "SLOTS"});
+    if (!slots.ok()) {
+      last = slots.status();
+      continue;
+    }
+    if (slots->is_error()) {
+      masters.push_back(seed);
+    } else {
+      for (const RedisReply& range : slots->elements) {
+        if (range.elements.size() < 3 || range.elements[2].elements.size() < 2) continue;
+        RedisAddress master{range.elements[2].elements[0].str,
+                            static_cast<int>(range.elements[2].elements[1].integer)};
+        if (master.host.empty() || master.host == "?") master.host = seed.host;
+        if (std::find(masters.begin(), masters.end(), master) == masters.end()) {
+          masters.push_back(master);
+        }
+      }
+    }
+    break;
+  }
+  if (masters.empty()) return last;
+  const std::string head = options_.key_prefix + "{";
+  const std::string tail = "}:meta";
+  std::set<std::string> profiles;
+  for (const RedisAddress& master : masters) {
+    absl::StatusOr<std::unique_ptr<RedisConnection>> connection =
+        RedisConnection::Open(master, auth, options_.io_timeout);
+    if (!connection.ok()) return connection.status();
+    std::vector<std::string> found;
+    std::string cursor = "0";
+    do {
+      absl::StatusOr<RedisReply> page = (*connection)->Command(
+          {"SCAN", cursor, "MATCH", GlobEscape(head) + "*" + tail, "COUNT", "1000"});
+      if (!page.ok()) return page.status();
+      if (page->is_error()) return ReplyError(*page);
+      if (page->elements.size() != 2) return absl::DataLossError("Redis: unexpected SCAN reply");
+      cursor = page->elements[0].str;
+      for (const RedisReply& key : page->elements[1].elements) {
+        if (!absl::StartsWith(key.str, head) || !absl::EndsWith(key.str, tail)) continue;
+        const std::string name =
+            key.str.substr(head.size(), key.str.size() - head.size() - tail.size());
+        if (redis_internal::CheckNames(options_.key_prefix, name).ok()) found.push_back(name);
+      }
+    } while (cursor != "0");
+    // Profiles with at least one cookie.
+    std::vector<RedisCommand> lengths;
+    for (const std::string& name : found) {
+      lengths.push_back({"HLEN", redis_internal::KeysOf(options_.key_prefix, name).cookies});
+    }
+    if (lengths.empty()) continue;
+    absl::StatusOr<std::vector<RedisReply>> counts = (*connection)->Pipeline(lengths);
+    if (!counts.ok()) return counts.status();
+    for (size_t i = 0; i < found.size(); ++i) {
+      if ((*counts)[i].type == RedisReply::Type::kInteger && (*counts)[i].integer > 0) {
+        profiles.insert(found[i]);
+      }
+    }
+  }
+  return std::vector<std::string>(profiles.begin(), profiles.end());
 }
 
-struct RedisCookieStore::State {
-  // What the jars' listeners hold: they outlive the store when a jar does.
-  struct Link {
-    std::mutex mu;
-    Profile* profile;
-  };
-  std::mutex mu;
-  std::vector<std::unique_ptr<Profile>> profiles;
-  std::vector<std::shared_ptr<Link>> links;  // Parallel to profiles.
+store_internal::FollowerOptions FollowerOptionsOf(const RedisStoreOptions& options) {
+  store_internal::FollowerOptions out;
+  out.flush_batch = options.flush_batch;
+  out.flush_interval = options.flush_interval;
+  out.max_pending = options.max_pending;
+  out.persist_session_cookies = true;  // A crawler's login session is often one.
+  out.shared = true;
+  // A profile's slot may be served by another node than the next one's.
+  out.writer_per_profile = true;
+  out.io_timeout = options.io_timeout;
+  out.retry_interval = options.retry_interval;
+  out.store_name = "Redis";
+  return out;
+}
+
+}  // namespace
+
+struct RedisCookieStore::Impl {
+  explicit Impl(RedisStoreOptions o) : options(std::move(o)) {
+    auto backend = std::make_unique<RedisBackend>(options);
+    follower = std::make_unique<store_internal::StoreFollower>(std::move(backend),
+                                                               FollowerOptionsOf(options));
+  }
+  const RedisStoreOptions options;  // Before the follower, which uses it.
+  std::unique_ptr<store_internal::StoreFollower> follower;
 };
 
-RedisCookieStore::RedisCookieStore(RedisStoreOptions options)
-    : options_(std::move(options)), state_(std::make_unique<State>()) {}
+RedisCookieStore::RedisCookieStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 absl::StatusOr<std::unique_ptr<RedisCookieStore>> RedisCookieStore::Connect(
     RedisStoreOptions options) {
@@ -929,133 +919,59 @@ absl::StatusOr<std::unique_ptr<RedisCookieStore>> RedisCookieStore::Connect(
       last = absl::UnavailableError(absl::StrCat("Redis at ", address.ToString(), ": ", pong->str));
       continue;
     }
-    return std::unique_ptr<RedisCookieStore>(new RedisCookieStore(std::move(options)));
+    return std::unique_ptr<RedisCookieStore>(
+        new RedisCookieStore(std::make_unique<Impl>(std::move(options))));
   }
   return last;
 }
 
-RedisCookieStore::~RedisCookieStore() {
-  std::lock_guard<std::mutex> lock(state_->mu);
-  for (size_t i = 0; i < state_->profiles.size(); ++i) {
-    {
-      std::lock_guard<std::mutex> link_lock(state_->links[i]->mu);
-      state_->links[i]->profile = nullptr;
-    }
-    state_->profiles[i]->Stop(/*jar_alive=*/false);
-  }
-}
+// The follower stops every profile and writes what is pending, all within
+// io_timeout.
+RedisCookieStore::~RedisCookieStore() = default;
 
 absl::StatusOr<size_t> RedisCookieStore::Attach(CookieJar* jar, std::string_view profile,
-                                                RedisAttachReport* report) {
-  RedisAttachReport local;
-  if (report == nullptr) report = &local;
-  *report = RedisAttachReport();
-  absl::Status names = redis_internal::CheckNames(options_.key_prefix, profile);
+                                                AttachReport* report) {
+  // The name first: nothing else is worth checking for a name Redis cannot hold.
+  absl::Status names = redis_internal::CheckNames(impl_->options.key_prefix, profile);
   if (!names.ok()) return names;
-  std::lock_guard<std::mutex> lock(state_->mu);
-  for (const auto& p : state_->profiles) {
-    if (p->name() == profile || p->jar() == jar) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "profile \"", std::string(profile), "\" or its jar is already attached to this store"));
-    }
-  }
-  auto attached = std::make_unique<Profile>(options_, jar, std::string(profile));
-  auto link = std::make_shared<State::Link>();
-  link->profile = attached.get();
-  // Following from the start: evictions made while loading reach Redis.
-  attached->listener_id = jar->AddChangeListener([link](const CookieChange& change) {
-    std::lock_guard<std::mutex> lock(link->mu);
-    if (link->profile != nullptr) link->profile->OnChange(change);
-  });
-  absl::Status loaded = attached->Load(report);
-  if (!loaded.ok()) {
-    jar->RemoveChangeListener(attached->listener_id);
-    {
-      std::lock_guard<std::mutex> link_lock(link->mu);
-      link->profile = nullptr;
-    }
-    attached->Stop(/*jar_alive=*/false);
-    return loaded;
-  }
-  attached->Start();
-  state_->profiles.push_back(std::move(attached));
-  state_->links.push_back(std::move(link));
-  return report->loaded;
+  return impl_->follower->Attach(jar, profile, report);
 }
 
-absl::Status RedisCookieStore::Detach(CookieJar* jar) {
-  std::unique_ptr<Profile> profile;
-  {
-    std::lock_guard<std::mutex> lock(state_->mu);
-    for (size_t i = 0; i < state_->profiles.size(); ++i) {
-      if (state_->profiles[i]->jar() != jar) continue;
-      jar->RemoveChangeListener(state_->profiles[i]->listener_id);
-      {
-        std::lock_guard<std::mutex> link_lock(state_->links[i]->mu);
-        state_->links[i]->profile = nullptr;
-      }
-      profile = std::move(state_->profiles[i]);
-      state_->profiles.erase(state_->profiles.begin() + i);
-      state_->links.erase(state_->links.begin() + i);
-      break;
-    }
-  }
-  if (!profile) return absl::NotFoundError("jar is not attached");
-  absl::Status flushed = profile->Flush();
-  profile->Stop(/*jar_alive=*/true);
-  return flushed;
-}
+absl::Status RedisCookieStore::Detach(CookieJar* jar) { return impl_->follower->Detach(jar); }
 
-absl::Status RedisCookieStore::Flush() {
-  std::lock_guard<std::mutex> lock(state_->mu);
-  absl::Status result;
-  for (const auto& profile : state_->profiles) {
-    absl::Status status = profile->Flush();
-    if (result.ok()) result = status;
-  }
-  return result;
-}
+absl::Status RedisCookieStore::Flush() { return impl_->follower->Flush(); }
 
 absl::Status RedisCookieStore::Sync(CookieJar* jar, absl::Duration timeout) {
-  Profile* profile = nullptr;
-  {
-    std::lock_guard<std::mutex> lock(state_->mu);
-    for (const auto& p : state_->profiles) {
-      if (p->jar() == jar) profile = p.get();
-    }
-  }
-  if (profile == nullptr) return absl::NotFoundError("jar is not attached");
-  return profile->Sync(timeout);
+  const absl::Time deadline = absl::Now() + timeout;
+  std::shared_ptr<ProfileBackend> profile = impl_->follower->profile_backend(jar);
+  if (!profile) return absl::NotFoundError("jar is not attached");
+  absl::Status flushed = impl_->follower->FlushJar(jar, deadline);
+  if (!flushed.ok()) return flushed;
+  return static_cast<RedisProfile*>(profile.get())->WaitApplied(deadline);
+}
+
+absl::StatusOr<std::vector<std::string>> RedisCookieStore::Profiles() {
+  return impl_->follower->Profiles();
 }
 
 absl::Status RedisCookieStore::DeleteProfile(std::string_view profile) {
-  absl::Status names = redis_internal::CheckNames(options_.key_prefix, profile);
-  if (!names.ok()) return names;
-  const ProfileKeys keys = redis_internal::KeysOf(options_.key_prefix, profile);
-  SlotClient client(Addresses(options_), RedisAuth{options_.user, options_.password},
-                    redis_internal::KeySlot(keys.meta), options_.io_timeout);
-  absl::StatusOr<RedisReply> reply =
-      client.Command({"DEL", keys.meta, keys.cookies, keys.tombs, keys.log});
-  if (!reply.ok()) return reply.status();
-  if (reply->is_error()) return ReplyError(*reply);
-  return absl::OkStatus();
+  return impl_->follower->DeleteProfile(profile);
 }
 
 RedisProfileStats RedisCookieStore::stats(const CookieJar* jar) {
-  std::lock_guard<std::mutex> lock(state_->mu);
-  for (const auto& p : state_->profiles) {
-    if (p->jar() == jar) return p->stats();
-  }
-  return RedisProfileStats();
+  RedisProfileStats out;
+  absl::StatusOr<store_internal::FollowerStats> counted = impl_->follower->stats(jar);
+  std::shared_ptr<ProfileBackend> profile = impl_->follower->profile_backend(jar);
+  if (!counted.ok() || !profile) return out;
+  out.pending = counted->pending;
+  out.written = counted->written;
+  out.superseded = counted->superseded;
+  out.applied = counted->applied;
+  out.dropped = counted->dropped;
+  static_cast<RedisProfile*>(profile.get())->AddStats(&out);
+  return out;
 }
 
-absl::Status RedisCookieStore::last_error() {
-  std::lock_guard<std::mutex> lock(state_->mu);
-  for (const auto& p : state_->profiles) {
-    absl::Status status = p->last_error();
-    if (!status.ok()) return status;
-  }
-  return absl::OkStatus();
-}
+absl::Status RedisCookieStore::last_error() { return impl_->follower->last_error(); }
 
 }  // namespace cookiejar

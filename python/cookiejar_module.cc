@@ -1,5 +1,5 @@
 // The Python extension module `cookiejar._cookiejar`: the engine's C++ API
-// (cookie_jar.h, http_cookies.h, cookies_txt.h, sqlite_cookie_store.h) as
+// (cookie_jar.h, http_cookies.h, cookies_txt.h, sqlite/sqlite_cookie_store.h) as
 // Python objects. The pure-Python package (python/cookiejar/) re-exports it
 // and adds the http.cookiejar, requests and httpx adapters.
 //
@@ -45,7 +45,7 @@
 #include "cookiejar/http_cookies.h"
 #include "cookiejar/url.h"
 #ifdef COOKIEJAR_PYTHON_WITH_SQLITE
-#include "cookiejar/sqlite_cookie_store.h"
+#include "cookiejar/sqlite/sqlite_cookie_store.h"
 #endif
 
 namespace py = pybind11;
@@ -722,6 +722,7 @@ class SqliteStore {
     result["expired"] = report.expired;
     result["refused"] = py::cast(report.refused);
     result["evicted"] = report.evicted;
+    result["uploaded"] = report.uploaded;
     return result;
   }
 

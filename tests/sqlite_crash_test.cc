@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "cookiejar/cookie_jar.h"
+// The deprecated path (a forwarding header until 2.0) still works.
 #include "cookiejar/sqlite_cookie_store.h"
 #include "tests/subprocess.h"
 

@@ -234,6 +234,7 @@ void SlotClient::Interrupt() {
   std::lock_guard<std::mutex> lock(mu_);
   interrupted_ = true;
   if (connection_) connection_->Interrupt();
+  if (connecting_) connecting_->Interrupt();
 }
 
 void SlotClient::Reset() {
@@ -287,7 +288,16 @@ absl::Status SlotClient::Connect() {
       next_seed_ = (next_seed_ + 1) % seeds_.size();
       continue;
     }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (interrupted_) return absl::CancelledError("closing");
+      connecting_ = connection->get();
+    }
     absl::StatusOr<RedisAddress> owner = FindOwner(connection->get());
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      connecting_ = nullptr;
+    }
     if (!owner.ok()) {
       last = owner.status();
       next_seed_ = (next_seed_ + 1) % seeds_.size();

@@ -22,7 +22,10 @@
 // The version is a per-profile counter increased by every change Redis
 // accepts: it orders changes across the fleet. The stamp is the change's time
 // (microseconds) as the worker saw it, never later than the Redis server's
-// clock: a change older than the cookie's current state is refused.
+// clock: a change older than the cookie's current state is refused. A
+// cookie a jar dropped by itself (expired, evicted, session ended) is removed
+// only while the record is the very version the jar held, and its tombstone
+// and log entry carry that version's stamp, not the time of the removal.
 
 #ifndef COOKIEJAR_PERSISTENCE_INTERNAL_REDIS_LAYOUT_H_
 #define COOKIEJAR_PERSISTENCE_INTERNAL_REDIS_LAYOUT_H_
@@ -70,11 +73,13 @@ absl::Status DecodeRecord(std::string_view record, StoredCookie* out);
 
 // The write script (EVALSHA). KEYS: meta, cookies, tombs, log. ARGV: schema,
 // layout name, log length, tombstones kept, then for each change: cookie
-// key, stamp, cookie fields ("" for a deletion). Returns one element per
-// change: the version given to it; 0 for a deletion of an absent cookie
-// (nothing changed); or, for a change older than the cookie's current
-// state, [counter, current record or ""]. Errors: "COOKIEJAR_FOREIGN ..."
-// and "COOKIEJAR_SCHEMA <n>".
+// key, stamp, cookie fields ("" for a deletion). A removal of one version
+// has "=<version>" for its stamp and "" for its fields. Returns one element
+// per change: the version given to it; 0 for a deletion or removal of an
+// absent cookie (nothing changed); or, for a change older than the cookie's
+// current state (a removal of a version Redis no longer holds),
+// [counter, current record or ""]. Errors: "COOKIEJAR_FOREIGN ..." and
+// "COOKIEJAR_SCHEMA <n>".
 extern const char kWriteScript[];
 
 }  // namespace redis_internal
