@@ -18,7 +18,7 @@ PUBLIC_SUFFIX_SRCS = ["public_suffix_list.cc"]
 # jar/
 COOKIE_DATE_SRCS = ["cookie_date.cc"]
 JAR_SRCS = [
-    "browser_profile.cc",
+    "browser_rules.cc",
     "canonical_cookie.cc",
     "clock.cc",
     "cookie_constants.cc",
@@ -28,6 +28,7 @@ JAR_SRCS = [
     "cookie_partition_key.cc",
     "eviction.cc",
     "internal/change_dispatcher.cc",
+    "internal/cookie_draft.cc",
     "internal/cookie_bucket.cc",
     "internal/site_cache.cc",
     "internal/utf8_repair.cc",
@@ -42,7 +43,6 @@ JAR_HDRS = [
     "internal/cookie_bucket.h",
     "internal/cookie_draft.h",
     "internal/jar_core.h",
-    "internal/jar_time.h",
     "internal/site_cache.h",
     "internal/utf8_repair.h",
 ]
@@ -110,7 +110,8 @@ CLI_SRCS = [
 
 # include/cookiejar/: the installed headers, by library.
 ENGINE_HEADERS = [
-    "browser_profile.h",
+    "browser_profile.h",  # Deprecated: forwards to browser_rules.h until 3.0.
+    "browser_rules.h",
     "canonical_cookie.h",
     "canonical_host.h",
     "clock.h",
@@ -155,8 +156,11 @@ CURL_CLIENT_HEADERS = [
 # capi/
 C_API_SRCS = ["cookiejar_c.cc"]
 
-# The library's version (the C API reports it; CMake installs it).
-VERSION = "1.0.0"
+# The library's version (the C API, the command, the Python module and the
+# packages report it). Its major number is the shared libraries' SONAME
+# (libcookiejar.so.2): raise it with every incompatible ABI change
+# (tools/abi_check.sh, docs/abi.md), and keep debian/changelog in step.
+VERSION = "2.0.0"
 
 # The flag every target compiles with (Bazel 4 defaults to C++0x).
 COPTS = ["-std=c++17"]

@@ -37,7 +37,7 @@
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
 #include "cookiejar/cookie_jar.h"
-#include "cookiejar/redis_cookie_store.h"
+#include "cookiejar/redis/redis_cookie_store.h"
 #include "tests/redis_server.h"
 
 namespace cookiejar {
@@ -190,7 +190,7 @@ BENCHMARK(BM_Propagation)->Arg(0)->Arg(1)->Iterations(300)->UseRealTime();
 
 void BM_Load100k(benchmark::State& state) {
   CookieJarOptions unlimited;
-  unlimited.profile = BrowserProfile::Unlimited();
+  unlimited.rules = BrowserRules::Unlimited();
   static bool filled = false;
   if (!filled) {
     CookieJar jar(unlimited);

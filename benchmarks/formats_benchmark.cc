@@ -146,7 +146,7 @@ BENCHMARK(BM_DecryptV10);
 
 std::vector<CanonicalCookie> JarCookies(int n) {
   CookieJarOptions options;
-  options.profile = BrowserProfile::Unlimited();
+  options.rules = BrowserRules::Unlimited();
   CookieJar jar(options);
   for (int i = 0; i < n; ++i) {
     jar.SetCookie(absl::StrCat("https://", Host(i), "/"),

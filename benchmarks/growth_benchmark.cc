@@ -67,7 +67,7 @@ void BM_AttachStoreOfRecentCookies(benchmark::State& state) {
   FakeClock clock(kNow);
   CookieJarOptions options;
   options.clock = &clock;
-  options.profile = BrowserProfile::Unlimited();
+  options.rules = BrowserRules::Unlimited();
   {
     CookieJar jar(options);
     auto store = SqliteCookieStore::Open(path);
@@ -106,7 +106,7 @@ void UnlimitedOneSite(benchmark::State& state, int paths) {
   for (auto _ : state) {
     CookieJarOptions options;
     options.clock = &clock;
-    options.profile = BrowserProfile::Unlimited();
+    options.rules = BrowserRules::Unlimited();
     CookieJar jar(options);
     for (const std::string& line : lines) jar.SetCookie(url, line);
     benchmark::DoNotOptimize(jar.size());

@@ -64,7 +64,7 @@ BENCHMARK(BM_SetCookie_Overwrite);
 // A jar with `sites` sites of three cookies each (limits off).
 std::unique_ptr<CookieJar> JarWithSites(int sites) {
   CookieJarOptions options;
-  options.profile = BrowserProfile::Unlimited();
+  options.rules = BrowserRules::Unlimited();
   auto jar = std::make_unique<CookieJar>(options);
   for (int s = 0; s < sites; ++s) {
     const Url url = *Url::Parse(absl::StrCat("https://www.site", s, ".com/"));

@@ -38,7 +38,7 @@ void MemoryPerCookie(size_t jars, size_t sites) {
   }
   const std::string value(32, 'v');
   CookieJarOptions options;
-  options.profile = BrowserProfile::Unlimited();
+  options.rules = BrowserRules::Unlimited();
   const size_t before = HeapInUse();
   std::vector<std::unique_ptr<CookieJar>> all;
   size_t payload = 0, cookies = 0;
@@ -203,7 +203,7 @@ void Persistence(const std::string& dir) {
   constexpr int kSites = 10000, kPerSite = 10;
   constexpr double kCookies = kSites * kPerSite;
   CookieJarOptions options;
-  options.profile = BrowserProfile::Unlimited();
+  options.rules = BrowserRules::Unlimited();
   const std::string db = dir + "/cookiejar-report.db";
   std::remove(db.c_str());
   std::remove((db + "-wal").c_str());

@@ -17,7 +17,7 @@
 
 #include "cookiejar/cookie_jar.h"
 #include "cookiejar/cookies_txt.h"
-#include "jar/internal/jar_time.h"
+#include "common/micros.h"
 
 namespace {
 
@@ -32,7 +32,7 @@ void SetError(std::string message) { last_error = std::move(message); }
 class CallbackClock : public cookiejar::Clock {
  public:
   CallbackClock(cookiejar_clock_fn fn, void* user) : fn_(fn), user_(user) {}
-  absl::Time Now() const override { return cookiejar::jar_internal::FromMicros(fn_(user_)); }
+  absl::Time Now() const override { return cookiejar::micros::FromMicros(fn_(user_)); }
 
  private:
   cookiejar_clock_fn fn_;
@@ -167,9 +167,9 @@ cookiejar_cookie_list* MakeList(std::vector<CanonicalCookie> cookies,
     entry.value = c.value.c_str();
     entry.domain = c.domain.c_str();
     entry.path = c.path.c_str();
-    entry.expiry_us = cookiejar::jar_internal::ToMicros(c.expiry);
-    entry.creation_us = cookiejar::jar_internal::ToMicros(c.creation);
-    entry.last_access_us = cookiejar::jar_internal::ToMicros(c.last_access);
+    entry.expiry_us = cookiejar::micros::ToMicros(c.expiry);
+    entry.creation_us = cookiejar::micros::ToMicros(c.creation);
+    entry.last_access_us = cookiejar::micros::ToMicros(c.last_access);
     entry.host_only = c.host_only;
     entry.secure = c.secure;
     entry.http_only = c.http_only;
@@ -192,22 +192,22 @@ const char* cookiejar_last_error(void) { return last_error.c_str(); }
 
 void cookiejar_free(void* pointer) { std::free(pointer); }
 
-cookiejar_jar* cookiejar_jar_new(const char* profile) {
-  return cookiejar_jar_new_with_clock(profile, nullptr, nullptr);
+cookiejar_jar* cookiejar_jar_new(const char* rules) {
+  return cookiejar_jar_new_with_clock(rules, nullptr, nullptr);
 }
 
-cookiejar_jar* cookiejar_jar_new_with_clock(const char* profile, cookiejar_clock_fn clock,
+cookiejar_jar* cookiejar_jar_new_with_clock(const char* rules, cookiejar_clock_fn clock,
                                             void* user) {
-  std::optional<cookiejar::BrowserProfile> named =
-      cookiejar::BrowserProfile::Named(profile == nullptr ? "chromium" : profile);
+  std::optional<cookiejar::BrowserRules> named =
+      cookiejar::BrowserRules::Named(rules == nullptr ? "chromium" : rules);
   if (!named) {
-    SetError(std::string("unknown profile \"") + profile + "\"");
+    SetError(std::string("unknown rules \"") + rules + "\"");
     return nullptr;
   }
   auto* handle = new (std::nothrow) cookiejar_jar;
   if (handle == nullptr) return nullptr;
   cookiejar::CookieJarOptions options;
-  options.profile = *std::move(named);
+  options.rules = *std::move(named);
   if (clock != nullptr) {
     handle->clock = std::make_unique<CallbackClock>(clock, user);
     options.clock = handle->clock.get();

@@ -40,7 +40,7 @@ namespace {
 constexpr size_t kShownChars = 80;
 
 constexpr char kUsage[] =
-    "usage: cookiejar [--jar FILE] [--profile NAME] [--emulate BROWSER] [--wait SECONDS]\n"
+    "usage: cookiejar [--jar FILE] [--profile NAME] [--rules BROWSER] [--wait SECONDS]\n"
     "                 [--json] COMMAND [ARGS]\n"
     "       cookiejar --version\n"
     "\n"
@@ -69,8 +69,8 @@ constexpr char kUsage[] =
     "                    that change the jar lock it, so parallel calls are safe.\n"
     "  --profile NAME    the profile inside a store (default: \"default\"):\n"
     "                    profiles never share cookies\n"
-    "  --emulate BROWSER the browser rules: chromium (default), firefox,\n"
-    "                    rfc6265-minimum or unlimited\n"
+    "  --rules BROWSER   the browser whose rules the jar follows: chromium\n"
+    "                    (default), firefox, rfc6265-minimum or unlimited\n"
     "  --wait SECONDS    how long to wait for another process using the jar file\n"
     "                    (default 10; 0 fails at once)\n"
     "  --json            print one JSON document on stdout (docs/cli.md lists its\n"
@@ -78,9 +78,10 @@ constexpr char kUsage[] =
     "  --version         print the version\n"
     "  --                what follows is not an option (a Set-Cookie value that\n"
     "                    starts with '-')\n"
-    "  Old names, kept until the next release: --browser NAME is --profile NAME;\n"
-    "  --profile chromium|firefox|rfc6265-minimum|unlimited without --emulate names\n"
-    "  a profile and warns that the rules are now chosen with --emulate.\n"
+    "  Old names, kept until 3.0: --emulate BROWSER is --rules BROWSER;\n"
+    "  --browser NAME is --profile NAME; --profile chromium|firefox|\n"
+    "  rfc6265-minimum|unlimited without --rules names a profile and warns that\n"
+    "  the rules are chosen with --rules.\n"
     "\n"
     "exit codes:\n"
     "  0  done\n"
@@ -305,7 +306,7 @@ std::optional<int> Parse(int argc, char** argv, Invocation* out) {
       continue;
     }
     const bool global = arg == "--jar" || arg == "--browser" || arg == "--profile" ||
-                        arg == "--emulate" || arg == "--wait";
+                        arg == "--rules" || arg == "--emulate" || arg == "--wait";
     if (!global) {
       options.push_back(arg);
       // The value of a command option that takes one (checked against the
@@ -335,12 +336,15 @@ std::optional<int> Parse(int argc, char** argv, Invocation* out) {
       }
       out->wait = absl::Seconds(seconds);
     } else {
+      if (seen.count("--rules") && seen.count("--emulate")) {
+        return UsageError("--emulate is the old name of --rules: give one of them");
+      }
       out->rules = value;
-      std::optional<BrowserProfile> profile = BrowserProfile::Named(value);
-      if (profile) {
-        out->options.profile = *std::move(profile);
+      std::optional<BrowserRules> rules = BrowserRules::Named(value);
+      if (rules) {
+        out->options.rules = *std::move(rules);
       } else {
-        return UsageError("--emulate must be chromium, firefox, rfc6265-minimum or unlimited, not \"" +
+        return UsageError(arg + " must be chromium, firefox, rfc6265-minimum or unlimited, not \"" +
                           Printable(value, kShownChars) + "\"");
       }
     }
@@ -348,14 +352,16 @@ std::optional<int> Parse(int argc, char** argv, Invocation* out) {
   // The old spellings (before 1.1 --browser named the profile and --profile
   // the rules): one name for one thing now, with a word for old scripts.
   if (seen.count("--browser")) {
-    std::cerr << "cookiejar: --browser is now called --profile (the old name works until the "
-                 "next release)\n";
+    std::cerr << "cookiejar: --browser is now called --profile (the old name works until 3.0)\n";
   }
-  if (seen.count("--profile") && !seen.count("--emulate") &&
-      BrowserProfile::Named(out->store_profile)) {
+  if (seen.count("--emulate")) {
+    std::cerr << "cookiejar: --emulate is now called --rules (the old name works until 3.0)\n";
+  }
+  if (seen.count("--profile") && !seen.count("--rules") && !seen.count("--emulate") &&
+      BrowserRules::Named(out->store_profile)) {
     std::cerr << "cookiejar: --profile " << Printable(out->store_profile, kShownChars)
               << " names the profile inside the store; to choose the browser rules (what "
-                 "--profile did before 1.1) use --emulate "
+                 "--profile did before 1.1) use --rules "
               << Printable(out->store_profile, kShownChars) << "\n";
   }
   if (out->version) {

@@ -230,7 +230,7 @@ absl::StatusOr<ImportSummary> ImportFile(const std::string& path, FileFormat for
       // Every cookie of the profile, whatever the jar's own limits: then each
       // goes through the jar's checks.
       CookieJarOptions everything;
-      everything.profile = BrowserProfile::Unlimited();
+      everything.rules = BrowserRules::Unlimited();
       CookieJar staging(everything);
       AttachReport report;
       absl::StatusOr<size_t> loaded = (*store)->Attach(&staging, store_profile, &report);
@@ -287,7 +287,7 @@ absl::StatusOr<ExportSummary> ExportFile(CookieJar& jar, const std::string& path
         return existing.status();
       }
       JsonCookiesExport json =
-          FormatJsonCookies(cookies, json_format, jar.profile().partition_ancestors);
+          FormatJsonCookies(cookies, json_format, jar.rules().partition_ancestors);
       absl::Status status = WriteFileAtomically(path, json.text);
       if (!status.ok()) return status;
       out.written = json.written;
@@ -329,7 +329,7 @@ absl::StatusOr<ExportSummary> ExportFile(CookieJar& jar, const std::string& path
           SqliteCookieStore::Open(path, options);
       if (!store.ok()) return store.status();
       CookieJarOptions everything;
-      everything.profile = BrowserProfile::Unlimited();
+      everything.rules = BrowserRules::Unlimited();
       CookieJar target(everything);
       absl::StatusOr<size_t> loaded = (*store)->Attach(&target, store_profile);
       if (!loaded.ok()) return loaded.status();

@@ -45,7 +45,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
   CookieJarOptions jar_options;
-  jar_options.profile = BrowserProfile::Unlimited();
+  jar_options.rules = BrowserRules::Unlimited();
   CookieJar jar(jar_options);
   size_t taken = 0;
   for (const CanonicalCookie& c : *cookies) taken += jar.ImportCookie(c).IsInclude();

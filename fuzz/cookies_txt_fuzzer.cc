@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static FakeClock* clock = new FakeClock(absl::FromUnixSeconds(1700000000));
   CookieJarOptions options;
   options.clock = clock;
-  options.profile = BrowserProfile::Unlimited();
+  options.rules = BrowserRules::Unlimited();
   CookieJar jar(options);
   const CookiesTxtReport report =
       ImportCookiesTxtText(std::string_view(reinterpret_cast<const char*>(data), size), &jar);

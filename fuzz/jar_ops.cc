@@ -67,7 +67,7 @@ void RunJarOps(const uint8_t* data, size_t size,
   limits.max_cookies = 12;
   limits.purge_to = 10;
   limits.max_cookies_hard = 20;
-  options.profile.limits = limits;
+  options.rules.limits = limits;
   JarRegistry registry(options);
   Profile profiles[2] = {{"PA", registry.Profile("A")}, {"PB", registry.Profile("B")}};
   const PublicSuffixList& psl = PublicSuffixList::Builtin();

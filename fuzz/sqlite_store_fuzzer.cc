@@ -26,7 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto store = SqliteCookieStore::Open(path);
   if (store.ok()) {
     CookieJarOptions options;
-    options.profile = BrowserProfile::Unlimited();
+    options.rules = BrowserRules::Unlimited();
     CookieJar jar(options);
     absl::StatusOr<size_t> loaded = (*store)->Attach(&jar, "default");
     if (loaded.ok() && *loaded != jar.size()) std::abort();

@@ -145,6 +145,6 @@ void CookieJar::RemoveChangeListener(uint64_t id) { core_->RemoveChangeListener(
 
 const CookieLimits& CookieJar::limits() const { return core_->limits(); }
 
-const BrowserProfile& CookieJar::profile() const { return core_->profile(); }
+const BrowserRules& CookieJar::rules() const { return core_->rules(); }
 
 }  // namespace cookiejar

@@ -68,9 +68,9 @@ JarCore::JarCore(CookieJarOptions options)
     : psl_(options.public_suffix_list ? options.public_suffix_list
                                       : &PublicSuffixList::Builtin()),
       clock_(options.clock ? options.clock : &Clock::System()),
-      profile_(std::move(options.profile)) {
+      rules_(std::move(options.rules)) {
   SetAccessPolicy(options.access_policy ? *std::move(options.access_policy)
-                                        : profile_.access_policy);
+                                        : rules_.access_policy);
 }
 
 JarCore::~JarCore() { delete shards_.load(); }
@@ -116,8 +116,8 @@ CookieAccessContext JarCore::AccessContext(const Url& url, const CookieOptions& 
   CookieAccessContext context;
   context.api = options.api;
   context.same_site_policy = same_site_policy_;
-  context.syntax = profile_.syntax;
-  context.prefixes = profile_.prefixes;
+  context.syntax = rules_.syntax;
+  context.prefixes = rules_.prefixes;
   // Browsers weigh the redirect chain, if at all, only for what they send
   // (recorded in Firefox: the last hop of A -> B -> A may set Strict cookies).
   context.same_site = ComputeSameSiteContext(url, options, *psl_, same_site_policy_.schemeful,
@@ -210,10 +210,10 @@ CookieInclusionStatus JarCore::SetCookie(const Url& url, std::string_view set_co
                                          const CookieOptions& options) {
   ParsedCookie parsed;
   CookieInclusionStatus status =
-      ParsedCookie::Parse(set_cookie, profile_.syntax, &parsed, limits_.max_name_value_bytes);
+      ParsedCookie::Parse(set_cookie, rules_.syntax, &parsed, limits_.max_name_value_bytes);
   if (!status.IsInclude()) return status;
   std::string repaired_value;
-  if (profile_.syntax.replace_invalid_utf8 && RepairUtf8(parsed.value, &repaired_value)) {
+  if (rules_.syntax.replace_invalid_utf8 && RepairUtf8(parsed.value, &repaired_value)) {
     parsed.value = repaired_value;
   }
   const int64_t now_us = NowMicros();
@@ -243,8 +243,8 @@ CookieInclusionStatus JarCore::SetCookie(const Url& url, std::string_view set_co
 
 CookieInclusionStatus JarCore::ImportCookie(const CanonicalCookie& cookie, bool now) {
   CookieDraft draft;
-  CookieInclusionStatus status = DraftFromCanonical(cookie, *psl_, profile_.syntax,
-                                                    profile_.prefixes,
+  CookieInclusionStatus status = DraftFromCanonical(cookie, *psl_, rules_.syntax,
+                                                    rules_.prefixes,
                                                     limits_.max_name_value_bytes, &draft);
   if (!status.IsInclude()) return status;
   const int64_t now_us = NowMicros();
@@ -332,7 +332,7 @@ CookieInclusionStatus JarCore::Store(const StoreRequest& request) {
       // place in the header, when the value is unchanged (Chromium) or
       // always (Firefox).
       const bool keep_creation =
-          same != nullptr && (profile_.overwrite_keeps_creation || same->value() == draft.value);
+          same != nullptr && (rules_.overwrite_keeps_creation || same->value() == draft.value);
       int64_t creation;
       if (request.creation_us) {
         creation = *request.creation_us;

@@ -743,7 +743,7 @@ absl::StatusOr<BrowserStoreReport> ImportBrowserStore(const std::string& path, C
                                                       const BrowserStoreOptions& options) {
   BrowserStoreReport report;
   BrowserStoreOptions read_options = options;
-  read_options.partition_ancestors = jar->profile().partition_ancestors;
+  read_options.partition_ancestors = jar->rules().partition_ancestors;
   absl::StatusOr<std::vector<CanonicalCookie>> cookies =
       ReadBrowserStore(path, &report, read_options);
   if (!cookies.ok()) return cookies.status();

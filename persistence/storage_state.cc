@@ -351,7 +351,7 @@ absl::StatusOr<JsonCookiesReport> ImportJsonCookies(std::string_view text, Cooki
                                                     const JsonCookiesOptions& options) {
   JsonCookiesReport report;
   JsonCookiesOptions parse_options = options;
-  parse_options.partition_ancestors = jar->profile().partition_ancestors;
+  parse_options.partition_ancestors = jar->rules().partition_ancestors;
   absl::StatusOr<std::vector<CanonicalCookie>> cookies =
       ParseJsonCookies(text, &report, parse_options);
   if (!cookies.ok()) return cookies.status();

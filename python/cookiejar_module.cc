@@ -37,7 +37,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
-#include "cookiejar/browser_profile.h"
+#include "cookiejar/browser_rules.h"
 #include "cookiejar/clock.h"
 #include "cookiejar/cookie_constants.h"
 #include "cookiejar/cookie_jar.h"
@@ -364,14 +364,14 @@ py::dict ReportToPython(const CookiesTxtReport& report) {
 // A CookieJar with the clock it reads (kept alive with it).
 class Jar {
  public:
-  Jar(const std::string& profile, std::shared_ptr<FakeClock> clock) : clock_(std::move(clock)) {
-    std::optional<BrowserProfile> named = BrowserProfile::Named(profile);
+  Jar(const std::string& rules, std::shared_ptr<FakeClock> clock) : clock_(std::move(clock)) {
+    std::optional<BrowserRules> named = BrowserRules::Named(rules);
     if (!named) {
-      throw py::value_error("unknown profile '" + profile +
+      throw py::value_error("unknown rules '" + rules +
                             "' (chromium, firefox, rfc6265-minimum, unlimited)");
     }
     CookieJarOptions options;
-    options.profile = *std::move(named);
+    options.rules = *std::move(named);
     options.clock = clock_.get();
     jar_ = std::make_unique<CookieJar>(std::move(options));
   }
@@ -413,20 +413,26 @@ void BindJar(py::module_& m) {
       "Times are seconds since 1970-01-01T00:00:00Z.")
       .def(py::init([](double start) { return std::make_shared<FakeClock>(FromSeconds(start)); }),
            py::arg("start"))
-      .def("now", [](const FakeClock& clock) { return Seconds(clock.Now()); })
+      .def("now", [](const FakeClock& clock) { return Seconds(clock.Now()); },
+           "The clock's time, in seconds since the epoch.")
       .def("set", [](FakeClock& clock, double now) { clock.Set(FromSeconds(now)); },
-           py::arg("now"))
+           py::arg("now"), "Moves the clock to `now` (seconds since the epoch), back or forth.")
       .def("advance",
            [](FakeClock& clock, double seconds) {
              clock.Advance(absl::Microseconds(static_cast<int64_t>(seconds * 1e6)));
            },
-           py::arg("seconds"));
+           py::arg("seconds"), "Moves the clock forward by `seconds`.");
 
-  py::class_<Jar>(m, "Jar")
+  py::class_<Jar>(m, "Jar",
+                  "The engine's cookie jar; use cookiejar.NativeJar, which adds the\n"
+                  "request-context keywords and Pythonic results.")
       .def(py::init<const std::string&, std::shared_ptr<FakeClock>>(),
-           py::arg("profile") = "chromium", py::kw_only(), py::arg("clock") = nullptr)
-      .def_property_readonly("profile", [](Jar& self) { return self.jar().profile().name; })
-      .def_property_readonly("clock", &Jar::clock)
+           py::arg("rules") = "chromium", py::kw_only(), py::arg("clock") = nullptr)
+      .def_property_readonly(
+          "rules", [](Jar& self) { return self.jar().rules().name; },
+          "The name of the browser rules the jar follows (\"chromium\", \"firefox\"...).")
+      .def_property_readonly("clock", &Jar::clock,
+                             "The FakeClock the jar reads, or None for the system clock.")
       .def(
           "_store",
           [](Jar& self, py::handle url, py::handle lines, int status, bool top_level_navigation,
@@ -566,7 +572,8 @@ void BindJar(py::module_& m) {
            [](Jar& self) {
              py::gil_scoped_release release;
              return self.jar().size();
-           })
+           },
+           "The number of cookies in the jar, expired ones not yet purged included.")
       .def(
           "import_cookies_txt",
           [](Jar& self, const std::string& path) {
@@ -578,7 +585,10 @@ void BindJar(py::module_& m) {
             if (!report.ok()) ThrowStatus(report.status());
             return ReportToPython(*report);
           },
-          py::arg("path"))
+          py::arg("path"),
+          "Adds the cookies of a cookies.txt file (curl, wget, MozillaCookieJar).\n"
+          "Returns {'imported': n, 'expired': n, 'errors': [...]}; raises StoreError\n"
+          "when the file cannot be read.")
       .def(
           "import_cookies_txt_text",
           [](Jar& self, py::handle text) {
@@ -590,7 +600,9 @@ void BindJar(py::module_& m) {
             }
             return ReportToPython(report);
           },
-          py::arg("text"))
+          py::arg("text"),
+          "Adds the cookies of cookies.txt text (str or bytes); returns the same\n"
+          "report as import_cookies_txt.")
       .def(
           "export_cookies_txt",
           [](Jar& self, const std::string& path, bool lossy) {
@@ -612,15 +624,36 @@ void BindJar(py::module_& m) {
             }
             if (!status.ok()) ThrowStatus(status);
           },
-          py::arg("path"), py::kw_only(), py::arg("lossy") = false)
-      .def("cookies_txt_text", [](Jar& self) {
-        std::string text;
-        {
-          py::gil_scoped_release release;
-          text = FormatCookiesTxt(self.jar().GetAllCookies());
-        }
-        return Text(text);
-      });
+          py::arg("path"), py::kw_only(), py::arg("lossy") = false,
+          "Writes every cookie to a cookies.txt file, atomically and readable by its\n"
+          "owner only. Raises StoreError (failed_precondition) when a cookie has\n"
+          "what the format cannot hold (SameSite, Priority, a partition) unless\n"
+          "lossy=True, and nothing is written then.")
+      .def(
+          "cookies_txt_text",
+          [](Jar& self) {
+            std::string text;
+            {
+              py::gil_scoped_release release;
+              text = FormatCookiesTxt(self.jar().GetAllCookies());
+            }
+            return Text(text);
+          },
+          "Every cookie as cookies.txt text (what the format cannot hold is left out).");
+}
+
+// `with` for an object whose use ends with Close(): __exit__ closes it, even
+// when the block raised, and lets the exception through.
+template <typename T>
+void DefineWith(py::class_<T>& cls, const char* exit_doc) {
+  cls.def("__enter__", [](py::object self) { return self; }, "Returns the object itself.")
+      .def(
+          "__exit__",
+          [](T& self, py::handle, py::handle, py::handle) {
+            self.Close();
+            return false;
+          },
+          py::arg("exc_type"), py::arg("exc_value"), py::arg("traceback"), exit_doc);
 }
 
 // --- cookies.txt files --------------------------------------------------------
@@ -678,12 +711,28 @@ class TxtFile {
 };
 
 void BindCookiesTxt(py::module_& m) {
-  py::class_<TxtFile>(m, "CookiesTxtFile")
-      .def(py::init<const std::string&, bool, double>(), py::arg("path"), py::kw_only(),
+  py::class_<TxtFile> file(
+      m, "CookiesTxtFile",
+      "A cookies.txt file that several processes share: opening it takes a lock on\n"
+      "the file (shared when read_only, else exclusive), waiting up to\n"
+      "lock_timeout seconds (StoreError 'unavailable' after that), held until\n"
+      "close(). A link is refused, never followed; a file that is not a\n"
+      "cookies.txt is refused and left as it is. A context manager:\n"
+      "\n"
+      "    with cookiejar.CookiesTxtFile(\"jar.txt\", lock_timeout=10) as f:\n"
+      "        f.load(jar); ...; f.save(jar)");
+  file.def(py::init<const std::string&, bool, double>(), py::arg("path"), py::kw_only(),
            py::arg("read_only") = false, py::arg("lock_timeout") = 0.0)
-      .def("load", &TxtFile::Load, py::arg("jar"))
-      .def("save", &TxtFile::Save, py::arg("jar"))
-      .def("close", &TxtFile::Close);
+      .def("load", &TxtFile::Load, py::arg("jar"),
+           "Adds the file's cookies to `jar`; returns {'imported': n, 'expired': n,\n"
+           "'errors': [...]}.")
+      .def("save", &TxtFile::Save, py::arg("jar"),
+           "Replaces the file with the cookies of `jar`, atomically, keeping the lines\n"
+           "it did not load. Raises StoreError when read_only or when a cookie has\n"
+           "what the format cannot hold; nothing is written then.")
+      .def("close", &TxtFile::Close,
+           "Releases the lock; later calls raise StoreError. Closing twice is harmless.");
+  DefineWith(file, "Closes the file (without saving: call save() to write).");
 }
 
 // --- The SQLite store ---------------------------------------------------------
@@ -773,19 +822,39 @@ class SqliteStore {
 };
 
 void BindSqlite(py::module_& m) {
-  py::class_<SqliteStore>(m, "SqliteStore")
-      .def(py::init<const std::string&, bool, bool, double, double, size_t>(), py::arg("path"),
+  py::class_<SqliteStore> store(
+      m, "SqliteStore",
+      "The SQLite store: a database file holding named profiles, each the cookies\n"
+      "of one jar. attach() loads a profile into a jar and then follows every\n"
+      "change of the jar, written in batches (flush_interval seconds,\n"
+      "flush_batch changes) and at flush() or close(). Crash-safe; the file is\n"
+      "created readable by its owner only; a second writer waits up to\n"
+      "lock_timeout seconds (StoreError 'unavailable' after that); read_only\n"
+      "opens it without writing anything. A context manager:\n"
+      "\n"
+      "    with cookiejar.SqliteStore(\"cookies.db\") as store:\n"
+      "        store.attach(jar, \"work\")\n"
+      "\n"
+      "include/cookiejar/sqlite/sqlite_cookie_store.h describes the guarantees.");
+  store.def(py::init<const std::string&, bool, bool, double, double, size_t>(), py::arg("path"),
            py::kw_only(), py::arg("read_only") = false,
            py::arg("persist_session_cookies") = false, py::arg("lock_timeout") = 0.0,
            py::arg("flush_interval") = 30.0, py::arg("flush_batch") = 512)
       // The store follows the jar until detached: keep the jar alive as long.
       .def("attach", &SqliteStore::Attach, py::arg("jar"), py::arg("profile") = "default",
-           py::keep_alive<1, 2>())
-      .def("detach", &SqliteStore::Detach, py::arg("jar"))
-      .def("flush", &SqliteStore::Flush)
-      .def("profiles", &SqliteStore::Profiles)
-      .def("delete_profile", &SqliteStore::DeleteProfile, py::arg("profile"))
-      .def("close", &SqliteStore::Close);
+           py::keep_alive<1, 2>(),
+           "Loads `profile` into `jar`, then writes every change of the jar to it.\n"
+           "Returns {'loaded': n, 'expired': n, 'refused': [...], 'evicted': n}.")
+      .def("detach", &SqliteStore::Detach, py::arg("jar"),
+           "Writes what is pending for `jar` and stops following it.")
+      .def("flush", &SqliteStore::Flush, "Writes every pending change now.")
+      .def("profiles", &SqliteStore::Profiles, "The names of the profiles in the file.")
+      .def("delete_profile", &SqliteStore::DeleteProfile, py::arg("profile"),
+           "Removes a profile and its cookies from the file.")
+      .def("close", &SqliteStore::Close,
+           "Writes what is pending and closes the file; later calls raise StoreError.\n"
+           "Closing twice is harmless.");
+  DefineWith(store, "Closes the store, writing what is pending.");
 }
 #endif
 
@@ -793,6 +862,8 @@ void BindSqlite(py::module_& m) {
 
 void Bind(py::module_& m) {
   m.doc() = "The cookiejar engine (C++); use the cookiejar package, not this module.";
+  // The library's version (sources.bzl), the same as cookiejar_version().
+  m.attr("__version__") = COOKIEJAR_VERSION;
   py::register_exception_translator(&TranslateErrors);
   BindJar(m);
   BindCookiesTxt(m);

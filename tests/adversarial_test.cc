@@ -58,7 +58,7 @@ TEST_F(AdversarialTest, AMillionSemicolons) {
 TEST_F(AdversarialTest, HundredThousandByteValueWhereTheLimitAllowsIt) {
   CookieJarOptions options;
   options.clock = &clock_;
-  options.profile.limits.max_name_value_bytes = 200000;
+  options.rules.limits.max_name_value_bytes = 200000;
   CookieJar big(options);
   const std::string value(100000, 'v');
   EXPECT_TRUE(big.SetCookie("https://a.example/", "a=" + value).IsInclude());
@@ -68,13 +68,13 @@ TEST_F(AdversarialTest, HundredThousandByteValueWhereTheLimitAllowsIt) {
 TEST_F(AdversarialTest, AMillionDomainsStayWithinTheGlobalLimit) {
   CookieJarOptions options;
   options.clock = &clock_;
-  options.profile = BrowserProfile::Chromium();
+  options.rules = BrowserRules::Chromium();
   CookieJar jar(options);
   for (int i = 0; i < 1000000; ++i) {
     jar.SetCookie("https://site" + std::to_string(i) + ".example/", "c=1; Max-Age=86400");
-    if (i % 100000 == 0) EXPECT_LE(jar.size(), options.profile.limits.max_cookies_hard) << i;
+    if (i % 100000 == 0) EXPECT_LE(jar.size(), options.rules.limits.max_cookies_hard) << i;
   }
-  EXPECT_LE(jar.size(), options.profile.limits.max_cookies_hard);
+  EXPECT_LE(jar.size(), options.rules.limits.max_cookies_hard);
   // The newest survive: the last site's cookie is there.
   EXPECT_EQ(*jar.GetCookieHeader("https://site999999.example/"), "c=1");
 }

@@ -104,7 +104,7 @@ TEST_F(BrowserPoliciesTest, LaxAllowingUnsafeSendsYoungDefaultCookiesOnCrossSite
 
 TEST_F(BrowserPoliciesTest, LaxAllowingUnsafeCanBeTurnedOff) {
   CookieJarOptions options;
-  options.profile.same_site.lax_allowing_unsafe = false;
+  options.rules.same_site.lax_allowing_unsafe = false;
   MakeJar(options);
   jar_->SetCookie("https://site.test/", "u=1");
   EXPECT_EQ(Get("https://site.test/", NavigationFrom(other_, "POST")), "");
@@ -134,7 +134,7 @@ TEST_F(BrowserPoliciesTest, SameSiteIsSchemeful) {
 
 TEST_F(BrowserPoliciesTest, LegacyModeTurnsTheDefaultsOff) {
   CookieJarOptions options;
-  options.profile.same_site = SameSitePolicy::Legacy();
+  options.rules.same_site = SameSitePolicy::Legacy();
   MakeJar(options);
   EXPECT_TRUE(jar_->SetCookie("https://site.test/", "n=1; SameSite=None").IsInclude());
   jar_->SetCookie("https://site.test/", "u=1");
@@ -284,7 +284,7 @@ TEST_F(BrowserPoliciesTest, PartitionAncestorBitPerBrowser) {
 TEST_F(BrowserPoliciesTest, FirefoxPartitionsEveryThirdPartyCookie) {
   CookieJarOptions firefox;
   firefox.clock = &clock_;
-  firefox.profile = BrowserProfile::Firefox();
+  firefox.rules = BrowserRules::Firefox();
   jar_ = std::make_unique<CookieJar>(firefox);
   const Url widget = U("https://widget.test/embed");
   const Url news = U("https://news.test/");
@@ -299,7 +299,7 @@ TEST_F(BrowserPoliciesTest, FirefoxPartitionsEveryThirdPartyCookie) {
   EXPECT_TRUE(jar_->SetCookie(widget, "p=1; Partitioned", Embedded(news))
                   .HasOnly(Reason::kInvalidPartitioned));
   // A site exception lets the widget use its own cookies.
-  CookieAccessPolicy policy = BrowserProfile::Firefox().access_policy;
+  CookieAccessPolicy policy = BrowserRules::Firefox().access_policy;
   policy.site_exceptions["widget.test"] = SiteException::kAllow;
   jar_->SetAccessPolicy(policy);
   EXPECT_EQ(jar_->GetCookieHeader(widget, Embedded(news)), "first=1; third=1");
@@ -309,7 +309,7 @@ TEST_F(BrowserPoliciesTest, RedirectChainCountsForSendingOnlyWhereTheProfileSays
   for (const bool firefox : {false, true}) {
     CookieJarOptions options;
     options.clock = &clock_;
-    options.profile = firefox ? BrowserProfile::Firefox() : BrowserProfile::Chromium();
+    options.rules = firefox ? BrowserRules::Firefox() : BrowserRules::Chromium();
     jar_ = std::make_unique<CookieJar>(options);
     jar_->SetCookie(site_, "st=1; SameSite=Strict; Secure");
     const std::vector<Url> chain = {U("https://site.test/start"), U("https://other.test/hop")};
@@ -422,7 +422,7 @@ TEST_F(BrowserPoliciesTest, ChangeListenerSeesEveryChangeWithItsCause) {
 
 TEST_F(BrowserPoliciesTest, ChangeListenerSeesEvictions) {
   CookieJarOptions options;
-  options.profile = BrowserProfile::Rfc6265Minimum();
+  options.rules = BrowserRules::Rfc6265Minimum();
   MakeJar(options);
   std::vector<Seen> evicted;
   jar_->AddChangeListener([&](const CookieChange& change) {

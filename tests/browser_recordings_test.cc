@@ -24,7 +24,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "gtest/gtest.h"
-#include "cookiejar/browser_profile.h"
+#include "cookiejar/browser_rules.h"
 #include "tests/browser_replay.h"
 #include "tests/test_data.h"
 
@@ -84,7 +84,7 @@ TEST(BrowserRecordingsTest, EveryProfileGivesItsBrowsersHeadersOrTheDifferenceIs
   std::printf("| profile | family | cases identical | requests identical | navigations identical | other requests identical |\n");
   std::printf("|---|---|---:|---:|---:|---:|\n");
   for (const char* browser : {"chromium", "firefox"}) {
-    const BrowserProfile profile = *BrowserProfile::Named(browser);
+    const BrowserRules profile = *BrowserRules::Named(browser);
     size_t all_steps = 0, all_identical = 0;
     for (const char* family : kFamilies) {
       const FamilyReplay replay = ReplayFamily(browser, family, profile);

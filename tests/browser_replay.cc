@@ -169,7 +169,7 @@ std::string HeaderLine(const std::string& value, bool cr_ends_line) {
 }  // namespace
 
 FamilyReplay ReplayFamily(const std::string& browser, const std::string& family,
-                          const BrowserProfile& profile) {
+                          const BrowserRules& profile) {
   FamilyReplay replay;
   replay.browser = browser;
   replay.family = family;
@@ -183,7 +183,7 @@ FamilyReplay ReplayFamily(const std::string& browser, const std::string& family,
       FakeClock clock(steps.empty() ? absl::UnixEpoch() : StepTime(steps[0]));
       CookieJarOptions options;
       options.clock = &clock;
-      options.profile = profile;
+      options.rules = profile;
       CookieJar jar(options);
       // fetch(..., {credentials: "same-origin"}): no cookies either way for
       // another origin.

@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "cookiejar/browser_profile.h"
+#include "cookiejar/browser_rules.h"
 
 namespace cookiejar {
 namespace testing {
@@ -50,7 +50,7 @@ struct FamilyReplay {
 // Replays tests/data/browsers/<browser>/<family>.json (TEST_SRCDIR-relative)
 // with `profile`.
 FamilyReplay ReplayFamily(const std::string& browser, const std::string& family,
-                          const BrowserProfile& profile);
+                          const BrowserRules& profile);
 
 }  // namespace testing
 }  // namespace cookiejar

@@ -286,7 +286,7 @@ TEST(FirefoxStore, AJarLoadedFromTheFileSendsWhatFirefoxSent) {
   FakeClock clock(ParseIso(recording["provenance"]["finished"]));
   CookieJarOptions options;
   options.clock = &clock;
-  options.profile = BrowserProfile::Firefox();
+  options.rules = BrowserRules::Firefox();
   CookieJar jar(options);
   absl::StatusOr<BrowserStoreReport> report = ImportBrowserStore(
       CopyFixture("browser_stores/firefox", "cookies.sqlite", "ff-headers"), &jar);
@@ -328,9 +328,9 @@ TEST(BrowserStores, PartitionsFollowTheConventionOfTheJarTheyGoTo) {
     FakeClock clock(ParseIso(recording["provenance"]["finished"]));
     CookieJarOptions options;
     options.clock = &clock;
-    options.profile = firefox ? BrowserProfile::Chromium() : BrowserProfile::Firefox();
+    options.rules = firefox ? BrowserRules::Chromium() : BrowserRules::Firefox();
     BrowserStoreOptions read;
-    read.partition_ancestors = options.profile.partition_ancestors;
+    read.partition_ancestors = options.rules.partition_ancestors;
     absl::StatusOr<std::vector<CanonicalCookie>> cookies = ReadBrowserStore(db, nullptr, read);
     ASSERT_TRUE(cookies.ok()) << cookies.status();
     size_t partitioned = 0;

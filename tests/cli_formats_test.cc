@@ -1,6 +1,6 @@
 // The cookiejar command with the files people bring (browser databases,
 // storageState and cookie-editor JSON), its --json output, --version, and the
-// renamed options (--profile for the store's profile, --emulate for the
+// renamed options (--profile for the store's profile, --rules for the
 // browser rules, the old spellings kept with a warning).
 
 #include <sqlite3.h>
@@ -290,10 +290,10 @@ TEST_F(CliFormatsTest, VersionAndHelp) {
   EXPECT_THAT(Run({"help", "import"}).output, HasSubstr("storage-state"));
   const std::string general = Run({"help"}).output;
   EXPECT_THAT(general, HasSubstr("exit codes:"));
-  EXPECT_THAT(general, HasSubstr("--emulate BROWSER"));
+  EXPECT_THAT(general, HasSubstr("--rules BROWSER"));
 }
 
-TEST_F(CliFormatsTest, ProfileNamesTheContainerAndEmulateTheRules) {
+TEST_F(CliFormatsTest, ProfileNamesTheContainerAndRulesTheBrowser) {
   const std::string jar = dir_ + "/jar.db";
   // 25 cookies for one site: Chromium keeps them all, RFC 6265's minimum
   // limits 20.
@@ -302,8 +302,8 @@ TEST_F(CliFormatsTest, ProfileNamesTheContainerAndEmulateTheRules) {
   std::vector<std::string> chromium = {"--jar", jar, "--profile", "c"};
   chromium.insert(chromium.end(), set.begin(), set.end());
   ASSERT_EQ(Run(chromium).exit_code, 0);
-  std::vector<std::string> minimum = {"--jar", jar,         "--profile",
-                                      "m",     "--emulate", "rfc6265-minimum"};
+  std::vector<std::string> minimum = {"--jar", jar,       "--profile",
+                                      "m",     "--rules", "rfc6265-minimum"};
   minimum.insert(minimum.end(), set.begin(), set.end());
   ASSERT_EQ(Run(minimum).exit_code, 0);
   EXPECT_EQ(RunJson({"--jar", jar, "--profile", "c", "list"})["cookies"].size(), 25u);
@@ -321,12 +321,20 @@ TEST_F(CliFormatsTest, ProfileNamesTheContainerAndEmulateTheRules) {
   testing::CommandResult behaviour =
       Run({"--jar", jar, "--profile", "firefox", "set", "https://b.example/", "x=1"});
   EXPECT_EQ(behaviour.exit_code, 0);
-  EXPECT_THAT(behaviour.error, HasSubstr("use --emulate firefox"));
+  EXPECT_THAT(behaviour.error, HasSubstr("use --rules firefox"));
   testing::CommandResult explicit_rules = Run(
-      {"--jar", jar, "--profile", "firefox", "--emulate", "chromium", "get", "https://b.example/"});
+      {"--jar", jar, "--profile", "firefox", "--rules", "chromium", "get", "https://b.example/"});
   EXPECT_EQ(explicit_rules.output, "x=1\n");
-  EXPECT_THAT(explicit_rules.error, Not(HasSubstr("--emulate")));
+  EXPECT_THAT(explicit_rules.error, Not(HasSubstr("--rules")));
+  EXPECT_EQ(Run({"--rules", "netscape", "list"}).exit_code, 2);
+
+  // The 1.1 name of --rules still works, and says it is old.
+  testing::CommandResult emulate =
+      Run({"--jar", jar, "--profile", "m", "--emulate", "rfc6265-minimum", "list"});
+  EXPECT_EQ(emulate.exit_code, 0);
+  EXPECT_THAT(emulate.error, HasSubstr("--emulate is now called --rules"));
   EXPECT_EQ(Run({"--emulate", "netscape", "list"}).exit_code, 2);
+  EXPECT_EQ(Run({"--emulate", "firefox", "--rules", "firefox", "list"}).exit_code, 2);
 }
 
 }  // namespace

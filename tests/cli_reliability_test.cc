@@ -101,7 +101,7 @@ TEST_F(CliReliabilityTest, ReadOnlyCommandsWriteNothing) {
     }
   }
   const std::string db = dir_ + "/big.db";
-  ASSERT_EQ(Run({"--jar", db, "--emulate", "unlimited", "import", jar}).exit_code, 0);
+  ASSERT_EQ(Run({"--jar", db, "--rules", "unlimited", "import", jar}).exit_code, 0);
   for (const std::string& file : {jar, db}) {
     const std::string before = Read(file);
     const struct stat stat_before = Stat(file);

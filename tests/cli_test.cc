@@ -151,7 +151,7 @@ TEST_F(CliTest, BadInputGivesAClearMessageAndAnExitStatus) {
   std::ofstream(not_har) << "{\"log\": {}}";
   EXPECT_EQ(Run({"replay", not_har}).exit_code, 4);
   EXPECT_EQ(Run({"frobnicate"}).exit_code, 2);
-  EXPECT_EQ(Run({"--emulate", "netscape", "list"}).exit_code, 2);
+  EXPECT_EQ(Run({"--rules", "netscape", "list"}).exit_code, 2);
   EXPECT_EQ(Run({"--jar", "/nonexistent-dir/x.db", "set", "https://a.example/", "a=1"}).exit_code,
             4);
   EXPECT_EQ(Run({"set", "https://a.example/"}).exit_code, 2);

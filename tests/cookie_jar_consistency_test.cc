@@ -32,7 +32,7 @@ void RunSeed(uint64_t seed, SameSitePolicy policy) {
   FakeClock clock(absl::FromUnixSeconds(1700000000));
   CookieJarOptions options;
   options.clock = &clock;
-  options.profile.same_site = policy;
+  options.rules.same_site = policy;
   CookieJar jar(options);
   std::vector<Url> urls;
   for (const char* host : kHosts) {

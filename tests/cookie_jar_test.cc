@@ -254,7 +254,7 @@ TEST_F(CookieJarTest, LargeSitesKeepTheSameRules) {
   // above 32 cookies, an array per path length above 256), with cookies of
   // one name on several paths removed and replaced in every order.
   CookieJarOptions options = Options();
-  options.profile = BrowserProfile::Unlimited();
+  options.rules = BrowserRules::Unlimited();
   CookieJar jar(options);
   for (int i = 0; i < 400; ++i) {
     jar.SetCookie("https://big.test/", "c" + std::to_string(i) + "=v; Path=/" +

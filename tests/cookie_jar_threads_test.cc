@@ -18,7 +18,7 @@ constexpr int kCookiesPerThread = 200;
 
 TEST(CookieJarThreadsTest, ConcurrentSetsAndGetsOnOneJar) {
   CookieJarOptions options;
-  options.profile = BrowserProfile::Unlimited();  // Keep all 200 cookies per site.
+  options.rules = BrowserRules::Unlimited();  // Keep all 200 cookies per site.
   CookieJar jar(options);
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {

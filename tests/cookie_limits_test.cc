@@ -22,7 +22,7 @@ class CookieLimitsTest : public ::testing::Test {
   void MakeJar(CookieLimits limits) {
     CookieJarOptions options;
     options.clock = &clock_;
-    options.profile.limits = limits;
+    options.rules.limits = limits;
     jar_ = std::make_unique<CookieJar>(options);
   }
 

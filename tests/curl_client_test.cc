@@ -214,8 +214,8 @@ TEST_F(CurlClientTest, CookiesOfIntermediateHopsAreAppliedBeforeTheNextHop) {
 // RFC 6265bis: a cross-site hop makes the rest of the chain cross-site.
 TEST_F(CurlClientTest, CrossSiteChainsWithholdSameSiteCookies) {
   CookieJarOptions options;
-  options.profile.same_site.redirect_chain = true;
-  options.profile.same_site.lax_allowing_unsafe = false;
+  options.rules.same_site.redirect_chain = true;
+  options.rules.same_site.lax_allowing_unsafe = false;
   CookieJar jar(options);
   jar.SetCookie("http://a.test/", "strict=1; SameSite=Strict");
   jar.SetCookie("http://a.test/", "lax=1; SameSite=Lax");

@@ -23,8 +23,8 @@ class HttpCookiesTest : public ::testing::Test {
     CookieJarOptions options;
     options.clock = &clock_;
     options.access_policy = CookieAccessPolicy();
-    options.profile.same_site.redirect_chain = true;
-    options.profile.same_site.lax_allowing_unsafe = false;
+    options.rules.same_site.redirect_chain = true;
+    options.rules.same_site.lax_allowing_unsafe = false;
     return options;
   }
 

@@ -160,7 +160,7 @@ TEST_F(ImportTest, ExtremeTimesAreClampedOrRefused) {
 TEST_F(ImportTest, ExtremeClocksDoNotOverflow) {
   CookieJarOptions options;
   options.clock = &clock_;
-  options.profile.same_site.lax_allowing_unsafe = true;
+  options.rules.same_site.lax_allowing_unsafe = true;
   CookieJar jar(options);
   for (absl::Time now : {absl::InfinitePast(), absl::FromUnixSeconds(-9300000000000),
                          absl::FromUnixSeconds(9300000000000), absl::InfiniteFuture(),

@@ -389,7 +389,7 @@ TEST_F(SqliteCookieStoreTest, RowsTheJarRefusesAreKept) {
   {
     CookieJarOptions unlimited;
     unlimited.clock = &clock_;
-    unlimited.profile = BrowserProfile::Unlimited();
+    unlimited.rules = BrowserRules::Unlimited();
     CookieJar jar(unlimited);
     auto store = OpenStore();
     store->Attach(&jar, "p").IgnoreError();
@@ -404,7 +404,7 @@ TEST_F(SqliteCookieStoreTest, RowsTheJarRefusesAreKept) {
     // room in a full site.
     CookieJarOptions firefox;
     firefox.clock = &clock_;
-    firefox.profile = BrowserProfile::Firefox();
+    firefox.rules = BrowserRules::Firefox();
     CookieJar jar(firefox);
     auto store = OpenStore();
     AttachReport report;
@@ -421,7 +421,7 @@ TEST_F(SqliteCookieStoreTest, EvictionsWhileLoadingReachTheFile) {
   {
     CookieJarOptions unlimited;
     unlimited.clock = &clock_;
-    unlimited.profile = BrowserProfile::Unlimited();
+    unlimited.rules = BrowserRules::Unlimited();
     CookieJar jar(unlimited);
     auto store = OpenStore();
     store->Attach(&jar, "p").IgnoreError();

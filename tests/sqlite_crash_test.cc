@@ -15,7 +15,7 @@
 #include "gtest/gtest.h"
 #include "cookiejar/cookie_jar.h"
 // The deprecated path (a forwarding header until 2.0) still works.
-#include "cookiejar/sqlite_cookie_store.h"
+#include "cookiejar/sqlite/sqlite_cookie_store.h"
 #include "tests/subprocess.h"
 
 namespace cookiejar {
@@ -60,7 +60,7 @@ TEST(SqliteCrashTest, EveryFlushedCookieSurvivesSigkill) {
     auto store = SqliteCookieStore::Open(db);
     ASSERT_TRUE(store.ok()) << "round " << round << ": " << store.status();
     CookieJarOptions options;
-    options.profile = BrowserProfile::Unlimited();
+    options.rules = BrowserRules::Unlimited();
     CookieJar jar(options);
     ASSERT_TRUE((*store)->Attach(&jar, "crash").ok());
     std::set<std::string> names;

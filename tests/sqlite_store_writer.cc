@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   cookiejar::CookieJarOptions jar_options;
-  jar_options.profile = cookiejar::BrowserProfile::Unlimited();
+  jar_options.rules = cookiejar::BrowserRules::Unlimited();
   cookiejar::CookieJar jar(jar_options);
   if (!(*store)->Attach(&jar, "crash").ok()) return 1;
   const long first = std::atol(argv[2]);

@@ -15,7 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
-#include "cookiejar/browser_profile.h"
+#include "cookiejar/browser_rules.h"
 #include "cookiejar/clock.h"
 #include "cookiejar/cookie_jar.h"
 #include "cookiejar/url.h"
@@ -238,7 +238,7 @@ TEST(JsonRoundTrip, PartitionsAreWrittenAsChromiumAndReadAsTheJar) {
   CookieOptions embedded;
   embedded.top_level_url = &top;
   CookieJarOptions firefox_options;
-  firefox_options.profile = BrowserProfile::Firefox();
+  firefox_options.rules = BrowserRules::Firefox();
   CookieJar firefox(firefox_options);
   ASSERT_TRUE(
       firefox.SetCookie(widget, "chip=1; Secure; SameSite=None; Partitioned", embedded).IsInclude());
@@ -249,7 +249,7 @@ TEST(JsonRoundTrip, PartitionsAreWrittenAsChromiumAndReadAsTheJar) {
        {JsonCookieFormat::kStorageState, JsonCookieFormat::kCookieEditor}) {
     SCOPED_TRACE(JsonCookieFormatName(format));
     JsonCookiesExport out = FormatJsonCookies(firefox.GetAllCookies(), format,
-                                              firefox.profile().partition_ancestors);
+                                              firefox.rules().partition_ancestors);
     EXPECT_EQ(out.written, 1u);
     EXPECT_TRUE(out.losses.empty()) << absl::StrJoin(out.losses, "\n");
     const json written = json::parse(out.text);
@@ -262,10 +262,10 @@ TEST(JsonRoundTrip, PartitionsAreWrittenAsChromiumAndReadAsTheJar) {
       EXPECT_EQ(key, json({{"topLevelSite", "https://news.example"},
                            {"hasCrossSiteAncestor", true}}));
     }
-    for (const BrowserProfile& profile : {BrowserProfile::Firefox(), BrowserProfile::Chromium()}) {
+    for (const BrowserRules& profile : {BrowserRules::Firefox(), BrowserRules::Chromium()}) {
       SCOPED_TRACE(profile.name);
       CookieJarOptions options;
-      options.profile = profile;
+      options.rules = profile;
       CookieJar target(options);
       absl::StatusOr<JsonCookiesReport> report = ImportJsonCookies(out.text, &target);
       ASSERT_TRUE(report.ok()) << report.status();

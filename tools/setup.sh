@@ -3,27 +3,60 @@
 # returns at once when everything is installed.
 #
 #   tools/setup.sh          everything: the library, its tests, fuzzing,
-#                           benchmarks and the consumer examples
-#   tools/setup.sh --lib    only what building and using the library needs
-#                           (CMake or Bazel, the compiler, the -dev packages
-#                           it links)
+#                           benchmarks, packaging and the consumer examples
+#   tools/setup.sh --lib    what building and using the library needs with
+#                           either build (CMake or Bazel; the README's
+#                           ./cookiejar uses Bazel)
+#   tools/setup.sh --cmake  the same without Bazel and its JDK: the CMake
+#                           build of the library and the cookiejar command
+#   tools/setup.sh --pip    --cmake plus what `pip install
+#                           --no-build-isolation ./python` and
+#                           `python3 -m build --no-isolation` need
+#   tools/setup.sh --deb    --pip plus what `dpkg-buildpackage -b` of
+#                           debian/ needs (tools/build_debs.sh)
 set -euo pipefail
 
-# The library: build tools and the libraries it links.
-lib_packages=(
+# Every build: the compiler and the build tools.
+build_packages=(
   build-essential
   cmake                    # the CMake build (CMakeLists.txt)
   pkg-config               # cookiejar.pc; Bazel wraps the libraries from their .pc files
-  bazel-bootstrap          # the Bazel build (Bazel 4.2.3; brings OpenJDK)
+)
+
+# The Bazel build (Bazel 4.2.3; brings OpenJDK).
+bazel_packages=(
+  bazel-bootstrap
+)
+
+# The libraries the library links.
+lib_packages=(
   libabsl-dev
   libicu-dev               # IDNA (UTS #46)
   libboost-date-time-dev   # cookie-date calendar (header-only part)
-  libnspr4-dev             # Firefox's cookie-date parser (the firefox profile)
+  libnspr4-dev             # Firefox's cookie-date parser (the firefox rules)
   libsqlite3-dev           # the persistent store
   libcurl4-openssl-dev     # the libcurl adapter
   nlohmann-json3-dev       # storageState/cookie-editor JSON, the cookiejar command's HAR replay
   libssl-dev               # libcrypto: Chromium's encrypted cookie values (v10)
   libhiredis-dev           # the Redis store (no TLS in Debian 12's hiredis 0.14)
+)
+
+# The Python module, built by CMake or by pip (python/setup.py).
+python_packages=(
+  python3-dev              # python/: the module's headers (COOKIEJAR_BUILD_PYTHON)
+  pybind11-dev             # python/: the module's C++ binding
+  python3-pybind11
+  python3-setuptools       # python/setup.py: the build backend pip and build use
+  python3-wheel            # setuptools builds wheels with it
+  python3-pip              # pip install ./python
+  python3-venv             # a venv to install into
+)
+
+# Building the Debian packages (debian/).
+deb_packages=(
+  debhelper                # debian/rules (compat 13)
+  dh-python                # python3-cookiejar's dependencies
+  lintian                  # tools/build_debs.sh checks the packages
 )
 
 # Only the tests, fuzzing and benchmarks.
@@ -40,20 +73,24 @@ dev_packages=(
   python3-django           # tests/django_e2e_test: a real Django site
   curl                     # tests/cookies_txt_curl_test: round trip with the curl CLI
   python3                  # test servers in tests/
-  python3-dev              # python/: the Python module (COOKIEJAR_BUILD_PYTHON)
-  pybind11-dev             # python/: the module's C++ binding
-  python3-pybind11
   python3-pytest           # python/tests
   python3-requests         # python/: the requests adapter, its tests and benchmark
   python3-httpx            # python/: the httpx transport and its tests
   redis-server             # tests/redis_*: real Redis servers and clusters
   redis-tools              # redis-cli --cluster create in tests/redis_*
+  python3-build            # tools/test_packages.sh: python3 -m build --no-isolation
+  abigail-tools            # tools/abi_check.sh: abidw, abidiff
 )
 
 case "${1:-}" in
-  --lib) packages=("${lib_packages[@]}") ;;
-  "") packages=("${lib_packages[@]}" "${dev_packages[@]}") ;;
-  *) echo "usage: tools/setup.sh [--lib]" >&2; exit 2 ;;
+  --lib) packages=("${build_packages[@]}" "${bazel_packages[@]}" "${lib_packages[@]}") ;;
+  --cmake) packages=("${build_packages[@]}" "${lib_packages[@]}") ;;
+  --pip) packages=("${build_packages[@]}" "${lib_packages[@]}" "${python_packages[@]}") ;;
+  --deb) packages=("${build_packages[@]}" "${lib_packages[@]}" "${python_packages[@]}"
+                   "${deb_packages[@]}") ;;
+  "") packages=("${build_packages[@]}" "${bazel_packages[@]}" "${lib_packages[@]}"
+                "${python_packages[@]}" "${deb_packages[@]}" "${dev_packages[@]}") ;;
+  *) echo "usage: tools/setup.sh [--lib | --cmake | --pip | --deb]" >&2; exit 2 ;;
 esac
 
 # One dpkg-query for all: this runs before every build.

@@ -3,8 +3,12 @@
 # as built normally, under AddressSanitizer + UndefinedBehaviorSanitizer, the
 # concurrency tests under ThreadSanitizer, every fuzz target for about a
 # minute (tools/fuzz.sh --ci: a fixed seed and input count, so the run is the
-# same every time), then the CMake build with ctest and the example consumers
-# built against its install (tools/test_consumers.sh).
+# same every time), then the CMake build with ctest, the example consumers
+# built against its install and the ABI check (tools/test_consumers.sh), and
+# last the packages: the .debs built and checked by lintian, the Python
+# package built by python3 -m build and pip into a fresh venv and tested, and
+# the .debs installed with the consumers run against them
+# (tools/test_packages.sh).
 # With arguments, runs only `bazel test ARGS... //...` (e.g. --config=tsan).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,3 +22,4 @@ bazel test --config=tsan //tests:cookie_jar_threads_test //tests:distributed_sha
   //tests:redis_cookie_store_test //tests:redis_fleet_test
 tools/fuzz.sh --ci
 tools/test_consumers.sh
+tools/test_packages.sh

@@ -85,7 +85,7 @@ struct BrowserStoreOptions {
   // Rows described in `problems` at most (the rest are counted).
   size_t max_problems = 100;
   // How the cookies' partitions are to mark a cross-site ancestor: that of
-  // the jar they go to (BrowserProfile::partition_ancestors). Reading only:
+  // the jar they go to (BrowserRules::partition_ancestors). Reading only:
   // ImportBrowserStore takes its jar's.
   CookiePartitionKey::Ancestors partition_ancestors =
       CookiePartitionKey::Ancestors::kFramesAndRequest;

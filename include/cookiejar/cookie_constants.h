@@ -1,5 +1,5 @@
 // Values a cookie's attributes can take, and the size limits of RFC 6265bis
-// that every profile shares.
+// that every browser's rules share.
 
 #ifndef COOKIEJAR_COOKIE_CONSTANTS_H_
 #define COOKIEJAR_COOKIE_CONSTANTS_H_

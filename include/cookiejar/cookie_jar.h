@@ -1,4 +1,4 @@
-// A cookie jar: the cookies of one browser profile. Set-Cookie headers go in
+// A cookie jar: the cookies of one browser profile (a user's browser). Set-Cookie headers go in
 // with the URL that sent them; the Cookie header for any request URL comes
 // out, built as a browser would build it. Jars never share cookies; a process
 // may hold any number of them (see jar_registry.h).
@@ -12,7 +12,7 @@
 // Storage (RFC 6265bis §5.7): a cookie with the same name, domain, host-only
 // flag and path as a stored one replaces it; the replacement keeps the old
 // creation time (and so its place in the header) when the value is
-// unchanged (Chromium) or always (Firefox: BrowserProfile's
+// unchanged (Chromium) or always (Firefox: BrowserRules's
 // overwrite_keeps_creation). An already-expired cookie deletes its match and
 // is not stored. An origin that is not secure cannot set a cookie whose name
 // matches a stored Secure cookie on an overlapping domain and path ("leave
@@ -22,8 +22,8 @@
 // creation; creation times within a jar are unique and increasing, so cookies
 // set in one response keep their order. Expired cookies are never returned.
 //
-// Browser policies come from CookieJarOptions: the browser profile
-// (browser_profile.h: parsing, SameSite, limits and eviction...), partitioned
+// Browser policies come from CookieJarOptions: the browser rules
+// (browser_rules.h: parsing, SameSite, limits and eviction...), partitioned
 // cookies (cookie_partition_key.h) and third-party blocking
 // (cookie_access_policy.h).
 // Every get and set takes the request's context (cookie_options.h).
@@ -49,7 +49,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "cookiejar/browser_profile.h"
+#include "cookiejar/browser_rules.h"
 #include "cookiejar/canonical_cookie.h"
 #include "cookiejar/clock.h"
 #include "cookiejar/cookie_access_policy.h"
@@ -77,12 +77,12 @@ struct CookieJarOptions {
   // Any instant is accepted; arithmetic on it saturates.
   const Clock* clock = nullptr;
 
-  // Which browser the jar behaves as (browser_profile.h): its parsing
+  // Which browser the jar behaves as (browser_rules.h): its parsing
   // rules, dates, SameSite defaults, prefixes, limits and eviction, expiry
   // cap and what it does with third-party cookies.
-  BrowserProfile profile = BrowserProfile::Chromium();
+  BrowserRules rules = BrowserRules::Chromium();
 
-  // Third-party blocking and per-site exceptions; nullopt: the profile's own
+  // Third-party blocking and per-site exceptions; nullopt: the rules' own
   // default. Can be changed later with CookieJar::SetAccessPolicy.
   std::optional<CookieAccessPolicy> access_policy;
 };
@@ -115,7 +115,7 @@ class CookieJar {
   // parser would produce them, so no leading or trailing space or tab; no
   // control character; prefix rules; domain not a public suffix; path at most
   // 1024 bytes starting with '/') and be unexpired; its expiry is capped at
-  // creation + the profile's maximum age. It then replaces any cookie with
+  // creation + the rules' maximum age. It then replaces any cookie with
   // the same key; no URL is involved, so the rules about who may set what do
   // not apply. Limits and eviction do.
   enum class ImportTimes {
@@ -186,7 +186,12 @@ class CookieJar {
   void RemoveChangeListener(uint64_t id);
 
   const CookieLimits& limits() const;
-  const BrowserProfile& profile() const;
+  const BrowserRules& rules() const;
+  // The name before 2.0. Removed in 3.0.
+  [[deprecated("CookieJar::profile() is now CookieJar::rules()")]] const BrowserRules& profile()
+      const {
+    return rules();
+  }
 
  private:
   std::unique_ptr<jar_internal::JarCore> core_;

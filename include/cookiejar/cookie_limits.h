@@ -1,5 +1,6 @@
-// How many cookies a jar keeps and which ones it evicts first: a profile of
-// numbers chosen per jar. Browsers differ here, so each has a profile:
+// How many cookies a jar keeps and which ones it evicts first: a set of
+// numbers chosen per jar (part of its BrowserRules). Browsers differ here, so
+// each has its own:
 //
 //   CookieLimits::Chromium()        180 per site purged to 150 by priority and
 //                                   Secure-aware rounds; 3300 in all purged to
@@ -78,7 +79,7 @@ struct CookieLimits {
   // Above this many cookies that protection ends and the least recently used
   // go, down to `purge_to`; 0 means no such bound. Browsers have none; a
   // crawler that visits a million sites in a month would otherwise keep a
-  // million cookies. 10 x `max_cookies` in the browser profiles.
+  // million cookies. 10 x `max_cookies` in the browsers' rules.
   size_t max_cookies_hard = 33000;
 
   // Partitioned (CHIPS) cookies, per partition and site: the least recently

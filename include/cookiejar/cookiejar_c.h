@@ -37,7 +37,7 @@ typedef enum cookiejar_result {
   COOKIEJAR_REFUSED = 1,
   /* The URL is not an absolute http, https, ws or wss URL. */
   COOKIEJAR_INVALID_URL = 2,
-  /* A required argument is NULL, or a name (profile) is unknown. */
+  /* A required argument is NULL, or a name (of browser rules) is unknown. */
   COOKIEJAR_INVALID_ARGUMENT = 3,
   /* A file could not be read or written, or is not a cookies.txt;
      cookiejar_last_error() says which and why. */
@@ -59,12 +59,13 @@ typedef struct cookiejar_jar cookiejar_jar;
 /* A source of "now", in microseconds since 1970-01-01T00:00:00Z. */
 typedef int64_t (*cookiejar_clock_fn)(void* user);
 
-/* A new, empty jar that behaves as `profile` does: "chromium" (also NULL),
-   "firefox", "rfc6265-minimum" or "unlimited". NULL for an unknown profile.
+/* A new, empty jar that follows the browser rules named `rules`: "chromium"
+   (also NULL), "firefox", "rfc6265-minimum" or "unlimited". NULL for unknown
+   rules.
    With `clock`, the jar asks it for the time (tests); it must outlive the
    jar. */
-cookiejar_jar* cookiejar_jar_new(const char* profile);
-cookiejar_jar* cookiejar_jar_new_with_clock(const char* profile, cookiejar_clock_fn clock,
+cookiejar_jar* cookiejar_jar_new(const char* rules);
+cookiejar_jar* cookiejar_jar_new_with_clock(const char* rules, cookiejar_clock_fn clock,
                                             void* user);
 void cookiejar_jar_free(cookiejar_jar* jar);
 

@@ -39,7 +39,7 @@
 namespace cookiejar {
 
 // How a browser reads a Set-Cookie line, where browsers differ. The defaults
-// are Chromium's; browser_profile.h names the other browsers' choices.
+// are Chromium's; browser_rules.h names the other browsers' choices.
 struct CookieSyntaxRules {
   // A pair without '=' ("Set-Cookie: v"). RFC 6265bis and Chromium: a
   // nameless cookie, value "v", sent as "v". Firefox: name "v", empty value,
@@ -120,7 +120,7 @@ bool HasCookieControlCharacter(std::string_view text);
 CookieInclusionStatus CheckNameAndValue(std::string_view name, std::string_view value,
                                         const CookieSyntaxRules& rules,
                                         size_t max_name_value_bytes = kMaxNameValueBytes);
-// With the most lenient rules a profile has: tabs allowed, empty names
+// With the most lenient rules a browser has: tabs allowed, empty names
 // allowed.
 CookieInclusionStatus CheckNameAndValue(std::string_view name, std::string_view value,
                                         size_t max_name_value_bytes = kMaxNameValueBytes);

@@ -39,12 +39,12 @@
 // every cookie of another site than the top-level one, and under a
 // cross-site frame); a Firefox jar sets it in fewer cases
 // (cookie_partition_key.h). The bit is converted from and to the convention
-// of the jar (BrowserProfile::partition_ancestors).
+// of the jar (BrowserRules::partition_ancestors).
 //
 // Example:
 //   absl::StatusOr<JsonCookiesReport> report = ImportJsonCookies(text, &jar);
 //   JsonCookiesExport out = FormatJsonCookies(
-//       jar.GetAllCookies(), JsonCookieFormat::kStorageState, jar.profile().partition_ancestors);
+//       jar.GetAllCookies(), JsonCookieFormat::kStorageState, jar.rules().partition_ancestors);
 //   // out.text is the file; out.losses says what each cookie lost.
 
 #ifndef COOKIEJAR_STORAGE_STATE_H_
@@ -78,7 +78,7 @@ struct JsonCookiesOptions {
   // Problems described at most (the rest are counted).
   size_t max_problems = 100;
   // How the cookies' partitions are to mark a cross-site ancestor: that of
-  // the jar they go to (BrowserProfile::partition_ancestors). Reading only:
+  // the jar they go to (BrowserRules::partition_ancestors). Reading only:
   // ImportJsonCookies takes its jar's.
   CookiePartitionKey::Ancestors partition_ancestors =
       CookiePartitionKey::Ancestors::kFramesAndRequest;
@@ -116,7 +116,7 @@ struct JsonCookiesExport {
 };
 
 // `cookies` in `format`, in their order. `partition_ancestors`: how their
-// partitions mark a cross-site ancestor (the BrowserProfile::
+// partitions mark a cross-site ancestor (the BrowserRules::
 // partition_ancestors of the jar they come from).
 JsonCookiesExport FormatJsonCookies(
     const std::vector<CanonicalCookie>& cookies, JsonCookieFormat format,

@@ -7,7 +7,7 @@
 //   - a site's cookies are kept in header order (longer path first, then
 //     earlier creation), so building a header is one filtered pass. A site of
 //     up to kGroupAbove cookies (every site under a browser's limits) keeps
-//     them in one array; a larger one (the unlimited profile) keeps one array
+//     them in one array; a larger one (the unlimited rules) keeps one array
 //     per path length, each in creation order, so that a new cookie, the
 //     latest created, is always appended and removal is amortized constant
 //     time (removed cookies are marked and skipped until their array is
@@ -34,10 +34,22 @@
 #include "absl/container/inlined_vector.h"
 #include "cookiejar/canonical_cookie.h"
 #include "jar/internal/cookie_draft.h"
-#include "jar/internal/jar_time.h"
+#include "common/micros.h"
 
 namespace cookiejar {
 namespace jar_internal {
+
+// The jar keeps every time as saturating integer microseconds.
+using micros::ClampFinite;
+using micros::DurationMicros;
+using micros::FromMicros;
+using micros::kAlwaysUs;
+using micros::kEarliestUs;
+using micros::kLatestUs;
+using micros::kNeverUs;
+using micros::SatAdd;
+using micros::SatSub;
+using micros::ToMicros;
 
 // What a cookie requires of a request; a request grants the same bits.
 enum Need : uint8_t {

@@ -55,7 +55,7 @@ class JarCore {
   }
   void RemoveChangeListener(uint64_t id) { dispatcher_.RemoveListener(id); }
   const CookieLimits& limits() const { return limits_; }
-  const BrowserProfile& profile() const { return profile_; }
+  const BrowserRules& rules() const { return rules_; }
 
  private:
   // Buckets live behind pointers: the map's slots stay small, so probing it
@@ -140,9 +140,9 @@ class JarCore {
   // Whether the access policy puts every cookie this request sets into its
   // partition (Firefox's Total Cookie Protection in a third-party context).
   bool PartitionsEverything(const Url& url, const CookieOptions& options) const;
-  // The request's partition, by the profile's rules.
+  // The request's partition, by the browser's rules.
   CookiePartitionKey PartitionFor(const Url& url, const CookieOptions& options) const {
-    return CookiePartitionKey::ForRequest(url, options, *psl_, profile_.partition_ancestors,
+    return CookiePartitionKey::ForRequest(url, options, *psl_, rules_.partition_ancestors,
                                           same_site_policy_.schemeful);
   }
   // Calls `sink.Add(bucket, cookie)` for each cookie to send to `url`, in
@@ -174,10 +174,10 @@ class JarCore {
 
   const PublicSuffixList* const psl_;
   const Clock* const clock_;
-  const BrowserProfile profile_;
-  const CookieLimits& limits_ = profile_.limits;
-  const SameSitePolicy& same_site_policy_ = profile_.same_site;
-  // The profile's durations as microseconds, for the per-request paths.
+  const BrowserRules rules_;
+  const CookieLimits& limits_ = rules_.limits;
+  const SameSitePolicy& same_site_policy_ = rules_.same_site;
+  // The rules' durations as microseconds, for the per-request paths.
   const int64_t access_granularity_us_ = DurationMicros(limits_.last_access_granularity);
   const int64_t lax_allowing_unsafe_us_ =
       DurationMicros(same_site_policy_.lax_allowing_unsafe_max_age);

@@ -6,7 +6,7 @@
 // same-site to the top level under a cross-site frame (kFramesOnly). Some
 // files name a partition by its top-level site only (a storageState
 // partitionKey string, an old Chromium database). A jar compares partitions
-// in its profile's convention (BrowserProfile::partition_ancestors), so a
+// in its profile's convention (BrowserRules::partition_ancestors), so a
 // partition read from a file is written in that one.
 
 #ifndef COOKIEJAR_PERSISTENCE_INTERNAL_PARTITION_SITE_H_

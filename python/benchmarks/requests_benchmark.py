@@ -89,12 +89,12 @@ def trace_table(name, events, requests_limit, rounds):
     loads, gets = mock_events(events, requests_limit)
     results = {}
     for label, make in (("http.cookiejar.CookieJar", http.cookiejar.CookieJar),
-                        ("cookiejar.CookieJar", cookiejar.CookieJar)):
+                        ("cookiejar.HttpCookieJar", cookiejar.HttpCookieJar)):
         jar = make()
         load_cost = load(jar, [(fresh(m), r) for m, r in loads])
         request_cost, headers = replay(jar, gets, rounds)
         results[label] = (load_cost, request_cost, headers, len(jar))
-    ours, theirs = results["cookiejar.CookieJar"], results["http.cookiejar.CookieJar"]
+    ours, theirs = results["cookiejar.HttpCookieJar"], results["http.cookiejar.CookieJar"]
     same = sum(cookie_set(a) == cookie_set(b) for a, b in zip(ours[2], theirs[2]))
     print(f"\n{name}: {len(loads)} Set-Cookie responses, {len(gets)} timed requests "
           f"(median of {rounds} runs)")
@@ -148,7 +148,7 @@ def real_get_table(count, rounds):
         empty = requests.Session()
         stock = requests.Session()
         stock.cookies = filled(RequestsCookieJar())
-        ours = cookiejar.requests_session(filled(cookiejar.CookieJar()))
+        ours = cookiejar.requests_session(filled(cookiejar.HttpCookieJar()))
         for session in (empty, stock, ours):
             session.trust_env = False
         baseline = timed_gets(empty, url, count, rounds)
@@ -167,7 +167,7 @@ def real_get_table(count, rounds):
 
         # httpx copies client.cookies into a new http.cookiejar.CookieJar
         # twice per request whatever the jar (docs/python.md).
-        ours_jar = filled(cookiejar.CookieJar())
+        ours_jar = filled(cookiejar.HttpCookieJar())
         clients = [("httpx.Client, empty jar", httpx.Client(trust_env=False)),
                    ("httpx.Client, http.cookiejar.CookieJar",
                     httpx.Client(cookies=filled(http.cookiejar.CookieJar()), trust_env=False)),
@@ -200,7 +200,7 @@ def main():
     trace_table("single-site trace (150 cookies on one site)", traces.single_site(),
                 args.requests, args.rounds)
     real_get_table(args.gets, args.rounds)
-    print(f"\ncrawler trace: cookiejar.CookieJar is {ratio:.0f}x faster per request "
+    print(f"\ncrawler trace: cookiejar.HttpCookieJar is {ratio:.0f}x faster per request "
           f"(target: 100x)")
 
 

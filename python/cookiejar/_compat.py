@@ -1,4 +1,4 @@
-"""CookieJar: the engine behind the http.cookiejar.CookieJar interface, for
+"""HttpCookieJar: the engine behind the http.cookiejar.CookieJar interface, for
 code written against the standard library (urllib, requests, httpx).
 
 What the clients really do with a jar (requests 2.28 and httpx 0.23, read
@@ -32,9 +32,10 @@ value)`` "supercookies").
 import http.cookiejar
 import sys
 import time
+import warnings
 
 from ._errors import CookieError, CookieRejected, Unsupported
-from ._jar import Jar
+from ._jar import NativeJar
 from ._types import Cookie
 
 # Set on a client's request object by add_cookie_header, checked by
@@ -127,23 +128,29 @@ def from_stdlib(cookie, now):
                   creation=now, last_access=now, source_secure=secure)
 
 
-class CookieJar:
+class HttpCookieJar:
     """A browser-grade cookie jar with the http.cookiejar.CookieJar interface
-    (and requests' dict-like extras), backed by a Jar.
+    (and requests' dict-like extras), backed by a NativeJar: the jar to give
+    requests, httpx and urllib. Formerly ``cookiejar.CookieJar``, still
+    accepted with a DeprecationWarning.
 
-        jar = cookiejar.CookieJar("chromium")
+        jar = cookiejar.HttpCookieJar("chromium")
         session = cookiejar.requests_session(jar)        # requests
         client = httpx.Client(cookies=jar, transport=cookiejar.HttpxTransport(jar))
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
 
-    ``jar.jar`` is the engine's Jar (explain, persistence...).
+    ``jar.jar`` is the engine's NativeJar (explain, persistence...).
     """
 
-    def __init__(self, profile="chromium", *, jar=None, clock=None, policy=None):
+    def __init__(self, rules="chromium", *, jar=None, clock=None, policy=None, profile=None):
         if policy is not None:
-            raise Unsupported("cookie policies: the browser profile decides what is kept "
-                              "and sent (profile='chromium', 'firefox'...)")
-        self.jar = jar if jar is not None else Jar(profile, clock=clock)
+            raise Unsupported("cookie policies: the browser's rules decide what is kept "
+                              "and sent (rules='chromium', 'firefox'...)")
+        if profile is not None:
+            warnings.warn("HttpCookieJar(profile=...) is now HttpCookieJar(rules=...); the old keyword "
+                          "works until 3.0", DeprecationWarning, stacklevel=2)
+            rules = profile
+        self.jar = jar if jar is not None else NativeJar(rules, clock=clock)
 
     # --- The two calls of http.cookiejar's protocol -------------------------
 
@@ -187,15 +194,20 @@ class CookieJar:
         self.jar.import_cookie(from_stdlib(cookie, self._now()), keep_times=False)
 
     def set_policy(self, policy):
-        raise Unsupported("cookie policies: the browser profile decides what is kept and sent")
+        """Raises Unsupported: the browser rules decide what is kept and sent."""
+        raise Unsupported("cookie policies: the browser's rules decide what is kept and sent")
 
     def make_cookies(self, response, request):
+        """Raises Unsupported: this is http.cookiejar's policy at work; use
+        extract_cookies, or NativeJar.store_response for the verdicts."""
         raise Unsupported("make_cookies applies http.cookiejar's policy; use "
-                          "extract_cookies, or Jar.store_response for the verdicts")
+                          "extract_cookies, or NativeJar.store_response for the verdicts")
 
     def set_cookie_if_ok(self, cookie, request):
+        """Raises Unsupported: this is http.cookiejar's policy at work; use
+        set_cookie(cookie) or NativeJar.set_cookie(url, line)."""
         raise Unsupported("set_cookie_if_ok applies http.cookiejar's policy; use "
-                          "Jar.set_cookie(url, line) or set_cookie(cookie)")
+                          "NativeJar.set_cookie(url, line) or set_cookie(cookie)")
 
     def clear(self, domain=None, path=None, name=None):
         """Removes every cookie, those of a domain, of a domain and path, or
@@ -217,6 +229,7 @@ class CookieJar:
             self.jar.delete(cookie)
 
     def clear_session_cookies(self):
+        """Removes the session cookies, as a browser does when it closes."""
         self.jar.end_session()
 
     def clear_expired_cookies(self):
@@ -224,11 +237,14 @@ class CookieJar:
         purges them as it goes."""
 
     def __iter__(self):
+        """Iterates over a snapshot of the cookies as http.cookiejar.Cookie
+        objects."""
         # A snapshot, converted as it is consumed: httpx iterates the jar
         # only to see whether it is empty before copying it.
         return (to_stdlib(c) for c in self.jar.cookies())
 
     def __len__(self):
+        """The number of cookies in the jar."""
         return len(self.jar)
 
     def __repr__(self):
@@ -252,6 +268,8 @@ class CookieJar:
                 and (path is None or c.path == path)]
 
     def get(self, name, default=None, domain=None, path=None):
+        """The value of the cookie ``name`` (of that domain and path, if
+        given), or ``default``; CookieConflict when several match."""
         matched = self._matching(name, domain, path)
         if len(matched) > 1:
             raise CookieConflict(f"there are {len(matched)} cookies named {name!r}")
@@ -282,10 +300,12 @@ class CookieJar:
         return cookie
 
     def __getitem__(self, name):
+        """The value of the cookie ``name``: KeyError when there is none,
+        CookieConflict when there are several."""
         if not isinstance(name, str):
             # requests' cookiejar_from_dict reading this jar as a dict: it is
             # a session's jar, not per-request cookies.
-            raise TypeError("a cookiejar.CookieJar is not a dict of per-request cookies: "
+            raise TypeError("a cookiejar.HttpCookieJar is not a dict of per-request cookies: "
                             "make it the session's jar (cookiejar.requests_session)")
         matched = self._matching(name)
         if len(matched) > 1:
@@ -295,10 +315,12 @@ class CookieJar:
         return matched[0].value
 
     def __setitem__(self, name, value):
+        """Raises Unsupported: a cookie needs a domain (use set())."""
         raise Unsupported("jar[name] = value makes a cookie without a domain; "
                           "use jar.set(name, value, domain=...)")
 
     def __delitem__(self, name):
+        """Removes every cookie named ``name``; KeyError when there is none."""
         matched = self._matching(name)
         if not matched:
             raise KeyError(name)
@@ -306,15 +328,19 @@ class CookieJar:
             self.jar.delete(cookie)
 
     def __contains__(self, name):
+        """Whether a cookie named ``name`` is in the jar."""
         return bool(self._matching(name))
 
     def keys(self):
+        """The cookies' names (a list, as requests gives)."""
         return [c.name for c in self.jar.cookies()]
 
     def values(self):
+        """The cookies' values."""
         return [c.value for c in self.jar.cookies()]
 
     def items(self):
+        """The cookies' (name, value) pairs."""
         return [(c.name, c.value) for c in self.jar.cookies()]
 
     iterkeys = keys
@@ -322,23 +348,28 @@ class CookieJar:
     iteritems = items
 
     def get_dict(self, domain=None, path=None):
+        """{name: value} of the cookies (of a domain and path, if given)."""
         return {c.name: c.value for c in self.jar.cookies()
                 if (domain is None or _stdlib_domain(c) == domain or c.domain == domain)
                 and (path is None or c.path == path)}
 
     def list_domains(self):
+        """The cookies' domains, as http.cookiejar writes them (a leading dot
+        for a domain cookie)."""
         return list(dict.fromkeys(_stdlib_domain(c) for c in self.jar.cookies()))
 
     def list_paths(self):
+        """The cookies' paths."""
         return list(dict.fromkeys(c.path for c in self.jar.cookies()))
 
     def multiple_domains(self):
+        """Whether the cookies span more than one domain."""
         return len(self.list_domains()) > 1
 
     def update(self, other):
         """Adds the cookies of a dict (raises: no domain), an
-        http.cookiejar.CookieJar or another CookieJar of this package."""
-        if isinstance(other, CookieJar):
+        http.cookiejar.CookieJar or another HttpCookieJar."""
+        if isinstance(other, HttpCookieJar):
             for cookie in other.jar.cookies():
                 self.jar.import_cookie(cookie)
         elif isinstance(other, http.cookiejar.CookieJar):
@@ -349,7 +380,7 @@ class CookieJar:
                 self.set(name, value)
 
     def copy(self):
-        """A new jar of the same profile and clock with the same cookies."""
-        copy = CookieJar(self.jar.profile, clock=self.jar.clock)
+        """A new jar of the same rules and clock with the same cookies."""
+        copy = HttpCookieJar(self.jar.rules, clock=self.jar.clock)
         copy.update(self)
         return copy

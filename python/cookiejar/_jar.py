@@ -1,15 +1,22 @@
-"""Jar: the engine's cookie jar with a Pythonic API."""
+"""NativeJar: the engine's cookie jar with its own Pythonic API."""
+
+import warnings
 
 from . import _cookiejar
 from ._errors import CookieRejected
 from ._types import Explanation
 
 
-class Jar(_cookiejar.Jar):
-    """The cookies of one browser profile, kept as that browser keeps them.
+class NativeJar(_cookiejar.Jar):
+    """The cookies of one browser profile, kept as that browser keeps them,
+    with the engine's own API: give it URLs and Set-Cookie lines, get Cookie
+    headers, explanations and stores. (For requests, httpx or urllib use
+    HttpCookieJar, which wraps one of these behind the http.cookiejar
+    interface.) Formerly ``cookiejar.Jar``, still accepted with a
+    DeprecationWarning.
 
-    ``profile`` is "chromium", "firefox", "rfc6265-minimum" or "unlimited"
-    (``BrowserProfile::Named``). ``clock`` is a FakeClock for tests; the
+    ``rules`` names the browser whose rules the jar follows: "chromium",
+    "firefox", "rfc6265-minimum" or "unlimited" (``BrowserRules::Named``). ``clock`` is a FakeClock for tests; the
     system clock by default.
 
     The request context of set_cookie, cookie_header, explain and
@@ -35,10 +42,23 @@ class Jar(_cookiejar.Jar):
     Thread-safe: the engine runs without the GIL, so threads sharing a jar run
     in parallel.
 
-        jar = Jar()
+        jar = NativeJar()
         jar.set_cookie("https://bank.example/login", "sessionid=abc; Secure; HttpOnly")
         jar.cookie_header("https://bank.example/transfer")   # 'sessionid=abc'
     """
+
+    def __init__(self, rules="chromium", *, clock=None, profile=None):
+        if profile is not None:
+            warnings.warn("NativeJar(profile=...) is now NativeJar(rules=...); the old keyword works "
+                          "until 3.0", DeprecationWarning, stacklevel=2)
+            rules = profile
+        super().__init__(rules, clock=clock)
+
+    @property
+    def profile(self):
+        """Deprecated (until 3.0): the name of the jar's rules; use ``rules``."""
+        warnings.warn("NativeJar.profile is now NativeJar.rules", DeprecationWarning, stacklevel=2)
+        return self.rules
 
     def set_cookie(self, url, line, *, server_date=None, **context):
         """Stores the cookie of one Set-Cookie value received from ``url``
@@ -77,7 +97,8 @@ class Jar(_cookiejar.Jar):
                 for cookie, reasons in self._explain(url, not site_only, **context)]
 
     def __iter__(self):
+        """Iterates over a snapshot of the cookies (as cookies())."""
         return iter(self.cookies())
 
     def __repr__(self):
-        return f"<cookiejar.Jar profile={self.profile!r} cookies={len(self)}>"
+        return f"<cookiejar.NativeJar rules={self.rules!r} cookies={len(self)}>"

@@ -36,16 +36,18 @@ class Cookie:
 
     @property
     def persistent(self) -> bool:
+        """Whether the cookie outlives the session (it has an expiry)."""
         return self.expires is not None
 
 
 @dataclasses.dataclass(frozen=True)
 class Explanation:
-    """One cookie of Jar.explain: whether it would be sent, and why not."""
+    """One cookie of NativeJar.explain: whether it would be sent, and why not."""
 
     cookie: Cookie
     reasons: Tuple[str, ...]  # Empty when the cookie is sent.
 
     @property
     def sent(self) -> bool:
+        """Whether the cookie would be sent (no reasons against it)."""
         return not self.reasons

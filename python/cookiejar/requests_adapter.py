@@ -6,7 +6,7 @@ only calls its ``extract_cookies`` on every response, which reaches the jar
 unchanged. HTTPAdapter.add_headers, the hook requests documents for
 subclasses, is where the header goes in, once per hop.
 
-    session = cookiejar.requests_session(cookiejar.CookieJar("chromium"))
+    session = cookiejar.requests_session(cookiejar.HttpCookieJar("chromium"))
     session.get("https://example.com/")
 """
 
@@ -14,7 +14,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from requests.cookies import MockRequest
 
-from ._compat import CookieJar
+from ._compat import HttpCookieJar
 
 
 class RequestsAdapter(HTTPAdapter):
@@ -26,12 +26,15 @@ class RequestsAdapter(HTTPAdapter):
     that request, as with requests' own jar."""
 
     def __init__(self, jar, **kwargs):
-        if not isinstance(jar, CookieJar):
-            raise TypeError("RequestsAdapter needs a cookiejar.CookieJar")
+        if not isinstance(jar, HttpCookieJar):
+            raise TypeError("RequestsAdapter needs a cookiejar.HttpCookieJar")
         super().__init__(**kwargs)
         self.jar = jar
 
     def add_headers(self, request, **kwargs):
+        """Puts the jar's Cookie header on ``request`` (a PreparedRequest),
+        followed by its per-request cookies; requests calls this once per
+        request and redirect hop."""
         super().add_headers(request, **kwargs)
         # request._cookies: the jar requests built for this request alone,
         # from per-request cookies (no domain) and, after a redirect, the
@@ -53,10 +56,10 @@ class RequestsAdapter(HTTPAdapter):
 
 def requests_session(jar=None, session=None):
     """A requests.Session (``session``, or a new one) that keeps its cookies
-    in ``jar`` (a new chromium CookieJar by default): the jar becomes
+    in ``jar`` (a new chromium HttpCookieJar by default): the jar becomes
     ``session.cookies`` and RequestsAdapter serves http:// and https://."""
     if jar is None:
-        jar = CookieJar()
+        jar = HttpCookieJar()
     if session is None:
         session = requests.Session()
     session.cookies = jar

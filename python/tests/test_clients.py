@@ -52,7 +52,7 @@ def session_with(jar):
 
 
 def test_requests_sends_the_jar_header_on_every_hop_and_stores_every_hop(server):
-    jar = cookiejar.CookieJar()
+    jar = cookiejar.HttpCookieJar()
     response = session_with(jar).get(chain(server))
     assert response.status_code == 200 and len(response.history) == 3
     assert sent(server) == EXPECTED
@@ -70,12 +70,12 @@ def test_requests_own_jar_sends_what_a_browser_refused(server):
 
 
 def test_requests_per_request_cookies_follow_the_jar_cookies(server):
-    session_with(cookiejar.CookieJar()).get(chain(server), cookies={"extra": "x"})
+    session_with(cookiejar.HttpCookieJar()).get(chain(server), cookies={"extra": "x"})
     assert sent(server) == ["extra=x", "extra=x", "one=1; extra=x", "one=1; three=3; extra=x"]
 
 
 def test_a_cookie_header_set_by_hand_is_sent_as_it_is(server):
-    jar = cookiejar.CookieJar()
+    jar = cookiejar.HttpCookieJar()
     jar.jar.set_cookie(server.url("www.a.test", "/"), "jar=1")
     session_with(jar).get(server.url("www.a.test", "/page"), headers={"Cookie": "mine=1"})
     assert sent(server) == ["mine=1"]
@@ -84,13 +84,13 @@ def test_a_cookie_header_set_by_hand_is_sent_as_it_is(server):
 def test_a_jar_without_the_adapter_fails_clearly(server):
     session = requests.Session()
     session.trust_env = False
-    session.cookies = cookiejar.CookieJar()
+    session.cookies = cookiejar.HttpCookieJar()
     with pytest.raises(cookiejar.Unsupported, match="requests_session"):
         session.get(server.url("www.a.test", "/page"))
 
 
 def test_requests_cookie_helpers_work_or_fail_clearly(server):
-    jar = cookiejar.CookieJar()
+    jar = cookiejar.HttpCookieJar()
     session = session_with(jar)
     session.get(chain(server))
     assert requests.utils.dict_from_cookiejar(jar) == {"one": "1", "two": "2", "three": "3",
@@ -129,9 +129,9 @@ def test_clients_hand_the_response_date_to_the_jar(server):
     fake_now = 1700000000
     line = "d=1; Path=/; Expires=" + email.utils.formatdate(time.time() + 7200, usegmt=True)
     url = server.url("www.a.test", "/page?" + urllib.parse.urlencode({"set": line}))
-    requests_jar = cookiejar.CookieJar(clock=cookiejar.FakeClock(fake_now))
+    requests_jar = cookiejar.HttpCookieJar(clock=cookiejar.FakeClock(fake_now))
     session_with(requests_jar).get(url)
-    httpx_jar = cookiejar.CookieJar(clock=cookiejar.FakeClock(fake_now))
+    httpx_jar = cookiejar.HttpCookieJar(clock=cookiejar.FakeClock(fake_now))
     with cookiejar.httpx_client(httpx_jar, trust_env=False) as client:
         client.get(url)
     for jar in (requests_jar, httpx_jar):
@@ -140,7 +140,7 @@ def test_clients_hand_the_response_date_to_the_jar(server):
 
 
 def test_httpx_sends_the_jar_header_on_every_hop_and_stores_every_hop(server):
-    jar = cookiejar.CookieJar()
+    jar = cookiejar.HttpCookieJar()
     with httpx.Client(cookies=jar, transport=cookiejar.HttpxTransport(jar),
                       follow_redirects=True, trust_env=False) as client:
         response = client.get(chain(server))
@@ -151,7 +151,7 @@ def test_httpx_sends_the_jar_header_on_every_hop_and_stores_every_hop(server):
 
 
 def test_httpx_async_client(server):
-    jar = cookiejar.CookieJar()
+    jar = cookiejar.HttpCookieJar()
 
     async def fetch():
         async with httpx.AsyncClient(cookies=jar, transport=cookiejar.AsyncHttpxTransport(jar),
@@ -163,13 +163,13 @@ def test_httpx_async_client(server):
 
 
 def test_httpx_without_the_transport_fails_clearly(server):
-    with httpx.Client(cookies=cookiejar.CookieJar(), trust_env=False) as client:
+    with httpx.Client(cookies=cookiejar.HttpCookieJar(), trust_env=False) as client:
         with pytest.raises(cookiejar.Unsupported, match="HttpxTransport"):
             client.get(server.url("www.a.test", "/page"))
 
 
 def test_urllib_cookie_processor(server):
-    jar = cookiejar.CookieJar()
+    jar = cookiejar.HttpCookieJar()
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}),
                                          urllib.request.HTTPCookieProcessor(jar))
     with opener.open(chain(server), timeout=10) as response:

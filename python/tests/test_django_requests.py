@@ -22,8 +22,8 @@ def site(django, resolve_test_names):
     return f"http://www.django.test:{django}"
 
 
-def make_session(clock, profile="chromium"):
-    session = cookiejar.requests_session(cookiejar.CookieJar(profile, clock=clock))
+def make_session(clock, rules="chromium"):
+    session = cookiejar.requests_session(cookiejar.HttpCookieJar(rules, clock=clock))
     session.trust_env = False  # No proxy from the environment: 127.0.0.1 only.
     return session
 

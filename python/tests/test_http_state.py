@@ -43,7 +43,7 @@ def test_every_case_sends_the_expected_cookie_header():
     for case in cases:
         test = case["test"]
         name = test.lower().replace("_", "-")
-        jar = cookiejar.Jar(clock=cookiejar.FakeClock(1420070400))
+        jar = cookiejar.NativeJar(clock=cookiejar.FakeClock(1420070400))
         request = f"http://home.example.org:8888/cookie-parser?{name}"
         jar.store_response(request, case["received"])
         target = urllib.parse.urljoin(request, case.get("sent-to",

@@ -1,5 +1,5 @@
 """The Pythonic API of Jar: set, header, explain, listing, context, errors
-with the engine's reason names, clocks, profiles, strings."""
+with the engine's reason names, clocks, rules, strings."""
 
 import dataclasses
 from email.utils import formatdate
@@ -15,7 +15,7 @@ def clock():
 
 
 def test_set_and_header(clock):
-    jar = cookiejar.Jar(clock=clock)
+    jar = cookiejar.NativeJar(clock=clock)
     jar.set_cookie("https://bank.example/login", "sessionid=abc; Secure; HttpOnly")
     jar.set_cookie("https://bank.example/a/b", "deep=1; Path=/a")
     assert jar.cookie_header("https://bank.example/a/x") == "deep=1; sessionid=abc"
@@ -24,7 +24,7 @@ def test_set_and_header(clock):
 
 
 def test_refusals_raise_with_the_engine_reason_names():
-    jar = cookiejar.Jar()
+    jar = cookiejar.NativeJar()
     with pytest.raises(cookiejar.CookieRejected) as e:
         jar.set_cookie("http://example.com/", "__Host-id=1; Secure; Path=/")
     assert set(e.value.reasons) == {"secure_only", "invalid_prefix"}
@@ -40,7 +40,7 @@ def test_refusals_raise_with_the_engine_reason_names():
 
 
 def test_store_response_drops_refused_cookies_and_says_why():
-    jar = cookiejar.Jar()
+    jar = cookiejar.NativeJar()
     results = jar.store_response("http://shop.example/", ["a=1", "b=2; Secure", "c=3"])
     assert results == [(), ("secure_only",), ()]
     assert jar.cookie_header("http://shop.example/") == "a=1; c=3"
@@ -48,7 +48,7 @@ def test_store_response_drops_refused_cookies_and_says_why():
 
 
 def test_context_keywords_decide_same_site():
-    jar = cookiejar.Jar()
+    jar = cookiejar.NativeJar()
     jar.set_cookie("https://site.example/", "strict=1; SameSite=Strict; Secure")
     jar.set_cookie("https://site.example/", "lax=1; SameSite=Lax; Secure")
     jar.set_cookie("https://site.example/", "none=1; SameSite=None; Secure")
@@ -76,7 +76,7 @@ def test_frame_ancestors_make_a_request_back_to_the_top_level_site_cross_site():
     # Both browsers: a frame cross-site to the top level makes a request back
     # to the top-level site cross-site and third-party (A -> B-frame -> A;
     # docs/compliance.md).
-    jar = cookiejar.Jar()
+    jar = cookiejar.NativeJar()
     jar.set_cookie("https://site.example/", "strict=1; SameSite=Strict; Secure")
     jar.set_cookie("https://site.example/", "lax=1; SameSite=Lax; Secure")
     jar.set_cookie("https://site.example/", "none=1; SameSite=None; Secure")
@@ -107,7 +107,7 @@ def test_server_date_corrects_expires_by_the_server_clock(clock):
     server_now = now - 3600
     expires = "Expires=" + formatdate(server_now + 7200, usegmt=True)
     date = formatdate(server_now, usegmt=True)
-    jar = cookiejar.Jar(clock=clock)
+    jar = cookiejar.NativeJar(clock=clock)
     jar.set_cookie("https://a.example/", "corrected=1; " + expires, server_date=date)
     jar.set_cookie("https://a.example/", "as_written=1; " + expires)
     jar.set_cookie("https://a.example/", "bad_date=1; " + expires, server_date="not a date")
@@ -123,7 +123,7 @@ def test_browsers_disagree_on_nameless_cookies():
     # "=v": Chromium keeps a nameless cookie sent as "v"; Firefox refuses it
     # (recorded: parse-01561). Both refuse "=a=b", which would be sent as the
     # cookie named "a".
-    chromium, firefox = cookiejar.Jar("chromium"), cookiejar.Jar("firefox")
+    chromium, firefox = cookiejar.NativeJar("chromium"), cookiejar.NativeJar("firefox")
     chromium.set_cookie("https://a.example/", "=v")
     assert chromium.cookie_header("https://a.example/") == "v"
     with pytest.raises(cookiejar.CookieRejected) as e:
@@ -135,7 +135,7 @@ def test_browsers_disagree_on_nameless_cookies():
 
 
 def test_explain_lists_sent_cookies_first():
-    jar = cookiejar.Jar()
+    jar = cookiejar.NativeJar()
     jar.set_cookie("https://a.example/x/", "path=1; Path=/x")
     jar.set_cookie("https://a.example/", "root=1")
     jar.set_cookie("https://b.example/", "other=1")
@@ -149,7 +149,7 @@ def test_explain_lists_sent_cookies_first():
 
 
 def test_cookies_are_plain_dataclasses(clock):
-    jar = cookiejar.Jar(clock=clock)
+    jar = cookiejar.NativeJar(clock=clock)
     jar.set_cookie("https://www.example.com/", "id=7; Domain=example.com; Max-Age=60; "
                    "SameSite=Strict; Secure; Priority=High")
     (cookie,) = jar.cookies()
@@ -163,7 +163,7 @@ def test_cookies_are_plain_dataclasses(clock):
 
 
 def test_fake_clock_expires_cookies(clock):
-    jar = cookiejar.Jar(clock=clock)
+    jar = cookiejar.NativeJar(clock=clock)
     jar.set_cookie("https://a.example/", "short=1; Max-Age=5")
     clock.advance(4.5)
     assert jar.cookie_header("https://a.example/") == "short=1"
@@ -173,7 +173,7 @@ def test_fake_clock_expires_cookies(clock):
 
 
 def test_delete_clear_and_end_session():
-    jar = cookiejar.Jar()
+    jar = cookiejar.NativeJar()
     jar.set_cookie("https://a.example/", "session=1")
     jar.set_cookie("https://a.example/", "kept=1; Max-Age=600")
     assert jar.end_session() == 1
@@ -184,7 +184,7 @@ def test_delete_clear_and_end_session():
 
 
 def test_import_cookie_validates_like_a_set_cookie_line(clock):
-    jar = cookiejar.Jar(clock=clock)
+    jar = cookiejar.NativeJar(clock=clock)
     good = cookiejar.Cookie("n", "v", "example.com", creation=1699999000, last_access=1699999000)
     jar.import_cookie(good)
     assert jar.cookie_header("http://example.com/") == "n=v"
@@ -195,25 +195,36 @@ def test_import_cookie_validates_like_a_set_cookie_line(clock):
         jar.import_cookie(dataclasses.replace(good, same_site="sometimes"))
 
 
-def test_profiles_keep_their_limits():
+def test_rules_keep_their_limits():
     kept = {}
-    for profile in ("chromium", "firefox", "rfc6265-minimum", "unlimited"):
-        jar = cookiejar.Jar(profile)
-        assert jar.profile == profile
+    for rules in ("chromium", "firefox", "rfc6265-minimum", "unlimited"):
+        jar = cookiejar.NativeJar(rules)
+        assert jar.rules == rules
         jar.store_response("http://a.example/", [f"c{i}=1" for i in range(200)])
-        kept[profile] = len(jar)
+        kept[rules] = len(jar)
     # Chromium purges a site to 150 once it passes 180; Firefox, before
     # adding to a full site, evicts 31 so that 150 remain with the new one.
     # Either way the 181st cookie leaves 150 and the 19 after it make 169.
     # RFC 6265's minimum is 20 a site.
     assert kept["rfc6265-minimum"] == 20 and kept["unlimited"] == 200
     assert kept["chromium"] == 169 and kept["firefox"] == 169
-    with pytest.raises(ValueError, match="unknown profile"):
-        cookiejar.Jar("netscape")
+    with pytest.raises(ValueError, match="unknown rules"):
+        cookiejar.NativeJar("netscape")
+
+
+def test_the_old_profile_keyword_still_names_the_rules():
+    with pytest.warns(DeprecationWarning, match="rules="):
+        jar = cookiejar.NativeJar(profile="rfc6265-minimum")
+    assert jar.rules == "rfc6265-minimum"
+    with pytest.warns(DeprecationWarning, match="Jar.rules"):
+        assert jar.profile == "rfc6265-minimum"
+    with pytest.warns(DeprecationWarning, match="rules="):
+        compat = cookiejar.HttpCookieJar(profile="firefox")
+    assert compat.jar.rules == "firefox"
 
 
 def test_strings_and_bytes_round_trip():
-    jar = cookiejar.Jar()
+    jar = cookiejar.NativeJar()
     jar.set_cookie("https://a.example/", "caf\u00e9=cr\u00e8me")
     jar.set_cookie("https://a.example/", b"raw=\xff\xfe")
     assert jar.cookie_header("https://a.example/") == "caf\u00e9=cr\u00e8me; raw=\udcff\udcfe"

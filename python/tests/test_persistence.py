@@ -11,7 +11,7 @@ import cookiejar
 
 
 def filled_jar():
-    jar = cookiejar.Jar()
+    jar = cookiejar.NativeJar()
     jar.set_cookie("https://www.example.com/", "id=42; Domain=example.com; Max-Age=86400")
     jar.set_cookie("https://shop.example/cart", "cart=7,9; Path=/cart; Secure; HttpOnly")
     jar.set_cookie("https://shop.example/", "session=abc")
@@ -22,7 +22,7 @@ def test_cookies_txt_round_trip_is_owner_only_and_mozilla_reads_it(tmp_path):
     path = str(tmp_path / "cookies.txt")
     filled_jar().export_cookies_txt(path)
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-    again = cookiejar.Jar()
+    again = cookiejar.NativeJar()
     report = again.import_cookies_txt(path)
     assert report == {"imported": 3, "expired": 0, "errors": []}
     assert again.cookie_header("https://shop.example/cart") == "cart=7,9; session=abc"
@@ -34,7 +34,7 @@ def test_cookies_txt_round_trip_is_owner_only_and_mozilla_reads_it(tmp_path):
 
 
 def test_cookies_txt_export_refuses_what_the_format_cannot_hold(tmp_path):
-    jar = cookiejar.Jar()
+    jar = cookiejar.NativeJar()
     jar.set_cookie("https://a.example/", "s=1; SameSite=Strict; Secure")
     path = tmp_path / "cookies.txt"
     with pytest.raises(cookiejar.StoreError) as e:
@@ -55,7 +55,7 @@ def test_cookies_txt_export_never_replaces_another_file(tmp_path):
 
 
 def test_cookies_txt_import_reports_bad_lines():
-    jar = cookiejar.Jar()
+    jar = cookiejar.NativeJar()
     report = jar.import_cookies_txt_text(
         "# Netscape HTTP Cookie File\n.example.com\tTRUE\t/\tFALSE\t0\ta\t1\nbroken line\n")
     assert report["imported"] == 1 and len(report["errors"]) == 1
@@ -67,7 +67,7 @@ def test_cookies_txt_import_reports_bad_lines():
 def test_cookies_txt_file_locks_writers(tmp_path):
     path = str(tmp_path / "jar.txt")
     writer = cookiejar.CookiesTxtFile(path)
-    jar = cookiejar.Jar()
+    jar = cookiejar.NativeJar()
     writer.load(jar)
     jar.set_cookie("https://a.example/", "a=1; Max-Age=600")
     with pytest.raises(cookiejar.StoreError) as e:
@@ -76,7 +76,7 @@ def test_cookies_txt_file_locks_writers(tmp_path):
     writer.save(jar)
     writer.close()
     reader = cookiejar.CookiesTxtFile(path, read_only=True)
-    loaded = cookiejar.Jar()
+    loaded = cookiejar.NativeJar()
     assert reader.load(loaded)["imported"] == 1
     with pytest.raises(cookiejar.StoreError):
         reader.save(loaded)
@@ -86,7 +86,7 @@ def test_cookies_txt_file_locks_writers(tmp_path):
 def test_sqlite_store_keeps_profiles_apart_across_restarts(tmp_path):
     path = str(tmp_path / "cookies.db")
     store = cookiejar.SqliteStore(path, persist_session_cookies=True)
-    chrome, firefox = cookiejar.Jar(), cookiejar.Jar("firefox")
+    chrome, firefox = cookiejar.NativeJar(), cookiejar.NativeJar("firefox")
     # The store writes what changes after attach (and loads what it has).
     assert store.attach(chrome, "chrome")["loaded"] == 0
     store.attach(firefox, "firefox")
@@ -103,7 +103,7 @@ def test_sqlite_store_keeps_profiles_apart_across_restarts(tmp_path):
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
 
     reopened = cookiejar.SqliteStore(path, read_only=True)
-    again = cookiejar.Jar()
+    again = cookiejar.NativeJar()
     report = reopened.attach(again, "chrome")
     assert report["loaded"] == 4 and report["refused"] == []
     assert again.cookie_header("https://shop.example/cart") == "cart=7,9; session=abc"

@@ -25,7 +25,7 @@ def response_with(*set_cookies, date=None):
 
 
 def test_extract_and_add_with_urllib_requests():
-    jar = cookiejar.CookieJar()
+    jar = cookiejar.HttpCookieJar()
     request = urllib.request.Request("https://www.example.com/a")
     jar.extract_cookies(response_with("a=1; Path=/", "b=2; Secure", "c=3; Domain=com"), request)
     assert len(jar) == 2
@@ -42,7 +42,7 @@ def test_extract_and_add_with_urllib_requests():
 
 def test_extract_cookies_corrects_expires_by_the_response_date():
     now = 1700000000
-    jar = cookiejar.CookieJar(clock=cookiejar.FakeClock(now))
+    jar = cookiejar.HttpCookieJar(clock=cookiejar.FakeClock(now))
     # The server's clock is a day behind; its cookie lasts an hour by it.
     server_now = now - 86400
     expires = "a=1; Expires=" + email.utils.formatdate(server_now + 3600, usegmt=True)
@@ -54,7 +54,7 @@ def test_extract_cookies_corrects_expires_by_the_response_date():
 
 
 def test_iteration_gives_standard_cookies():
-    jar = cookiejar.CookieJar()
+    jar = cookiejar.HttpCookieJar()
     jar.jar.set_cookie("https://www.example.com/", "d=1; Domain=example.com; HttpOnly; "
                        "SameSite=Lax; Max-Age=60")
     jar.jar.set_cookie("https://www.example.com/", "h=2")
@@ -68,7 +68,7 @@ def test_iteration_gives_standard_cookies():
 
 
 def test_set_cookie_takes_standard_cookies_and_clear_takes_their_domains():
-    jar = cookiejar.CookieJar()
+    jar = cookiejar.HttpCookieJar()
     source = http.cookiejar.CookieJar()
     source.extract_cookies(response_with("x=1; Domain=example.com", "y=2"),
                            urllib.request.Request("http://www.example.com/"))
@@ -86,7 +86,7 @@ def test_set_cookie_takes_standard_cookies_and_clear_takes_their_domains():
 
 
 def test_session_cookies_clear_and_copy():
-    jar = cookiejar.CookieJar(clock=cookiejar.FakeClock(1700000000))
+    jar = cookiejar.HttpCookieJar(clock=cookiejar.FakeClock(1700000000))
     jar.jar.set_cookie("https://a.example/", "s=1")
     jar.jar.set_cookie("https://a.example/", "p=1; Max-Age=60")
     copy = jar.copy()
@@ -97,8 +97,8 @@ def test_session_cookies_clear_and_copy():
 
 def test_what_the_engine_cannot_honour_raises():
     with pytest.raises(cookiejar.Unsupported):
-        cookiejar.CookieJar(policy=http.cookiejar.DefaultCookiePolicy(rfc2965=True))
-    jar = cookiejar.CookieJar()
+        cookiejar.HttpCookieJar(policy=http.cookiejar.DefaultCookiePolicy(rfc2965=True))
+    jar = cookiejar.HttpCookieJar()
     with pytest.raises(cookiejar.Unsupported):
         jar.set_policy(http.cookiejar.DefaultCookiePolicy(blocked_domains=["x.example"]))
     request = urllib.request.Request("http://a.example/")
@@ -119,7 +119,7 @@ def test_what_the_engine_cannot_honour_raises():
 
 
 def test_set_cookie2_headers_are_ignored_as_browsers_ignore_them():
-    jar = cookiejar.CookieJar()
+    jar = cookiejar.HttpCookieJar()
     headers = email.message.Message()
     headers["Set-Cookie2"] = 'a="1"; Version="1"'
 

@@ -16,7 +16,7 @@ ROUNDS = 40
 
 
 def test_threads_sharing_one_jar():
-    jar = cookiejar.Jar("unlimited")
+    jar = cookiejar.NativeJar("unlimited")
     errors = []
     start = threading.Barrier(THREADS)
 
@@ -50,7 +50,7 @@ def test_threads_sharing_one_jar():
 
 def test_threads_sharing_one_compatible_jar_through_requests_objects():
 
-    jar = cookiejar.CookieJar()
+    jar = cookiejar.HttpCookieJar()
     errors = []
 
     def work(t):

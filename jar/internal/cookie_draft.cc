@@ -1,0 +1,295 @@
+#include "jar/internal/cookie_draft.h"
+
+#include <cstdint>
+#include <limits>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/absl_view.h"
+#include "cookiejar/canonical_host.h"
+#include "cookiejar/cookie_date.h"
+#include "jar/internal/site_cache.h"
+
+namespace cookiejar {
+namespace {
+
+using Reason = CookieExclusionReason;
+
+bool StartsWithIgnoreCase(std::string_view text, std::string_view prefix) {
+  return absl::StartsWithIgnoreCase(AbslView(text), AbslView(prefix));
+}
+
+// Max-Age as the browser reads it. Chromium: an optional sign and at least
+// one digit, nothing else. Firefox: a leading '-' expires the cookie
+// whatever follows; otherwise digits only. Out-of-range values saturate.
+std::optional<int64_t> ParseMaxAge(std::string_view text, CookieDateSyntax syntax) {
+  if (syntax == CookieDateSyntax::kFirefox) {
+    if (!text.empty() && text[0] == '-') return std::numeric_limits<int64_t>::min();
+    if (!text.empty() && text[0] == '+') return std::nullopt;
+  }
+  bool negative = false;
+  if (!text.empty() && (text[0] == '-' || text[0] == '+')) {
+    negative = text[0] == '-';
+    text.remove_prefix(1);
+  }
+  if (text.empty()) return std::nullopt;
+  int64_t value = 0;
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    const int digit = c - '0';
+    value = value > (kMax - digit) / 10 ? kMax : value * 10 + digit;
+  }
+  return negative ? -value : value;
+}
+
+// Decides the cookie's domain, host-only flag and site key.
+CookieInclusionStatus DecideDomain(const ParsedCookie& parsed, const Url& url,
+                                   const PublicSuffixList& psl, bool allow_unicode_domain,
+                                   jar_internal::CookieDraft* draft) {
+  const std::string& host = url.host();
+  draft->host_only = true;
+  draft->domain = host;
+  if (!parsed.domain || parsed.domain->empty()) {
+    if (url.host_kind() == HostKind::kDomain) {
+      const jar_internal::HostSite site = jar_internal::LookupSite(psl, host);
+      draft->site = site.key;
+      draft->site_hash = site.key_hash;
+    } else {
+      draft->site = host;
+    }
+    return {};
+  }
+
+  std::string_view attribute = *parsed.domain;
+  if (attribute.front() == '.') attribute.remove_prefix(1);
+  // Chromium refuses escapes rather than guess what they mean in a Domain.
+  if (attribute.empty() || attribute.find('%') != std::string_view::npos) {
+    return CookieInclusionStatus(Reason::kInvalidDomain);
+  }
+  if (!allow_unicode_domain) {
+    for (char c : attribute) {
+      if (static_cast<unsigned char>(c) >= 0x80) {
+        return CookieInclusionStatus(Reason::kInvalidDomain);
+      }
+    }
+  }
+  std::string_view domain = attribute;
+  if (!IsSimpleCanonicalDomain(attribute)) {
+    absl::StatusOr<CanonicalHost> canonical = CanonicalizeHost(attribute);
+    if (!canonical.ok()) return CookieInclusionStatus(Reason::kInvalidDomain);
+    draft->domain_storage = std::move(canonical->name);
+    domain = draft->domain_storage;
+  }
+
+  if (url.host_kind() != HostKind::kDomain) {
+    // An IP address host: only the address itself as the URL has it (not
+    // "127.1", "127.0.0.01" or a trailing dot, which browsers refuse),
+    // giving a host-only cookie.
+    if (!absl::EqualsIgnoreCase(AbslView(attribute), AbslView(host))) {
+      return CookieInclusionStatus(Reason::kDomainMismatch);
+    }
+    draft->site = host;
+    return {};
+  }
+  if (!DomainMatches(host, domain)) return CookieInclusionStatus(Reason::kDomainMismatch);
+  const jar_internal::HostSite host_site = jar_internal::LookupSite(psl, domain);
+  const std::string_view site = host_site.registrable;
+  if (site.empty()) {
+    // A public suffix (or a name with no registrable part, like "localhost")
+    // may only name the host itself, and the cookie stays host-only.
+    if (domain != host) return CookieInclusionStatus(Reason::kDomainIsPublicSuffix);
+    draft->site = host;
+    return {};
+  }
+  draft->host_only = false;
+  draft->domain = domain;
+  draft->site = site;
+  draft->site_hash = host_site.key_hash;
+  return {};
+}
+
+bool HasPrefix(std::string_view name, std::string_view prefix) {
+  return StartsWithIgnoreCase(name, prefix);
+}
+
+// The prefix rules (RFC 6265bis §4.1.3 and the __Http- drafts) for a cookie
+// whose Secure flag counts only from a trustworthy origin (`secure_ok`) and
+// whose Domain attribute, if any, was acceptable for __Host- (`domain_ok`).
+// `host_path` is the path __Host- checks: the Path attribute as given ("" for
+// none) where the rules want it explicit, else the cookie's path.
+bool PrefixRulesHold(std::string_view name, std::string_view value, bool secure_ok,
+                     bool host_only, bool http_only, std::string_view host_path, bool domain_ok,
+                     const CookiePrefixRules& rules) {
+  // Every prefix starts with "__"; most cookies can stop here.
+  const std::string_view checked = name.empty() ? value : name;
+  if (checked.size() < 2 || checked[0] != '_' || checked[1] != '_') return true;
+  if (name.empty()) {
+    // A nameless cookie would serialize as "__Host-x=..." and impersonate one.
+    for (std::string_view prefix : {"__Secure-", "__Host-", "__Http-", "__Host-Http-"}) {
+      if (HasPrefix(value, prefix)) return false;
+    }
+    return true;
+  }
+  if (HasPrefix(name, "__Secure-") && !secure_ok) return false;
+  if (HasPrefix(name, "__Host-") &&
+      (!secure_ok || !host_only || !domain_ok || host_path != "/")) {
+    return false;
+  }
+  if ((HasPrefix(name, "__Http-") || HasPrefix(name, "__Host-Http-")) &&
+      (!secure_ok || !http_only)) {
+    return false;
+  }
+  return true;
+}
+
+bool PrefixesHold(const ParsedCookie& parsed, const jar_internal::CookieDraft& cookie,
+                  const Url& url, const CookiePrefixRules& rules) {
+  const std::string_view host_path =
+      rules.host_needs_path_attribute ? parsed.path.value_or(std::string_view()) : cookie.path;
+  return PrefixRulesHold(cookie.name, cookie.value,
+                         cookie.secure && url.IsPotentiallyTrustworthy(), cookie.host_only,
+                         cookie.http_only, host_path,
+                         !parsed.domain || parsed.domain->empty() ||
+                             url.host_kind() != HostKind::kDomain,
+                         rules);
+}
+
+}  // namespace
+
+namespace jar_internal {
+
+CookieInclusionStatus DraftCookie(const ParsedCookie& parsed, const Url& url, absl::Time now,
+                                  const CookieAccessContext& context,
+                                  const PublicSuffixList& public_suffix_list,
+                                  absl::Duration max_expiry_age, CookieDraft* out) {
+  CookieDraft& cookie = *out;
+  const CookieSyntaxRules& syntax = context.syntax;
+  CookieInclusionStatus status =
+      DecideDomain(parsed, url, public_suffix_list, syntax.allow_unicode_domain, &cookie);
+  cookie.name = parsed.name;
+  cookie.value = parsed.value;
+  if (parsed.path && !parsed.path->empty() && parsed.path->front() == '/') {
+    cookie.path = *parsed.path;
+  } else {
+    cookie.path = DefaultPath(url.path());
+  }
+
+  std::optional<int64_t> max_age;
+  if (parsed.max_age) max_age = ParseMaxAge(*parsed.max_age, syntax.dates);
+  if (max_age) {
+    cookie.expiry = *max_age <= 0
+                        ? absl::InfinitePast()
+                        : now + std::min(absl::Seconds(*max_age), max_expiry_age);
+  } else if (parsed.expires) {
+    if (std::optional<absl::Time> date = ParseCookieDate(*parsed.expires, syntax.dates)) {
+      if (!context.server_date.empty()) {
+        if (std::optional<absl::Time> server_now = ParseHttpDate(context.server_date)) {
+          // absl::Time saturates at its infinities: a date far out stays so.
+          *date += now - *server_now;
+        }
+      }
+      cookie.expiry = std::min(*date, now + max_expiry_age);
+    }
+  }
+
+  cookie.secure = parsed.secure;
+  cookie.http_only = parsed.http_only;
+  cookie.same_site = parsed.SameSite();
+  cookie.priority = parsed.Priority();
+  cookie.source_scheme =
+      url.IsCryptographic() ? CookieSourceScheme::kSecure : CookieSourceScheme::kNonSecure;
+
+  if (cookie.secure && !url.IsPotentiallyTrustworthy()) status.Add(Reason::kSecureOnly);
+  if (cookie.http_only && context.api != CookieApi::kHttp) status.Add(Reason::kHttpOnly);
+  if (!PrefixesHold(parsed, cookie, url, context.prefixes)) status.Add(Reason::kInvalidPrefix);
+
+  const SameSitePolicy& policy = context.same_site_policy;
+  if (cookie.same_site == CookieSameSite::kNoRestriction && !cookie.secure &&
+      policy.none_requires_secure) {
+    status.Add(Reason::kSameSiteNoneInsecure);
+  }
+  // RFC 6265bis §5.7 step 17: only same-site requests and top-level
+  // navigations may set cookies that are not SameSite=None.
+  if (context.same_site == SameSiteContext::kCrossSite) {
+    const CookieSameSite effective =
+        cookie.same_site != CookieSameSite::kUnspecified ? cookie.same_site
+        : policy.lax_by_default                         ? CookieSameSite::kLax
+                                                         : CookieSameSite::kNoRestriction;
+    switch (effective) {
+      case CookieSameSite::kStrict: status.Add(Reason::kSameSiteStrict); break;
+      case CookieSameSite::kLax:
+        status.Add(cookie.same_site == CookieSameSite::kUnspecified
+                       ? Reason::kSameSiteUnspecifiedTreatedAsLax
+                       : Reason::kSameSiteLax);
+        break;
+      default: break;
+    }
+  }
+  // A Partitioned attribute needs Secure, even where every cookie would be
+  // partitioned anyway (recorded in Firefox: embedded-00263).
+  if (parsed.partitioned && !cookie.secure) status.Add(Reason::kInvalidPartitioned);
+  if (parsed.partitioned || context.partition_everything) {
+    cookie.partitioned = context.partition_key != nullptr;
+  }
+  return status;
+}
+
+CookieInclusionStatus DraftFromCanonical(const CanonicalCookie& cookie,
+                                         const PublicSuffixList& psl,
+                                         const CookieSyntaxRules& syntax,
+                                         const CookiePrefixRules& prefixes,
+                                         size_t max_name_value_bytes, CookieDraft* out) {
+  CookieDraft& draft = *out;
+  CookieInclusionStatus pair =
+      CheckNameAndValue(cookie.name, cookie.value, syntax, max_name_value_bytes);
+  if (!pair.IsInclude()) return pair;
+  // A path as a Set-Cookie line could give it: an attribute of at most 1024
+  // bytes starting with '/' (a default path is a URL's, also without
+  // control characters or ';'). An empty path means the root.
+  if (!cookie.path.empty() &&
+      (cookie.path.front() != '/' || cookie.path.size() > kMaxAttributeValueBytes ||
+       HasCookieControlCharacter(cookie.path) || cookie.path.find(';') != std::string::npos)) {
+    return CookieInclusionStatus(Reason::kInvalidPath);
+  }
+  std::string_view domain = cookie.domain;
+  if (!domain.empty() && domain.front() == '.') domain.remove_prefix(1);
+  if (domain.empty() || domain.find('%') != std::string_view::npos) {
+    return CookieInclusionStatus(Reason::kInvalidDomain);
+  }
+  absl::StatusOr<CanonicalHost> host = CanonicalizeHost(domain);
+  if (!host.ok()) return CookieInclusionStatus(Reason::kInvalidDomain);
+  draft.domain_storage = std::move(host->name);
+  draft.domain = draft.domain_storage;
+  draft.host_only = cookie.host_only;
+  if (host->is_ip()) {
+    if (!cookie.host_only) return CookieInclusionStatus(Reason::kDomainMismatch);
+    draft.site = draft.domain;
+  } else {
+    std::string_view site = psl.RegistrableDomain(draft.domain);
+    if (site.empty()) {
+      if (!cookie.host_only) return CookieInclusionStatus(Reason::kDomainIsPublicSuffix);
+      site = draft.domain;
+    }
+    draft.site = site;
+  }
+  draft.name = cookie.name;
+  draft.value = cookie.value;
+  draft.path = cookie.path.empty() ? std::string_view("/") : std::string_view(cookie.path);
+  draft.expiry = cookie.expiry;
+  draft.secure = cookie.secure;
+  draft.http_only = cookie.http_only;
+  draft.same_site = cookie.same_site;
+  draft.priority = cookie.priority;
+  draft.source_scheme = cookie.source_scheme;
+  draft.partitioned = cookie.partition_key.has_value();
+  if (!PrefixRulesHold(draft.name, draft.value, draft.secure, draft.host_only, draft.http_only,
+                       draft.path, /*domain_ok=*/true, prefixes)) {
+    return CookieInclusionStatus(Reason::kInvalidPrefix);
+  }
+  if (draft.partitioned && !draft.secure) return CookieInclusionStatus(Reason::kInvalidPartitioned);
+  return {};
+}
+
+}  // namespace jar_internal
+}  // namespace cookiejar
