@@ -135,7 +135,7 @@ ENGINE_HEADERS = [
     "url.h",
 ]
 C_API_HEADERS = ["cookiejar_c.h"]
-# The old paths (one line forwarding to the new one) go in 2.0.
+# The old paths (one line forwarding to the new one) go in 3.0.0.
 SQLITE_STORE_HEADERS = [
     "sqlite/sqlite_cookie_store.h",
     "sqlite_cookie_store.h",

@@ -19,7 +19,8 @@ fi
 bazel test //...
 bazel test --config=sanitize //tests/... //fuzz/...
 bazel test --config=tsan //tests:cookie_jar_threads_test //tests:distributed_shared_mutex_test //tests:sqlite_cookie_store_test \
-  //tests:redis_cookie_store_test //tests:redis_fleet_test
+  //tests:redis_cookie_store_test //tests:redis_fleet_test //tests:cookie_store_conformance_test \
+  //tests:redis_store_regression_test
 tools/fuzz.sh --ci
 tools/test_consumers.sh
 tools/test_packages.sh

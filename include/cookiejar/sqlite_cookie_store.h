@@ -1,2 +1,2 @@
-// Deprecated: include "cookiejar/sqlite/sqlite_cookie_store.h". Removed in 2.0.
+// Deprecated: include "cookiejar/sqlite/sqlite_cookie_store.h". Removed in 3.0.
 #include "cookiejar/sqlite/sqlite_cookie_store.h"  // IWYU pragma: export
