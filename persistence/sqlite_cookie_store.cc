@@ -61,7 +61,7 @@ std::string SqliteError(sqlite3* db) { return db ? sqlite3_errmsg(db) : "out of 
 // A prepared statement, finalized on destruction.
 class Statement {
  public:
-  Statement(sqlite3* db, const char* sql) : db_(db) {
+  Statement(sqlite3* db, const char* sql) {
     status_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr);
   }
   ~Statement() { sqlite3_finalize(stmt_); }
@@ -86,7 +86,6 @@ class Statement {
   int64_t Int(int i) { return sqlite3_column_int64(stmt_, i); }
 
  private:
-  sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
   int status_;
 };

@@ -128,7 +128,7 @@ def test_sqlite_store_attach_saves_what_the_jar_already_holds(tmp_path):
 
     reopened = cookiejar.SqliteStore(path, read_only=True)
     assert reopened.profiles() == ["chrome"]
-    again = cookiejar.Jar()
+    again = cookiejar.NativeJar()
     assert reopened.attach(again, "chrome")["loaded"] == 3
     assert again.cookie_header("https://shop.example/cart") == held
     reopened.close()
