@@ -88,9 +88,10 @@ HTTP_CLIENT_SRCS = [
 CURL_CLIENT_SRCS = [
     "curl_cookie_client.cc",
     "curl_multi_client.cc",
-    "internal/curl_transfer.cc",
+    "curl_session.cc",
+    "curl_transfer.cc",
+    "http_exchange.cc",
 ]
-CURL_CLIENT_HDRS = ["internal/curl_transfer.h"]
 
 # cli/
 HAR_REPLAY_SRCS = ["har_replay.cc"]
@@ -149,6 +150,15 @@ REDIS_STORE_HEADERS = [
     "redis_cookie_store.h",
 ]
 CURL_CLIENT_HEADERS = [
+    "curl/curl_cookie_client.h",
+    "curl/curl_multi_client.h",
+    "curl/curl_session.h",
+    "curl/curl_transfer.h",
+    "curl/http_exchange.h",
+]
+# Deprecated: the curl headers' paths before 2.0, each forwarding to curl/.
+# Removed in 3.0.
+CURL_CLIENT_FORWARDING_HEADERS = [
     "curl_cookie_client.h",
     "curl_multi_client.h",
 ]

@@ -3,8 +3,10 @@
 // queries survive every hop, every method goes out as itself, HEAD returns
 // at once even from an HTTP/1.0 server, redirects change methods as browsers
 // do, cookies of every hop are stored before the next, cross-site chains
-// withhold SameSite cookies, and a crawl of hundreds of concurrent transfers
-// ends with the cookies a sequential run gets.
+// withhold SameSite cookies, a crawl of hundreds of concurrent transfers
+// ends with the cookies a sequential run gets; every hop keeps its headers,
+// bodies stream under a cap, and only the final response's headers (not
+// interim 1xx responses, not trailers) set cookies, with its Date.
 
 #include <unistd.h>
 
@@ -16,12 +18,14 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "cookiejar/curl_cookie_client.h"
-#include "cookiejar/curl_multi_client.h"
+#include "cookiejar/curl/curl_cookie_client.h"
+#include "cookiejar/curl/curl_multi_client.h"
+#include "cookiejar/curl/curl_transfer.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/subprocess.h"
+#include "tests/local_servers.h"
 
 namespace cookiejar {
 namespace {
@@ -30,31 +34,16 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using json = nlohmann::json;
 
-// A running tests/http_test_server.py.
-class Server {
- public:
-  explicit Server(bool http10 = false) {
-    const std::string python =
-        access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
-    std::vector<std::string> argv = {
-        python, std::string(std::getenv("TEST_SRCDIR")) + "/cookiejar/tests/http_test_server.py"};
-    if (http10) argv.push_back("--http10");
-    process_ = std::make_unique<testing::BackgroundProcess>(argv);
-    process_->ReadLine(&port_);
-  }
-  const std::string& port() const { return port_; }
-
- private:
-  std::unique_ptr<testing::BackgroundProcess> process_;
-  std::string port_;
-};
+using Server = testing::HttpTestServer;
 
 class CurlClientTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     server_ = new Server();
-    http10_ = new Server(/*http10=*/true);
+    Server::Options http10;
+    http10.http10 = true;
+    http10_ = new Server(http10);
   }
   static void TearDownTestSuite() {
     delete server_;
@@ -305,6 +294,150 @@ TEST_F(CurlClientTest, MultiReportsErrorsPerTransfer) {
   EXPECT_THAT(codes, ::testing::UnorderedElementsAre(absl::StatusCode::kInvalidArgument,
                                                      absl::StatusCode::kInvalidArgument,
                                                      absl::StatusCode::kOk));
+}
+
+
+// Issue 24: only the last hop's headers were kept.
+TEST_F(CurlClientTest, EveryHopKeepsItsHeaders) {
+  absl::StatusOr<HttpResponse> response =
+      Fetch(HttpRequest("http://a.test" + Redirect("/page?set=b%3D2", 302, "a=1")));
+  ASSERT_TRUE(response.ok()) << response.status();
+  ASSERT_EQ(response->hops.size(), 2u);
+  auto has = [](const HttpHeaders& headers, const std::string& name, const std::string& value) {
+    for (const auto& [n, v] : headers) {
+      if (absl::EqualsIgnoreCase(n, name) && v == value) return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(has(response->hops[0].headers, "Location", "/page?set=b%3D2"));
+  EXPECT_TRUE(has(response->hops[0].headers, "Set-Cookie", "a=1"));
+  EXPECT_FALSE(has(response->hops[0].headers, "Set-Cookie", "b=2"));
+  EXPECT_TRUE(has(response->hops[1].headers, "Set-Cookie", "b=2"));
+  EXPECT_TRUE(has(response->hops[1].headers, "Content-Type", "text/plain"));
+  EXPECT_EQ(response->headers, response->hops[1].headers);
+}
+
+// Issue 24: the body was always collected whole. Streamed, a redirect's body
+// is not part of it; the cap counts only the final body.
+TEST_F(CurlClientTest, BodiesStreamUnderACap) {
+  std::string streamed;
+  int pieces = 0;
+  HttpRequest request("http://a.test" +
+                      Redirect("/page?bytes=200000", 302, "") + "&bytes=5000");
+  request.on_body = [&](std::string_view data) {
+    streamed.append(data);
+    ++pieces;
+    return true;
+  };
+  request.max_body_bytes = 200000;
+  absl::StatusOr<HttpResponse> response = Fetch(request);
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(streamed, std::string(200000, 'x'));
+  EXPECT_GT(pieces, 1);  // As it arrived, not at the end.
+  EXPECT_EQ(response->body, "");
+
+  request.max_body_bytes = 199999;
+  response = Fetch(request);
+  EXPECT_EQ(response.status().code(), absl::StatusCode::kResourceExhausted) << response.status();
+
+  HttpRequest collected("http://a.test/page?bytes=3000");
+  collected.max_body_bytes = 2999;
+  EXPECT_EQ(Fetch(collected).status().code(), absl::StatusCode::kResourceExhausted);
+  collected.max_body_bytes = 3000;
+  response = Fetch(collected);
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->body.size(), 3000u);
+
+  HttpRequest stopped("http://a.test/page?bytes=100000");
+  stopped.on_body = [](std::string_view) { return false; };
+  EXPECT_EQ(Fetch(stopped).status().code(), absl::StatusCode::kCancelled);
+
+  // The multi client streams the same way.
+  CurlMultiClient client(4, [this](CURL* easy) { Configure(easy); });
+  std::string multi_streamed;
+  HttpRequest multi_request("http://a.test/page?bytes=70000");
+  multi_request.on_body = [&](std::string_view data) {
+    multi_streamed.append(data);
+    return true;
+  };
+  absl::StatusOr<HttpResponse> multi_response;
+  client.Add(&jar_, multi_request,
+             [&](absl::StatusOr<HttpResponse> r) { multi_response = std::move(r); });
+  ASSERT_TRUE(client.Run().ok());
+  ASSERT_TRUE(multi_response.ok()) << multi_response.status();
+  EXPECT_EQ(multi_streamed.size(), 70000u);
+}
+
+// Headers without bound cost memory without bound: curl 8's limit, which
+// Debian 12's libcurl does not have.
+TEST_F(CurlClientTest, HugeHeadersEndTheTransfer) {
+  absl::StatusOr<HttpResponse> response =
+      Fetch(HttpRequest("http://a.test/page?header_bytes=250000&set=ok%3D1"));
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(*jar_.GetCookieHeader("http://a.test/"), "ok=1");
+  response = Fetch(HttpRequest("http://a.test/page?header_bytes=400000&set=no%3D1"));
+  EXPECT_EQ(response.status().code(), absl::StatusCode::kResourceExhausted) << response.status();
+  EXPECT_EQ(*jar_.GetCookieHeader("http://a.test/"), "ok=1");
+}
+
+// A 103 Early Hints response before the final one: browsers apply no cookie
+// of an interim response.
+TEST_F(CurlClientTest, InterimResponsesSetNoCookies) {
+  absl::StatusOr<HttpResponse> response =
+      Fetch(HttpRequest("http://a.test/page?early=early%3D1&set=final%3D1"));
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->status, 200);
+  EXPECT_THAT(response->hops[0].set_cookies, ElementsAre("final=1"));
+  EXPECT_EQ(response->Header("Link"), "");
+  EXPECT_EQ(*jar_.GetCookieHeader("http://a.test/"), "final=1");
+}
+
+// Chunked trailers arrive after the body: browsers take no cookie from them.
+TEST_F(CurlClientTest, TrailersSetNoCookies) {
+  absl::StatusOr<HttpResponse> response =
+      Fetch(HttpRequest("http://a.test/page?trailer=trailer%3D1&set=header%3D1"));
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->body, "GET /page?trailer=trailer%3D1&set=header%3D1");
+  EXPECT_THAT(response->hops[0].set_cookies, ElementsAre("header=1"));
+  EXPECT_EQ(*jar_.GetCookieHeader("http://a.test/"), "header=1");
+}
+
+// Expires is read against the response's Date: a server whose clock says
+// 2001 sets a cookie for an hour, not one that expired long ago.
+TEST_F(CurlClientTest, TheResponseDateCorrectsExpires) {
+  absl::StatusOr<HttpResponse> response = Fetch(HttpRequest(
+      "http://a.test/page?date=" + Escape("Mon, 01 Jan 2001 00:00:00 GMT") +
+      "&set=" + Escape("hour=1; Expires=Mon, 01 Jan 2001 01:00:00 GMT")));
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(*jar_.GetCookieHeader("http://a.test/"), "hour=1");
+}
+
+// The helper on an easy handle of the test's own, driven by
+// curl_easy_perform: the few lines a loop of your own needs.
+TEST_F(CurlClientTest, ATransferOnAHandleOfYourOwn) {
+  CURL* easy = curl_easy_init();
+  Configure(easy);
+  CurlTransfer transfer(&jar_, HttpRequest("http://a.test" +
+                                           Redirect("http://b.test" + Redirect("http://a.test/end",
+                                                                               302, "b=1"),
+                                                    302, "a=1")));
+  int hops = 0;
+  for (;;) {
+    ASSERT_TRUE(transfer.Attach(easy).ok());
+    absl::StatusOr<CurlTransfer::Next> next = transfer.Finish(easy, curl_easy_perform(easy));
+    ASSERT_TRUE(next.ok()) << next.status();
+    ++hops;
+    if (*next == CurlTransfer::Next::kDone) break;
+  }
+  curl_easy_cleanup(easy);
+  EXPECT_EQ(hops, 3);
+  HttpResponse response = transfer.TakeResponse();
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.url, "http://a.test/end");
+  const json log = Log();
+  ASSERT_EQ(log.size(), 3u);
+  EXPECT_EQ(log[2]["cookie"], "a=1");
+  EXPECT_EQ(*jar_.GetCookieHeader("http://b.test/"), "b=1");
 }
 
 }  // namespace

@@ -11,7 +11,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "cookiejar/curl_cookie_client.h"
+#include "cookiejar/curl/curl_cookie_client.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "cookiejar/jar_registry.h"

@@ -72,6 +72,8 @@ dev_packages=(
   libboost-dev             # clients/beast: the Boost.Beast example
   python3-django           # tests/django_e2e_test: a real Django site
   curl                     # tests/cookies_txt_curl_test: round trip with the curl CLI
+  tinyproxy-bin            # tests/curl_sessions_test: per-session proxies (Debian's tinyproxy, without its system service)
+  openssl                  # tests/curl_sessions_test: a throwaway CA for TLS client certificates
   python3                  # test servers in tests/
   python3-pytest           # python/tests
   python3-requests         # python/: the requests adapter, its tests and benchmark

@@ -8,7 +8,7 @@
 
 #include <iostream>
 
-#include "cookiejar/curl_cookie_client.h"
+#include "cookiejar/curl/curl_cookie_client.h"
 #include "cookiejar/cookie_jar.h"
 
 int main(int argc, char** argv) {
