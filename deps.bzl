@@ -95,6 +95,8 @@ SYSTEM_LIBRARIES = {
     "icu": ["icu-uc"],
     "libcrypto": ["libcrypto"],
     "libcurl": ["libcurl"],
+    # The Secret Service (desktop keyring): Chromium's v11 key.
+    "libsecret": ["libsecret-1"],
     "nlohmann_json": ["nlohmann_json"],
     # NSPR's date parser, the one Firefox uses (the firefox profile's dates).
     "nspr": ["nspr"],

@@ -26,10 +26,12 @@ JAR_SRCS = [
     "cookie_jar.cc",
     "cookie_limits.cc",
     "cookie_partition_key.cc",
+    "cookie_request.cc",
     "eviction.cc",
     "internal/change_dispatcher.cc",
     "internal/cookie_draft.cc",
     "internal/cookie_bucket.cc",
+    "internal/request_decisions.cc",
     "internal/site_cache.cc",
     "internal/utf8_repair.cc",
     "jar_core.cc",
@@ -43,6 +45,7 @@ JAR_HDRS = [
     "internal/cookie_bucket.h",
     "internal/cookie_draft.h",
     "internal/jar_core.h",
+    "internal/request_decisions.h",
     "internal/site_cache.h",
     "internal/utf8_repair.h",
 ]
@@ -62,10 +65,16 @@ STORE_FOLLOWER_HDRS = [
 ]
 COOKIES_TXT_SRCS = ["cookies_txt.cc"]
 SQLITE_STORE_SRCS = ["sqlite_cookie_store.cc"]
+# Compiled into each store library that seals records (SQLite, Redis).
+SEALING_SRCS = ["internal/sealing.cc"]
+SEALING_HDRS = ["internal/sealing.h"]
 BROWSER_FORMATS_SRCS = [
-    "browser_stores.cc",
+    "browser_databases.cc",
+    "browser_discovery.cc",
     "internal/partition_site.cc",
     "internal/partition_site.h",
+    "internal/secret_service.cc",
+    "internal/secret_service.h",
     "storage_state.cc",
 ]
 REDIS_STORE_SRCS = [
@@ -105,6 +114,10 @@ CLI_SRCS = [
     "jar_file.h",
     "json_output.cc",
     "json_output.h",
+    "response_headers.cc",
+    "response_headers.h",
+    "standard_input.cc",
+    "standard_input.h",
     "terminal_text.cc",
     "terminal_text.h",
 ]
@@ -125,6 +138,7 @@ ENGINE_HEADERS = [
     "cookie_limits.h",
     "cookie_options.h",
     "cookie_partition_key.h",
+    "cookie_request.h",
     "cookie_store.h",
     "cookies_txt.h",
     "http_cookies.h",
@@ -133,6 +147,7 @@ ENGINE_HEADERS = [
     "public_suffix_list.h",
     "redirect_follower.h",
     "same_site.h",
+    "store_key_ring.h",
     "url.h",
 ]
 C_API_HEADERS = ["cookiejar_c.h"]
@@ -142,8 +157,10 @@ SQLITE_STORE_HEADERS = [
     "sqlite_cookie_store.h",
 ]
 BROWSER_FORMATS_HEADERS = [
-    "browser_stores.h",
-    "storage_state.h",
+    "formats/browser_databases.h",
+    "formats/storage_state.h",
+    "browser_stores.h",  # Deprecated: forwards to formats/browser_databases.h until 2.0.
+    "storage_state.h",  # Deprecated: forwards to formats/storage_state.h until 2.0.
 ]
 REDIS_STORE_HEADERS = [
     "redis/redis_cookie_store.h",

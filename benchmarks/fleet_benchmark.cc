@@ -5,21 +5,27 @@
 //
 //   bazel run --config=opt //benchmarks:fleet_benchmark
 //
-//   BM_SharedSet/threads:N      N workers set cookies on the shared profile;
+//   BM_SharedSet/sealed:S/threads:N
+//                               N workers set cookies on the shared profile;
 //                               every 256 sets a Flush (Redis has applied
 //                               them): acknowledged sets per second, while
 //                               every worker also applies the others' changes.
+//                               sealed:1 with a key ring (every record and
+//                               log entry AES-256-GCM, names hashed), 0 in
+//                               clear: the ratio is the cost of sealing.
 //   BM_Lookup{Attached,Unattached}/threads:N
 //                               Cookie headers from attached jars and from
 //                               plain jars with the same cookies: the ratio
 //                               is the store's cost on lookups (none: they
 //                               never leave memory).
-//   BM_Propagation/...          a cookie set in one worker until the other's
+//   BM_Propagation/flush:F/sealed:S
+//                               a cookie set in one worker until the other's
 //                               jar has it: p50/p99 in microseconds, with the
-//                               default flush interval (20 ms) and with a
-//                               Flush right after the set.
-//   BM_Load100k                 attaching a jar to a profile of 100,000
+//                               default flush interval (20 ms, flush:0) and
+//                               with a Flush right after the set (flush:1).
+//   BM_Load100k/sealed:S        attaching a jar to a profile of 100,000
 //                               cookies (1,000 sites).
+//   BM_Seal, BM_Open            sealing and opening one cookie record.
 //
 // Two shared cores run Redis, the workers and their threads: read ratios and
 // orders of magnitude, not absolute rates.
@@ -38,6 +44,9 @@
 #include "benchmark/benchmark.h"
 #include "cookiejar/cookie_jar.h"
 #include "cookiejar/redis/redis_cookie_store.h"
+#include "persistence/internal/redis_layout.h"
+#include "persistence/internal/sealing.h"
+#include "tests/redis_fleet_ops.h"
 #include "tests/redis_server.h"
 
 namespace cookiejar {
@@ -45,9 +54,10 @@ namespace {
 
 testing::RedisServer* server = nullptr;
 
-RedisStoreOptions Options() {
+RedisStoreOptions Options(bool sealed) {
   RedisStoreOptions options;
   options.endpoints = {server->endpoint()};
+  if (sealed) options.encryption = fleet::TestKeyRing("bench");
   return options;
 }
 
@@ -68,14 +78,14 @@ void FillSite(CookieJar* jar, const std::string& site) {
   }
 }
 
-void StartWorkers(int count, bool attached) {
+void StartWorkers(int count, bool attached, bool sealed = false) {
   profile = absl::StrCat("bench", profile_counter++);
   workers.clear();
   for (int i = 0; i < count; ++i) {
     Worker w;
     w.jar = std::make_unique<CookieJar>();
     if (attached) {
-      auto store = RedisCookieStore::Connect(Options());
+      auto store = RedisCookieStore::Connect(Options(sealed));
       if (!store.ok()) std::abort();
       w.store = std::move(*store);
       if (!w.store->Attach(w.jar.get(), profile).ok()) std::abort();
@@ -85,7 +95,7 @@ void StartWorkers(int count, bool attached) {
 }
 
 void SetupAttached(const benchmark::State& state) {
-  StartWorkers(state.threads(), true);
+  StartWorkers(state.threads(), true, state.range(0) != 0);
   FillSite(workers[0].jar.get(), "https://www.shop.example/");
   for (Worker& w : workers) {
     if (!w.store->Sync(w.jar.get()).ok()) std::abort();
@@ -112,6 +122,9 @@ void BM_SharedSet(benchmark::State& state) {
 BENCHMARK(BM_SharedSet)
     ->Setup(SetupAttached)
     ->Teardown(Teardown)
+    ->ArgName("sealed")
+    ->Arg(0)
+    ->Arg(1)
     ->Threads(1)
     ->Threads(2)
     ->Threads(4)
@@ -137,14 +150,15 @@ BENCHMARK(BM_LookupUnattached)
     ->Threads(4);
 BENCHMARK(BM_LookupAttached)
     ->Setup(SetupAttached)
+    ->Arg(0)
     ->Teardown(Teardown)
     ->Threads(1)
     ->Threads(2)
     ->Threads(4);
 
-// arg 0: default flush interval; 1: Flush() right after the set.
+// flush 0: default flush interval; 1: Flush() right after the set.
 void BM_Propagation(benchmark::State& state) {
-  StartWorkers(2, true);
+  StartWorkers(2, true, state.range(1) != 0);
   CookieJar& from = *workers[0].jar;
   CookieJar& to = *workers[1].jar;
   std::mutex mu;
@@ -186,16 +200,25 @@ void BM_Propagation(benchmark::State& state) {
   }
   workers.clear();
 }
-BENCHMARK(BM_Propagation)->Arg(0)->Arg(1)->Iterations(300)->UseRealTime();
+BENCHMARK(BM_Propagation)
+    ->ArgNames({"flush", "sealed"})
+    ->Args({0, 0})
+    ->Args({0, 1})
+    ->Args({1, 0})
+    ->Args({1, 1})
+    ->Iterations(300)
+    ->UseRealTime();
 
 void BM_Load100k(benchmark::State& state) {
   CookieJarOptions unlimited;
   unlimited.rules = BrowserRules::Unlimited();
-  static bool filled = false;
-  if (!filled) {
+  const bool sealed = state.range(0) != 0;
+  const std::string name = sealed ? "load100k-sealed" : "load100k";
+  static bool filled[2] = {false, false};
+  if (!filled[sealed]) {
     CookieJar jar(unlimited);
-    auto store = RedisCookieStore::Connect(Options());
-    if (!store.ok() || !(*store)->Attach(&jar, "load100k").ok()) std::abort();
+    auto store = RedisCookieStore::Connect(Options(sealed));
+    if (!store.ok() || !(*store)->Attach(&jar, name).ok()) std::abort();
     for (int site = 0; site < 1000; ++site) {
       const std::string url = absl::StrCat("https://site", site, ".example/");
       for (int i = 0; i < 100; ++i) {
@@ -203,17 +226,55 @@ void BM_Load100k(benchmark::State& state) {
       }
     }
     if (!(*store)->Flush().ok()) std::abort();
-    filled = true;
+    filled[sealed] = true;
   }
   for (auto _ : state) {
     CookieJar jar(unlimited);
-    auto store = RedisCookieStore::Connect(Options());
-    absl::StatusOr<size_t> loaded = (*store)->Attach(&jar, "load100k");
+    auto store = RedisCookieStore::Connect(Options(sealed));
+    absl::StatusOr<size_t> loaded = (*store)->Attach(&jar, name);
     if (!loaded.ok() || *loaded != 100000) state.SkipWithError("load failed");
   }
   state.SetItemsProcessed(state.iterations() * 100000);
 }
-BENCHMARK(BM_Load100k)->Unit(benchmark::kMillisecond)->Iterations(5)->UseRealTime();
+BENCHMARK(BM_Load100k)
+    ->ArgName("sealed")
+    ->Arg(0)
+    ->Arg(1)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(5)
+    ->UseRealTime();
+
+// One record of a typical cookie, as the store seals and opens it.
+CanonicalCookie TypicalCookie() {
+  CookieJar jar;
+  jar.SetCookie("https://www.shop.example/", "session=0123456789abcdef0123456789abcdef; Secure; "
+                                             "HttpOnly; Max-Age=86400");
+  return jar.GetAllCookies().front();
+}
+
+void BM_Seal(benchmark::State& state) {
+  auto sealer = *persistence_internal::Sealer::Create(fleet::TestKeyRing("bench"), true);
+  const redis_internal::RecordCodec codec("profile", sealer.get());
+  const CanonicalCookie cookie = TypicalCookie();
+  for (auto _ : state) {
+    const std::string field = codec.Field(cookie);
+    benchmark::DoNotOptimize(codec.Body(cookie, field));
+  }
+}
+BENCHMARK(BM_Seal);
+
+void BM_Open(benchmark::State& state) {
+  auto sealer = *persistence_internal::Sealer::Create(fleet::TestKeyRing("bench"), true);
+  const redis_internal::RecordCodec codec("profile", sealer.get());
+  const CanonicalCookie cookie = TypicalCookie();
+  const std::string field = codec.Field(cookie);
+  const std::string record = "17\n1700000000000000\n" + codec.Body(cookie, field);
+  redis_internal::StoredCookie stored;
+  for (auto _ : state) {
+    if (!codec.Decode(field, record, &stored).ok()) state.SkipWithError("does not open");
+  }
+}
+BENCHMARK(BM_Open);
 
 }  // namespace
 }  // namespace cookiejar

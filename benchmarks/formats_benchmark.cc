@@ -17,9 +17,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
-#include "cookiejar/browser_stores.h"
+#include "cookiejar/formats/browser_databases.h"
 #include "cookiejar/cookie_jar.h"
-#include "cookiejar/storage_state.h"
+#include "cookiejar/formats/storage_state.h"
 
 namespace cookiejar {
 namespace {
@@ -106,8 +106,8 @@ const std::string& Database(bool chromium, int n) {
 void ReadStore(benchmark::State& state, bool chromium) {
   const std::string& path = Database(chromium, static_cast<int>(state.range(0)));
   for (auto _ : state) {
-    BrowserStoreReport report;
-    absl::StatusOr<std::vector<CanonicalCookie>> cookies = ReadBrowserStore(path, &report);
+    BrowserDatabaseReport report;
+    absl::StatusOr<std::vector<CanonicalCookie>> cookies = ReadBrowserDatabase(path, &report);
     if (!cookies.ok() || cookies->size() != static_cast<size_t>(state.range(0))) std::abort();
     benchmark::DoNotOptimize(cookies->data());
   }
@@ -126,7 +126,7 @@ void BM_ImportChromium(benchmark::State& state) {
     CookieJarOptions options;
     options.clock = &clock;
     CookieJar jar(options);
-    absl::StatusOr<BrowserStoreReport> report = ImportBrowserStore(path, &jar);
+    absl::StatusOr<BrowserDatabaseReport> report = ImportBrowserDatabase(path, &jar);
     if (!report.ok() || report->imported != static_cast<size_t>(state.range(0))) std::abort();
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));

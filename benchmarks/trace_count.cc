@@ -8,7 +8,11 @@
 //
 // Phases: "set" replays the Set-Cookie events into a fresh jar each pass;
 // "get" fills one jar, then builds every Cookie header each pass (URL
-// strings, as a client calls). Prints the events of one pass, so that
+// strings, as a client calls); "linked" does the same for navigations by a
+// link on a page of another site (Lax cookies go), and "embedded" for
+// subresources of that page (only SameSite=None cookies go): their SameSite
+// context compares the request's site with the page's on every lookup.
+// Prints the events of one pass, so that
 // instructions per event = (counted - counted with 0 passes) / (passes x
 // events).
 
@@ -20,11 +24,15 @@
 
 #include "benchmarks/trace.h"
 #include "cookiejar/cookie_jar.h"
+#include "cookiejar/cookie_options.h"
+#include "cookiejar/url.h"
 
 int main(int argc, char** argv) {
   using namespace cookiejar;
-  if (argc != 4 || (std::string(argv[2]) != "set" && std::string(argv[2]) != "get")) {
-    std::cerr << "usage: trace_count TRACE_FILE set|get PASSES\n";
+  const std::string phase = argc == 4 ? argv[2] : "";
+  if (phase != "set" && phase != "get" && phase != "linked" &&
+      phase != "embedded") {
+    std::cerr << "usage: trace_count TRACE_FILE set|get|linked|embedded PASSES\n";
     return 2;
   }
   std::ifstream file(argv[1], std::ios::binary);
@@ -35,7 +43,7 @@ int main(int argc, char** argv) {
     std::cerr << "trace_count: " << events.status().message() << "\n";
     return 1;
   }
-  const bool set = std::string(argv[2]) == "set";
+  const bool set = phase == "set";
   const int passes = std::atoi(argv[3]);
   size_t per_pass = 0;
   for (const auto& event : *events) per_pass += event.is_set == set;
@@ -46,6 +54,13 @@ int main(int argc, char** argv) {
     for (const auto& event : *events) {
       if (event.is_set) filled.SetCookie(event.url, event.set_cookie);
     }
+  }
+  CookieOptions options;
+  const Url page = *Url::Parse("https://news.example/story");
+  if (phase == "linked" || phase == "embedded") {
+    options.top_level_navigation = phase == "linked";
+    options.top_level_url = phase == "embedded" ? &page : nullptr;
+    options.initiator = &page;
   }
   std::string header;
   for (int pass = 0; pass < passes; ++pass) {
@@ -59,10 +74,10 @@ int main(int argc, char** argv) {
     for (const auto& event : *events) {
       if (event.is_set) continue;
       header.clear();
-      filled.AppendCookieHeader(event.url, CookieOptions(), &header).IgnoreError();
+      filled.AppendCookieHeader(event.url, options, &header).IgnoreError();
       bytes += header.size();
     }
   }
-  std::cout << per_pass << " " << argv[2] << " events per pass; checksum " << bytes << "\n";
+  std::cout << per_pass << " " << phase << " events per pass; checksum " << bytes << "\n";
   return 0;
 }

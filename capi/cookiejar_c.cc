@@ -13,6 +13,7 @@
 #include <new>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "cookiejar/cookie_jar.h"
@@ -24,6 +25,14 @@ namespace {
 using cookiejar::CanonicalCookie;
 using cookiejar::CookieInclusionStatus;
 using cookiejar::CookieJar;
+
+static_assert(COOKIEJAR_CONTEXT_CROSS_SITE ==
+                  static_cast<int>(cookiejar::SameSiteContext::kCrossSite) &&
+              COOKIEJAR_CONTEXT_LAX_METHOD_UNSAFE ==
+                  static_cast<int>(cookiejar::SameSiteContext::kLaxMethodUnsafe) &&
+              COOKIEJAR_CONTEXT_LAX == static_cast<int>(cookiejar::SameSiteContext::kLax) &&
+              COOKIEJAR_CONTEXT_STRICT == static_cast<int>(cookiejar::SameSiteContext::kStrict),
+              "the C API's context numbers are the C++ enum's");
 
 thread_local std::string last_error;
 
@@ -57,85 +66,39 @@ uint32_t ReasonBits(const CookieInclusionStatus& status) {
   return bits;
 }
 
-// A request's context, with the URLs it points to kept alive.
-struct Context {
-  cookiejar::CookieOptions options;
-  std::optional<cookiejar::Url> top_level;
-  std::optional<cookiejar::Url> initiator;
-  std::vector<cookiejar::Url> frames;
-  std::vector<cookiejar::Url> chain;
-  std::string method;
-  std::string server_date;
-};
-
-// Parses `count` URLs into `*out`; false (with the error set) when one is
-// NULL or does not parse.
-bool ParseUrls(const char* const* texts, size_t count, const char* what,
-               std::vector<cookiejar::Url>* out) {
-  if (count == 0) return true;
-  if (texts == nullptr) {
-    SetError(std::string(what) + " is NULL with a nonzero count");
-    return false;
-  }
-  for (size_t i = 0; i < count; ++i) {
-    absl::StatusOr<cookiejar::Url> url =
-        cookiejar::Url::Parse(texts[i] == nullptr ? "" : texts[i]);
-    if (!url.ok()) {
-      SetError(std::string(what) + ": " + std::string(url.status().message()));
-      return false;
-    }
-    out->push_back(*std::move(url));
-  }
-  return true;
-}
-
-// Fills `*context` from `request`; false (with the error set) for a bad URL.
-bool MakeContext(const cookiejar_request* request, Context* context) {
+// The request `url` and `request` describe (NULL: a first-party HTTP
+// request); false (with the error set) when a list is NULL with a count or
+// holds a NULL.
+bool Describe(const char* url, const cookiejar_request* request,
+              cookiejar::CookieRequest* out) {
+  out->url = url;
+  // Without a description, CookieOptions' default: not a navigation.
+  out->context.top_level_navigation = false;
   if (request == nullptr) return true;
-  cookiejar::CookieOptions& options = context->options;
-  options.top_level_navigation = request->top_level_navigation != 0;
-  if (request->script) options.api = cookiejar::CookieApi::kScript;
-  for (auto [text, slot] : {std::pair{request->top_level_url, &context->top_level},
-                            std::pair{request->initiator_url, &context->initiator}}) {
-    if (text == nullptr) continue;
-    absl::StatusOr<cookiejar::Url> url = cookiejar::Url::Parse(text);
-    if (!url.ok()) {
-      SetError(std::string(url.status().message()));
+  out->context.top_level_navigation = request->top_level_navigation != 0;
+  if (request->script) out->api = cookiejar::CookieApi::kScript;
+  if (request->top_level_url != nullptr) out->context.top_level_url = request->top_level_url;
+  if (request->initiator_url != nullptr) out->context.initiator = request->initiator_url;
+  if (request->method != nullptr) out->method = request->method;
+  for (auto [texts, count, what, list] :
+       {std::tuple{request->frame_ancestors, request->frame_ancestor_count, "frame_ancestors",
+                   &out->context.frame_ancestors},
+        std::tuple{request->redirect_chain, request->redirect_chain_length, "redirect_chain",
+                   &out->redirect_chain}}) {
+    if (count != 0 && texts == nullptr) {
+      SetError(std::string(what) + " is NULL with a nonzero count");
       return false;
     }
-    *slot = *std::move(url);
-  }
-  if (context->top_level) options.top_level_url = &*context->top_level;
-  if (context->initiator) options.initiator = &*context->initiator;
-  if (request->method != nullptr) {
-    context->method = request->method;
-    options.method = context->method;
-  }
-  if (!ParseUrls(request->frame_ancestors, request->frame_ancestor_count, "frame_ancestors",
-                 &context->frames) ||
-      !ParseUrls(request->redirect_chain, request->redirect_chain_length, "redirect_chain",
-                 &context->chain)) {
-    return false;
-  }
-  if (!context->frames.empty()) options.frame_ancestors = &context->frames;
-  if (!context->chain.empty()) options.redirect_chain = &context->chain;
-  if (request->server_date != nullptr) {
-    context->server_date = request->server_date;
-    options.server_date = context->server_date;
+    for (size_t i = 0; i < count; ++i) {
+      if (texts[i] == nullptr) {
+        SetError(std::string(what) + "[" + std::to_string(i) + "] is NULL");
+        return false;
+      }
+      list->push_back(texts[i]);
+    }
   }
   return true;
 }
-
-// The request's URL and context; false (with the error set) for a bad URL.
-bool ReadRequest(const absl::StatusOr<cookiejar::Url>& url, const cookiejar_request* request,
-                 Context* context) {
-  if (!url.ok()) {
-    SetError(std::string(url.status().message()));
-    return false;
-  }
-  return MakeContext(request, context);
-}
-
 
 }  // namespace
 
@@ -143,6 +106,24 @@ struct cookiejar_jar {
   std::unique_ptr<CallbackClock> clock;  // Declared first: outlives the jar.
   std::unique_ptr<CookieJar> jar;
 };
+
+namespace {
+
+// The request `url` and `request` describe, resolved by `jar`; nullopt
+// (with the error set) when the description is bad or a URL does not parse.
+std::optional<cookiejar::ResolvedRequest> Resolve(cookiejar_jar* jar, const char* url,
+                                                  const cookiejar_request* request) {
+  cookiejar::CookieRequest description;
+  if (!Describe(url, request, &description)) return std::nullopt;
+  absl::StatusOr<cookiejar::ResolvedRequest> resolved = jar->jar->Resolve(description);
+  if (!resolved.ok()) {
+    SetError(std::string(resolved.status().message()));
+    return std::nullopt;
+  }
+  return *std::move(resolved);
+}
+
+}  // namespace
 
 // Owns the strings its cookiejar_cookie entries point to.
 struct cookiejar_cookie_list {
@@ -225,10 +206,11 @@ cookiejar_result cookiejar_set_cookie(cookiejar_jar* jar, const char* url, const
     SetError("a jar, a URL and a Set-Cookie value are needed");
     return COOKIEJAR_INVALID_ARGUMENT;
   }
-  absl::StatusOr<cookiejar::Url> parsed = cookiejar::Url::Parse(url);
-  Context context;
-  if (!ReadRequest(parsed, request, &context)) return COOKIEJAR_INVALID_URL;
-  const CookieInclusionStatus status = jar->jar->SetCookie(*parsed, set_cookie, context.options);
+  std::optional<cookiejar::ResolvedRequest> resolved = Resolve(jar, url, request);
+  if (!resolved) return COOKIEJAR_INVALID_URL;
+  const CookieInclusionStatus status = jar->jar->SetCookie(
+      *resolved, set_cookie,
+      request != nullptr && request->server_date != nullptr ? request->server_date : "");
   if (reasons != nullptr) *reasons = ReasonBits(status);
   return status.IsInclude() ? COOKIEJAR_OK : COOKIEJAR_REFUSED;
 }
@@ -240,11 +222,36 @@ cookiejar_result cookiejar_cookie_header(cookiejar_jar* jar, const char* url,
     return COOKIEJAR_INVALID_ARGUMENT;
   }
   *header = nullptr;
-  absl::StatusOr<cookiejar::Url> parsed = cookiejar::Url::Parse(url);
-  Context context;
-  if (!ReadRequest(parsed, request, &context)) return COOKIEJAR_INVALID_URL;
-  *header = Duplicate(jar->jar->GetCookieHeader(*parsed, context.options));
+  std::optional<cookiejar::ResolvedRequest> resolved = Resolve(jar, url, request);
+  if (!resolved) return COOKIEJAR_INVALID_URL;
+  *header = Duplicate(jar->jar->GetCookieHeader(*resolved));
   return *header == nullptr ? COOKIEJAR_OUT_OF_MEMORY : COOKIEJAR_OK;
+}
+
+cookiejar_result cookiejar_resolve_request(cookiejar_jar* jar, const char* url,
+                                           const cookiejar_request* request,
+                                           cookiejar_resolved_request* resolved) {
+  if (jar == nullptr || url == nullptr || resolved == nullptr) {
+    SetError("a jar, a URL and a place for the result are needed");
+    return COOKIEJAR_INVALID_ARGUMENT;
+  }
+  *resolved = cookiejar_resolved_request{};
+  std::optional<cookiejar::ResolvedRequest> made = Resolve(jar, url, request);
+  if (!made) return COOKIEJAR_INVALID_URL;
+  char* partition_site = Duplicate(made->partition().top_level_site);
+  if (partition_site == nullptr) return COOKIEJAR_OUT_OF_MEMORY;
+  resolved->same_site = static_cast<int>(made->same_site_for_sending());
+  resolved->same_site_for_setting = static_cast<int>(made->same_site_for_setting());
+  resolved->third_party = made->third_party();
+  resolved->partition_site = partition_site;
+  resolved->partition_cross_site_ancestor = made->partition().cross_site_ancestor;
+  return COOKIEJAR_OK;
+}
+
+const char* cookiejar_same_site_context_name(int context) {
+  if (context < COOKIEJAR_CONTEXT_CROSS_SITE || context > COOKIEJAR_CONTEXT_STRICT) return nullptr;
+  // Names are string literals: NUL-terminated.
+  return cookiejar::SameSiteContextName(static_cast<cookiejar::SameSiteContext>(context)).data();
 }
 
 const char* cookiejar_reason_name(int bit) {
@@ -291,12 +298,11 @@ cookiejar_result cookiejar_explain(cookiejar_jar* jar, const char* url,
     return COOKIEJAR_INVALID_ARGUMENT;
   }
   *list = nullptr;
-  absl::StatusOr<cookiejar::Url> parsed = cookiejar::Url::Parse(url);
-  Context context;
-  if (!ReadRequest(parsed, request, &context)) return COOKIEJAR_INVALID_URL;
+  std::optional<cookiejar::ResolvedRequest> resolved = Resolve(jar, url, request);
+  if (!resolved) return COOKIEJAR_INVALID_URL;
   std::vector<CanonicalCookie> cookies;
   std::vector<uint32_t> reasons;
-  for (CookieJar::Explanation& e : jar->jar->Explain(*parsed, context.options)) {
+  for (CookieJar::Explanation& e : jar->jar->Explain(*resolved)) {
     cookies.push_back(std::move(e.cookie));
     reasons.push_back(ReasonBits(e.status));
   }

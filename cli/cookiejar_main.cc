@@ -1,6 +1,8 @@
 // cookiejar: the cookie jar from the command line. `cookiejar help` lists the
 // commands; state is kept between calls with --jar FILE (cli/jar_file.h).
 
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -18,19 +20,26 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "absl/strings/match.h"
 #include "absl/time/time.h"
 #include "cli/exit_codes.h"
 #include "cli/formats.h"
 #include "cli/har_replay.h"
 #include "cli/jar_file.h"
 #include "cli/json_output.h"
+#include "cli/response_headers.h"
+#include "cli/standard_input.h"
 #include "cli/terminal_text.h"
 #include "common/absl_view.h"
 #include "cookiejar/canonical_host.h"
 #include "cookiejar/cookie_jar.h"
 #include "cookiejar/cookies_txt.h"
+#include "cookiejar/http_cookies.h"
 #include "cookiejar/parsed_cookie.h"
 #include "cookiejar/public_suffix_list.h"
+#include "cookiejar/redirect_follower.h"
 #include "cookiejar/sqlite/sqlite_cookie_store.h"
 
 namespace cookiejar {
@@ -47,8 +56,12 @@ constexpr char kUsage[] =
     "commands:\n"
     "  get URL [--script]        the Cookie header a browser would send to URL\n"
     "  set URL SET-COOKIE...     store Set-Cookie header values received from URL\n"
+    "  ingest URL [--location]   store the cookies of the raw response headers on\n"
+    "                            standard input (curl -D -), every redirect hop\n"
     "  list [--wide]             the jar as a table\n"
     "  explain URL               every cookie, and whether and why it goes to URL\n"
+    "    (get, set and explain take the request's context: --top-level URL for a\n"
+    "    subresource of that page, --initiator URL, --method METHOD)\n"
     "  import SOURCE [--format F]  add the cookies of a cookies.txt, a cookiejar\n"
     "                            store, a Firefox cookies.sqlite, a Chromium Cookies\n"
     "                            file, a storageState or cookie-editor JSON file\n"
@@ -78,6 +91,9 @@ constexpr char kUsage[] =
     "  --version         print the version\n"
     "  --                what follows is not an option (a Set-Cookie value that\n"
     "                    starts with '-')\n"
+    "  -                 standard input, wherever a value or a file is read\n"
+    "                    (set URL -, import -, replay -, psl --list -); read up to\n"
+    "                    a limit (1 MiB of headers, 64 MiB for a file)\n"
     "  Old names, kept until 3.0: --emulate BROWSER is --rules BROWSER;\n"
     "  --browser NAME is --profile NAME; --profile chromium|firefox|\n"
     "  rfc6265-minimum|unlimited without --rules names a profile and warns that\n"
@@ -92,14 +108,25 @@ constexpr char kUsage[] =
     "  4  a file cannot be used: missing, unreadable, a link or a directory, not\n"
     "     a cookie jar, corrupted, or of a newer version\n"
     "  5  the change could not be saved (disk full, no permission); nothing was\n"
+    "     changed\n"
     "\n"
     "example:\n"
     "  cookiejar --jar bank.db set https://bank.example/login 'sessionid=abc; Secure; HttpOnly'\n"
     "  cookiejar --jar bank.db get https://bank.example/transfer\n"
     "  cookiejar --jar session.db import ~/.mozilla/firefox/x.default/cookies.sqlite\n"
-    "  cookiejar --jar session.db export state.json     # Playwright storageState\n";
+    "  cookiejar --jar session.db export state.json     # Playwright storageState\n"
+    "  curl -s -o page.html -D - https://shop.example/ | cookiejar --jar shop.db ingest https://shop.example/\n";
 
 enum class JarUse { kNone, kRead, kWrite };
+
+// The request context of get, set and explain (RequestRead).
+#define CLI_CONTEXT_OPTIONS "--top-level", "--initiator", "--method"
+#define CLI_CONTEXT_HELP                                                                   \
+  "CONTEXT: the request is a top-level navigation typed by the user, unless\n"        \
+  "  --top-level URL   it is a subresource (image, script, fetch, frame) of the\n"   \
+  "                    page URL (third-party when URL is of another site)\n"         \
+  "  --initiator URL   the page that started it (a link, a form) is URL\n"           \
+  "  --method METHOD   its HTTP method (default GET)\n"
 
 struct Command {
   std::string name;
@@ -114,18 +141,38 @@ struct Command {
 const std::vector<Command>& Commands() {
   static const auto* commands = new std::vector<Command>{
       {"get",
-       "usage: cookiejar [--jar FILE] get URL [--script]\n"
+       "usage: cookiejar [--jar FILE] get URL [--script] [CONTEXT]\n"
        "Prints the Cookie header value a browser would send to URL (nothing when it\n"
        "would send none). With --script, what document.cookie shows instead (no\n"
-       "HttpOnly cookies). The request is a top-level navigation typed by the user.\n"
-       "Only reads the jar: last-access times are not written back.\n",
-       1, 1, {"--script"}, {}, JarUse::kRead},
+       "HttpOnly cookies). Only reads the jar: last-access times are not written\n"
+       "back.\n" CLI_CONTEXT_HELP,
+       1, 1, {"--script"}, {CLI_CONTEXT_OPTIONS}, JarUse::kRead},
       {"set",
-       "usage: cookiejar [--jar FILE] set URL SET-COOKIE...\n"
+       "usage: cookiejar [--jar FILE] set URL SET-COOKIE... [CONTEXT]\n"
        "Stores each Set-Cookie header value as received from URL, and prints what\n"
        "happened to it. Exit code 1 if any was refused. A cookies.txt jar refuses\n"
-       "cookies whose SameSite, Priority or partition it cannot keep.\n",
-       2, SIZE_MAX, {}, {}, JarUse::kWrite},
+       "cookies whose SameSite, Priority or partition it cannot keep.\n"
+       "SET-COOKIE - reads the values from standard input, one a line (a leading\n"
+       "\"Set-Cookie:\" is dropped; empty lines are skipped; at most 1 MiB).\n"
+       CLI_CONTEXT_HELP,
+       2, SIZE_MAX, {}, {CLI_CONTEXT_OPTIONS}, JarUse::kWrite},
+      {"ingest",
+       "usage: cookiejar [--jar FILE] ingest URL [--location]\n"
+       "Reads the raw headers of HTTP responses from standard input, as\n"
+       "`curl -D -` (or curl -i) writes them, and stores the Set-Cookie headers\n"
+       "of each, with its Date header correcting Expires as browsers do. URL is\n"
+       "the URL requested first; when curl followed redirects (-L), each\n"
+       "further response is taken as the answer to its predecessor's Location.\n"
+       "Interim responses (1xx) set no cookies; a 2xx response that other\n"
+       "responses follow is a proxy's answer to CONNECT, and its cookies are the\n"
+       "proxy's: skipped. A body after the last headers (curl -i) is ignored.\n"
+       "Prints what happened to each cookie (exit code 1 if any was refused).\n"
+       "With --location, prints only the URL the last response redirects to\n"
+       "(its Location resolved; nothing when it is not a redirect), and refused\n"
+       "cookies on stderr: the next URL of a shell loop that follows redirects\n"
+       "with the jar's cookies on every hop (docs/cli.md). At most 1 MiB of\n"
+       "headers is read.\n",
+       1, 1, {"--location"}, {}, JarUse::kWrite},
       {"list",
        "usage: cookiejar [--jar FILE] list [--wide]\n"
        "Prints the jar as a table: domain (a leading dot for domain cookies, in\n"
@@ -135,10 +182,11 @@ const std::vector<Command>& Commands() {
        "shown as \\xNN.\n",
        0, 0, {"--wide"}, {}, JarUse::kRead},
       {"explain",
-       "usage: cookiejar [--jar FILE] explain URL\n"
-       "Lists every cookie in the jar with whether it would be sent to URL and, if\n"
-       "not, why.\n",
-       1, 1, {}, {}, JarUse::kRead},
+       "usage: cookiejar [--jar FILE] explain URL [CONTEXT]\n"
+       "Says what the jar decides about the request (its SameSite context, whether\n"
+       "it is third-party, its partition), then lists every cookie in the jar with\n"
+       "whether it would be sent to URL and, if not, why.\n" CLI_CONTEXT_HELP,
+       1, 1, {}, {CLI_CONTEXT_OPTIONS}, JarUse::kRead},
       {"import",
        "usage: cookiejar --jar FILE import SOURCE [--format FORMAT]\n"
        "Adds the cookies of SOURCE to the jar. The format is read from the content\n"
@@ -150,7 +198,7 @@ const std::vector<Command>& Commands() {
        "Browser files are read from a private copy while the browser may run,\n"
        "and never changed. Every cookie passes the jar's Set-Cookie checks; what\n"
        "is refused is listed on stderr (exit code 1). Needs --jar: without it\n"
-       "nothing would be kept.\n",
+       "nothing would be kept. SOURCE - reads standard input (at most 64 MiB).\n",
        1, 1, {}, {"--format"}, JarUse::kWrite},
       {"export",
        "usage: cookiejar [--jar FILE] export DEST [--format FORMAT]\n"
@@ -276,6 +324,9 @@ struct Invocation {
   std::vector<std::string> args;
   std::set<std::string> flags;
   std::map<std::string, std::string> values;
+  // Standard input, read before the jar is opened (ReadInput).
+  std::string input;
+  bool input_truncated = false;
 };
 
 // Parses argv strictly: every option must be known (globally or to the
@@ -321,6 +372,10 @@ std::optional<int> Parse(int argc, char** argv, Invocation* out) {
     const std::string value = argv[++i];
     if (arg == "--jar") {
       if (value.empty()) return UsageError("--jar needs a file");
+      if (value == "-") {
+        return UsageError("--jar - : the jar is read and written in place, so it cannot be "
+                          "standard input (import - reads cookies from it)");
+      }
       out->jar_file = value;
     } else if (arg == "--browser" || arg == "--profile") {
       if (seen.count("--browser") && seen.count("--profile")) {
@@ -416,30 +471,49 @@ std::optional<int> Parse(int argc, char** argv, Invocation* out) {
   return std::nullopt;
 }
 
-absl::StatusOr<Url> ParseUrlArg(const std::string& text) { return Url::Parse(text); }
-
 using nlohmann::json;
 
+// The request to the command's URL argument in the context its options
+// describe (CLI_CONTEXT_OPTIONS, --script), resolved by the jar.
+absl::StatusOr<ResolvedRequest> RequestArg(const Invocation& in, const CookieJar& jar) {
+  CookieRequest request(in.args[0]);
+  auto value = [&](const char* option) {
+    auto it = in.values.find(option);
+    return it == in.values.end() ? std::string() : it->second;
+  };
+  if (in.flags.count("--script") > 0) {
+    request.api = CookieApi::kScript;
+    // A document's script, not a navigation.
+    request.context.top_level_navigation = false;
+  }
+  request.context.top_level_url = value("--top-level");
+  if (!request.context.top_level_url.empty()) request.context.top_level_navigation = false;
+  request.context.initiator = value("--initiator");
+  if (in.values.count("--method")) {
+    request.method = value("--method");
+    if (request.method.empty()) return absl::InvalidArgumentError("--method: the method is empty");
+  }
+  return jar.Resolve(request);
+}
+
 int Get(const Invocation& in, JarFile& file) {
-  absl::StatusOr<Url> url = ParseUrlArg(in.args[0]);
-  if (!url.ok()) return Fail(Message(url.status()), kExitRefused);
-  const bool script = in.flags.count("--script") > 0;
-  CookieOptions options = script ? CookieOptions::Script() : CookieOptions();
-  options.top_level_navigation = !script;
+  absl::StatusOr<ResolvedRequest> request = RequestArg(in, file.jar());
+  if (!request.ok()) return Fail(Message(request.status()), kExitRefused);
   if (in.json) {
     // The cookies first: GetCookieHeader would update their access times.
     json cookies = json::array();
-    for (const CanonicalCookie& c : file.jar().GetCookies(*url, options)) {
+    for (const CanonicalCookie& c : file.jar().GetCookies(*request)) {
       cookies.push_back(CookieJson(c));
     }
     json out = json::object();
     SetText(out, "url", in.args[0]);
-    SetText(out, "header", file.jar().GetCookieHeader(*url, options));
+    SetText(out, "header", file.jar().GetCookieHeader(*request));
     out["cookies"] = std::move(cookies);
+    out["request"] = ResolvedJson(*request);
     PrintJson(out);
     return kExitOk;
   }
-  const std::string header = file.jar().GetCookieHeader(*url, options);
+  const std::string header = file.jar().GetCookieHeader(*request);
   if (!header.empty()) std::cout << header << "\n";
   return kExitOk;
 }
@@ -458,15 +532,32 @@ std::string CookiesTxtRefusal(const std::string& line) {
   return CookiesTxtCannotHold(shape);
 }
 
+// The Set-Cookie values of `set`: its arguments, with `-` replaced by the
+// lines of standard input.
+void SetCookieValues(const Invocation& in, std::vector<std::string>* values) {
+  for (size_t i = 1; i < in.args.size(); ++i) {
+    if (in.args[i] != "-") {
+      values->push_back(in.args[i]);
+      continue;
+    }
+    for (absl::string_view line : absl::StrSplit(in.input, '\n')) {
+      if (absl::EndsWith(line, "\r")) line.remove_suffix(1);
+      if (absl::StartsWithIgnoreCase(line, "set-cookie:")) {
+        line = absl::StripLeadingAsciiWhitespace(line.substr(11));
+      }
+      if (!line.empty()) values->emplace_back(line);
+    }
+  }
+}
+
 int Set(const Invocation& in, JarFile& file) {
-  absl::StatusOr<Url> url = ParseUrlArg(in.args[0]);
-  if (!url.ok()) return Fail(Message(url.status()), kExitRefused);
-  CookieOptions options;
-  options.top_level_navigation = true;
+  absl::StatusOr<ResolvedRequest> request = RequestArg(in, file.jar());
+  if (!request.ok()) return Fail(Message(request.status()), kExitRefused);
+  std::vector<std::string> lines;
+  SetCookieValues(in, &lines);
   int status = kExitOk;
   json results = json::array();
-  for (size_t i = 1; i < in.args.size(); ++i) {
-    const std::string& line = in.args[i];
+  for (const std::string& line : lines) {
     const std::string shown = Printable(line, kShownChars);
     json result = json::object();
     SetText(result, "set_cookie", line);
@@ -486,7 +577,7 @@ int Set(const Invocation& in, JarFile& file) {
         continue;
       }
     }
-    CookieInclusionStatus outcome = file.jar().SetCookie(*url, line, options);
+    CookieInclusionStatus outcome = file.jar().SetCookie(*request, line);
     if (in.json) {
       result["stored"] = outcome.IsInclude();
       result["reasons"] = ReasonsJson(outcome);
@@ -501,9 +592,121 @@ int Set(const Invocation& in, JarFile& file) {
   if (in.json) {
     json out = json::object();
     SetText(out, "url", in.args[0]);
+    out["request"] = ResolvedJson(*request);
     out["results"] = std::move(results);
     out["kept"] = file.kept();
     PrintJson(out);
+  }
+  if (!file.kept()) std::cerr << "cookiejar: no --jar FILE, so nothing is kept\n";
+  return status;
+}
+
+// ingest: the responses on standard input, hop by hop.
+int Ingest(const Invocation& in, JarFile& file) {
+  absl::StatusOr<Url> url = ParseUrlArg(in.args[0]);
+  if (!url.ok()) return Fail(Message(url.status()), kExitRefused);
+  const bool location_only = in.flags.count("--location") > 0;
+  absl::StatusOr<std::vector<RawResponse>> responses =
+      ParseResponseHeaders(in.input, in.input_truncated);
+  if (!responses.ok()) {
+    if (responses.status().code() == absl::StatusCode::kResourceExhausted) {
+      return Fail(Message(responses.status()) + " (" + SizeText(kMaxStandardInputHeaders) +
+                      "); nothing was stored",
+                  kExitBadFile);
+    }
+    return Fail(Message(responses.status()) + "; nothing was stored", kExitBadFile);
+  }
+  HttpCookies cookies(&file.jar());
+  RedirectFollower follower(CookieRequest(in.args[0]));
+  int status = kExitOk;
+  std::string next_url;
+  json hops = json::array();
+  std::ostream& report = location_only ? std::cerr : std::cout;
+  for (size_t i = 0; i < responses->size(); ++i) {
+    const RawResponse& response = (*responses)[i];
+    const bool last = i + 1 == responses->size();
+    const CookieRequest& request = follower.request();
+    json hop = json::object();
+    SetText(hop, "url", request.url);
+    hop["status"] = response.status;
+    std::string skipped;
+    if (response.status < 200) {
+      skipped = "interim";
+    } else if (response.status < 300 && !last) {
+      skipped = "proxy_connect";
+    }
+    json results = json::array();
+    if (skipped.empty()) {
+      // What a cookies.txt jar cannot keep is refused before the jar sees it.
+      std::vector<std::string> kept_lines;
+      std::vector<std::string> lost(response.set_cookies.size());
+      for (size_t c = 0; c < response.set_cookies.size(); ++c) {
+        if (file.is_txt()) lost[c] = CookiesTxtRefusal(response.set_cookies[c]);
+        if (lost[c].empty()) kept_lines.push_back(response.set_cookies[c]);
+      }
+      absl::StatusOr<std::vector<CookieInclusionStatus>> verdicts =
+          cookies.StoreResponse(request, response.status, kept_lines, response.date);
+      if (!verdicts.ok()) return Fail(Message(verdicts.status()), kExitRefused);
+      if (!location_only && !in.json && !response.set_cookies.empty()) {
+        std::cout << response.status << " " << Printable(request.url, 200) << "\n";
+      }
+      size_t next_verdict = 0;
+      for (size_t c = 0; c < response.set_cookies.size(); ++c) {
+        const std::string& line = response.set_cookies[c];
+        json result = json::object();
+        SetText(result, "set_cookie", line);
+        std::string refusal;
+        if (!lost[c].empty()) {
+          refusal = "a cookies.txt jar cannot keep " + lost[c] + "; use a .db jar";
+          result["stored"] = false;
+          result["reasons"] = json::array({"cookies_txt_cannot_hold"});
+          SetText(result, "message", refusal);
+        } else {
+          const CookieInclusionStatus& verdict = (*verdicts)[next_verdict++];
+          result["stored"] = verdict.IsInclude();
+          result["reasons"] = ReasonsJson(verdict);
+          if (!verdict.IsInclude()) refusal = verdict.ToString();
+        }
+        if (!refusal.empty()) status = kExitRefused;
+        if (in.json) {
+          results.push_back(std::move(result));
+        } else if (!refusal.empty()) {
+          report << "  refused (" << refusal << "): " << Printable(line, kShownChars) << "\n";
+        } else if (!location_only) {
+          std::cout << "  stored: " << Printable(line, kShownChars) << "\n";
+        }
+      }
+    } else {
+      hop["skipped"] = skipped;
+    }
+    hop["results"] = std::move(results);
+    hops.push_back(std::move(hop));
+    if (!skipped.empty()) continue;
+    // The next response answers the Location of this one; a final status
+    // followed by more responses (an authentication retry) the same URL.
+    absl::StatusOr<RedirectFollower::Next> next =
+        follower.OnResponse(response.status, response.location);
+    if (!next.ok()) {
+      std::cerr << "cookiejar: response " << i + 1 << " (" << response.status
+                << "): " << Message(next.status()) << "\n";
+      status = kExitRefused;
+      break;
+    }
+    if (last && *next == RedirectFollower::Next::kFollow) next_url = follower.request().url;
+  }
+  if (in.json) {
+    json out = json::object();
+    SetText(out, "url", in.args[0]);
+    out["responses"] = std::move(hops);
+    if (next_url.empty()) {
+      out["location"] = nullptr;
+    } else {
+      SetText(out, "location", next_url);
+    }
+    out["kept"] = file.kept();
+    PrintJson(out);
+  } else if (location_only && !next_url.empty()) {
+    std::cout << next_url << "\n";
   }
   if (!file.kept()) std::cerr << "cookiejar: no --jar FILE, so nothing is kept\n";
   return status;
@@ -537,11 +740,9 @@ int List(const Invocation& in, JarFile& file) {
 }
 
 int Explain(const Invocation& in, JarFile& file) {
-  absl::StatusOr<Url> url = ParseUrlArg(in.args[0]);
-  if (!url.ok()) return Fail(Message(url.status()), kExitRefused);
-  CookieOptions options;
-  options.top_level_navigation = true;
-  const std::vector<CookieJar::Explanation> explained = file.jar().Explain(*url, options);
+  absl::StatusOr<ResolvedRequest> request = RequestArg(in, file.jar());
+  if (!request.ok()) return Fail(Message(request.status()), kExitRefused);
+  const std::vector<CookieJar::Explanation> explained = file.jar().Explain(*request);
   if (in.json) {
     json list = json::array();
     for (const CookieJar::Explanation& e : explained) {
@@ -551,10 +752,12 @@ int Explain(const Invocation& in, JarFile& file) {
     }
     json out = json::object();
     SetText(out, "url", in.args[0]);
+    out["request"] = ResolvedJson(*request);
     out["cookies"] = std::move(list);
     PrintJson(out);
     return kExitOk;
   }
+  std::cout << "request: " << request->ToString() << "\n";
   std::vector<std::vector<std::string>> rows = {{"name", "domain", "path", "verdict"}};
   for (const CookieJar::Explanation& e : explained) {
     rows.push_back({Printable(e.cookie.name, 40), DomainColumn(e.cookie),
@@ -580,12 +783,60 @@ std::optional<int> FormatOption(const Invocation& in, std::optional<FileFormat>*
   return std::nullopt;
 }
 
+// Standard input copied to a private file (an owner-only folder of its own),
+// so that every format import reads, SQLite databases included, can come
+// from `-`. Removed when this object goes.
+class StandardInputFile {
+ public:
+  ~StandardInputFile() {
+    if (!path_.empty()) unlink(path_.c_str());
+    if (!dir_.empty()) rmdir(dir_.c_str());
+  }
+
+  absl::Status Write(const std::string& text) {
+    const char* tmp = getenv("TMPDIR");
+    std::string dir = std::string(tmp != nullptr && *tmp ? tmp : "/tmp") + "/cookiejar-XXXXXX";
+    if (mkdtemp(dir.data()) == nullptr) {
+      return absl::UnavailableError("cannot make a temporary folder for standard input");
+    }
+    dir_ = dir;
+    path_ = dir_ + "/stdin";
+    std::ofstream out(path_, std::ios::binary);
+    out << text;
+    out.close();
+    if (!out) return absl::UnavailableError("cannot copy standard input to " + path_);
+    return absl::OkStatus();
+  }
+
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string dir_, path_;
+};
+
 int Import(const Invocation& in, JarFile& file) {
   if (!file.kept()) return UsageError("import needs --jar FILE: without it nothing is kept");
-  const std::string& source = in.args[0];
-  if (file.IsThisFile(source)) return UsageError("import: the source is the jar itself");
+  StandardInputFile input;
+  const bool from_input = in.args[0] == "-";
+  if (from_input) {
+    absl::Status read = input.Write(in.input);
+    if (!read.ok()) return FileError(read);
+  }
+  std::string source = from_input ? input.path() : in.args[0];
+  if (!from_input && file.IsThisFile(source)) {
+    return UsageError("import: the source is the jar itself");
+  }
   std::optional<FileFormat> format;
   if (std::optional<int> error = FormatOption(in, &format)) return *error;
+  // "firefox", "chrome:Work": a browser's own profile, found as it finds it
+  // (unless a file has that name).
+  absl::StatusOr<std::optional<std::string>> browser = BrowserDatabaseNamed(source);
+  if (!browser.ok()) return FileError(browser.status());
+  if (*browser) {
+    std::cerr << "cookiejar: " << Printable(source, 200) << ": " << Printable(**browser, 400)
+              << "\n";
+    source = **browser;
+  }
   if (!format) {
     absl::StatusOr<FileFormat> detected = DetectImportFormat(source);
     if (!detected.ok()) return FileError(detected.status());
@@ -594,22 +845,24 @@ int Import(const Invocation& in, JarFile& file) {
   absl::StatusOr<ImportSummary> summary =
       ImportFile(source, *format, file.jar(), in.store_profile, in.wait);
   if (!summary.ok()) return FileError(summary.status());
+  const std::string shown = from_input ? "standard input" : Printable(source, 200);
   for (const std::string& note : summary->notes) {
-    std::cerr << "cookiejar: " << Printable(source, 200) << ": " << Printable(note, 400) << "\n";
+    std::cerr << "cookiejar: " << shown << ": " << Printable(note, 400) << "\n";
   }
   for (const std::string& problem : summary->problems) {
-    std::cerr << Printable(source, 200) << ": " << Printable(problem, 300) << "\n";
+    std::cerr << shown << ": " << Printable(problem, 300) << "\n";
   }
   const size_t not_imported = summary->refused + summary->not_decrypted;
   if (in.json) {
     json out = json::object();
-    SetText(out, "source", source);
+    SetText(out, "source", in.args[0]);
     out["format"] = std::string(FileFormatName(summary->format));
     out["imported"] = summary->imported;
     out["refused"] = summary->refused;
     out["expired"] = summary->expired;
     out["not_decrypted"] = summary->not_decrypted;
     out["other_jars"] = summary->other_jars;
+    out["keyring"] = summary->keyring;
     json problems = json::array();
     for (const std::string& p : summary->problems) {
       json line = json::object();
@@ -687,13 +940,21 @@ int Export(const Invocation& in, JarFile& file) {
 
 int Replay(const Invocation& in) {
   const std::string& path = in.args[0];
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return Fail("cannot open " + Printable(path, 200), kExitBadFile);
-  std::stringstream text;
-  text << file.rdbuf();
+  std::string har;
+  if (path == "-") {
+    absl::StatusOr<std::string> text = ReadStandardInput(kMaxStandardInputFile, "HAR");
+    if (!text.ok()) return Fail(Message(text.status()), kExitBadFile);
+    har = *std::move(text);
+  } else {
+    std::ifstream file(path, std::ios::binary);
+    if (!file) return Fail("cannot open " + Printable(path, 200), kExitBadFile);
+    std::stringstream text;
+    text << file.rdbuf();
+    har = text.str();
+  }
   const bool show_progress = isatty(STDERR_FILENO);
   absl::StatusOr<HarReplayResult> result = ReplayHar(
-      text.str(), in.options, [&](size_t done, size_t total) {
+      har, in.options, [&](size_t done, size_t total) {
         if (show_progress && total > 1000) {
           std::cerr << "\rreplaying " << done << "/" << total << " entries" << std::flush;
           if (done == total) std::cerr << "\n";
@@ -713,6 +974,7 @@ int Replay(const Invocation& in) {
       SetText(item, "url", d.url);
       SetText(item, "browser_header", d.browser_header);
       SetText(item, "jar_header", d.jar_header);
+      item["request"] = ResolvedJson(d.request);
       json details = json::array();
       for (const std::string& detail : d.details) {
         json line = json::object();
@@ -748,7 +1010,7 @@ int Replay(const Invocation& in) {
               << (d.browser_header.empty() ? "(no Cookie header)" : Printable(d.browser_header, 400))
               << "\n  jar:     "
               << (d.jar_header.empty() ? "(no Cookie header)" : Printable(d.jar_header, 400))
-              << "\n";
+              << "\n  request: " << d.request.ToString() << "\n";
     for (const std::string& detail : d.details) std::cout << "  - " << Printable(detail, 400) << "\n";
   }
   return status;
@@ -759,7 +1021,15 @@ int Psl(const Invocation& in) {
       in.flags.count("--icann-only") ? SuffixRules::kIcannOnly : SuffixRules::kIcannAndPrivate;
   std::unique_ptr<PublicSuffixList> loaded;
   if (auto list = in.values.find("--list"); list != in.values.end()) {
-    auto parsed = PublicSuffixList::Load(list->second);
+    absl::StatusOr<std::unique_ptr<PublicSuffixList>> parsed;
+    if (list->second == "-") {
+      absl::StatusOr<std::string> text =
+          ReadStandardInput(kMaxStandardInputFile, "a public suffix list");
+      if (!text.ok()) return Fail(Message(text.status(), 400), kExitBadFile);
+      parsed = PublicSuffixList::Parse(*text);
+    } else {
+      parsed = PublicSuffixList::Load(list->second);
+    }
     if (!parsed.ok()) return Fail(Message(parsed.status(), 400), kExitBadFile);
     loaded = *std::move(parsed);
   }
@@ -805,6 +1075,29 @@ int Psl(const Invocation& in) {
   return status;
 }
 
+// Reads the standard input a command takes (ingest, set URL -, import -)
+// before the jar is opened: a writer holds the jar's lock from then on, and
+// in `curl -H "Cookie: $(cookiejar get URL)" URL | cookiejar ingest URL` the
+// get upstream must read the jar while ingest waits for its input.
+std::optional<int> ReadInput(Invocation* in) {
+  const std::string& name = in->command->name;
+  const size_t dashes =
+      name == "import" || name == "set"
+          ? static_cast<size_t>(std::count(in->args.begin() + (name == "set" ? 1 : 0),
+                                           in->args.end(), "-"))
+          : 0;
+  if (dashes > 1) return UsageError(name + ": - (standard input) given twice");
+  if (name != "ingest" && dashes == 0) return std::nullopt;
+  absl::StatusOr<std::string> text =
+      name == "ingest" ? ReadStandardInput(kMaxStandardInputHeaders, "response headers",
+                                           &in->input_truncated)
+      : name == "set"  ? ReadStandardInput(kMaxStandardInputHeaders, "Set-Cookie lines")
+                       : ReadStandardInput(kMaxStandardInputFile, "a file to import");
+  if (!text.ok()) return Fail(Message(text.status()), kExitBadFile);
+  in->input = *std::move(text);
+  return std::nullopt;
+}
+
 int Main(int argc, char** argv) {
   Invocation in;
   if (std::optional<int> error = Parse(argc, argv, &in)) return *error;
@@ -834,6 +1127,7 @@ int Main(int argc, char** argv) {
   if (command.name == "psl") return Psl(in);
   if (command.name == "replay") return Replay(in);
 
+  if (std::optional<int> error = ReadInput(&in)) return *error;
   JarFile::Options options;
   options.path = in.jar_file;
   options.store_profile = in.store_profile;
@@ -852,6 +1146,8 @@ int Main(int argc, char** argv) {
     status = Get(in, jar_file);
   } else if (command.name == "set") {
     status = Set(in, jar_file);
+  } else if (command.name == "ingest") {
+    status = Ingest(in, jar_file);
   } else if (command.name == "list") {
     status = List(in, jar_file);
   } else if (command.name == "explain") {

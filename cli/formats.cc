@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -14,10 +15,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/absl_view.h"
-#include "cookiejar/browser_stores.h"
+#include "cookiejar/formats/browser_databases.h"
 #include "cookiejar/cookies_txt.h"
+#include "cookiejar/formats/storage_state.h"
 #include "cookiejar/sqlite/sqlite_cookie_store.h"
-#include "cookiejar/storage_state.h"
 
 namespace cookiejar {
 namespace {
@@ -93,13 +94,23 @@ void AddProblems(const std::vector<std::string>& lines, size_t more, ImportSumma
 
 absl::StatusOr<ImportSummary> ImportBrowser(const std::string& path, CookieJar& jar,
                                             ImportSummary out) {
-  absl::StatusOr<BrowserStoreReport> report = ImportBrowserStore(path, &jar);
+  BrowserDatabaseOptions options;
+  // Under a Chrome profile, Chrome's key; under a Chromium one, Chromium's.
+  absl::StatusOr<std::vector<BrowserDatabaseLocation>> known = FindBrowserDatabases();
+  if (known.ok()) {
+    for (const BrowserDatabaseLocation& location : *known) {
+      if (location.path == path && location.browser != "firefox") {
+        options.keyring_applications = {location.browser};
+      }
+    }
+  }
+  absl::StatusOr<BrowserDatabaseReport> report = ImportBrowserDatabase(path, &jar, options);
   if (!report.ok()) return report.status();
   const FileFormat found =
-      report->kind == BrowserStoreKind::kFirefox ? FileFormat::kFirefox : FileFormat::kChromium;
+      report->kind == BrowserDatabaseKind::kFirefox ? FileFormat::kFirefox : FileFormat::kChromium;
   if (found != out.format) {
     return absl::FailedPreconditionError(
-        absl::StrCat(path, " is a ", AbslView(BrowserStoreKindName(report->kind)),
+        absl::StrCat(path, " is a ", AbslView(BrowserDatabaseKindName(report->kind)),
                      " database, not ", AbslView(FileFormatName(out.format))));
   }
   out.imported = report->imported;
@@ -110,11 +121,13 @@ absl::StatusOr<ImportSummary> ImportBrowser(const std::string& path, CookieJar& 
                 report->rows_left_out;
   AddProblems(report->problems, report->more_problems, &out);
   out.notes = report->notes;
+  out.keyring = std::string(KeyringStatusName(report->keyring));
   if (report->not_decrypted > 0) {
     out.notes.push_back(absl::StrCat(
-        report->not_decrypted,
-        " values are encrypted with the desktop keyring's key (v11), which cookiejar does not "
-        "read; Chromium started with --password-store=basic writes values it can read (v10)"));
+        report->not_decrypted, " values are encrypted with the desktop keyring's key (v11): ",
+        report->keyring_message.empty() ? "not looked up" : report->keyring_message,
+        " [", AbslView(KeyringStatusName(report->keyring)),
+        "]; Chromium started with --password-store=basic writes values without it (v10)"));
   }
   if (report->other_jars > 0) {
     out.notes.push_back(
@@ -128,6 +141,19 @@ absl::StatusOr<ImportSummary> ImportBrowser(const std::string& path, CookieJar& 
 }
 
 }  // namespace
+
+absl::StatusOr<std::optional<std::string>> BrowserDatabaseNamed(const std::string& source) {
+  const size_t colon = source.find(':');
+  const std::string browser = source.substr(0, colon);
+  const std::vector<std::string> known = KnownBrowsers();
+  if (std::find(known.begin(), known.end(), browser) == known.end()) return std::nullopt;
+  struct stat st;
+  if (stat(source.c_str(), &st) == 0) return std::nullopt;  // A file of that name.
+  absl::StatusOr<BrowserDatabaseLocation> location = FindBrowserDatabase(
+      browser, colon == std::string::npos ? "" : std::string_view(source).substr(colon + 1));
+  if (!location.ok()) return location.status();
+  return std::optional<std::string>(location->path);
+}
 
 std::string_view FileFormatName(FileFormat format) {
   for (const Named& n : kNames) {
@@ -155,9 +181,9 @@ absl::StatusOr<FileFormat> DetectImportFormat(const std::string& path) {
   char magic[16] = {};
   if (file && file.read(magic, sizeof(magic)) &&
       std::memcmp(magic, "SQLite format 3", sizeof(magic)) == 0) {
-    absl::StatusOr<BrowserStoreKind> kind = DetectBrowserStore(path);
+    absl::StatusOr<BrowserDatabaseKind> kind = DetectBrowserDatabase(path);
     if (kind.ok()) {
-      return *kind == BrowserStoreKind::kFirefox ? FileFormat::kFirefox : FileFormat::kChromium;
+      return *kind == BrowserDatabaseKind::kFirefox ? FileFormat::kFirefox : FileFormat::kChromium;
     }
     return FileFormat::kStore;  // The store says what else it is not.
   }

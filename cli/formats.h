@@ -51,7 +51,15 @@ struct ImportSummary {
   size_t ignored_origins = 0;         // storageState localStorage, ignored.
   std::vector<std::string> problems;  // One line each, at most 100, then a count.
   std::vector<std::string> notes;     // How the file was read.
+  // Chromium's v11 key: KeyringStatusName ("not_needed", "found", "locked"...).
+  std::string keyring = "not_needed";
 };
+
+// When `source` names a browser ("firefox", "chromium", "chrome", or
+// "BROWSER:PROFILE") and no file has that name: the path of that profile's
+// database (the browser's default profile without ":PROFILE"). nullopt for
+// anything else. Errors: no such profile (NotFound, naming those there are).
+absl::StatusOr<std::optional<std::string>> BrowserDatabaseNamed(const std::string& source);
 
 // Imports `path` (in `format`) into `jar`. `store_profile` names the profile
 // of a cookiejar store; `wait` bounds the wait for a store's lock.

@@ -109,7 +109,7 @@ absl::StatusOr<HarReplayResult> ReplayHar(std::string_view har_json, CookieJarOp
   CookieJar jar(options);
   HarReplayResult result;
   result.entries = har["log"]["entries"].size();
-  std::map<std::string, Url> page_urls;  // pageref -> the page's first URL.
+  std::map<std::string, std::string> page_urls;  // pageref -> the page's first URL.
   // "name=value" -> the entry whose Set-Cookie the jar refused, and why.
   std::map<std::string, std::pair<size_t, CookieInclusionStatus>> refused;
 
@@ -120,21 +120,23 @@ absl::StatusOr<HarReplayResult> ReplayHar(std::string_view har_json, CookieJarOp
     absl::StatusOr<std::optional<absl::Time>> start = StartTime(entry, i);
     if (!start.ok()) return start.status();
     if (*start) clock.Set(**start);
-    absl::StatusOr<Url> url = Url::Parse(Text(request, "url"));
-    if (!url.ok()) continue;  // data:, blob:, extensions...
-
-    CookieOptions cookie_options;
-    std::string method = Text(request, "method");
-    if (method.empty()) method = "GET";
-    cookie_options.method = method;
+    // A "document" is a top-level navigation; anything else of a page is a
+    // subresource of the page's first URL.
+    CookieRequest description(Text(request, "url"));
+    description.method = Text(request, "method");
+    if (description.method.empty()) description.method = "GET";
     const std::string pageref = Text(entry, "pageref");
-    const std::string type = Text(entry, "_resourceType");
-    if (!pageref.empty() && !page_urls.count(pageref)) page_urls.emplace(pageref, *url);
-    if (type == "document" || pageref.empty()) {
-      cookie_options.top_level_navigation = true;
+    const bool first_of_page = !pageref.empty() && !page_urls.count(pageref);
+    if (Text(entry, "_resourceType") == "document" || pageref.empty()) {
+      description.context.top_level_navigation = true;
     } else {
-      cookie_options.top_level_url = &page_urls.at(pageref);
+      description.context.top_level_navigation = false;
+      description.context.top_level_url = first_of_page ? description.url : page_urls[pageref];
     }
+    absl::StatusOr<ResolvedRequest> resolved = jar.Resolve(description);
+    if (!resolved.ok()) continue;  // data:, blob:, extensions...
+    if (first_of_page) page_urls.emplace(pageref, description.url);
+    const std::string& method = description.method;
 
     std::vector<std::string> sent = Headers(request, "cookie");
     std::string browser_header;
@@ -142,7 +144,7 @@ absl::StatusOr<HarReplayResult> ReplayHar(std::string_view har_json, CookieJarOp
       if (!browser_header.empty() && !value.empty()) browser_header += "; ";
       browser_header += value;
     }
-    const std::string jar_header = jar.GetCookieHeader(*url, cookie_options);
+    const std::string jar_header = jar.GetCookieHeader(*resolved);
     ++result.requests;
     if (browser_header == jar_header) {
       ++result.identical;
@@ -154,9 +156,10 @@ absl::StatusOr<HarReplayResult> ReplayHar(std::string_view har_json, CookieJarOp
       if (sorted_browser == sorted_jar) {
         ++result.same_cookies_other_order;
       } else {
-        HarDifference difference{i, method, url->Spec(), browser_header, jar_header, {}};
+        HarDifference difference{i,          method, resolved->url().Spec(), browser_header,
+                                 jar_header, {},     *resolved};
         const std::vector<CookieJar::Explanation> explained =
-            jar.Explain(*url, cookie_options, ExplainScope::kSite);
+            jar.Explain(*resolved, ExplainScope::kSite);
         for (const std::string& pair : sorted_browser) {
           if (std::binary_search(sorted_jar.begin(), sorted_jar.end(), pair)) continue;
           std::string why = "not in the jar: never set by a response in this HAR (set by "
@@ -185,12 +188,11 @@ absl::StatusOr<HarReplayResult> ReplayHar(std::string_view har_json, CookieJarOp
     if (entry.contains("response") && entry["response"].is_object()) {
       // The browser corrected Expires by the server's clock; so does the jar.
       const std::vector<std::string> dates = Headers(entry["response"], "date");
-      CookieOptions set_options = cookie_options;
-      if (!dates.empty()) set_options.server_date = dates.front();
+      const std::string_view date = dates.empty() ? std::string_view() : dates.front();
       for (const std::string& value : Headers(entry["response"], "set-cookie")) {
         // Some exporters fold several Set-Cookie headers into one with '\n'.
         for (absl::string_view line : absl::StrSplit(value, '\n', absl::SkipWhitespace())) {
-          const CookieInclusionStatus status = jar.SetCookie(*url, StdView(line), set_options);
+          const CookieInclusionStatus status = jar.SetCookie(*resolved, StdView(line), date);
           ParsedCookie parsed;
           if (!status.IsInclude() && ParsedCookie::Parse(StdView(line), &parsed).IsInclude()) {
             const std::string pair = parsed.name.empty()

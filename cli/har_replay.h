@@ -8,7 +8,9 @@
 // For each http(s) request the jar's header is computed first, compared, and
 // then the response's Set-Cookie headers are stored. A "document" entry
 // (Chromium's _resourceType) is a top-level navigation; other entries of a
-// page are subresources of that page's first URL.
+// page are subresources of that page's first URL. Each entry is resolved once
+// (CookieJar::Resolve) for its Cookie header, the explanation of a
+// difference, and the cookies its response sets.
 
 #ifndef COOKIEJAR_CLI_HAR_REPLAY_H_
 #define COOKIEJAR_CLI_HAR_REPLAY_H_
@@ -21,6 +23,7 @@
 
 #include "absl/status/statusor.h"
 #include "cookiejar/cookie_jar.h"
+#include "cookiejar/cookie_request.h"
 
 namespace cookiejar {
 
@@ -32,6 +35,9 @@ struct HarDifference {
   std::string jar_header;
   // One line per cookie that differs: what and why.
   std::vector<std::string> details;
+  // The request as the jar resolved it: its SameSite context, third-party
+  // status and partition decided what the jar sent.
+  ResolvedRequest request;
 };
 
 struct HarReplayResult {

@@ -10,6 +10,15 @@ namespace cookiejar {
 
 using nlohmann::json;
 
+namespace {
+
+json PartitionJson(const CookiePartitionKey& partition) {
+  return {{"top_level_site", partition.top_level_site},
+          {"cross_site_ancestor", partition.cross_site_ancestor}};
+}
+
+}  // namespace
+
 void SetText(json& object, const std::string& key, std::string_view text) {
   if (IsValidUtf8(text)) {
     object[key] = std::string(text);
@@ -39,12 +48,17 @@ json CookieJson(const CanonicalCookie& c) {
   out["same_site"] = std::string(SameSiteName(c.same_site));
   out["priority"] = std::string(PriorityName(c.priority));
   out["source_scheme"] = c.source_scheme == CookieSourceScheme::kSecure ? "secure" : "non-secure";
-  if (c.partition_key) {
-    out["partition"] = {{"top_level_site", c.partition_key->top_level_site},
-                        {"cross_site_ancestor", c.partition_key->cross_site_ancestor}};
-  } else {
-    out["partition"] = nullptr;
-  }
+  out["partition"] = c.partition_key ? PartitionJson(*c.partition_key) : json(nullptr);
+  return out;
+}
+
+json ResolvedJson(const ResolvedRequest& request) {
+  json out = json::object();
+  SetText(out, "url", request.url().Spec());
+  out["same_site"] = std::string(SameSiteContextName(request.same_site_for_sending()));
+  out["same_site_for_setting"] = std::string(SameSiteContextName(request.same_site_for_setting()));
+  out["third_party"] = request.third_party();
+  out["partition"] = PartitionJson(request.partition());
   return out;
 }
 

@@ -14,6 +14,7 @@
 #include "absl/time/time.h"
 #include "cookiejar/canonical_cookie.h"
 #include "cookiejar/cookie_inclusion_status.h"
+#include "cookiejar/cookie_request.h"
 
 namespace cookiejar {
 
@@ -27,6 +28,12 @@ nlohmann::json TimeJson(absl::Time time);
 //  "last_access", "secure", "http_only", "same_site", "priority",
 //  "source_scheme", "partition"}.
 nlohmann::json CookieJson(const CanonicalCookie& cookie);
+
+// What the jar decided about a request: {"url", "same_site",
+// "same_site_for_setting" ("strict", "lax", "lax-method-unsafe",
+// "cross-site"), "third_party", "partition": {"top_level_site",
+// "cross_site_ancestor"}}.
+nlohmann::json ResolvedJson(const ResolvedRequest& request);
 
 // The reason names of `status` ("secure_only"...), empty when it includes.
 nlohmann::json ReasonsJson(const CookieInclusionStatus& status);

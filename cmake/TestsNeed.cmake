@@ -1,7 +1,8 @@
 # What the test suite (cmake/tests) needs beyond the library: every optional
 # part of the build, GoogleTest, cpp-httplib, the Python module and the
 # Python packages its tests import, and the programs the tests start
-# (redis-server and redis-cli, curl). tools/setup.sh installs all of them.
+# (redis-server and redis-cli, curl, tinyproxy, a D-Bus session bus and
+# gnome-keyring). tools/setup.sh installs all of them.
 #
 #   cookiejar_tests_missing(OUT)   # OUT = what is missing, with its Debian package
 
@@ -27,17 +28,26 @@ function(cookiejar_tests_missing out)
   if(NOT COOKIEJAR_TESTS_HTTPLIB_FOUND)
     list(APPEND missing "cpp-httplib (libcpp-httplib-dev)")
   endif()
-  foreach(program redis-server redis-cli curl)
+  # Each program, and the Debian packages that bring it.
+  set(programs
+      "redis-server:redis-server, redis-tools" "redis-cli:redis-server, redis-tools"
+      "curl:curl" "tinyproxy:tinyproxy-bin"
+      # tests/chromium_keyring_test.sh: a real keyring in private D-Bus sessions.
+      "dbus-run-session:dbus-daemon" "dbus-send:dbus-bin"
+      "gnome-keyring-daemon:gnome-keyring" "secret-tool:libsecret-tools")
+  foreach(entry IN LISTS programs)
+    string(REPLACE ":" ";" entry "${entry}")
+    list(GET entry 0 program)
+    list(GET entry 1 packages)
     string(MAKE_C_IDENTIFIER "COOKIEJAR_TESTS_${program}" var)
     find_program(${var} ${program})
     if(NOT ${var})
-      if(program STREQUAL "curl")
-        list(APPEND missing "the curl command (curl)")
-      else()
-        list(APPEND missing "${program} (redis-server, redis-tools)")
-      endif()
+      list(APPEND missing "${program} (${packages})")
     endif()
   endforeach()
+  if(NOT COOKIEJAR_WITH_KEYRING)
+    list(APPEND missing "COOKIEJAR_WITH_KEYRING=ON")
+  endif()
   if(COOKIEJAR_PYTHON)
     execute_process(
       COMMAND ${Python_EXECUTABLE} -c "

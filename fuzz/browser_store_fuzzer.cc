@@ -11,7 +11,7 @@
 #include <fstream>
 #include <string>
 
-#include "cookiejar/browser_stores.h"
+#include "cookiejar/formats/browser_databases.h"
 #include "cookiejar/cookie_jar.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -28,11 +28,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::ofstream file(path, std::ios::binary);
     file.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   }
-  BrowserStoreOptions options;
+  BrowserDatabaseOptions options;
   options.max_rows = 1000;
   options.max_problems = 10;
-  BrowserStoreReport report;
-  absl::StatusOr<std::vector<CanonicalCookie>> cookies = ReadBrowserStore(path, &report, options);
+  BrowserDatabaseReport report;
+  absl::StatusOr<std::vector<CanonicalCookie>> cookies = ReadBrowserDatabase(path, &report, options);
   if (!cookies.ok()) return 0;
   if (report.rows > options.max_rows || report.problems.size() > options.max_problems ||
       cookies->size() > report.rows) {

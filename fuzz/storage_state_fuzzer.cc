@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "cookiejar/storage_state.h"
+#include "cookiejar/formats/storage_state.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace cookiejar;

@@ -3,8 +3,11 @@
 #include <optional>
 
 #include "jar/internal/jar_core.h"
+#include "jar/internal/request_decisions.h"
 
 namespace cookiejar {
+
+using jar_internal::RequestDecisions;
 
 std::string_view ChangeCauseName(CookieChangeCause cause) {
   switch (cause) {
@@ -67,18 +70,30 @@ Url& ScratchUrl::Shared() {
   return url;
 }
 
+absl::StatusOr<ResolvedRequest> CookieJar::Resolve(const CookieRequest& request) const {
+  return jar_internal::ResolvedRequestAccess::Resolve(request, core_->site_rules());
+}
+
 CookieInclusionStatus CookieJar::SetCookie(std::string_view url, std::string_view set_cookie,
                                            const CookieOptions& options) {
   ScratchUrl scratch;
   if (!Url::ParseInto(url, scratch.get()).ok()) {
     return CookieInclusionStatus(CookieExclusionReason::kInvalidUrl);
   }
-  return core_->SetCookie(*scratch.get(), set_cookie, options);
+  return SetCookie(*scratch.get(), set_cookie, options);
 }
 
 CookieInclusionStatus CookieJar::SetCookie(const Url& url, std::string_view set_cookie,
                                            const CookieOptions& options) {
-  return core_->SetCookie(url, set_cookie, options);
+  RequestDecisions request(core_->site_rules(), url, options);
+  return core_->SetCookie(request, set_cookie, options.server_date);
+}
+
+CookieInclusionStatus CookieJar::SetCookie(const ResolvedRequest& request,
+                                           std::string_view set_cookie,
+                                           std::string_view server_date) {
+  RequestDecisions decisions(core_->site_rules(), request);
+  return core_->SetCookie(decisions, set_cookie, server_date);
 }
 
 CookieInclusionStatus CookieJar::ImportCookie(const CanonicalCookie& cookie, ImportTimes times) {
@@ -95,13 +110,25 @@ absl::StatusOr<std::string> CookieJar::GetCookieHeader(std::string_view url,
 
 std::string CookieJar::GetCookieHeader(const Url& url, const CookieOptions& options) {
   std::string header;
-  core_->AppendCookieHeader(url, options, &header);
+  AppendCookieHeader(url, options, &header);
+  return header;
+}
+
+std::string CookieJar::GetCookieHeader(const ResolvedRequest& request) {
+  std::string header;
+  AppendCookieHeader(request, &header);
   return header;
 }
 
 size_t CookieJar::AppendCookieHeader(const Url& url, const CookieOptions& options,
                                      std::string* out) {
-  return core_->AppendCookieHeader(url, options, out);
+  RequestDecisions request(core_->site_rules(), url, options);
+  return core_->AppendCookieHeader(request, out);
+}
+
+size_t CookieJar::AppendCookieHeader(const ResolvedRequest& request, std::string* out) {
+  RequestDecisions decisions(core_->site_rules(), request);
+  return core_->AppendCookieHeader(decisions, out);
 }
 
 absl::StatusOr<size_t> CookieJar::AppendCookieHeader(std::string_view url,
@@ -110,17 +137,31 @@ absl::StatusOr<size_t> CookieJar::AppendCookieHeader(std::string_view url,
   ScratchUrl scratch;
   absl::Status status = Url::ParseInto(url, scratch.get());
   if (!status.ok()) return status;
-  return core_->AppendCookieHeader(*scratch.get(), options, out);
+  RequestDecisions request(core_->site_rules(), *scratch.get(), options);
+  return core_->AppendCookieHeader(request, out);
 }
 
 std::vector<CanonicalCookie> CookieJar::GetCookies(const Url& url, const CookieOptions& options) {
-  return core_->GetCookies(url, options);
+  RequestDecisions request(core_->site_rules(), url, options);
+  return core_->GetCookies(request);
+}
+
+std::vector<CanonicalCookie> CookieJar::GetCookies(const ResolvedRequest& request) {
+  RequestDecisions decisions(core_->site_rules(), request);
+  return core_->GetCookies(decisions);
 }
 
 std::vector<CookieJar::Explanation> CookieJar::Explain(const Url& url,
                                                        const CookieOptions& options,
                                                        ExplainScope scope) {
-  return core_->Explain(url, options, scope);
+  RequestDecisions request(core_->site_rules(), url, options);
+  return core_->Explain(request, scope);
+}
+
+std::vector<CookieJar::Explanation> CookieJar::Explain(const ResolvedRequest& request,
+                                                       ExplainScope scope) {
+  RequestDecisions decisions(core_->site_rules(), request);
+  return core_->Explain(decisions, scope);
 }
 
 std::vector<CanonicalCookie> CookieJar::GetAllCookies() { return core_->GetAllCookies(); }

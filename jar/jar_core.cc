@@ -111,21 +111,17 @@ JarCore::Shard* JarCore::ShardFor(std::string_view site) const {
   return &Shards(true)[ShardIndex(site, kShardCount)];
 }
 
-CookieAccessContext JarCore::AccessContext(const Url& url, const CookieOptions& options,
-                                           bool sending) const {
+CookieAccessContext JarCore::AccessContext(RequestDecisions& request, bool sending) const {
   CookieAccessContext context;
-  context.api = options.api;
+  context.api = request.options().api;
   context.same_site_policy = same_site_policy_;
   context.syntax = rules_.syntax;
   context.prefixes = rules_.prefixes;
-  // Browsers weigh the redirect chain, if at all, only for what they send
-  // (recorded in Firefox: the last hop of A -> B -> A may set Strict cookies).
-  context.same_site = ComputeSameSiteContext(url, options, *psl_, same_site_policy_.schemeful,
-                                             sending && same_site_policy_.redirect_chain);
+  context.same_site = sending ? request.SameSiteForSending() : request.SameSiteForSetting();
   return context;
 }
 
-bool JarCore::PolicyAllows(const Url& url, const CookieOptions& options, bool partitioned) const {
+bool JarCore::PolicyAllows(RequestDecisions& request, bool partitioned) const {
   if (policy_allows_all_.load(std::memory_order_acquire)) return true;
   // Without site exceptions the answer needs no lock (the common case:
   // browsers' third-party defaults).
@@ -135,13 +131,12 @@ bool JarCore::PolicyAllows(const Url& url, const CookieOptions& options, bool pa
       case CookieAcceptPolicy::kBlockAll: return false;
       case CookieAcceptPolicy::kBlockThirdParty:
       case CookieAcceptPolicy::kPartitionThirdParty:
-        return partitioned || !IsThirdParty(url, options, *psl_, same_site_policy_.schemeful);
+        return partitioned || !request.ThirdParty();
     }
   }
   std::shared_lock<SharedMutex> lock(policy_mu_);
   if (!access_policy_.site_exceptions.empty()) {
-    auto exception = access_policy_.site_exceptions.find(
-        AbslView(RegistrableDomainOrHost(url, *psl_)));
+    auto exception = access_policy_.site_exceptions.find(AbslView(request.Site()));
     if (exception != access_policy_.site_exceptions.end()) {
       return exception->second == SiteException::kAllow;
     }
@@ -151,20 +146,20 @@ bool JarCore::PolicyAllows(const Url& url, const CookieOptions& options, bool pa
     case CookieAcceptPolicy::kBlockAll: return false;
     case CookieAcceptPolicy::kBlockThirdParty:
     case CookieAcceptPolicy::kPartitionThirdParty:
-      return partitioned || !IsThirdParty(url, options, *psl_, same_site_policy_.schemeful);
+      return partitioned || !request.ThirdParty();
   }
   return true;
 }
 
-bool JarCore::PartitionsEverything(const Url& url, const CookieOptions& options) const {
+bool JarCore::PartitionsEverything(RequestDecisions& request) const {
   if (!policy_partitions_.load(std::memory_order_acquire)) return false;
   std::shared_lock<SharedMutex> lock(policy_mu_);
   if (access_policy_.accept != CookieAcceptPolicy::kPartitionThirdParty) return false;
   if (!access_policy_.site_exceptions.empty() &&
-      access_policy_.site_exceptions.count(AbslView(RegistrableDomainOrHost(url, *psl_))) != 0) {
+      access_policy_.site_exceptions.count(AbslView(request.Site())) != 0) {
     return false;  // Allowed as first-party, or blocked outright.
   }
-  return IsThirdParty(url, options, *psl_, same_site_policy_.schemeful);
+  return request.ThirdParty();
 }
 
 void JarCore::Remove(Bucket* bucket, CookieRecord* record, CookieChangeCause cause,
@@ -206,8 +201,9 @@ void JarCore::LowerNextGlobalPurge(int64_t at_us) {
   }
 }
 
-CookieInclusionStatus JarCore::SetCookie(const Url& url, std::string_view set_cookie,
-                                         const CookieOptions& options) {
+CookieInclusionStatus JarCore::SetCookie(RequestDecisions& request, std::string_view set_cookie,
+                                         std::string_view server_date) {
+  const Url& url = request.url();
   ParsedCookie parsed;
   CookieInclusionStatus status =
       ParsedCookie::Parse(set_cookie, rules_.syntax, &parsed, limits_.max_name_value_bytes);
@@ -218,27 +214,23 @@ CookieInclusionStatus JarCore::SetCookie(const Url& url, std::string_view set_co
   }
   const int64_t now_us = NowMicros();
   const absl::Time now = FromMicros(now_us);
-  CookieAccessContext context = AccessContext(url, options, /*sending=*/false);
-  context.server_date = options.server_date;
-  CookiePartitionKey partition;
-  context.partition_everything = PartitionsEverything(url, options);
+  CookieAccessContext context = AccessContext(request, /*sending=*/false);
+  context.server_date = server_date;
+  context.partition_everything = PartitionsEverything(request);
   const bool partitioned = parsed.partitioned || context.partition_everything;
-  if (partitioned) {
-    partition = PartitionFor(url, options);
-    context.partition_key = &partition;
-  }
+  if (partitioned) context.partition_key = &request.Partition();
   CookieDraft draft;
   status = DraftCookie(parsed, url, now, context, *psl_, limits_.max_expiry_age, &draft);
-  if (!PolicyAllows(url, options, partitioned)) status.Add(Reason::kUserPreferences);
+  if (!PolicyAllows(request, partitioned)) status.Add(Reason::kUserPreferences);
   if (!status.IsInclude()) return status;
 
-  StoreRequest request;
-  request.draft = &draft;
-  request.partition = draft.partitioned ? &partition : nullptr;
-  request.now_us = now_us;
-  request.protect_secure = !url.IsPotentiallyTrustworthy();
-  request.script = options.api != CookieApi::kHttp;
-  return Store(request);
+  StoreRequest store;
+  store.draft = &draft;
+  store.partition = draft.partitioned ? context.partition_key : nullptr;
+  store.now_us = now_us;
+  store.protect_secure = !url.IsPotentiallyTrustworthy();
+  store.script = context.api != CookieApi::kHttp;
+  return Store(store);
 }
 
 CookieInclusionStatus JarCore::ImportCookie(const CanonicalCookie& cookie, bool now) {
@@ -490,35 +482,33 @@ class HeaderCursor {
 
 }  // namespace
 
-size_t JarCore::AppendCookieHeader(const Url& url, const CookieOptions& options,
-                                   std::string* out) {
+size_t JarCore::AppendCookieHeader(RequestDecisions& request, std::string* out) {
   HeaderSink sink(out);
-  VisitIncluded(url, options, sink);
+  VisitIncluded(request, sink);
   return sink.count();
 }
 
-std::vector<CanonicalCookie> JarCore::GetCookies(const Url& url, const CookieOptions& options) {
+std::vector<CanonicalCookie> JarCore::GetCookies(RequestDecisions& request) {
   CanonicalSink sink;
-  VisitIncluded(url, options, sink);
+  VisitIncluded(request, sink);
   return std::move(sink.cookies);
 }
 
 template <typename Sink>
-void JarCore::VisitIncluded(const Url& url, const CookieOptions& options, Sink& sink) {
+void JarCore::VisitIncluded(RequestDecisions& request, Sink& sink) {
+  const Url& url = request.url();
   Shard* shards = Shards(false);
   if (shards == nullptr) return;  // An empty jar.
   size_t site_hash;
   const std::string_view site = SiteKey(url.host(), &site_hash);
   Shard& shard = shards[ShardIndex(site_hash, kShardCount)];
 
-  const SameSiteContext same_site =
-      ComputeSameSiteContext(url, options, *psl_, same_site_policy_.schemeful,
-                                       same_site_policy_.redirect_chain);
+  const SameSiteContext same_site = request.SameSiteForSending();
   RequestFilter filter;
   filter.now_us = NowMicros();
   filter.grants = 0;
   if (url.IsPotentiallyTrustworthy()) filter.grants |= kNeedTrustworthy;
-  if (options.api == CookieApi::kHttp) filter.grants |= kNeedHttpApi;
+  if (request.options().api == CookieApi::kHttp) filter.grants |= kNeedHttpApi;
   if (same_site >= SameSiteContext::kLax) filter.grants |= kNeedLax;
   if (same_site == SameSiteContext::kStrict) filter.grants |= kNeedStrict;
   filter.lax_allowing_unsafe = same_site_policy_.lax_allowing_unsafe &&
@@ -526,7 +516,7 @@ void JarCore::VisitIncluded(const Url& url, const CookieOptions& options, Sink& 
   filter.lax_allowing_unsafe_since_us =
       SatSub(filter.now_us, lax_allowing_unsafe_us_);
   const int64_t access_granularity = access_granularity_us_;
-  const bool plain_allowed = PolicyAllows(url, options, /*partitioned=*/false);
+  const bool plain_allowed = PolicyAllows(request, /*partitioned=*/false);
 
   std::shared_lock<DistributedSharedMutex> lock(shard.mu);
   const Bucket* plain = nullptr;
@@ -535,9 +525,8 @@ void JarCore::VisitIncluded(const Url& url, const CookieOptions& options, Sink& 
     if (it != shard.buckets.end()) plain = it->second.get();
   }
   const Bucket* partitioned = nullptr;
-  if (!shard.partitioned.empty() && PolicyAllows(url, options, /*partitioned=*/true)) {
-    const CookiePartitionKey partition = PartitionFor(url, options);
-    auto it = shard.partitioned.find(AbslView(PartitionBucketKey(partition, site)));
+  if (!shard.partitioned.empty() && PolicyAllows(request, /*partitioned=*/true)) {
+    auto it = shard.partitioned.find(AbslView(PartitionBucketKey(request.Partition(), site)));
     if (it != shard.partitioned.end()) partitioned = it->second.get();
   }
   if (plain == nullptr && partitioned == nullptr) return;
@@ -597,14 +586,14 @@ void JarCore::VisitIncluded(const Url& url, const CookieOptions& options, Sink& 
   sink.Finish();
 }
 
-std::vector<CookieJar::Explanation> JarCore::Explain(const Url& url, const CookieOptions& options,
+std::vector<CookieJar::Explanation> JarCore::Explain(RequestDecisions& request,
                                                      ExplainScope scope) {
+  const Url& url = request.url();
   const absl::Time now = FromMicros(NowMicros());
-  CookieAccessContext context = AccessContext(url, options, /*sending=*/true);
-  const CookiePartitionKey partition = PartitionFor(url, options);
-  context.partition_key = &partition;
-  const bool plain_allowed = PolicyAllows(url, options, false);
-  const bool partitioned_allowed = PolicyAllows(url, options, true);
+  CookieAccessContext context = AccessContext(request, /*sending=*/true);
+  context.partition_key = &request.Partition();
+  const bool plain_allowed = PolicyAllows(request, false);
+  const bool partitioned_allowed = PolicyAllows(request, true);
   const std::string_view site = SiteKey(url.host());
   std::vector<CookieJar::Explanation> sent, not_sent;
   auto explain_bucket = [&](const Bucket& bucket) {

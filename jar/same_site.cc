@@ -2,6 +2,7 @@
 
 #include "absl/strings/match.h"
 #include "common/absl_view.h"
+#include "jar/internal/site_cache.h"
 
 namespace cookiejar {
 namespace {
@@ -35,8 +36,9 @@ std::string_view SameSiteContextName(SameSiteContext context) {
 }
 
 std::string_view RegistrableDomainOrHost(const Url& url, const PublicSuffixList& psl) {
-  std::string_view site = psl.RegistrableDomain(url.host());
-  return site.empty() ? std::string_view(url.host()) : site;
+  // The jar's per-thread cache of hosts it has seen: a request's sites are
+  // the hosts its lookups just asked about.
+  return jar_internal::LookupSite(psl, url.host()).key;
 }
 
 bool IsSameSite(const Url& a, const Url& b, const PublicSuffixList& psl, bool schemeful) {

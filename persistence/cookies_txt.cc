@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -26,13 +27,47 @@ namespace {
 
 constexpr std::string_view kHttpOnlyPrefix = "#HttpOnly_";
 
+// curl reads the flags without regard to case; hand-made files and some
+// exporters write "true"/"false".
 bool ParseBool(absl::string_view field, bool* out) {
-  if (field == "TRUE") {
+  if (absl::EqualsIgnoreCase(field, "TRUE")) {
     *out = true;
-  } else if (field == "FALSE") {
+  } else if (absl::EqualsIgnoreCase(field, "FALSE")) {
     *out = false;
   } else {
     return false;
+  }
+  return true;
+}
+
+// The expiry field in its dialects: Unix seconds; 0 (curl, wget, yt-dlp,
+// browser extensions) or nothing at all (Python's MozillaCookieJar with
+// ignore_discard=True) for a session cookie; seconds with a fraction
+// (exporters that print a chrome.cookies expirationDate as it is), of which
+// the fraction is dropped. A negative number is an instant before 1970:
+// expired, as curl and Python read it. Returns false when the field is none
+// of these.
+bool ParseExpiry(absl::string_view field, absl::Time* out) {
+  if (field.empty()) {
+    *out = absl::InfiniteFuture();
+    return true;
+  }
+  const size_t dot = field.find('.');
+  if (dot != absl::string_view::npos) {
+    const absl::string_view fraction = field.substr(dot + 1);
+    if (fraction.empty() || fraction.find_first_not_of("0123456789") != absl::string_view::npos) {
+      return false;
+    }
+    field = field.substr(0, dot);
+  }
+  int64_t seconds;
+  if (!absl::SimpleAtoi(field, &seconds)) return false;
+  if (seconds == 0) {
+    *out = absl::InfiniteFuture();
+  } else if (seconds < 0) {
+    *out = absl::UnixEpoch() - absl::Seconds(1);
+  } else {
+    *out = absl::FromUnixSeconds(seconds);
   }
   return true;
 }
@@ -48,7 +83,14 @@ std::string ParseLine(std::string_view line, CanonicalCookie* cookie) {
   // curl writes six fields when the value is empty.
   if (fields.size() == 6) fields.push_back(absl::string_view());
   if (fields.size() != 7) {
-    return absl::StrCat("expected 7 TAB-separated fields, found ", fields.size());
+    std::string error = absl::StrCat("expected 7 TAB-separated fields, found ", fields.size());
+    // Copied from a web page or an editor that turned the TABs into spaces.
+    if (fields.size() == 1 &&
+        std::vector<absl::string_view>(absl::StrSplit(AbslView(line), ' ', absl::SkipEmpty()))
+                .size() >= 6) {
+      absl::StrAppend(&error, " (the fields are separated by spaces, not TABs)");
+    }
+    return error;
   }
   bool include_subdomains, secure;
   if (!ParseBool(fields[1], &include_subdomains)) {
@@ -57,9 +99,10 @@ std::string ParseLine(std::string_view line, CanonicalCookie* cookie) {
   if (!ParseBool(fields[3], &secure)) {
     return absl::StrCat("secure must be TRUE or FALSE, not \"", fields[3], "\"");
   }
-  int64_t expiry;
-  if (!absl::SimpleAtoi(fields[4], &expiry) || expiry < 0) {
-    return absl::StrCat("expiry must be Unix seconds, not \"", fields[4], "\"");
+  absl::Time expiry;
+  if (!ParseExpiry(fields[4], &expiry)) {
+    return absl::StrCat("expiry must be Unix seconds (0 or empty for a session cookie), not \"",
+                        fields[4].substr(0, 40), "\"");
   }
   absl::string_view domain = fields[0];
   if (domain.empty()) return "empty domain";
@@ -71,7 +114,7 @@ std::string ParseLine(std::string_view line, CanonicalCookie* cookie) {
   cookie->path = std::string(fields[2]);
   cookie->secure = secure;
   cookie->http_only = http_only;
-  cookie->expiry = expiry == 0 ? absl::InfiniteFuture() : absl::FromUnixSeconds(expiry);
+  cookie->expiry = expiry;
   cookie->name = std::string(fields[5]);
   cookie->value = std::string(fields[6]);
   return "";
@@ -94,6 +137,8 @@ bool IsHeaderLine(std::string_view line) {
 
 // The lines of `text` without their line ends.
 std::vector<std::string_view> Lines(std::string_view text) {
+  // A byte-order mark, as Windows editors save UTF-8.
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   std::vector<std::string_view> lines;
   for (absl::string_view raw : absl::StrSplit(AbslView(text), '\n')) {
     std::string_view line = StdView(raw);
@@ -104,9 +149,16 @@ std::vector<std::string_view> Lines(std::string_view text) {
   return lines;
 }
 
+// A line of nothing but spaces and TABs.
+bool IsBlank(std::string_view line) {
+  return line.find_first_not_of(" \t") == std::string_view::npos;
+}
+
+// Python's MozillaCookieJar also takes a '#' after spaces as a comment.
 bool IsComment(std::string_view line) {
-  return !line.empty() && line.front() == '#' &&
-         line.substr(0, kHttpOnlyPrefix.size()) != kHttpOnlyPrefix;
+  if (line.substr(0, kHttpOnlyPrefix.size()) == kHttpOnlyPrefix) return false;
+  const size_t first = line.find_first_not_of(" \t");
+  return first != std::string_view::npos && line[first] == '#';
 }
 
 }  // namespace
@@ -116,7 +168,7 @@ CookiesTxtReport ImportCookiesTxtText(std::string_view text, CookieJar* jar) {
   size_t line_number = 0;
   for (std::string_view line : Lines(text)) {
     ++line_number;
-    if (line.empty() || IsHeaderLine(line)) continue;
+    if (IsBlank(line) || IsHeaderLine(line)) continue;
     if (IsComment(line)) {
       report.kept_lines.emplace_back(line);
       continue;
@@ -159,7 +211,7 @@ bool LooksLikeCookiesTxt(std::string_view text) {
   size_t cookie_lines = 0, other_lines = 0;
   for (std::string_view line : Lines(text)) {
     if (IsHeaderLine(line)) return true;
-    if (line.empty() || IsComment(line)) continue;
+    if (IsBlank(line) || IsComment(line)) continue;
     CanonicalCookie cookie;
     ++(ParseLine(line, &cookie).empty() ? cookie_lines : other_lines);
   }

@@ -13,24 +13,21 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/absl_view.h"
 #include "persistence/internal/redis_client.h"
 #include "persistence/internal/redis_layout.h"
+#include "persistence/internal/sealing.h"
 #include "persistence/internal/store_backend.h"
 #include "persistence/internal/store_follower.h"
 
 namespace cookiejar {
 namespace {
 
-using redis_internal::CookieKey;
-using redis_internal::DecodeCookieKey;
-using redis_internal::DecodeRecord;
-using redis_internal::EncodeCookie;
 using redis_internal::ProfileKeys;
 using redis_internal::RedisAddress;
 using redis_internal::RedisAuth;
 using redis_internal::RedisCommand;
-using redis_internal::RedisConnection;
 using redis_internal::RedisReply;
 using redis_internal::SlotClient;
 using redis_internal::StoredCookie;
@@ -50,10 +47,18 @@ constexpr int kScanCount = 5000;
 // How long one XREAD blocks before the reader looks around again.
 constexpr int kBlockMillis = 1000;
 
-std::vector<RedisAddress> Addresses(const RedisStoreOptions& options) {
-  std::vector<RedisAddress> out;
-  for (const RedisEndpoint& e : options.endpoints) out.push_back({e.host, e.port});
-  return out;
+redis_internal::RedisTarget TargetOf(const RedisStoreOptions& options) {
+  redis_internal::RedisTarget target;
+  for (const RedisEndpoint& e : options.endpoints) target.seeds.push_back({e.host, e.port});
+  target.auth = RedisAuth{options.user, options.password};
+  target.sentinel_master = options.sentinel_master;
+  target.sentinel_auth = RedisAuth{options.sentinel_user, options.sentinel_password};
+  for (const RedisAddressMapping& m : options.address_map) {
+    target.address_map.push_back(
+        {{m.announced.host, m.announced.port}, {m.reach_at.host, m.reach_at.port}});
+  }
+  target.timeout = options.io_timeout;
+  return target;
 }
 
 absl::Status ForeignError(const std::string& profile, std::string_view what) {
@@ -96,14 +101,14 @@ std::string EntryText(const RedisReply& fields) {
   return out;
 }
 
-// A stored record as the follower sees it; false when it does not decode.
-bool StateOfRecord(const std::string& key, const std::string& record, StoredState* out,
-                   std::string* error) {
+// A stored record as the follower sees it; false when it does not parse,
+// open or belong under `field`. `*stale_key` (optional): sealed under a key
+// other than the ring's first.
+bool StateOfRecord(const redis_internal::RecordCodec& codec, const std::string& field,
+                   const std::string& record, StoredState* out, std::string* error,
+                   int64_t* stamp = nullptr, bool* stale_key = nullptr) {
   StoredCookie stored;
-  absl::Status decoded = DecodeRecord(record, &stored);
-  if (decoded.ok() && CookieKey(stored.cookie) != key) {
-    decoded = absl::DataLossError("record filed under another cookie's key");
-  }
+  absl::Status decoded = codec.Decode(field, record, &stored, stale_key);
   if (!decoded.ok()) {
     if (error) *error = std::string(decoded.message());
     return false;
@@ -111,6 +116,7 @@ bool StateOfRecord(const std::string& key, const std::string& record, StoredStat
   out->version = stored.version;
   out->present = true;
   out->cookie = std::move(stored.cookie);
+  if (stamp) *stamp = stored.stamp;
   return true;
 }
 
@@ -121,6 +127,15 @@ struct Snapshot {
   std::string entry;  // The log entry of `counter` (EntryText), "" if none.
   std::vector<StoredState> states;
   std::vector<std::string> refused;
+  // The replication ID of the node read ("" unknown).
+  std::string timeline;
+  // Records sealed under an older key of the ring: field, state, stamp.
+  struct Stale {
+    std::string field;
+    CanonicalCookie cookie;
+    int64_t stamp = 0;
+  };
+  std::vector<Stale> reseal;
 };
 
 // One attached profile: its changes go out through the follower's writer
@@ -128,18 +143,24 @@ struct Snapshot {
 // through a reader thread that follows the profile's log.
 class RedisProfile : public ProfileBackend {
  public:
-  RedisProfile(const RedisStoreOptions& options, std::string name)
+  RedisProfile(const RedisStoreOptions& options, const persistence_internal::Sealer* sealer,
+               std::string name)
       : options_(options),
         name_(std::move(name)),
         keys_(redis_internal::KeysOf(options.key_prefix, name_)),
-        writer_client_(Addresses(options), RedisAuth{options.user, options.password},
-                       redis_internal::KeySlot(keys_.meta), options.io_timeout),
-        reader_client_(Addresses(options), RedisAuth{options.user, options.password},
-                       redis_internal::KeySlot(keys_.meta), options.io_timeout) {}
+        codec_(name_, sealer),
+        sealer_(sealer),
+        writer_client_(TargetOf(options), redis_internal::KeySlot(keys_.meta)),
+        reader_client_(TargetOf(options), redis_internal::KeySlot(keys_.meta)) {}
   ~RedisProfile() override { Stop(); }
 
-  // Attach's check of every key, before anything is written.
-  absl::Status CheckKeys() { return ReadCounter(&reader_client_).status(); }
+  // Attach's check of every key, before anything is written; for a sealed
+  // profile, also of the ring against the profile's name key and key checks
+  // (registering the ring's keys).
+  absl::Status CheckKeys() {
+    if (sealer_ != nullptr) return CheckRing();
+    return ReadCounter(&reader_client_).status();
+  }
 
   absl::Status Load(LoadedProfile* out) override;
   void Start(RemoteSink* sink) override;
@@ -163,7 +184,15 @@ class RedisProfile : public ProfileBackend {
   // removal sent, the version it removes (0 for other changes).
   absl::Status CheckRemovals(ProfileWrite* write, std::vector<size_t>* to_send,
                              std::vector<uint64_t>* versions);
-  absl::StatusOr<std::vector<RedisReply>> RunScript(const std::vector<RedisCommand>& commands);
+  absl::StatusOr<std::vector<RedisReply>> RunScript(const std::vector<RedisCommand>& commands,
+                                                     int* replicated);
+  // The script call that starts every batch (args follow: field, mark, body).
+  RedisCommand ScriptHead() const;
+  absl::Status CheckRing();
+  // Writes records sealed under an older key again under the ring's first,
+  // with their own stamps (a newer change of the cookie wins as usual).
+  // With writer_mu_ held.
+  absl::Status Reseal(const std::vector<Snapshot::Stale>& stale);
 
   void ReaderLoop();
   absl::Status ReadLog();
@@ -181,7 +210,12 @@ class RedisProfile : public ProfileBackend {
   const RedisStoreOptions& options_;
   const std::string name_;
   const ProfileKeys keys_;
-  std::mutex writer_mu_;      // writer_client_ and script_sha_.
+  const redis_internal::RecordCodec codec_;
+  const persistence_internal::Sealer* const sealer_;  // Null: in clear.
+  // writer_client_, script_sha_ and writer_timeline_. Reload holds it too, so
+  // that no batch lands between its scan and its application (the scan's
+  // older state would undo it, its version lost with those held).
+  std::mutex writer_mu_;
   SlotClient writer_client_;  // The writer thread's (and Sync's).
   std::string script_sha_;
   SlotClient reader_client_;  // The reader thread's (Attach's before it starts).
@@ -201,6 +235,13 @@ class RedisProfile : public ProfileBackend {
   bool reload_needed_ = false;
   bool reloading_ = false;
   bool check_counter_ = false;  // After a reconnection: did Redis lose data?
+  // The replication ID of the node the jar was loaded from (timeline_,
+  // under mu_), and of the node the writer last wrote to (under
+  // writer_mu_); "" unknown (INFO not allowed). A new one (a failover, a
+  // restart) may have lost changes the old one acknowledged, and given
+  // their versions to new ones: the jar is reloaded.
+  std::string timeline_;
+  std::string writer_timeline_;
   uint64_t reloads_ = 0;
   bool connected_ = false;
   std::thread reader_;
@@ -240,7 +281,21 @@ absl::StatusOr<uint64_t> RedisProfile::ReadCounter(SlotClient* client) {
     if (any) return ForeignError(name_, "keys of this profile exist without " + keys_.meta);
     return 0;  // A new profile.
   }
-  if (fields["layout"] != redis_internal::kLayoutName) {
+  const std::string& layout = fields["layout"];
+  if (layout != codec_.layout()) {
+    const std::string sealed_prefix =
+        absl::StrCat(AbslView(redis_internal::kLayoutName), "-sealed:");
+    if (layout.compare(0, sealed_prefix.size(), sealed_prefix) == 0) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "profile \"", name_, "\" is sealed ",
+          codec_.sealed() ? "under another name key than this store's"
+                          : "and this store has no key ring (RedisStoreOptions::encryption)"));
+    }
+    if (layout == redis_internal::kLayoutName) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "profile \"", name_, "\" stores cookies in clear and this store seals them: attach "
+          "without a key ring, or seal a new profile"));
+    }
     return ForeignError(name_, keys_.meta + " belongs to another program");
   }
   if (fields["schema"] != std::to_string(redis_internal::kSchemaVersion)) {
@@ -274,6 +329,7 @@ absl::StatusOr<Snapshot> RedisProfile::ReadSnapshot() {
   absl::StatusOr<uint64_t> counter = ReadCounter(&reader_client_);
   if (!counter.ok()) return counter.status();
   out.counter = *counter;
+  out.timeline = reader_client_.replication_id();
   if (out.counter > 0) {
     absl::StatusOr<std::optional<std::string>> entry = ReadEntry(out.counter);
     if (!entry.ok()) return entry.status();
@@ -294,7 +350,11 @@ absl::StatusOr<Snapshot> RedisProfile::ReadSnapshot() {
     for (size_t i = 0; i + 1 < items.size(); i += 2) {
       StoredState state;
       std::string error;
-      if (StateOfRecord(items[i].str, items[i + 1].str, &state, &error)) {
+      int64_t stamp = 0;
+      bool stale_key = false;
+      if (StateOfRecord(codec_, items[i].str, items[i + 1].str, &state, &error, &stamp,
+                        &stale_key)) {
+        if (stale_key) out.reseal.push_back({items[i].str, state.cookie, stamp});
         out.states.push_back(std::move(state));
       } else {
         out.refused.push_back(absl::StrCat("record: ", error));
@@ -311,8 +371,14 @@ absl::Status RedisProfile::Load(LoadedProfile* out) {
     std::lock_guard<std::mutex> lock(mu_);
     last_version_ = snapshot->counter;
     last_entry_ = snapshot->entry;
+    timeline_ = snapshot->timeline;
     acked_version_ = snapshot->counter;
     connected_ = true;
+  }
+  if (!snapshot->reseal.empty()) {
+    // Key rotation. Not fatal: tried again at the next load.
+    std::lock_guard<std::mutex> client_lock(writer_mu_);
+    Reseal(snapshot->reseal).IgnoreError();
   }
   out->cookies = std::move(snapshot->states);
   out->refused = std::move(snapshot->refused);
@@ -320,6 +386,9 @@ absl::Status RedisProfile::Load(LoadedProfile* out) {
 }
 
 absl::Status RedisProfile::Reload() {
+  // No batch of ours lands between the scan and its application: it would
+  // be undone by the scan's older state.
+  std::lock_guard<std::mutex> client_lock(writer_mu_);
   absl::StatusOr<Snapshot> snapshot = ReadSnapshot();
   if (!snapshot.ok()) return snapshot.status();
   RemoteSink* sink;
@@ -327,6 +396,7 @@ absl::Status RedisProfile::Reload() {
     std::lock_guard<std::mutex> lock(mu_);
     last_version_ = snapshot->counter;
     last_entry_ = snapshot->entry;
+    timeline_ = snapshot->timeline;
     acked_version_ = snapshot->counter;
     reload_needed_ = false;
     check_counter_ = false;
@@ -335,12 +405,22 @@ absl::Status RedisProfile::Reload() {
     ++reloads_;
     sink = sink_;
   }
-  for (const std::string& refused : snapshot->refused) {
-    sink->NoteError(absl::DataLossError(absl::StrCat(keys_.cookies, ": ", refused)));
-  }
-  // Everything up to the counter, and the jar's cookies Redis lacks gone.
+  // Everything up to the counter, and the jar's cookies Redis lacks gone;
+  // what was held back is of an older state or another history, and goes.
   sink->Replace(snapshot->states, snapshot->counter);
   sink->Advanced(snapshot->counter);
+  // After Advanced, which clears the last error: records left alone stay
+  // reported until a later exchange works.
+  if (!snapshot->refused.empty()) {
+    sink->NoteError(absl::DataLossError(
+        absl::StrCat(keys_.cookies, ": ", snapshot->refused.size(),
+                     " records do not open or parse; left alone (first: ",
+                     snapshot->refused.front(), ")")));
+  }
+  if (!snapshot->reseal.empty()) {
+    absl::Status resealed = Reseal(snapshot->reseal);
+    if (!resealed.ok()) sink->NoteError(resealed);
+  }
   std::lock_guard<std::mutex> lock(mu_);
   reloading_ = false;
   cv_.notify_all();
@@ -429,6 +509,11 @@ absl::Status RedisProfile::ReadLog() {
     absl::StatusOr<uint64_t> counter = ReadCounter(&reader_client_);
     if (!counter.ok()) return counter.status();
     bool lost = *counter < std::max(from, acked);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      const std::string& now = reader_client_.replication_id();
+      lost = lost || (!now.empty() && !timeline_.empty() && now != timeline_);
+    }
     if (!lost && from > 0) {
       absl::StatusOr<std::optional<std::string>> entry = ReadEntry(from);
       if (!entry.ok()) return entry.status();
@@ -448,6 +533,15 @@ absl::Status RedisProfile::ReadLog() {
                               std::to_string(kBlockMillis), "STREAMS", keys_.log,
                               absl::StrCat(from, "-0")});
   if (!reply.ok()) return reply.status();
+  {
+    // The client may have reconnected, to another node, to send it.
+    std::lock_guard<std::mutex> lock(mu_);
+    const std::string& now = reader_client_.replication_id();
+    if (!now.empty() && !timeline_.empty() && now != timeline_) {
+      reload_needed_ = true;
+      return absl::OkStatus();
+    }
+  }
   if (reply->type == RedisReply::Type::kNil) {
     // Nothing new for a while. Also what a worker sees when the profile was
     // deleted or Redis lost its tail (later versions then start lower than
@@ -466,6 +560,7 @@ absl::Status RedisProfile::ReadLog() {
   if (reply->elements.size() != 1 || reply->elements[0].elements.size() != 2) {
     return absl::DataLossError("Redis: unexpected XREAD reply");
   }
+  absl::Status skipped;  // The last entry skipped.
   for (const RedisReply& entry : reply->elements[0].elements[1].elements) {
     if (entry.elements.size() != 2) return absl::DataLossError("Redis: malformed log entry");
     const std::string& id = entry.elements[0].str;
@@ -476,16 +571,19 @@ absl::Status RedisProfile::ReadLog() {
     }
     std::string key;
     const std::string* record = nullptr;
+    std::string_view note;
     const std::vector<RedisReply>& fields = entry.elements[1].elements;
     for (size_t i = 0; i + 1 < fields.size(); i += 2) {
       if (fields[i].str == "k") key = fields[i + 1].str;
       if (fields[i].str == "r") record = &fields[i + 1].str;
+      if (fields[i].str == "n") note = fields[i + 1].str;
     }
     {
       std::lock_guard<std::mutex> lock(mu_);
-      if (version != last_version_ + 1) {
-        // Entries were trimmed away (or Redis lost them): the log cannot
-        // bring this jar up to date, the whole profile can.
+      if (version != last_version_ + 1 || reload_needed_) {
+        // Entries were trimmed away (or Redis lost them), or the writer met
+        // another history: the log cannot bring this jar up to date, the
+        // whole profile can.
         reload_needed_ = true;
         return absl::OkStatus();
       }
@@ -494,9 +592,9 @@ absl::Status RedisProfile::ReadLog() {
     std::string error;
     bool decoded;
     if (record != nullptr) {
-      decoded = StateOfRecord(key, *record, &state, &error);
+      decoded = StateOfRecord(codec_, key, *record, &state, &error);
     } else {
-      absl::Status status = DecodeCookieKey(key, &state.cookie);
+      absl::Status status = codec_.DecodeDeletion(key, note, &state.cookie);
       decoded = status.ok();
       if (!decoded) error = std::string(status.message());
     }
@@ -504,8 +602,7 @@ absl::Status RedisProfile::ReadLog() {
     if (decoded) {
       sink->Apply(state);
     } else {
-      sink->NoteError(absl::DataLossError(
-          absl::StrCat(keys_.log, " entry ", id, " skipped: ", error)));
+      skipped = absl::DataLossError(absl::StrCat(keys_.log, " entry ", id, " skipped: ", error));
     }
     std::lock_guard<std::mutex> lock(mu_);
     last_version_ = version;
@@ -518,6 +615,8 @@ absl::Status RedisProfile::ReadLog() {
     applied = last_version_;
   }
   sink->Advanced(applied);
+  // After Advanced, which clears the last error.
+  if (!skipped.ok()) sink->NoteError(skipped);
   cv_.notify_all();
   return absl::OkStatus();
 }
@@ -536,7 +635,7 @@ absl::Status RedisProfile::CheckRemovals(ProfileWrite* write, std::vector<size_t
       continue;
     }
     removals.push_back(i);
-    reads.push_back({"HGET", keys_.cookies, CookieKey(write->changes[i].cookie)});
+    reads.push_back({"HGET", keys_.cookies, codec_.Field(write->changes[i].cookie)});
   }
   if (removals.empty()) return absl::OkStatus();
   absl::StatusOr<std::vector<RedisReply>> replies = writer_client_.Pipeline(reads);
@@ -553,7 +652,8 @@ absl::Status RedisProfile::CheckRemovals(ProfileWrite* write, std::vector<size_t
     }
     StoredState current;
     if (reply.type != RedisReply::Type::kString ||
-        !StateOfRecord(CookieKey(write->changes[i].cookie), reply.str, &current, nullptr)) {
+        !StateOfRecord(codec_, codec_.Field(write->changes[i].cookie), reply.str, &current,
+                       nullptr)) {
       result.kind = WriteResult::Kind::kUnchanged;  // Absent, or not ours to judge.
       continue;
     }
@@ -570,7 +670,7 @@ absl::Status RedisProfile::CheckRemovals(ProfileWrite* write, std::vector<size_t
 }
 
 absl::StatusOr<std::vector<RedisReply>> RedisProfile::RunScript(
-    const std::vector<RedisCommand>& commands_in) {
+    const std::vector<RedisCommand>& commands_in, int* replicated) {
   std::vector<RedisCommand> commands = commands_in;
   // A server that does not know the script yet (first use, or restarted)
   // gets it and the calls again.
@@ -586,7 +686,11 @@ absl::StatusOr<std::vector<RedisReply>> RedisProfile::RunScript(
       script_sha_ = loaded->str;
     }
     for (RedisCommand& command : commands) command[1] = script_sha_;
-    absl::StatusOr<std::vector<RedisReply>> replies = writer_client_.Pipeline(commands);
+    absl::StatusOr<std::vector<RedisReply>> replies =
+        options_.min_replicas == 0
+            ? writer_client_.Pipeline(commands)
+            : writer_client_.PipelineReplicated(commands, options_.min_replicas,
+                                                options_.replica_timeout, replicated);
     if (!replies.ok()) return replies.status();
     const bool unknown = std::any_of(replies->begin(), replies->end(), [](const RedisReply& r) {
       return r.ErrorCode() == "NOSCRIPT";
@@ -597,48 +701,122 @@ absl::StatusOr<std::vector<RedisReply>> RedisProfile::RunScript(
   return absl::UnavailableError("Redis does not keep the write script");
 }
 
+RedisCommand RedisProfile::ScriptHead() const {
+  return {"EVALSHA",
+          script_sha_,
+          "4",
+          keys_.meta,
+          keys_.cookies,
+          keys_.tombs,
+          keys_.log,
+          std::to_string(redis_internal::kSchemaVersion),
+          codec_.layout(),
+          std::to_string(options_.log_length),
+          std::to_string(options_.tombstones)};
+}
+
+absl::Status RedisProfile::Reseal(const std::vector<Snapshot::Stale>& stale) {
+  std::vector<RedisCommand> commands;
+  for (size_t start = 0; start < stale.size(); start += kChangesPerScript) {
+    RedisCommand command = ScriptHead();
+    for (size_t i = start; i < std::min(stale.size(), start + kChangesPerScript); ++i) {
+      command.push_back(stale[i].field);
+      command.push_back(std::to_string(stale[i].stamp));
+      command.push_back(codec_.Body(stale[i].cookie, stale[i].field));
+    }
+    commands.push_back(std::move(command));
+  }
+  int replicated = 0;
+  absl::StatusOr<std::vector<RedisReply>> replies = RunScript(commands, &replicated);
+  if (!replies.ok()) return replies.status();
+  for (const RedisReply& reply : *replies) {
+    if (reply.is_error()) return ScriptError(reply, name_);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RedisProfile::CheckRing() {
+  RedisCommand claim = {"EVAL", redis_internal::kClaimScript, "4", keys_.meta, keys_.cookies,
+                        keys_.tombs, keys_.log, codec_.layout(),
+                        std::to_string(redis_internal::kSchemaVersion)};
+  for (const std::string& id : sealer_->key_ids()) {
+    claim.push_back("key:" + id);
+    claim.push_back(sealer_->KeyCheck(id));
+  }
+  absl::StatusOr<RedisReply> reply = reader_client_.Command(claim);
+  if (!reply.ok()) return reply.status();
+  if (reply->is_error()) return ScriptError(*reply, name_);
+  std::map<std::string, std::string> fields;
+  for (size_t i = 0; i + 1 < reply->elements.size(); i += 2) {
+    fields[reply->elements[i].str] = reply->elements[i + 1].str;
+  }
+  if (fields["layout"] != codec_.layout()) {
+    // Another layout, or sealed under another name key: ReadCounter says
+    // which.
+    absl::StatusOr<uint64_t> counter = ReadCounter(&reader_client_);
+    if (!counter.ok()) return counter.status();
+    return ForeignError(name_, keys_.meta + " changed while attaching");
+  }
+  std::vector<std::string> known;
+  bool ours = false;
+  for (const auto& [field, check] : fields) {
+    if (field.compare(0, 4, "key:") != 0) continue;
+    const std::string id = field.substr(4);
+    known.push_back(id);
+    const std::string mine = sealer_->KeyCheck(id);
+    if (mine.empty()) continue;
+    if (mine != check) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "key \"", id, "\" of this store's ring is not the secret that profile \"", name_,
+          "\" knows under that id"));
+    }
+    ours = true;
+  }
+  if (!ours) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "none of this store's keys is known to profile \"", name_, "\" (its keys: ",
+        absl::StrJoin(known, ", "), "); add one of them to the ring"));
+  }
+  // Every key's type and the schema, as for a profile in clear.
+  return ReadCounter(&reader_client_).status();
+}
+
 absl::Status RedisProfile::Write(ProfileWrite* write) {
   std::lock_guard<std::mutex> client_lock(writer_mu_);
   std::vector<size_t> to_send;
   std::vector<uint64_t> versions;
   absl::Status status = CheckRemovals(write, &to_send, &versions);
   std::vector<RedisReply> replies;
+  int replicated = 0;
+  bool ran = false;
   if (status.ok() && !to_send.empty()) {
     std::vector<RedisCommand> commands;
     for (size_t start = 0; start < to_send.size(); start += kChangesPerScript) {
-      RedisCommand command = {"EVALSHA",
-                              script_sha_,
-                              "4",
-                              keys_.meta,
-                              keys_.cookies,
-                              keys_.tombs,
-                              keys_.log,
-                              std::to_string(redis_internal::kSchemaVersion),
-                              std::string(redis_internal::kLayoutName),
-                              std::to_string(options_.log_length),
-                              std::to_string(options_.tombstones)};
+      RedisCommand command = ScriptHead();
       for (size_t j = start; j < std::min(to_send.size(), start + kChangesPerScript); ++j) {
         const StoreChange& change = write->changes[to_send[j]];
-        command.push_back(CookieKey(change.cookie));
+        const std::string field = codec_.Field(change.cookie);
+        command.push_back(field);
         switch (change.kind) {
           case StoreChange::Kind::kSet:
             command.push_back(std::to_string(change.stamp_us));
-            command.push_back(EncodeCookie(change.cookie));
+            command.push_back(codec_.Body(change.cookie, field));
             break;
           case StoreChange::Kind::kDelete:
             command.push_back(std::to_string(change.stamp_us));
-            command.push_back("");
+            command.push_back(codec_.DeletionBody(change.cookie, field));
             break;
           case StoreChange::Kind::kRemove:
             command.push_back(absl::StrCat("=", versions[j]));
-            command.push_back("");
+            command.push_back(codec_.DeletionBody(change.cookie, field));
             break;
         }
       }
       commands.push_back(std::move(command));
     }
-    absl::StatusOr<std::vector<RedisReply>> got = RunScript(commands);
+    absl::StatusOr<std::vector<RedisReply>> got = RunScript(commands, &replicated);
     if (got.ok()) {
+      ran = true;
       replies = std::move(*got);
       for (const RedisReply& reply : replies) {
         if (reply.is_error()) {
@@ -654,6 +832,30 @@ absl::Status RedisProfile::Write(ProfileWrite* write) {
       status = got.status();
     }
   }
+  // With min_replicas, a change Redis applied but too few replicas confirmed
+  // is not reported written: the follower keeps it queued (remote states of
+  // the cookie are held back meanwhile, as for any change on its way) and
+  // writes it again, with its stamp (a repeat at worst), until replicas
+  // confirm it; a failover to a replica without it then loses nothing.
+  const bool confirmed = options_.min_replicas == 0 || replicated >= options_.min_replicas;
+  if (status.ok() && ran && !confirmed) {
+    status = absl::UnavailableError(absl::StrCat(
+        "profile \"", name_, "\": Redis at ", writer_client_.node(), " applied the changes but ",
+        replicated, " of the ", options_.min_replicas, " replicas required confirmed them within ",
+        absl::FormatDuration(options_.replica_timeout)));
+  }
+  // Written to a node of another history than the last one (a promoted
+  // replica, a restart): versions the jar holds, or holds back, may have
+  // been lost there and given to other changes, so they say nothing
+  // against the versions it gives. The jar is reloaded, and nothing held
+  // back is applied before: an older change of the cookie from the other
+  // history would undo this one.
+  bool new_history = false;
+  const std::string& written_to = writer_client_.replication_id();
+  if (ran && !written_to.empty()) {
+    new_history = !writer_timeline_.empty() && written_to != writer_timeline_;
+    writer_timeline_ = written_to;
+  }
   // Calls that did run are written again when a later one failed: a set or
   // a deletion with the same stamp only repeats its content under a new
   // version, and a removal of a version already removed finds nothing.
@@ -661,19 +863,23 @@ absl::Status RedisProfile::Write(ProfileWrite* write) {
   for (size_t j = 0; j < to_send.size(); ++j) {
     WriteResult& result = write->results[to_send[j]];
     const RedisReply* reply = nullptr;
-    if (status.ok()) {
+    if (status.ok() || (ran && !confirmed && j / kChangesPerScript < replies.size())) {
       const RedisReply& call = replies[j / kChangesPerScript];
-      if (j % kChangesPerScript < call.elements.size()) reply = &call.elements[j % kChangesPerScript];
+      if (call.type == RedisReply::Type::kArray && j % kChangesPerScript < call.elements.size()) {
+        reply = &call.elements[j % kChangesPerScript];
+      }
     }
     if (reply == nullptr) {
       result = WriteResult();  // Not written.
       continue;
     }
     if (reply->type == RedisReply::Type::kInteger) {
-      if (reply->integer > 0) {
+      if (reply->integer > 0) acked = std::max(acked, static_cast<uint64_t>(reply->integer));
+      if (!confirmed) {
+        result = WriteResult();  // Written again until replicas confirm it.
+      } else if (reply->integer > 0) {
         result.kind = WriteResult::Kind::kWritten;
         result.version = static_cast<uint64_t>(reply->integer);
-        acked = std::max(acked, result.version);
       } else {
         result.kind = WriteResult::Kind::kUnchanged;
       }
@@ -683,11 +889,14 @@ absl::Status RedisProfile::Write(ProfileWrite* write) {
       StoredState current;
       current.version = static_cast<uint64_t>(std::max<long long>(reply->elements[0].integer, 0));
       acked = std::max(acked, current.version);
-      const std::string key = CookieKey(write->changes[to_send[j]].cookie);
+      const StoreChange& change = write->changes[to_send[j]];
+      const std::string field = codec_.Field(change.cookie);
       if (reply->elements[1].str.empty() ||
-          !StateOfRecord(key, reply->elements[1].str, &current, nullptr)) {
+          !StateOfRecord(codec_, field, reply->elements[1].str, &current, nullptr)) {
+        // Deleted (or a record that does not open: never applied as a
+        // set). The cookie is the one this change was about.
         current.present = false;
-        DecodeCookieKey(key, &current.cookie).IgnoreError();
+        current.cookie = change.cookie;
       }
       // The counter orders it: Redis held this state at that version.
       current.version = static_cast<uint64_t>(std::max<long long>(reply->elements[0].integer, 0));
@@ -697,6 +906,12 @@ absl::Status RedisProfile::Write(ProfileWrite* write) {
     }
   }
   std::lock_guard<std::mutex> lock(mu_);
+  if (new_history) reload_needed_ = true;
+  // While a reload is due (this write met another history, or the reader
+  // did), nothing held back is applied: a state of the old history (read
+  // before the failover, its version higher than the new history's) would
+  // undo this jar's own change. The reload replaces what is held back.
+  write->reload_due = reload_needed_;
   acked_version_ = std::max(acked_version_, acked);
   if (status.ok()) {
     connected_ = true;
@@ -735,12 +950,18 @@ void RedisProfile::AddStats(RedisProfileStats* out) {
 // Redis for the follower: every profile on connections of its own.
 class RedisBackend : public store_internal::StoreBackend {
  public:
-  explicit RedisBackend(const RedisStoreOptions& options) : options_(options) {}
+  explicit RedisBackend(const RedisStoreOptions& options) : options_(options) {
+    if (options_.encryption.enabled()) {
+      // Checked by Connect.
+      sealer_ = std::move(
+          *persistence_internal::Sealer::Create(options_.encryption, /*need_name_key=*/true));
+    }
+  }
 
   absl::StatusOr<std::unique_ptr<ProfileBackend>> OpenProfile(std::string_view profile) override {
     absl::Status names = redis_internal::CheckNames(options_.key_prefix, profile);
     if (!names.ok()) return names;
-    auto opened = std::make_unique<RedisProfile>(options_, std::string(profile));
+    auto opened = std::make_unique<RedisProfile>(options_, sealer_.get(), std::string(profile));
     absl::Status checked = opened->CheckKeys();
     if (!checked.ok()) return checked;
     return opened;
@@ -762,8 +983,7 @@ class RedisBackend : public store_internal::StoreBackend {
     absl::Status names = redis_internal::CheckNames(options_.key_prefix, profile);
     if (!names.ok()) return names;
     const ProfileKeys keys = redis_internal::KeysOf(options_.key_prefix, profile);
-    SlotClient client(Addresses(options_), RedisAuth{options_.user, options_.password},
-                      redis_internal::KeySlot(keys.meta), options_.io_timeout);
+    SlotClient client(TargetOf(options_), redis_internal::KeySlot(keys.meta));
     absl::StatusOr<RedisReply> reply =
         client.Command({"DEL", keys.meta, keys.cookies, keys.tombs, keys.log});
     if (!reply.ok()) return reply.status();
@@ -773,6 +993,9 @@ class RedisBackend : public store_internal::StoreBackend {
 
  private:
   const RedisStoreOptions& options_;
+  // Null when the store keeps cookies in clear. Outlives the profiles: the
+  // follower ends them before its backend.
+  std::unique_ptr<persistence_internal::Sealer> sealer_;
 };
 
 // A glob pattern matching `text` literally.
@@ -786,34 +1009,36 @@ std::string GlobEscape(std::string_view text) {
 }
 
 absl::StatusOr<std::vector<std::string>> RedisBackend::Profiles() {
-  const RedisAuth auth{options_.user, options_.password};
-  // The masters: a cluster names them; a standalone server is its own.
-  std::vector<RedisAddress> masters;
+  const redis_internal::RedisTarget target = TargetOf(options_);
+  // The masters: a cluster names them; a standalone server (or the master
+  // a Sentinel names) is its own.
+  std::vector<std::unique_ptr<SlotClient>> masters;
   absl::Status last = absl::UnavailableError("no Redis endpoint given");
-  for (const RedisAddress& seed : Addresses(options_)) {
-    absl::StatusOr<std::unique_ptr<RedisConnection>> connection =
-        RedisConnection::Open(seed, auth, options_.io_timeout);
-    if (!connection.ok()) {
-      last = connection.status();
+  for (const RedisAddress& seed : target.seeds) {
+    redis_internal::RedisTarget one = target;
+    one.seeds = {seed};
+    auto client = std::make_unique<SlotClient>(std::move(one), -1);
+    absl::StatusOr<RedisReply> slots = client->Command({"CLUSTER", "SLOTS"});
+    if (!slots.ok()) {
+      last = slots.status();
       if (!absl::IsUnavailable(last)) return last;
       continue;
     }
-    absl::StatusOr<RedisReply> slots = (*connection)->Command({"CLUSTER", "SLOTS"});
-    if (!slots.ok()) {
-      last = slots.status();
-      continue;
-    }
     if (slots->is_error()) {
-      masters.push_back(seed);
+      masters.push_back(std::move(client));
     } else {
+      std::vector<RedisAddress> seen;
       for (const RedisReply& range : slots->elements) {
         if (range.elements.size() < 3 || range.elements[2].elements.size() < 2) continue;
         RedisAddress master{range.elements[2].elements[0].str,
                             static_cast<int>(range.elements[2].elements[1].integer)};
         if (master.host.empty() || master.host == "?") master.host = seed.host;
-        if (std::find(masters.begin(), masters.end(), master) == masters.end()) {
-          masters.push_back(master);
-        }
+        if (std::find(seen.begin(), seen.end(), master) != seen.end()) continue;
+        seen.push_back(master);
+        redis_internal::RedisTarget node = target;
+        node.sentinel_master.clear();
+        node.seeds = {target.Map(master)};
+        masters.push_back(std::make_unique<SlotClient>(std::move(node), -1));
       }
     }
     break;
@@ -822,14 +1047,11 @@ absl::StatusOr<std::vector<std::string>> RedisBackend::Profiles() {
   const std::string head = options_.key_prefix + "{";
   const std::string tail = "}:meta";
   std::set<std::string> profiles;
-  for (const RedisAddress& master : masters) {
-    absl::StatusOr<std::unique_ptr<RedisConnection>> connection =
-        RedisConnection::Open(master, auth, options_.io_timeout);
-    if (!connection.ok()) return connection.status();
+  for (const std::unique_ptr<SlotClient>& master : masters) {
     std::vector<std::string> found;
     std::string cursor = "0";
     do {
-      absl::StatusOr<RedisReply> page = (*connection)->Command(
+      absl::StatusOr<RedisReply> page = master->Command(
           {"SCAN", cursor, "MATCH", GlobEscape(head) + "*" + tail, "COUNT", "1000"});
       if (!page.ok()) return page.status();
       if (page->is_error()) return ReplyError(*page);
@@ -848,7 +1070,7 @@ absl::StatusOr<std::vector<std::string>> RedisBackend::Profiles() {
       lengths.push_back({"HLEN", redis_internal::KeysOf(options_.key_prefix, name).cookies});
     }
     if (lengths.empty()) continue;
-    absl::StatusOr<std::vector<RedisReply>> counts = (*connection)->Pipeline(lengths);
+    absl::StatusOr<std::vector<RedisReply>> counts = master->Pipeline(lengths);
     if (!counts.ok()) return counts.status();
     for (size_t i = 0; i < found.size(); ++i) {
       if ((*counts)[i].type == RedisReply::Type::kInteger && (*counts)[i].integer > 0) {
@@ -895,28 +1117,33 @@ absl::StatusOr<std::unique_ptr<RedisCookieStore>> RedisCookieStore::Connect(
   if (!names.ok()) return names;
   options.flush_batch = std::max<size_t>(options.flush_batch, 1);
   options.log_length = std::max<size_t>(options.log_length, 1);
+  if (options.min_replicas < 0) return absl::InvalidArgumentError("min_replicas is negative");
+  if (options.encryption.enabled()) {
+    absl::Status ring =
+        persistence_internal::Sealer::Create(options.encryption, /*need_name_key=*/true).status();
+    if (!ring.ok()) return ring;
+  }
+  const redis_internal::RedisTarget target = TargetOf(options);
   absl::Status last;
-  for (const RedisAddress& address : Addresses(options)) {
-    absl::StatusOr<std::unique_ptr<RedisConnection>> connection = RedisConnection::Open(
-        address, RedisAuth{options.user, options.password}, options.io_timeout);
-    if (!connection.ok()) {
-      last = connection.status();
-      if (!absl::IsUnavailable(last)) return last;
-      continue;
-    }
-    absl::StatusOr<RedisReply> pong = (*connection)->Command({"PING"});
+  for (const RedisAddress& address : target.seeds) {
+    // Through a Sentinel: the master it names (and checks) answers.
+    redis_internal::RedisTarget one = target;
+    one.seeds = {address};
+    SlotClient client(std::move(one), -1);
+    absl::StatusOr<RedisReply> pong = client.Command({"PING"});
     if (!pong.ok()) {
       last = pong.status();
+      if (!absl::IsUnavailable(last)) return last;
       continue;
     }
     if (pong->is_error()) {
       // NOAUTH: a password is needed and none was given.
       if (pong->ErrorCode() == "NOAUTH") {
-        return absl::UnauthenticatedError(absl::StrCat("Redis at ", address.ToString(), ": ",
+        return absl::UnauthenticatedError(absl::StrCat("Redis at ", client.node(), ": ",
                                                        pong->str));
       }
       if (pong->ErrorCode() == "NOPERM") return ReplyError(*pong);
-      last = absl::UnavailableError(absl::StrCat("Redis at ", address.ToString(), ": ", pong->str));
+      last = absl::UnavailableError(absl::StrCat("Redis at ", client.node(), ": ", pong->str));
       continue;
     }
     return std::unique_ptr<RedisCookieStore>(

@@ -15,6 +15,7 @@
 #include "common/absl_view.h"
 #include "common/micros.h"
 #include "persistence/internal/file_lock.h"
+#include "persistence/internal/sealing.h"
 #include "persistence/internal/store_backend.h"
 #include "persistence/internal/store_follower.h"
 
@@ -72,6 +73,9 @@ class Statement {
     sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
   }
   void Bind(int i, int64_t value) { sqlite3_bind_int64(stmt_, i, value); }
+  void BindBlob(int i, std::string_view bytes) {
+    sqlite3_bind_blob(stmt_, i, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+  }
   // SQLITE_ROW, SQLITE_DONE or an error.
   int Step() { return status_ = sqlite3_step(stmt_); }
   void Reset() {
@@ -108,6 +112,8 @@ constexpr char kCookieColumns[] =
     "name, value, domain, host_only, path, partition_key, creation_us, expiry_us, "
     "last_access_us, secure, http_only, same_site, priority, source_scheme";
 constexpr int kCookieColumnCount = 14;
+// Selected after kCookieColumns: whether the value is sealed (a BLOB).
+constexpr char kSealedColumn[] = ", typeof(value) = 'blob'";
 // The key columns: what identifies a cookie within a profile.
 constexpr char kKeyMatch[] =
     "profile = ? AND name = ? AND domain = ? AND host_only = ? AND path = ? AND "
@@ -123,10 +129,27 @@ std::optional<CookiePartitionKey> PartitionFromColumn(const std::string& column)
   return CookiePartitionKey{column.substr(1), column[0] == '1'};
 }
 
-// Binds the cookie's columns (kCookieColumns) from placeholder `first` on.
-void BindCookie(Statement* stmt, int first, const CanonicalCookie& c) {
+// The key of a cookie within the file, for a sealed value's associated data:
+// the row it belongs to (a value copied to another cookie or profile does
+// not open).
+std::string SealedValueContext(std::string_view profile, const CanonicalCookie& c) {
+  // As 2.0.0's sealed files have it (no separator before the path).
+  return absl::StrCat("sqlite value\n", AbslView(profile), std::string(1, '\0'), c.name,
+                      std::string(1, '\0'), c.domain, std::string(1, '\0'),
+                      c.host_only ? "1" : "0", c.path, std::string(1, '\0'),
+                      PartitionColumn(c.partition_key));
+}
+
+// Binds the cookie's columns (kCookieColumns) from placeholder `first` on;
+// the value sealed (a BLOB) when `sealer` is given.
+void BindCookie(Statement* stmt, int first, std::string_view profile, const CanonicalCookie& c,
+                const persistence_internal::Sealer* sealer) {
   stmt->Bind(first, c.name);
-  stmt->Bind(first + 1, c.value);
+  if (sealer != nullptr) {
+    stmt->BindBlob(first + 1, sealer->Seal(c.value, SealedValueContext(profile, c)));
+  } else {
+    stmt->Bind(first + 1, c.value);
+  }
   stmt->Bind(first + 2, c.domain);
   stmt->Bind(first + 3, int64_t{c.host_only});
   stmt->Bind(first + 4, c.path);
@@ -242,12 +265,14 @@ absl::StatusOr<bool> PrepareSchema(sqlite3* db, const std::string& path, bool re
 // The database of one SqliteCookieStore: loads and writes for the follower.
 class SqliteBackend : public store_internal::StoreBackend {
  public:
-  SqliteBackend(std::string path, bool read_only, sqlite3* db, int lock_fd, bool has_table)
+  SqliteBackend(std::string path, bool read_only, sqlite3* db, int lock_fd, bool has_table,
+                std::unique_ptr<persistence_internal::Sealer> sealer)
       : path_(std::move(path)),
         read_only_(read_only),
         db_(db),
         lock_fd_(lock_fd),
-        has_table_(has_table) {}
+        has_table_(has_table),
+        sealer_(std::move(sealer)) {}
   ~SqliteBackend() override {
     sqlite3_close(db_);
     close(lock_fd_);  // Releases the lock.
@@ -261,6 +286,14 @@ class SqliteBackend : public store_internal::StoreBackend {
   absl::Status Load(const std::string& profile, LoadedProfile* out);
 
  private:
+  // Reads a row selected as kCookieColumns and kSealedColumn, opening a
+  // sealed value. `*stale_key`: in clear, or sealed under a key other than
+  // the ring's first (to be sealed again). Errors name the cookie, never
+  // the value.
+  absl::Status ReadStored(Statement* stmt, const std::string& profile, CanonicalCookie* out,
+                          bool* stale_key);
+  // Writes the values of `cookies` again, sealed under the ring's first key.
+  absl::Status Reseal(const std::string& profile, const std::vector<CanonicalCookie>& cookies);
   // One change, inside the write's transaction.
   absl::Status WriteOne(const std::string& profile, const StoreChange& change, WriteResult* result,
                         Statement* upsert, Statement* erase, Statement* select);
@@ -271,6 +304,8 @@ class SqliteBackend : public store_internal::StoreBackend {
   sqlite3* const db_;
   const int lock_fd_;
   const bool has_table_;  // False for an empty file opened read-only.
+  // Seals values at rest (SqliteStoreOptions::encryption); null: in clear.
+  const std::unique_ptr<persistence_internal::Sealer> sealer_;
 };
 
 class SqliteProfile : public ProfileBackend {
@@ -290,23 +325,89 @@ absl::StatusOr<std::unique_ptr<ProfileBackend>> SqliteBackend::OpenProfile(
   return std::make_unique<SqliteProfile>(this, std::string(profile));
 }
 
+absl::Status SqliteBackend::ReadStored(Statement* stmt, const std::string& profile,
+                                       CanonicalCookie* out, bool* stale_key) {
+  *out = ReadCookie(stmt, 0);
+  *stale_key = false;
+  if (stmt->Int(kCookieColumnCount) == 0) {
+    *stale_key = sealer_ != nullptr;  // In clear: sealed from now on.
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::string> opened =
+      sealer_ ? sealer_->Open(out->value, SealedValueContext(profile, *out))
+              : absl::FailedPreconditionError("sealed value, and the store has no key ring");
+  if (!opened.ok()) {
+    return absl::Status(opened.status().code(),
+                        absl::StrCat(out->name, "@", out->domain, out->path, ": ",
+                                     opened.status().message()));
+  }
+  *stale_key = persistence_internal::Sealer::KeyIdOf(out->value) != sealer_->current_id();
+  out->value = std::move(*opened);
+  return absl::OkStatus();
+}
+
+absl::Status SqliteBackend::Reseal(const std::string& profile,
+                                   const std::vector<CanonicalCookie>& cookies) {
+  absl::Status status = Exec(db_, "BEGIN IMMEDIATE;");
+  if (!status.ok()) return status;
+  {
+    Statement update(db_, absl::StrCat("UPDATE cookies SET value = ? WHERE ", kKeyMatch, ";").c_str());
+    if (!update.ok()) status = absl::InternalError(absl::StrCat(path_, ": ", SqliteError(db_)));
+    for (size_t i = 0; i < cookies.size() && status.ok(); ++i) {
+      const CanonicalCookie& c = cookies[i];
+      update.Reset();
+      update.BindBlob(1, sealer_->Seal(c.value, SealedValueContext(profile, c)));
+      BindKey(&update, 2, profile, c);
+      if (update.Step() != SQLITE_DONE) {
+        status = absl::InternalError(absl::StrCat("writing ", path_, ": ", SqliteError(db_)));
+      }
+    }
+  }
+  if (status.ok()) status = Exec(db_, "COMMIT;");
+  if (!status.ok()) Exec(db_, "ROLLBACK;").IgnoreError();
+  return status;
+}
+
 absl::Status SqliteBackend::Load(const std::string& profile, LoadedProfile* out) {
   std::lock_guard<std::mutex> lock(mu_);
   if (!has_table_) return absl::OkStatus();  // An empty file opened read-only.
-  Statement stmt(db_, absl::StrCat("SELECT ", kCookieColumns,
+  Statement stmt(db_, absl::StrCat("SELECT ", kCookieColumns, kSealedColumn,
                                    " FROM cookies WHERE profile = ? ORDER BY creation_us;")
                           .c_str());
   if (!stmt.ok()) return absl::DataLossError(absl::StrCat(path_, ": ", SqliteError(db_)));
   stmt.Bind(1, profile);
+  size_t sealed = 0;
+  std::vector<std::string> unopened;    // Sealed values that do not open.
+  std::vector<CanonicalCookie> reseal;  // In clear, or under an older key.
   int step;
   while ((step = stmt.Step()) == SQLITE_ROW) {
+    if (stmt.Int(kCookieColumnCount) != 0) ++sealed;
     StoredState state;
     state.present = true;
-    state.cookie = ReadCookie(&stmt, 0);
+    bool stale_key = false;
+    absl::Status read = ReadStored(&stmt, profile, &state.cookie, &stale_key);
+    if (!read.ok()) {
+      // Reported and left in the file.
+      unopened.push_back(std::string(read.message()));
+      continue;
+    }
+    if (stale_key) reseal.push_back(state.cookie);
     out->cookies.push_back(std::move(state));
   }
   if (step != SQLITE_DONE) {
     return absl::DataLossError(absl::StrCat("reading ", path_, ": ", SqliteError(db_)));
+  }
+  if (sealed > 0 && unopened.size() == sealed) {
+    // Not one sealed value opens: the wrong ring (or none), not damage.
+    return absl::FailedPreconditionError(absl::StrCat(
+        "none of the ", sealed, " sealed values of profile \"", profile, "\" in ", path_,
+        " opens with this store's key ring (first: ", unopened.front(), ")"));
+  }
+  for (std::string& refused : unopened) out->refused.push_back(std::move(refused));
+  if (!reseal.empty() && !read_only_) {
+    // Key rotation, or a profile first attached with a ring. Not fatal: tried
+    // again at the next attach.
+    Reseal(profile, reseal).IgnoreError();
   }
   return absl::OkStatus();
 }
@@ -324,7 +425,7 @@ absl::Status SqliteBackend::WriteOne(const std::string& profile, const StoreChan
     case StoreChange::Kind::kSet: {
       upsert->Reset();
       upsert->Bind(1, profile);
-      BindCookie(upsert, 2, c);
+      BindCookie(upsert, 2, profile, c, sealer_.get());
       absl::Status status = step(upsert);
       if (status.ok()) result->kind = WriteResult::Kind::kWritten;
       return status;
@@ -345,7 +446,14 @@ absl::Status SqliteBackend::WriteOne(const std::string& profile, const StoreChan
       if (found != SQLITE_ROW && found != SQLITE_DONE) {
         return absl::InternalError(absl::StrCat("reading ", path_, ": ", SqliteError(db_)));
       }
-      const bool same = found == SQLITE_ROW && store_internal::SameVersion(ReadCookie(select, 0), c);
+      bool same = false;
+      if (found == SQLITE_ROW) {
+        CanonicalCookie stored;
+        bool stale_key = false;
+        // A value that does not open is not ours to judge: left alone.
+        same = ReadStored(select, profile, &stored, &stale_key).ok() &&
+               store_internal::SameVersion(stored, c);
+      }
       select->Reset();
       if (!same) {
         result->kind = WriteResult::Kind::kUnchanged;
@@ -373,8 +481,8 @@ absl::Status SqliteBackend::Write(std::vector<ProfileWrite>* writes, absl::Time)
                                        ") VALUES (", placeholders, ");")
                               .c_str());
     Statement erase(db_, absl::StrCat("DELETE FROM cookies WHERE ", kKeyMatch, ";").c_str());
-    Statement select(db_, absl::StrCat("SELECT ", kCookieColumns, " FROM cookies WHERE ",
-                                       kKeyMatch, ";")
+    Statement select(db_, absl::StrCat("SELECT ", kCookieColumns, kSealedColumn,
+                                       " FROM cookies WHERE ", kKeyMatch, ";")
                               .c_str());
     if (status.ok() && (!upsert.ok() || !erase.ok() || !select.ok())) {
       status = absl::InternalError(absl::StrCat(path_, ": ", SqliteError(db_)));
@@ -445,6 +553,13 @@ struct SqliteCookieStore::Impl {
 
 absl::StatusOr<std::unique_ptr<SqliteCookieStore>> SqliteCookieStore::Open(
     const std::string& path, SqliteStoreOptions options) {
+  std::unique_ptr<persistence_internal::Sealer> sealer;
+  if (options.encryption.enabled()) {
+    absl::StatusOr<std::unique_ptr<persistence_internal::Sealer>> ring =
+        persistence_internal::Sealer::Create(options.encryption, /*need_name_key=*/false);
+    if (!ring.ok()) return ring.status();
+    sealer = std::move(*ring);
+  }
   // The store's own descriptor on the database file: it carries the lock
   // (on the file, whatever name it is opened by) and lets the file be checked
   // before SQLite touches it. Links are refused, not followed.
@@ -527,7 +642,8 @@ absl::StatusOr<std::unique_ptr<SqliteCookieStore>> SqliteCookieStore::Open(
     sqlite3_close(db);
     return fail(status);
   }
-  auto backend = std::make_unique<SqliteBackend>(path, options.read_only, db, fd, *has_table);
+  auto backend = std::make_unique<SqliteBackend>(path, options.read_only, db, fd, *has_table,
+                                                 std::move(sealer));
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   impl->backend = backend.get();

@@ -1,4 +1,4 @@
-#include "cookiejar/storage_state.h"
+#include "cookiejar/formats/storage_state.h"
 
 #include <cmath>
 #include <nlohmann/json.hpp>

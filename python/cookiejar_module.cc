@@ -22,6 +22,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
 #include <exception>
@@ -42,10 +43,16 @@
 #include "cookiejar/cookie_constants.h"
 #include "cookiejar/cookie_jar.h"
 #include "cookiejar/cookies_txt.h"
+#include "cookiejar/cookie_request.h"
 #include "cookiejar/http_cookies.h"
+#include "cookiejar/same_site.h"
 #include "cookiejar/url.h"
 #ifdef COOKIEJAR_PYTHON_WITH_SQLITE
 #include "cookiejar/sqlite/sqlite_cookie_store.h"
+#endif
+#ifdef COOKIEJAR_PYTHON_WITH_FORMATS
+#include "cookiejar/formats/browser_databases.h"
+#include "cookiejar/formats/storage_state.h"
 #endif
 
 namespace py = pybind11;
@@ -165,13 +172,15 @@ absl::Time FromSeconds(double seconds) {
 
 // --- The request context ------------------------------------------------------
 
-// RequestContext and the method, as given to set_cookie / cookie_header /
-// explain, converted while the GIL is held.
+// The request described by the context keywords of set_cookie,
+// cookie_header, explain... (RequestContext, the method, the API), converted
+// while the GIL is held.
 CookieRequest MakeRequest(py::handle url, bool top_level_navigation, py::handle initiator,
                           py::handle top_level_url, py::handle method,
-                          py::handle redirect_chain, py::handle frame_ancestors) {
+                          py::handle redirect_chain, py::handle frame_ancestors, bool script) {
   CookieRequest request(Bytes(url, "url"));
   request.method = Bytes(method, "method");
+  request.api = script ? CookieApi::kScript : CookieApi::kHttp;
   request.context.top_level_navigation = top_level_navigation;
   if (std::optional<std::string> text = OptionalBytes(initiator, "initiator")) {
     request.context.initiator = *std::move(text);
@@ -190,49 +199,6 @@ CookieRequest MakeRequest(py::handle url, bool top_level_navigation, py::handle 
     }
   }
   return request;
-}
-
-// The CookieOptions of a request, pointing into its parsed URLs (Explain
-// takes options, not a CookieRequest).
-struct ParsedRequest {
-  std::optional<Url> url;
-  std::optional<Url> initiator;
-  std::optional<Url> top_level;
-  std::vector<Url> frames;
-  std::vector<Url> chain;
-  CookieOptions options;
-};
-
-Url ParseUrl(const std::string& text, const char* what) {
-  absl::StatusOr<Url> url = Url::Parse(text);
-  if (!url.ok()) {
-    InvalidUrlError error;
-    error.message = std::string(what) + ": " + std::string(url.status().message());
-    throw error;
-  }
-  return *std::move(url);
-}
-
-void Parse(const CookieRequest& request, ParsedRequest* out) {
-  out->url = ParseUrl(request.url, "request URL");
-  if (!request.context.initiator.empty()) {
-    out->initiator = ParseUrl(request.context.initiator, "initiator");
-  }
-  if (!request.context.top_level_url.empty()) {
-    out->top_level = ParseUrl(request.context.top_level_url, "top-level URL");
-  }
-  for (const std::string& frame : request.context.frame_ancestors) {
-    out->frames.push_back(ParseUrl(frame, "frame ancestor"));
-  }
-  for (const std::string& hop : request.redirect_chain) {
-    out->chain.push_back(ParseUrl(hop, "redirect chain"));
-  }
-  out->options.top_level_navigation = request.context.top_level_navigation;
-  out->options.initiator = out->initiator ? &*out->initiator : nullptr;
-  out->options.top_level_url = out->top_level ? &*out->top_level : nullptr;
-  out->options.method = request.method;
-  out->options.redirect_chain = &out->chain;
-  out->options.frame_ancestors = &out->frames;
 }
 
 // --- Cookies as Python objects ------------------------------------------------
@@ -379,21 +345,14 @@ class Jar {
   CookieJar& jar() { return *jar_; }
   const std::shared_ptr<FakeClock>& clock() const { return clock_; }
 
-  // The verdict on each Set-Cookie value of a response to `request`, whose
-  // Date header was `date` ("" if none).
-  std::vector<CookieInclusionStatus> Store(const CookieRequest& request, int status,
-                                           const std::vector<std::string>& lines,
-                                           const std::string& date) {
-    absl::StatusOr<std::vector<CookieInclusionStatus>> results =
-        HttpCookies(jar_.get()).StoreResponse(request, status, lines, date);
-    if (!results.ok()) ThrowStatus(results.status());
-    return *std::move(results);
-  }
-
-  std::string Header(const CookieRequest& request) {
-    absl::StatusOr<std::string> header = HttpCookies(jar_.get()).CookieHeader(request);
-    if (!header.ok()) ThrowStatus(header.status());
-    return *std::move(header);
+  // use(resolved) for `request` resolved by the jar's rules, with the GIL
+  // released; InvalidUrl when a URL does not parse.
+  template <typename Use>
+  auto WithRequest(const CookieRequest& request, Use use) {
+    py::gil_scoped_release release;
+    absl::StatusOr<ResolvedRequest> resolved = jar_->Resolve(request);
+    if (!resolved.ok()) ThrowStatus(resolved.status());
+    return use(*resolved);
   }
 
  private:
@@ -404,7 +363,16 @@ class Jar {
 #define COOKIEJAR_CONTEXT_ARGS                                                        \
   py::kw_only(), py::arg("top_level_navigation") = true, py::arg("initiator") = py::none(), \
       py::arg("top_level_url") = py::none(), py::arg("method") = "GET",               \
-      py::arg("redirect_chain") = py::none(), py::arg("frame_ancestors") = py::none()
+      py::arg("redirect_chain") = py::none(), py::arg("frame_ancestors") = py::none(), \
+      py::arg("script") = false
+
+// The parameters of COOKIEJAR_CONTEXT_ARGS, and the request they describe.
+#define COOKIEJAR_CONTEXT_PARAMS                                                         \
+  bool top_level_navigation, py::handle initiator, py::handle top_level_url,             \
+      py::handle method, py::handle redirect_chain, py::handle frame_ancestors, bool script
+#define COOKIEJAR_CONTEXT_REQUEST(url)                                                    \
+  MakeRequest(url, top_level_navigation, initiator, top_level_url, method, redirect_chain, \
+              frame_ancestors, script)
 
 void BindJar(py::module_& m) {
   py::class_<FakeClock, std::shared_ptr<FakeClock>>(
@@ -435,19 +403,18 @@ void BindJar(py::module_& m) {
                              "The FakeClock the jar reads, or None for the system clock.")
       .def(
           "_store",
-          [](Jar& self, py::handle url, py::handle lines, int status, bool top_level_navigation,
-             py::handle initiator, py::handle top_level_url, py::handle method,
-             py::handle redirect_chain, py::handle frame_ancestors, py::handle server_date) {
-            CookieRequest request = MakeRequest(url, top_level_navigation, initiator,
-                                                top_level_url, method, redirect_chain,
-                                                frame_ancestors);
+          [](Jar& self, py::handle url, py::handle lines, int status, COOKIEJAR_CONTEXT_PARAMS,
+             py::handle server_date) {
+            CookieRequest request = COOKIEJAR_CONTEXT_REQUEST(url);
             std::string date = OptionalBytes(server_date, "server_date").value_or("");
             std::vector<std::string> values;
             for (py::handle line : lines) values.push_back(Bytes(line, "Set-Cookie value"));
             std::vector<CookieInclusionStatus> results;
-            {
-              py::gil_scoped_release release;
-              results = self.Store(request, status, values, date);
+            // Nothing to store: the URLs are not looked at (as HttpCookies).
+            if (!values.empty()) {
+              results = self.WithRequest(request, [&](const ResolvedRequest& resolved) {
+                return HttpCookies(&self.jar()).StoreResponse(resolved, status, values, date);
+              });
             }
             py::list reasons(results.size());
             for (size_t i = 0; i < results.size(); ++i) {
@@ -459,37 +426,20 @@ void BindJar(py::module_& m) {
           py::arg("server_date") = py::none())
       .def(
           "_header",
-          [](Jar& self, py::handle url, bool top_level_navigation, py::handle initiator,
-             py::handle top_level_url, py::handle method, py::handle redirect_chain,
-             py::handle frame_ancestors) {
-            CookieRequest request = MakeRequest(url, top_level_navigation, initiator,
-                                                top_level_url, method, redirect_chain,
-                                                frame_ancestors);
-            std::string header;
-            {
-              py::gil_scoped_release release;
-              header = self.Header(request);
-            }
-            return py::bytes(header);
+          [](Jar& self, py::handle url, COOKIEJAR_CONTEXT_PARAMS) {
+            return py::bytes(self.WithRequest(
+                COOKIEJAR_CONTEXT_REQUEST(url),
+                [&](const ResolvedRequest& resolved) { return self.jar().GetCookieHeader(resolved); }));
           },
           py::arg("url"), COOKIEJAR_CONTEXT_ARGS)
       .def(
           "_explain",
-          [](Jar& self, py::handle url, bool whole_jar, bool top_level_navigation,
-             py::handle initiator, py::handle top_level_url, py::handle method,
-             py::handle redirect_chain, py::handle frame_ancestors) {
-            CookieRequest request = MakeRequest(url, top_level_navigation, initiator,
-                                                top_level_url, method, redirect_chain,
-                                                frame_ancestors);
-            std::vector<CookieJar::Explanation> explanations;
-            {
-              py::gil_scoped_release release;
-              ParsedRequest parsed;
-              Parse(request, &parsed);
-              explanations = self.jar().Explain(
-                  *parsed.url, parsed.options,
-                  whole_jar ? ExplainScope::kWholeJar : ExplainScope::kSite);
-            }
+          [](Jar& self, py::handle url, bool whole_jar, COOKIEJAR_CONTEXT_PARAMS) {
+            const std::vector<CookieJar::Explanation> explanations = self.WithRequest(
+                COOKIEJAR_CONTEXT_REQUEST(url), [&](const ResolvedRequest& resolved) {
+                  return self.jar().Explain(
+                      resolved, whole_jar ? ExplainScope::kWholeJar : ExplainScope::kSite);
+                });
             py::list result(explanations.size());
             for (size_t i = 0; i < explanations.size(); ++i) {
               result[i] = py::make_tuple(ToPython(explanations[i].cookie),
@@ -500,20 +450,26 @@ void BindJar(py::module_& m) {
           py::arg("url"), py::arg("whole_jar") = true, COOKIEJAR_CONTEXT_ARGS)
       .def(
           "_cookies_for",
-          [](Jar& self, py::handle url, bool top_level_navigation, py::handle initiator,
-             py::handle top_level_url, py::handle method, py::handle redirect_chain,
-             py::handle frame_ancestors) {
-            CookieRequest request = MakeRequest(url, top_level_navigation, initiator,
-                                                top_level_url, method, redirect_chain,
-                                                frame_ancestors);
-            std::vector<CanonicalCookie> cookies;
-            {
-              py::gil_scoped_release release;
-              ParsedRequest parsed;
-              Parse(request, &parsed);
-              cookies = self.jar().GetCookies(*parsed.url, parsed.options);
-            }
-            return ToPython(cookies);
+          [](Jar& self, py::handle url, COOKIEJAR_CONTEXT_PARAMS) {
+            return ToPython(self.WithRequest(
+                COOKIEJAR_CONTEXT_REQUEST(url),
+                [&](const ResolvedRequest& resolved) { return self.jar().GetCookies(resolved); }));
+          },
+          py::arg("url"), COOKIEJAR_CONTEXT_ARGS)
+      .def(
+          "_resolve",
+          [](Jar& self, py::handle url, COOKIEJAR_CONTEXT_PARAMS) {
+            const ResolvedRequest resolved = self.WithRequest(
+                COOKIEJAR_CONTEXT_REQUEST(url),
+                [](const ResolvedRequest& resolved) { return resolved; });
+            // The fields of cookiejar._types.ResolvedRequest, in order.
+            const CookiePartitionKey& partition = resolved.partition();
+            return py::make_tuple(
+                Text(resolved.url().Spec()),
+                py::str(std::string(SameSiteContextName(resolved.same_site_for_sending()))),
+                py::str(std::string(SameSiteContextName(resolved.same_site_for_setting()))),
+                resolved.third_party(), py::str(partition.top_level_site),
+                partition.cross_site_ancestor);
           },
           py::arg("url"), COOKIEJAR_CONTEXT_ARGS)
       .def("cookies",
@@ -735,6 +691,200 @@ void BindCookiesTxt(py::module_& m) {
   DefineWith(file, "Closes the file (without saving: call save() to write).");
 }
 
+
+// --- Browser databases and JSON sessions -----------------------------------------
+
+#ifdef COOKIEJAR_PYTHON_WITH_FORMATS
+py::dict LocationToPython(const BrowserDatabaseLocation& l) {
+  py::dict d;
+  d["browser"] = l.browser;
+  d["profile"] = Text(l.profile);
+  d["display_name"] = Text(l.display_name);
+  d["path"] = Text(l.path);
+  d["default"] = l.is_default;
+  return d;
+}
+
+std::optional<JsonCookieFormat> JsonFormatNamed(const std::string& name) {
+  for (JsonCookieFormat f : {JsonCookieFormat::kStorageState, JsonCookieFormat::kCookieEditor}) {
+    if (JsonCookieFormatName(f) == name) return f;
+  }
+  return std::nullopt;
+}
+
+py::dict JsonReportToPython(const JsonCookiesReport& r) {
+  py::dict d;
+  d["format"] = std::string(JsonCookieFormatName(r.format));
+  d["imported"] = r.imported;
+  d["expired"] = r.expired;
+  d["ignored_origins"] = r.origins;
+  std::vector<std::string> problems = r.problems;
+  if (r.more_problems > 0) problems.push_back("... and " + std::to_string(r.more_problems) + " more");
+  d["problems"] = py::cast(problems);
+  return d;
+}
+
+// The JSON text of the jar's cookies, or a StoreError naming what a cookie
+// would lose unless `lossy`.
+std::string JsonText(Jar& self, const std::string& format_name, bool lossy) {
+  std::optional<JsonCookieFormat> format = JsonFormatNamed(format_name);
+  if (!format) throw py::value_error("unknown format '" + format_name +
+                                     "' (storage-state, cookie-editor)");
+  JsonCookiesExport out;
+  {
+    py::gil_scoped_release release;
+    out = FormatJsonCookies(self.jar().GetAllCookies(), *format,
+                            self.jar().rules().partition_ancestors);
+  }
+  if (!lossy && !out.losses.empty()) {
+    ThrowStatus(absl::FailedPreconditionError(
+        format_name + " cannot hold everything: " + out.losses[0] +
+        (out.losses.size() > 1 ? " (and " + std::to_string(out.losses.size() - 1) + " more)"
+                               : "") +
+        "; pass lossy=True to write it without"));
+  }
+  return out.text;
+}
+
+void BindFormats(py::module_& m) {
+  m.def(
+      "browser_databases",
+      [](py::handle browser, py::handle home) {
+        BrowserSearchOptions options;
+        if (!home.is_none()) options.home = py::str(home).cast<std::string>();
+        const std::string name = browser.is_none() ? "" : browser.cast<std::string>();
+        absl::StatusOr<std::vector<BrowserDatabaseLocation>> found;
+        {
+          py::gil_scoped_release release;
+          found = FindBrowserDatabases(name, options);
+        }
+        if (!found.ok()) {
+          if (found.status().code() == absl::StatusCode::kInvalidArgument) {
+            throw py::value_error(std::string(found.status().message()));
+          }
+          ThrowStatus(found.status());
+        }
+        py::list out;
+        for (const BrowserDatabaseLocation& l : *found) out.append(LocationToPython(l));
+        return out;
+      },
+      py::arg("browser") = py::none(), py::kw_only(), py::arg("home") = py::none(),
+      "The cookie databases of the browsers' profiles on this machine (Linux):\n"
+      "[{'browser', 'profile', 'display_name', 'path', 'default'}], each browser's\n"
+      "default profile first. `browser`: 'firefox', 'chromium' or 'chrome' (None:\n"
+      "all); `home`: another home folder to search. An unknown browser raises\n"
+      "ValueError; nothing installed is [].");
+
+  auto jar = py::reinterpret_borrow<py::class_<Jar>>(m.attr("Jar"));
+  jar.def(
+         "import_browser",
+         [](Jar& self, py::handle source, py::handle profile, py::handle home, bool keyring,
+            double keyring_timeout) {
+           // A browser's name, or the path of its database.
+           const std::string name = py::str(source).cast<std::string>();
+           const std::vector<std::string> known = KnownBrowsers();
+           const bool named = std::find(known.begin(), known.end(), name) != known.end();
+           BrowserDatabaseOptions options;
+           options.keyring = keyring ? ChromiumKeyring::kSecretService : ChromiumKeyring::kNone;
+           options.keyring_timeout =
+               absl::Microseconds(static_cast<int64_t>(keyring_timeout * 1e6));
+           BrowserSearchOptions search;
+           if (!home.is_none()) search.home = py::str(home).cast<std::string>();
+           const std::string wanted = profile.is_none() ? "" : py::str(profile).cast<std::string>();
+           py::dict result;
+           absl::StatusOr<BrowserImport> found;
+           {
+             py::gil_scoped_release release;
+             if (named) {
+               found = ImportBrowser(name, wanted, &self.jar(), options, search);
+             } else {
+               absl::StatusOr<BrowserDatabaseReport> read =
+                   ImportBrowserDatabase(name, &self.jar(), options);
+               if (read.ok()) {
+                 found = BrowserImport{};
+                 found->location.path = name;
+                 found->report = *std::move(read);
+               } else {
+                 found = read.status();
+               }
+             }
+           }
+           if (!found.ok()) ThrowStatus(found.status());
+           if (named) result["profile"] = Text(found->location.profile);
+           const std::string& path = found->location.path;
+           const BrowserDatabaseReport* report = &found->report;
+           result["path"] = Text(path);
+           result["browser"] = std::string(BrowserDatabaseKindName(report->kind));
+           result["imported"] = report->imported;
+           result["expired"] = report->expired;
+           result["not_decrypted"] = report->not_decrypted;
+           result["other_jars"] = report->other_jars;
+           result["rows_left_out"] = report->rows_left_out;
+           std::vector<std::string> problems = report->problems;
+           if (report->more_problems > 0) {
+             problems.push_back("... and " + std::to_string(report->more_problems) + " more");
+           }
+           result["problems"] = py::cast(problems);
+           result["notes"] = py::cast(report->notes);
+           result["keyring"] = std::string(KeyringStatusName(report->keyring));
+           result["keyring_message"] = report->keyring_message;
+           return result;
+         },
+         py::arg("source"), py::kw_only(), py::arg("profile") = py::none(),
+         py::arg("home") = py::none(), py::arg("keyring") = true,
+         py::arg("keyring_timeout") = 10.0,
+         "Imports a browser's cookies: `source` is 'firefox', 'chromium' or 'chrome'\n"
+         "(its default profile, or `profile`, found as the browser finds it) or the\n"
+         "path of a cookies.sqlite or Cookies file. The browser's files are never\n"
+         "changed. Chromium's v11 values are decrypted with the key the desktop\n"
+         "keyring holds (unless keyring=False); 'keyring' in the result says what\n"
+         "the lookup found ('not_needed', 'found', 'no_session_bus', 'locked'...).\n"
+         "Returns {'path', 'browser', 'profile', 'imported', 'expired',\n"
+         "'not_decrypted', 'other_jars', 'rows_left_out', 'problems', 'notes',\n"
+         "'keyring', 'keyring_message'}; raises StoreError (not_found names the\n"
+         "profiles there are).")
+      .def(
+          "import_storage_state_text",
+          [](Jar& self, py::handle text) {
+            const std::string bytes = Bytes(text, "text");
+            absl::StatusOr<JsonCookiesReport> report;
+            {
+              py::gil_scoped_release release;
+              report = ImportJsonCookies(bytes, &self.jar());
+            }
+            if (!report.ok()) ThrowStatus(report.status());
+            return JsonReportToPython(*report);
+          },
+          py::arg("text"),
+          "Imports the text of a Playwright storageState or cookie-editor JSON\n"
+          "file; import_storage_state reads a file.")
+      .def(
+          "storage_state_text",
+          [](Jar& self, const std::string& format, bool lossy) {
+            return Text(JsonText(self, format, lossy));
+          },
+          py::kw_only(), py::arg("format") = "storage-state", py::arg("lossy") = false,
+          "The jar's cookies as JSON: format 'storage-state' (Playwright) or\n"
+          "'cookie-editor'. Raises StoreError when a cookie would lose something\n"
+          "the format cannot hold (Priority, a partition...) unless lossy=True.")
+      .def(
+          "export_storage_state",
+          [](Jar& self, py::handle path, const std::string& format, bool lossy) {
+            const std::string file = py::str(path).cast<std::string>();
+            const std::string text = JsonText(self, format, lossy);
+            absl::Status status;
+            {
+              py::gil_scoped_release release;
+              status = WriteFileAtomically(file, text);
+            }
+            if (!status.ok()) ThrowStatus(status);
+          },
+          py::arg("path"), py::kw_only(), py::arg("format") = "storage-state",
+          py::arg("lossy") = false,
+          "Writes storage_state_text() to `path` atomically, owner-only.");
+}
+#endif
+
 // --- The SQLite store ---------------------------------------------------------
 
 #ifdef COOKIEJAR_PYTHON_WITH_SQLITE
@@ -867,6 +1017,12 @@ void Bind(py::module_& m) {
   py::register_exception_translator(&TranslateErrors);
   BindJar(m);
   BindCookiesTxt(m);
+#ifdef COOKIEJAR_PYTHON_WITH_FORMATS
+  BindFormats(m);
+  m.attr("HAS_FORMATS") = true;
+#else
+  m.attr("HAS_FORMATS") = false;
+#endif
 #ifdef COOKIEJAR_PYTHON_WITH_SQLITE
   BindSqlite(m);
   m.attr("HAS_SQLITE") = true;

@@ -114,6 +114,45 @@ int main(void) {
         COOKIEJAR_INVALID_URL);
   CHECK(text == NULL);
 
+  /* What the jar decides about a request. */
+  cookiejar_resolved_request resolved;
+  embedded.frame_ancestors = frames;
+  embedded.frame_ancestor_count = 1;
+  CHECK(cookiejar_resolve_request(jar, "https://news.example/pixel.gif", &embedded, &resolved) ==
+        COOKIEJAR_OK);
+  CHECK(resolved.same_site == COOKIEJAR_CONTEXT_CROSS_SITE);
+  CHECK(resolved.same_site_for_setting == COOKIEJAR_CONTEXT_CROSS_SITE);
+  CHECK(resolved.third_party);
+  CHECK(strcmp(resolved.partition_site, "https://news.example") == 0);
+  CHECK(resolved.partition_cross_site_ancestor);
+  cookiejar_free(resolved.partition_site);
+  CHECK(cookiejar_resolve_request(jar, "https://news.example/", NULL, &resolved) == COOKIEJAR_OK);
+  CHECK(resolved.same_site == COOKIEJAR_CONTEXT_STRICT && !resolved.third_party);
+  cookiejar_free(resolved.partition_site);
+  CHECK(strcmp(cookiejar_same_site_context_name(COOKIEJAR_CONTEXT_LAX_METHOD_UNSAFE),
+               "lax-method-unsafe") == 0);
+  CHECK(cookiejar_same_site_context_name(4) == NULL);
+  CHECK(cookiejar_same_site_context_name(-1) == NULL);
+  /* Errors leave nothing to free, and say which URL. */
+  const char* bad_frames[] = {"https://ok.example/", NULL};
+  embedded.frame_ancestors = bad_frames;
+  embedded.frame_ancestor_count = 2;
+  CHECK(cookiejar_resolve_request(jar, "https://news.example/", &embedded, &resolved) ==
+        COOKIEJAR_INVALID_URL);
+  CHECK(strstr(cookiejar_last_error(), "frame_ancestors[1] is NULL") != NULL);
+  CHECK(resolved.partition_site == NULL);
+  embedded.frame_ancestor_count = 0;
+  embedded.initiator_url = "javascript:void(0)";
+  CHECK(cookiejar_resolve_request(jar, "https://news.example/", &embedded, &resolved) ==
+        COOKIEJAR_INVALID_URL);
+  CHECK(strstr(cookiejar_last_error(), "initiator") != NULL);
+  embedded.initiator_url = NULL;
+  CHECK(cookiejar_resolve_request(jar, "https://news.example/", &embedded, NULL) ==
+        COOKIEJAR_INVALID_ARGUMENT);
+  CHECK(cookiejar_resolve_request(NULL, "https://news.example/", NULL, &resolved) ==
+        COOKIEJAR_INVALID_ARGUMENT);
+  embedded.frame_ancestors = NULL;
+
   /* Listing and explaining. */
   cookiejar_cookie_list* list = NULL;
   CHECK(cookiejar_all_cookies(jar, &list) == COOKIEJAR_OK);

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "cookiejar/browser_stores.h"
+#include "cookiejar/formats/browser_databases.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/subprocess.h"
@@ -79,6 +79,42 @@ TEST_F(CliFormatsTest, ImportsTheRecordedBrowserDatabases) {
     // The one cookie whose expiry was capped at 400 days is there until 2028.
     EXPECT_THAT(Run({"--jar", jar, "get", "https://shop.example/"}).output, HasSubstr("longexp=1"));
   }
+}
+
+// The file: Python's MozillaCookieJar.save(ignore_discard=True)
+// leaves the expiry of session cookies empty (tests/data/cookies_txt).
+TEST_F(CliFormatsTest, ImportsEveryCookieOfPythonsCookiesTxt) {
+  json report = RunJson({"--jar", dir_ + "/jar.db", "import",
+                         testing::TestDataPath("cookies_txt/python_mozilla.txt")});
+  EXPECT_EQ(report["format"], "cookies-txt");
+  EXPECT_EQ(report["imported"], 9);
+  EXPECT_EQ(report["refused"], 0);
+  const std::string header =
+      Run({"--jar", dir_ + "/jar.db", "get", "http://www.dialects.test/"}).output;
+  EXPECT_THAT(header, HasSubstr("session=s1"));
+  EXPECT_THAT(header, HasSubstr("domain_session=d3"));
+}
+
+// "chromium" names the browser's default profile, found as Chromium finds it.
+TEST_F(CliFormatsTest, ImportsABrowserByName) {
+  const std::string home = dir_ + "/home";
+  const std::string profile = home + "/.config/chromium/Default/Network";
+  fs::create_directories(profile);
+  fs::copy_file(testing::TestDataPath("browser_stores/chromium/Cookies"), profile + "/Cookies");
+  std::vector<std::string> env = {"env", "HOME=" + home, "XDG_CONFIG_HOME=", binary_};
+  std::vector<std::string> args = env;
+  for (const char* a : {"--json", "--jar", "", "import", "chromium"}) args.push_back(a);
+  args[env.size() + 2] = dir_ + "/jar.db";
+  testing::CommandResult result = testing::RunCommand(args);
+  EXPECT_EQ(result.exit_code, 0) << result.error;
+  EXPECT_THAT(result.error, HasSubstr("/.config/chromium/Default/Network/Cookies"));
+  json report = json::parse(result.output, nullptr, false);
+  EXPECT_EQ(report["format"], "chromium");
+  EXPECT_EQ(report["keyring"], "not_needed");
+  args.back() = "chromium:Work";
+  result = testing::RunCommand(args);
+  EXPECT_EQ(result.exit_code, 4);
+  EXPECT_THAT(result.error, HasSubstr("there are: Default"));
 }
 
 TEST_F(CliFormatsTest, ReadingAnOpenFirefoxDatabaseChangesNothing) {

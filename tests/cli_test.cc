@@ -83,6 +83,51 @@ TEST_F(CliTest, ListAndExplain) {
   EXPECT_THAT(explain.output, HasSubstr("the URL's path is not on the cookie's path"));
 }
 
+// get, set and explain take the request's context; explain and --json say
+// what the jar decided about it.
+TEST_F(CliTest, TheRequestsContext) {
+  const std::string jar = dir_ + "/context.db";
+  ASSERT_EQ(Run({"--jar", jar, "set", "https://shop.example/", "strict=1; SameSite=Strict",
+                 "lax=1; SameSite=Lax", "none=1; SameSite=None; Secure"})
+                .exit_code,
+            0);
+  EXPECT_EQ(Run({"--jar", jar, "get", "https://shop.example/"}).output,
+            "strict=1; lax=1; none=1\n");
+  EXPECT_EQ(Run({"--jar", jar, "get", "--initiator", "https://news.example/",
+                 "https://shop.example/"})
+                .output,
+            "lax=1; none=1\n");
+  EXPECT_EQ(Run({"--jar", jar, "get", "--initiator", "https://news.example/", "--method", "POST",
+                 "https://shop.example/"})
+                .output,
+            "none=1\n");
+  // Chromium's rules block third-party cookies.
+  testing::CommandResult embedded = Run(
+      {"--jar", jar, "explain", "--top-level", "https://news.example/", "https://shop.example/"});
+  EXPECT_THAT(embedded.output,
+              HasSubstr("request: cross-site, third-party, partition https://news.example "
+                        "(cross-site ancestor)\n"));
+  EXPECT_THAT(embedded.output, HasSubstr("the jar's cookie policy blocks this request"));
+  testing::CommandResult json = Run({"--json", "--jar", jar, "get", "--top-level",
+                                     "https://www.shop.example/", "https://shop.example/"});
+  EXPECT_THAT(json.output, HasSubstr("\"header\": \"strict=1; lax=1; none=1\""));
+  EXPECT_THAT(json.output, HasSubstr("\"same_site\": \"strict\""));
+  EXPECT_THAT(json.output, HasSubstr("\"third_party\": false"));
+  EXPECT_THAT(json.output, HasSubstr("\"top_level_site\": \"https://shop.example\""));
+  // A response in a cross-site context cannot set a Lax cookie.
+  testing::CommandResult set = Run({"--jar", jar, "set", "--top-level", "https://news.example/",
+                                    "https://shop.example/", "x=1; SameSite=Lax"});
+  EXPECT_EQ(set.exit_code, 1);
+  EXPECT_THAT(set.output, HasSubstr("refused (samesite_lax, user_preferences)"));
+
+  testing::CommandResult bad =
+      Run({"--jar", jar, "get", "--top-level", "not a url", "https://shop.example/"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_THAT(bad.error, HasSubstr("top-level URL: invalid URL"));
+  EXPECT_EQ(Run({"get", "--method", "", "https://shop.example/"}).exit_code, 1);
+  EXPECT_EQ(Run({"get", "--top-level", "https://a.example/"}).exit_code, 2);  // No URL.
+}
+
 TEST_F(CliTest, BrowsersInOneStoreDoNotShare) {
   const std::string jar = dir_ + "/browsers.db";
   Run({"--jar", jar, "--profile", "chrome", "set", "https://a.example/", "user=alice"});

@@ -16,6 +16,8 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "cookiejar/store_key_ring.h"
 
 namespace cookiejar {
 namespace fleet {
@@ -63,6 +65,21 @@ inline std::map<std::string, std::string> OwnStateAfter(int worker, unsigned see
     if (op.kind == OpKind::kDeleteOwn) state.erase(OwnName(op.key));
   }
   return state;
+}
+
+// A key ring for tests: "k2,k1" is key k2 (seals) and k1 (opens), each
+// with a secret made from its id, and one name key.
+inline StoreKeyRing TestKeyRing(const std::string& ids) {
+  StoreKeyRing ring;
+  ring.name_key = std::string(32, 'N');
+  for (absl::string_view id : absl::StrSplit(ids, ',')) {
+    std::string secret(32, '\0');
+    for (size_t i = 0; i < secret.size(); ++i) {
+      secret[i] = static_cast<char>(id[i % id.size()] + 7 * i);
+    }
+    ring.keys.push_back({std::string(id), secret});
+  }
+  return ring;
 }
 
 }  // namespace fleet

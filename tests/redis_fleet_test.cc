@@ -6,6 +6,9 @@
 // with a worker killed (SIGKILL) mid-run and replaced, with Redis killed and
 // restarted mid-run (AOF, appendfsync always), and in the cluster with the
 // profile's slot migrated to another node mid-run (ASK, TRYAGAIN, MOVED).
+// Each also runs over TLS: the servers listen with TLS only for the
+// workers, each worker reaches them through its own stunnel (as it would on
+// its own machine) and follows the addresses Redis announces through it.
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -32,6 +35,7 @@
 #include "cookiejar/redis/redis_cookie_store.h"
 #include "persistence/internal/redis_client.h"
 #include "persistence/internal/redis_layout.h"
+#include "tests/redis_fleet_harness.h"
 #include "tests/redis_fleet_ops.h"
 #include "tests/redis_server.h"
 #include "tests/subprocess.h"
@@ -40,102 +44,27 @@ namespace cookiejar {
 namespace {
 
 using redis_internal::RedisReply;
-using testing::BackgroundProcess;
+using fleet::Line;
+using fleet::Worker;
 using testing::RedisCluster;
 using testing::RedisServer;
+using testing::TlsFiles;
+using testing::TlsTunnel;
 
 constexpr char kProfile[] = "fleet";
 constexpr long kOps = 1500;
 constexpr unsigned kSeed = 20261129;
 
-// A worker process and the lines it printed (read by a thread of its own).
-class Worker {
- public:
-  Worker(int id, const std::string& ports, const std::string& dir) : id_(id) {
-    const std::string binary =
-        std::string(std::getenv("TEST_SRCDIR")) + "/cookiejar/tests/redis_fleet_worker";
-    process_ = std::make_unique<BackgroundProcess>(
-        std::vector<std::string>{binary, ports, kProfile, std::to_string(id), std::to_string(kOps),
-                                 std::to_string(kSeed), dir},
-        absl::StrCat(dir, "/worker", id, ".err"));
-    reader_ = std::thread([this] {
-      std::string line;
-      while (process_->ReadLine(&line)) {
-        std::lock_guard<std::mutex> lock(mu_);
-        lines_.push_back(line);
-        cv_.notify_all();
-      }
-      std::lock_guard<std::mutex> lock(mu_);
-      closed_ = true;
-      cv_.notify_all();
-    });
-  }
-  ~Worker() {
-    process_->Kill(SIGKILL);
-    if (reader_.joinable()) reader_.join();
-  }
-
-  int id() const { return id_; }
-  // Waits for a line starting with `prefix`; false at the end of output or
-  // after `timeout`.
-  bool WaitFor(const std::string& prefix, absl::Duration timeout = absl::Seconds(90)) {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait_for(lock, absl::ToChronoMilliseconds(timeout),
-                 [&] { return closed_ || HasLine(prefix); });
-    return HasLine(prefix);
-  }
-  // The operations Redis acknowledged (the last "flushed N").
-  long Acknowledged() {
-    std::lock_guard<std::mutex> lock(mu_);
-    long last = 0;
-    for (const std::string& l : lines_) {
-      long n;
-      if (absl::StartsWith(l, "flushed ") && absl::SimpleAtoi(l.substr(8), &n)) last = n;
-    }
-    return last;
-  }
-  bool Printed(const std::string& prefix) {
-    std::lock_guard<std::mutex> lock(mu_);
-    return HasLine(prefix);
-  }
-  std::set<std::string> Cookies() {
-    std::lock_guard<std::mutex> lock(mu_);
-    std::set<std::string> out;
-    for (const std::string& l : lines_) {
-      if (absl::StartsWith(l, "cookie ")) out.insert(l.substr(7));
-    }
-    return out;
-  }
-  void Kill() {
-    process_->Kill(SIGKILL);
-    process_->Wait();
-    if (reader_.joinable()) reader_.join();  // Lines printed before the kill.
-  }
-  int Wait() { return process_->Wait(); }
-
- private:
-  bool HasLine(const std::string& prefix) {
-    return std::any_of(lines_.begin(), lines_.end(),
-                       [&](const std::string& l) { return absl::StartsWith(l, prefix); });
-  }
-
-  const int id_;
-  std::unique_ptr<BackgroundProcess> process_;
-  std::thread reader_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<std::string> lines_;
-  bool closed_ = false;
-};
-
-std::string Line(const CanonicalCookie& c) {
-  return absl::StrCat(absl::StrReplaceAll(redis_internal::CookieKey(c), {{"\n", "|"}}), "=",
-                      c.value);
-}
-
 enum class Fault { kNone, kKillWorker, kRestartRedis, kMigrateSlot };
 
-class FleetTest : public ::testing::TestWithParam<std::tuple<bool, Fault>> {
+// A worker with its own TLS tunnel, if any.
+struct TunnelledWorker {
+  std::unique_ptr<TlsTunnel> tunnel;
+  std::unique_ptr<Worker> worker;
+  Worker* operator->() const { return worker.get(); }
+};
+
+class FleetTest : public ::testing::TestWithParam<std::tuple<bool, Fault, bool>> {
  protected:
   void SetUp() override {
     static int runs = 0;
@@ -149,31 +78,59 @@ class FleetTest : public ::testing::TestWithParam<std::tuple<bool, Fault>> {
 TEST_P(FleetTest, EveryWorkerFreshJarAndRedisAgree) {
   const bool cluster = std::get<0>(GetParam());
   const Fault fault = std::get<1>(GetParam());
+  const bool tls = std::get<2>(GetParam());
+  if (fault == Fault::kMigrateSlot && !cluster) GTEST_SKIP() << "a single server has no slots";
   std::string error;
+  TlsFiles tls_files;
+  if (tls) {
+    ASSERT_TRUE(testing::MakeTlsFiles(dir_, &tls_files, &error)) << error;
+  }
   RedisServer server;
   RedisCluster nodes;
   std::vector<RedisEndpoint> endpoints;
   if (cluster) {
-    ASSERT_TRUE(nodes.Start(&error)) << error;
+    ASSERT_TRUE(nodes.Start(&error, 0, tls ? &tls_files : nullptr)) << error;
     endpoints = nodes.endpoints();
   } else {
-    ASSERT_TRUE(server.Start({}, &error)) << error;
-    endpoints = {server.endpoint()};
+    testing::RedisServerOptions options;
+    options.tls = tls ? &tls_files : nullptr;
+    ASSERT_TRUE(server.Start(options, &error)) << error;
+    endpoints = {server.client_endpoint()};
   }
   const std::string meta = redis_internal::KeysOf("cookiejar:", kProfile).meta;
   const int owner = cluster ? nodes.OwnerOf(meta) : 0;
   ASSERT_GE(owner, 0);
   RedisServer& home = cluster ? nodes.node(owner) : server;
-  // The first seed a worker tries does not serve the profile: it must find
-  // the node that does.
-  std::vector<std::string> ports;
-  for (size_t i = 0; i < endpoints.size(); ++i) {
-    ports.push_back(std::to_string(endpoints[(owner + 1 + i) % endpoints.size()].port));
-  }
-  const std::string port_list = absl::StrJoin(ports, ",");
 
-  std::vector<std::unique_ptr<Worker>> workers;
-  for (int id = 0; id < 4; ++id) workers.push_back(std::make_unique<Worker>(id, port_list, dir_));
+  // The first seed a worker tries does not serve the profile: it must find
+  // the node that does. Over TLS, through its own tunnel to every node.
+  auto start_worker = [&](int id) {
+    TunnelledWorker w;
+    std::vector<std::string> flags;
+    std::vector<std::string> ports;
+    if (tls) {
+      w.tunnel = std::make_unique<TlsTunnel>();
+      if (!w.tunnel->Start(endpoints, tls_files, &error)) return w;
+      std::vector<std::string> map;
+      for (const RedisAddressMapping& m : w.tunnel->address_map()) {
+        map.push_back(absl::StrCat(m.announced.port, ":", m.reach_at.port));
+      }
+      flags.push_back("--map=" + absl::StrJoin(map, ","));
+    }
+    for (size_t i = 0; i < endpoints.size(); ++i) {
+      const RedisEndpoint& e = endpoints[(owner + 1 + i) % endpoints.size()];
+      ports.push_back(std::to_string(tls ? w.tunnel->Local(e).port : e.port));
+    }
+    w.worker = std::make_unique<Worker>(fleet::WorkerBinary(), id, absl::StrJoin(ports, ","),
+                                        kProfile, kOps, kSeed, dir_, flags);
+    return w;
+  };
+
+  std::vector<TunnelledWorker> workers;
+  for (int id = 0; id < 4; ++id) {
+    workers.push_back(start_worker(id));
+    ASSERT_TRUE(workers.back().worker) << error;
+  }
   // Mid-run: every worker has flushed a few times.
   for (auto& w : workers) ASSERT_TRUE(w->WaitFor("flushed 200")) << "worker " << w->id();
 
@@ -183,7 +140,8 @@ TEST_P(FleetTest, EveryWorkerFreshJarAndRedisAgree) {
     killed_acknowledged = workers[1]->Acknowledged();
     ASSERT_GE(killed_acknowledged, 200);
     // Its replacement loads the profile as the others hold it.
-    workers.push_back(std::make_unique<Worker>(4, port_list, dir_));
+    workers.push_back(start_worker(4));
+    ASSERT_TRUE(workers.back().worker) << error;
   } else if (fault == Fault::kRestartRedis) {
     home.Kill();
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -198,7 +156,7 @@ TEST_P(FleetTest, EveryWorkerFreshJarAndRedisAgree) {
   for (auto& w : workers) {
     if (w->id() == 1 && fault == Fault::kKillWorker) continue;
     ASSERT_TRUE(w->WaitFor("done ", absl::Seconds(120)))
-        << "worker " << w->id() << " did not finish; see " << dir_;
+        << "worker " << w->id() << " did not finish: " << w->Diagnosis();
   }
   if (fault == Fault::kRestartRedis) {
     // The outage happened while the workers ran: some Flush failed, and the
@@ -217,6 +175,12 @@ TEST_P(FleetTest, EveryWorkerFreshJarAndRedisAgree) {
   CookieJar fresh;
   RedisStoreOptions options;
   options.endpoints = endpoints;
+  TlsTunnel tunnel;
+  if (tls) {
+    ASSERT_TRUE(tunnel.Start(endpoints, tls_files, &error)) << error;
+    options.address_map = tunnel.address_map();
+    for (RedisEndpoint& e : options.endpoints) e = tunnel.Local(e);
+  }
   auto store = RedisCookieStore::Connect(options);
   ASSERT_TRUE(store.ok()) << store.status();
   AttachReport report;
@@ -285,21 +249,19 @@ TEST_P(FleetTest, EveryWorkerFreshJarAndRedisAgree) {
   }
 }
 
-std::string Name(const ::testing::TestParamInfo<std::tuple<bool, Fault>>& info) {
+std::string Name(const ::testing::TestParamInfo<std::tuple<bool, Fault, bool>>& info) {
   static const char* const kFaults[] = {"Plain", "KillWorker", "RestartRedis", "MigrateSlot"};
   return absl::StrCat(std::get<0>(info.param) ? "Cluster" : "Single",
-                      kFaults[static_cast<int>(std::get<1>(info.param))]);
+                      kFaults[static_cast<int>(std::get<1>(info.param))],
+                      std::get<2>(info.param) ? "Tls" : "");
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Fleet, FleetTest,
-    ::testing::Values(std::make_tuple(false, Fault::kNone),
-                      std::make_tuple(false, Fault::kKillWorker),
-                      std::make_tuple(false, Fault::kRestartRedis),
-                      std::make_tuple(true, Fault::kNone),
-                      std::make_tuple(true, Fault::kKillWorker),
-                      std::make_tuple(true, Fault::kRestartRedis),
-                      std::make_tuple(true, Fault::kMigrateSlot)),
+    ::testing::Combine(::testing::Bool(),
+                       ::testing::Values(Fault::kNone, Fault::kKillWorker, Fault::kRestartRedis,
+                                         Fault::kMigrateSlot),
+                       ::testing::Bool()),
     Name);
 
 }  // namespace

@@ -1,8 +1,21 @@
 // A crawler process of tests/redis_fleet_test.cc: attaches a jar to a shared
 // profile in Redis and runs the operations of tests/redis_fleet_ops.h.
 //
-//   redis_fleet_worker PORTS PROFILE WORKER OPS SEED DIR
-// PORTS: comma-separated loopback ports (a server or cluster nodes). Flushes
+//   redis_fleet_worker PORTS PROFILE WORKER OPS SEED DIR [FLAG...]
+// PORTS: comma-separated loopback ports (a server or cluster nodes, or
+// Sentinels). Flags:
+//   --sentinel=NAME         PORTS are Sentinels watching master NAME
+//   --map=A:B,...           Redis announces port A, reached at port B (a
+//                           TLS tunnel beside the worker)
+//   --min-replicas=N        RedisStoreOptions::min_replicas
+//   --encrypt=KEYS          seal with the test key ring KEYS (fleet_keys.h)
+//   --until-stopped         stop early (after a multiple of 25 operations)
+//                           once the file DIR/stop exists; "done N" then
+//                           says how many it made
+//   --lossy                 a failover may lose acknowledged writes: print
+//                           "diverged N" when its own cookies differ from
+//                           its writes instead of exiting 3
+// Flushes
 // every 25 operations and prints "flushed N" when it worked (operations
 // 0..N-1 are then in Redis) or "unflushed N" (Redis unreachable: they stay
 // queued), "done N" at the end, then waits for the file DIR/dump, syncs with
@@ -15,11 +28,13 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <set>
 #include <string>
 #include <thread>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
@@ -31,9 +46,33 @@
 namespace cookiejar {
 namespace {
 
+// For the failure message: each cookie whose value the jar does not hold as
+// written, "name: wrote X, jar has Y" ("-" for absent).
+std::string Difference(const std::map<std::string, std::string>& wrote,
+                       const std::map<std::string, std::string>& jar) {
+  std::set<std::string> names;
+  for (const auto& entry : wrote) names.insert(entry.first);
+  for (const auto& entry : jar) names.insert(entry.first);
+  std::string out;
+  for (const std::string& name : names) {
+    auto w = wrote.find(name);
+    auto j = jar.find(name);
+    const std::string a = w == wrote.end() ? "-" : w->second;
+    const std::string b = j == jar.end() ? "-" : j->second;
+    if (a != b) absl::StrAppend(&out, " ", name, ": wrote ", a, ", jar has ", b, ";");
+  }
+  return out;
+}
+
+std::string StatsText(const RedisProfileStats& stats) {
+  return absl::StrCat("written ", stats.written, " superseded ", stats.superseded, " applied ",
+                      stats.applied, " reloads ", stats.reloads, " version ", stats.version,
+                      " pending ", stats.pending, " dropped ", stats.dropped);
+}
+
 int Run(int argc, char** argv) {
-  if (argc != 7) {
-    std::fprintf(stderr, "usage: redis_fleet_worker PORTS PROFILE WORKER OPS SEED DIR\n");
+  if (argc < 7) {
+    std::fprintf(stderr, "usage: redis_fleet_worker PORTS PROFILE WORKER OPS SEED DIR [FLAG...]\n");
     return 2;
   }
   RedisStoreOptions options;
@@ -45,6 +84,36 @@ int Run(int argc, char** argv) {
   }
   options.retry_interval = absl::Milliseconds(20);
   options.io_timeout = absl::Seconds(1);
+  options.replica_timeout = absl::Milliseconds(200);
+  bool lossy = false;
+  bool until_stopped = false;
+  for (int i = 7; i < argc; ++i) {
+    absl::string_view flag = argv[i];
+    if (absl::ConsumePrefix(&flag, "--sentinel=")) {
+      options.sentinel_master = std::string(flag);
+    } else if (absl::ConsumePrefix(&flag, "--map=")) {
+      for (absl::string_view pair : absl::StrSplit(flag, ',')) {
+        std::vector<absl::string_view> ports = absl::StrSplit(pair, ':');
+        RedisAddressMapping m;
+        if (ports.size() != 2 || !absl::SimpleAtoi(ports[0], &m.announced.port) ||
+            !absl::SimpleAtoi(ports[1], &m.reach_at.port)) {
+          return 2;
+        }
+        options.address_map.push_back(m);
+      }
+    } else if (absl::ConsumePrefix(&flag, "--min-replicas=")) {
+      if (!absl::SimpleAtoi(flag, &options.min_replicas)) return 2;
+    } else if (absl::ConsumePrefix(&flag, "--encrypt=")) {
+      options.encryption = fleet::TestKeyRing(std::string(flag));
+    } else if (flag == "--lossy") {
+      lossy = true;
+    } else if (flag == "--until-stopped") {
+      until_stopped = true;
+    } else {
+      std::fprintf(stderr, "unknown flag %s\n", argv[i]);
+      return 2;
+    }
+  }
   const std::string profile = argv[2];
   int worker = 0;
   long ops = 0;
@@ -75,7 +144,10 @@ int Run(int argc, char** argv) {
   fleet::OpStream stream(worker, seed);
   const std::string own_site = fleet::OwnSite(worker);
   std::map<std::string, std::string> own;  // What this worker's cookies must be.
-  for (long n = 0; n < ops; ++n) {
+  const std::string stop = dir + "/stop";
+  long n = 0;
+  for (; n < ops; ++n) {
+    if (until_stopped && n % 25 == 0 && access(stop.c_str(), F_OK) == 0) break;
     const fleet::Op op = stream.Next();
     switch (op.kind) {
       case fleet::OpKind::kSetOwn:
@@ -98,8 +170,16 @@ int Run(int argc, char** argv) {
         std::map<std::string, std::string> seen;
         for (const CanonicalCookie& c : jar.GetCookies(*Url::Parse(own_site))) seen[c.name] = c.value;
         if (seen != own) {
-          std::fprintf(stderr, "worker %d op %ld: own cookies differ from its writes\n", worker, n);
-          return 3;
+          if (!lossy) {
+            const RedisProfileStats stats = (*store)->stats(&jar);
+            std::fprintf(stderr,
+                         "worker %d op %ld: own cookies differ from its writes:%s\n"
+                         "stats: %s\n",
+                         worker, n, Difference(own, seen).c_str(), StatsText(stats).c_str());
+            return 3;
+          }
+          std::printf("diverged %ld\n", n);
+          own = seen;  // What the fleet kept; later writes are checked again.
         }
         break;
       }
@@ -124,7 +204,7 @@ int Run(int argc, char** argv) {
     std::fprintf(stderr, "final flush: %s\n", std::string(flushed.message()).c_str());
     return 1;
   }
-  std::printf("done %ld\n", ops);
+  std::printf("done %ld\n", n);
   std::fflush(stdout);
 
   const std::string dump = dir + "/dump";
@@ -142,6 +222,7 @@ int Run(int argc, char** argv) {
                               "=", c.value));
   }
   for (const std::string& line : lines) std::printf("cookie %s\n", line.c_str());
+  std::printf("stats %s\n", StatsText((*store)->stats(&jar)).c_str());
   std::printf("end\n");
   std::fflush(stdout);
   return 0;

@@ -5,7 +5,7 @@
 // storageState we export, given to a real Chromium the way Playwright gives
 // it, made Chromium send the headers our jar sends.
 
-#include "cookiejar/storage_state.h"
+#include "cookiejar/formats/storage_state.h"
 
 #include <nlohmann/json.hpp>
 #include <set>

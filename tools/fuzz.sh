@@ -25,16 +25,17 @@ declare -A ci_runs=([set_cookie_fuzzer]=6000000 [cookie_date_fuzzer]=5000000
                     [host_fuzzer]=10000000 [public_suffix_fuzzer]=1000000 [jar_fuzzer]=80000
                     [cookies_txt_fuzzer]=500000 [sqlite_store_fuzzer]=60000
                     [har_replay_fuzzer]=150000 [browser_store_fuzzer]=20000
-                    [storage_state_fuzzer]=1000000)
+                    [storage_state_fuzzer]=1000000 [sealed_record_fuzzer]=2000000)
 if [ ${#targets[@]} -eq 0 ]; then
   targets=(set_cookie_fuzzer cookie_date_fuzzer host_fuzzer public_suffix_fuzzer jar_fuzzer
            cookies_txt_fuzzer sqlite_store_fuzzer har_replay_fuzzer browser_store_fuzzer
-           storage_state_fuzzer)
+           storage_state_fuzzer sealed_record_fuzzer)
 fi
 declare -A dicts=([set_cookie_fuzzer]=set_cookie [cookie_date_fuzzer]=cookie_date
                   [host_fuzzer]=host [public_suffix_fuzzer]=host [jar_fuzzer]=
                   [cookies_txt_fuzzer]=cookies_txt [sqlite_store_fuzzer]= [har_replay_fuzzer]=har
-                  [browser_store_fuzzer]= [storage_state_fuzzer]=storage_state)
+                  [browser_store_fuzzer]= [storage_state_fuzzer]=storage_state
+                  [sealed_record_fuzzer]=)
 tools/setup.sh
 labels=()
 for t in "${targets[@]}"; do labels+=("//fuzz:$t"); done

@@ -37,7 +37,8 @@ lib_packages=(
   libsqlite3-dev           # the persistent store
   libcurl4-openssl-dev     # the libcurl adapter
   nlohmann-json3-dev       # storageState/cookie-editor JSON, the cookiejar command's HAR replay
-  libssl-dev               # libcrypto: Chromium's encrypted cookie values (v10)
+  libssl-dev               # libcrypto: Chromium's encrypted cookie values (v10, v11)
+  libsecret-1-dev          # the Secret Service (desktop keyring): Chromium's v11 key
   libhiredis-dev           # the Redis store (no TLS in Debian 12's hiredis 0.14)
 )
 
@@ -72,7 +73,7 @@ dev_packages=(
   libboost-dev             # clients/beast: the Boost.Beast example
   python3-django           # tests/django_e2e_test: a real Django site
   curl                     # tests/cookies_txt_curl_test: round trip with the curl CLI
-  tinyproxy-bin            # tests/curl_sessions_test: per-session proxies (Debian's tinyproxy, without its system service)
+  tinyproxy-bin            # tests/curl_sessions_test: per-session proxies; python/tests/test_proxies (Debian's tinyproxy, without its system service)
   openssl                  # tests/curl_sessions_test: a throwaway CA for TLS client certificates
   python3                  # test servers in tests/
   python3-pytest           # python/tests
@@ -80,6 +81,13 @@ dev_packages=(
   python3-httpx            # python/: the httpx transport and its tests
   redis-server             # tests/redis_*: real Redis servers and clusters
   redis-tools              # redis-cli --cluster create in tests/redis_*
+  redis-sentinel           # tests/redis_replication_test, redis_failover_test: Sentinel failover
+  stunnel4                 # tests/redis_fleet_test over TLS: a tunnel beside each worker
+  openssl                  # tests/redis_*: the test CA and server certificate for TLS
+  dbus-daemon              # tests/chromium_keyring_test: private D-Bus sessions (dbus-run-session)
+  dbus-bin                 # tests/chromium_keyring_test: dbus-send locks the test keyring
+  gnome-keyring            # tests/chromium_keyring_test: a real Secret Service
+  libsecret-tools          # tests/chromium_keyring_test: secret-tool stores the test keys
   python3-build            # tools/test_packages.sh: python3 -m build --no-isolation
   abigail-tools            # tools/abi_check.sh: abidw, abidiff
 )

@@ -83,14 +83,17 @@ int main(int argc, char** argv) {
       cookiejar::RedirectFollower follower(first);
       for (;;) {
         const cookiejar::CookieRequest& hop = follower.request();
-        absl::StatusOr<cookiejar::Url> url = cookiejar::Url::Parse(hop.url);
-        absl::StatusOr<std::string> cookie_header = cookies.CookieHeader(hop);
-        if (!url.ok() || !cookie_header.ok()) {
-          std::fprintf(stderr, "beast_example: bad URL %s\n", hop.url.c_str());
+        // Resolved once for both calls: its URL parsed, its context decided.
+        absl::StatusOr<cookiejar::ResolvedRequest> resolved = cookies.Resolve(hop);
+        if (!resolved.ok()) {
+          std::fprintf(stderr, "beast_example: %s\n",
+                       std::string(resolved.status().message()).c_str());
           return 1;
         }
+        const cookiejar::Url& url = resolved->url();
+        const std::string cookie_header = cookies.CookieHeader(*resolved);
         http::response<http::string_body> response =
-            Send(*url, hop.method, *cookie_header, follower.keeps_body() ? body : std::string());
+            Send(url, hop.method, cookie_header, follower.keeps_body() ? body : std::string());
         const int status = static_cast<int>(response.result_int());
         std::vector<std::string> set_cookies;
         const auto range = response.equal_range(http::field::set_cookie);
@@ -98,9 +101,9 @@ int main(int argc, char** argv) {
           set_cookies.emplace_back(field->value());
         }
         std::printf("%s %s -> %d\n", hop.method.c_str(), hop.url.c_str(), status);
-        if (!cookie_header->empty()) std::printf("  sent Cookie: %s\n", cookie_header->c_str());
+        if (!cookie_header.empty()) std::printf("  sent Cookie: %s\n", cookie_header.c_str());
         for (const std::string& line : set_cookies) std::printf("  Set-Cookie: %s\n", line.c_str());
-        if (!cookies.StoreResponse(hop, status, set_cookies).ok()) return 1;
+        cookies.StoreResponse(*resolved, status, set_cookies);
         absl::StatusOr<cookiejar::RedirectFollower::Next> next =
             follower.OnResponse(status, std::string(response[http::field::location]));
         if (!next.ok()) {

@@ -60,16 +60,19 @@ int main(int argc, char** argv) {
     cookiejar::RedirectFollower follower(first);
     for (;;) {
       const cookiejar::CookieRequest& hop = follower.request();
-      absl::StatusOr<cookiejar::Url> url = cookiejar::Url::Parse(hop.url);
-      absl::StatusOr<std::string> cookie_header = cookies.CookieHeader(hop);
-      if (!url.ok() || !cookie_header.ok()) {
-        std::fprintf(stderr, "httplib_example: bad URL %s\n", hop.url.c_str());
+      // Resolved once for both calls: its URL parsed, its context decided.
+      absl::StatusOr<cookiejar::ResolvedRequest> resolved = cookies.Resolve(hop);
+      if (!resolved.ok()) {
+        std::fprintf(stderr, "httplib_example: %s\n",
+                     std::string(resolved.status().message()).c_str());
         return 1;
       }
+      const cookiejar::Url& url = resolved->url();
+      const std::string cookie_header = cookies.CookieHeader(*resolved);
       httplib::Headers headers;
-      if (!cookie_header->empty()) headers.emplace("Cookie", *cookie_header);
+      if (!cookie_header.empty()) headers.emplace("Cookie", cookie_header);
       httplib::Result result =
-          Send(*url, hop.method, headers, follower.keeps_body() ? body : std::string());
+          Send(url, hop.method, headers, follower.keeps_body() ? body : std::string());
       if (!result) {
         std::fprintf(stderr, "httplib_example: %s: %s\n", hop.url.c_str(),
                      httplib::to_string(result.error()).c_str());
@@ -81,9 +84,9 @@ int main(int argc, char** argv) {
       auto range = result->headers.equal_range("Set-Cookie");
       for (auto it = range.first; it != range.second; ++it) set_cookies.push_back(it->second);
       std::printf("%s %s -> %d\n", hop.method.c_str(), hop.url.c_str(), result->status);
-      if (!cookie_header->empty()) std::printf("  sent Cookie: %s\n", cookie_header->c_str());
+      if (!cookie_header.empty()) std::printf("  sent Cookie: %s\n", cookie_header.c_str());
       for (const std::string& line : set_cookies) std::printf("  Set-Cookie: %s\n", line.c_str());
-      if (!cookies.StoreResponse(hop, result->status, set_cookies).ok()) return 1;
+      cookies.StoreResponse(*resolved, result->status, set_cookies);
       absl::StatusOr<cookiejar::RedirectFollower::Next> next =
           follower.OnResponse(result->status, result->get_header_value("Location"));
       if (!next.ok()) {

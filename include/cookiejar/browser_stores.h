@@ -1,148 +1,42 @@
-// The cookie databases of real browsers, read into a jar: Firefox's
-// `cookies.sqlite` (moz_cookies) and the `Cookies` database of Chromium and
-// the browsers built on it (Chrome, Edge, Brave...) on Linux.
-//
-// Reading never changes the browser's files and works while the browser
-// runs: the database and its -wal (or -journal) are copied into a private
-// temporary directory (owner-only, removed afterwards) and the copy is
-// opened, so SQLite may recover the copy's write-ahead log without touching
-// the original. Every outside value is bounded (file size, rows, field
-// sizes) and checked; a row that does not make a valid cookie is reported
-// and skipped, the others are still read.
-//
-// Fields, as each browser writes them:
-//   Firefox  host (".d" for a domain cookie), path, name, value; expiry in
-//            milliseconds since 1970 (schema 17, Firefox 153 as recorded) or
-//            in seconds (older schemas), told apart by size: in seconds a
-//            value above 10^11 would be after the year 5000, in milliseconds
-//            one below it before 1973; creationTime and lastAccessed in microseconds
-//            since 1970; sameSite 0 None, 1 Lax, 2 Strict, 256 (or a
-//            unspecified; older schemas with a rawSameSite column: that
-//            attribute (0 read as None for a Secure cookie, else
-//            unspecified: they did not tell the two apart); schemeMap
-//            bits 1 http, 2 https (the source scheme); originAttributes
-//            "^partitionKey=(https,site[,port][,f])" percent-encoded (a CHIPS
-//            or Total Cookie Protection partition; "f": a same-site request
-//            under a cross-site frame). Cookies of containers
-//            (userContextId), private windows and first-party isolation are
-//            other jars: skipped and counted. Firefox keeps no session
-//            cookies in this file and no Priority.
-//   Chromium host_key (".d" for a domain cookie), name, path, value or
-//            encrypted_value; creation_utc, expires_utc, last_access_utc in
-//            microseconds since 1601-01-01 (expires_utc 0 or has_expires 0:
-//            a session cookie); samesite -1 unspecified, 0 None, 1 Lax,
-//            2 Strict; priority 0 Low, 1 Medium, 2 High; source_scheme
-//            0 unset (taken from Secure), 1 http, 2 https; top_frame_site_key
-//            and has_cross_site_ancestor (the partition).
-//
-// The two browsers set a partition's cross-site-ancestor bit in different
-// cases (cookie_partition_key.h); the bit read is written the way the jar
-// the cookies go to compares partitions (BrowserStoreOptions::
-// partition_ancestors), so that its requests find them.
-//
-// Chromium's encrypted values: "v10" is AES-128-CBC under the fixed key
-// Chromium uses when no keyring is available (PBKDF2-HMAC-SHA1 of "peanuts",
-// salt "saltysalt", one iteration; --password-store=basic), decrypted with
-// OpenSSL's libcrypto. From database version 24 on, the plaintext starts with
-// the SHA-256 of the cookie's host_key, which is checked and removed. "v11"
-// values are encrypted with a key kept in the desktop keyring (GNOME Secret
-// Service, KWallet): they are counted in `not_decrypted` and skipped, the
-// other cookies are still read.
-//
-// Example:
-//   CookieJar jar;
-//   absl::StatusOr<BrowserStoreReport> report =
-//       ImportBrowserStore("/home/me/.mozilla/firefox/x.default/cookies.sqlite", &jar);
-//   // report->imported cookies are in the jar; report->problems says why others are not.
+// Deprecated, removed in 2.0: include "cookiejar/formats/browser_databases.h"
+// and use its names (a browser's own cookie file is a *browser database*; a
+// *store* is only where a jar's cookies live, the CookieStore contract).
 
 #ifndef COOKIEJAR_BROWSER_STORES_H_
 #define COOKIEJAR_BROWSER_STORES_H_
 
-#include <cstddef>
-#include <cstdint>
 #include <string>
-#include <string_view>
 #include <vector>
 
-#include "absl/status/statusor.h"
-#include "cookiejar/canonical_cookie.h"
-#include "cookiejar/cookie_jar.h"
-#include "cookiejar/cookie_partition_key.h"
+#include "cookiejar/formats/browser_databases.h"
 
 namespace cookiejar {
 
-enum class BrowserStoreKind { kFirefox, kChromium };
+using BrowserStoreKind [[deprecated("use BrowserDatabaseKind")]] = BrowserDatabaseKind;
+using BrowserStoreOptions [[deprecated("use BrowserDatabaseOptions")]] = BrowserDatabaseOptions;
+using BrowserStoreReport [[deprecated("use BrowserDatabaseReport")]] = BrowserDatabaseReport;
 
-// "firefox" or "chromium".
-std::string_view BrowserStoreKindName(BrowserStoreKind kind);
+[[deprecated("use BrowserDatabaseKindName")]] inline std::string_view BrowserStoreKindName(
+    BrowserDatabaseKind kind) {
+  return BrowserDatabaseKindName(kind);
+}
 
-struct BrowserStoreOptions {
-  // Larger database (or -wal) files are refused.
-  uint64_t max_file_bytes = uint64_t{256} << 20;
-  // Rows read at most; the rest are counted in `rows_left_out`. Browsers
-  // keep about 3,000 cookies; each row read is at most about 6 KB.
-  size_t max_rows = 100000;
-  // Rows described in `problems` at most (the rest are counted).
-  size_t max_problems = 100;
-  // How the cookies' partitions are to mark a cross-site ancestor: that of
-  // the jar they go to (BrowserRules::partition_ancestors). Reading only:
-  // ImportBrowserStore takes its jar's.
-  CookiePartitionKey::Ancestors partition_ancestors =
-      CookiePartitionKey::Ancestors::kFramesAndRequest;
-};
+[[deprecated("use DetectBrowserDatabase")]] inline absl::StatusOr<BrowserDatabaseKind>
+DetectBrowserStore(const std::string& path, const BrowserDatabaseOptions& options = {}) {
+  return DetectBrowserDatabase(path, options);
+}
 
-struct BrowserStoreReport {
-  BrowserStoreKind kind = BrowserStoreKind::kFirefox;
-  // PRAGMA user_version (Firefox) or meta.version (Chromium).
-  int64_t schema_version = 0;
-  size_t rows = 0;           // Rows read.
-  size_t imported = 0;       // Cookies that passed (and, importing, that the jar took).
-  size_t expired = 0;        // Rows whose cookie had expired: skipped.
-  size_t not_decrypted = 0;  // Chromium values encrypted with a key we do not have.
-  size_t other_jars = 0;     // Firefox containers, private windows, first-party isolation.
-  size_t rows_left_out = 0;  // Rows past max_rows.
-  // One line per row that was skipped for another reason, or that could not
-  // be decrypted ("row 12 (name for .example.com/path): reason"), and per
-  // cookie the jar refused ("cookie 3 (...): refused by the jar: ...").
-  std::vector<std::string> problems;
-  size_t more_problems = 0;  // Problems past max_problems.
-  // How the file was read, for people: "expiry in milliseconds (schema 17)".
-  std::vector<std::string> notes;
-};
+[[deprecated("use ReadBrowserDatabase")]] inline absl::StatusOr<std::vector<CanonicalCookie>>
+ReadBrowserStore(const std::string& path, BrowserDatabaseReport* report,
+                 const BrowserDatabaseOptions& options = {}) {
+  return ReadBrowserDatabase(path, report, options);
+}
 
-// Whether `path` is a Firefox or a Chromium cookie database (by its tables).
-// A symbolic link is followed (only reading). Errors: missing (NotFound),
-// unreadable (PermissionDenied), not a regular file (FailedPrecondition), not
-// an SQLite database (FailedPrecondition), an SQLite database of something
-// else (FailedPrecondition), corrupted (DataLoss).
-absl::StatusOr<BrowserStoreKind> DetectBrowserStore(const std::string& path,
-                                                    const BrowserStoreOptions& options = {});
-
-// The cookies of the database at `path`, each checked as CanonicalCookie
-// fields (not yet against a jar's rules), in creation order; expired ones
-// too (a jar refuses them on import). `imported` counts them. Errors as
-// DetectBrowserStore.
-absl::StatusOr<std::vector<CanonicalCookie>> ReadBrowserStore(
-    const std::string& path, BrowserStoreReport* report, const BrowserStoreOptions& options = {});
-
-// Reads the database at `path` and imports each cookie with
-// CookieJar::ImportCookie (its times kept, its partition in the jar's
-// convention), so each passes the jar's Set-Cookie checks; what the jar
-// refuses is added to `problems`.
-absl::StatusOr<BrowserStoreReport> ImportBrowserStore(const std::string& path, CookieJar* jar,
-                                                      const BrowserStoreOptions& options = {});
-
-// Decrypts a Chromium `encrypted_value` of `host_key` written by a database
-// of `schema_version` (version 24 on: with the SHA-256 of host_key first).
-// Errors: "v11" and other key versions (FailedPrecondition: the key is in the
-// keyring), a value that does not decrypt (DataLoss).
-absl::StatusOr<std::string> DecryptChromiumValue(std::string_view encrypted,
-                                                 std::string_view host_key, int64_t schema_version);
-
-// Encrypts `value` as Chromium does with --password-store=basic ("v10"),
-// for tests and for writing a database a Chromium can read.
-absl::StatusOr<std::string> EncryptChromiumValue(std::string_view value, std::string_view host_key,
-                                                 int64_t schema_version);
+[[deprecated("use ImportBrowserDatabase")]] inline absl::StatusOr<BrowserDatabaseReport>
+ImportBrowserStore(const std::string& path, CookieJar* jar,
+                   const BrowserDatabaseOptions& options = {}) {
+  return ImportBrowserDatabase(path, jar, options);
+}
 
 }  // namespace cookiejar
 

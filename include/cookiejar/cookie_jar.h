@@ -22,6 +22,12 @@
 // creation; creation times within a jar are unique and increasing, so cookies
 // set in one response keep their order. Expired cookies are never returned.
 //
+// Every call that takes a request comes in two forms: with a ResolvedRequest
+// (cookie_request.h: its URLs parsed and its SameSite context, third-party
+// status and partition decided once, by Resolve), which front-ends that hold
+// strings use; and with a URL (a string or a parsed Url) and the borrowed
+// CookieOptions, the allocation-free hot path.
+//
 // Browser policies come from CookieJarOptions: the browser rules
 // (browser_rules.h: parsing, SameSite, limits and eviction...), partitioned
 // cookies (cookie_partition_key.h) and third-party blocking
@@ -57,6 +63,7 @@
 #include "cookiejar/cookie_inclusion_status.h"
 #include "cookiejar/cookie_limits.h"
 #include "cookiejar/cookie_options.h"
+#include "cookiejar/cookie_request.h"
 #include "cookiejar/same_site.h"
 #include "cookiejar/url.h"
 #include "cookiejar/public_suffix_list.h"
@@ -101,6 +108,12 @@ class CookieJar {
   CookieJar(const CookieJar&) = delete;
   CookieJar& operator=(const CookieJar&) = delete;
 
+  // Parses `request`'s URLs and decides its SameSite context, third-party
+  // status and partition by this jar's rules, once (cookie_request.h).
+  // InvalidArgument naming the URL that does not parse. The result may be
+  // used any number of times, from any thread.
+  absl::StatusOr<ResolvedRequest> Resolve(const CookieRequest& request) const;
+
   // Stores the cookie of one Set-Cookie header value received from `url`.
   // Returns include when the cookie was stored or, already expired, deleted
   // its match; otherwise every reason it was refused (kInvalidUrl for a URL
@@ -109,6 +122,10 @@ class CookieJar {
                                   const CookieOptions& options = {});
   CookieInclusionStatus SetCookie(const Url& url, std::string_view set_cookie,
                                   const CookieOptions& options = {});
+  // The same for a response to `request`, whose Date header was
+  // `server_date` ("" when none; CookieOptions::server_date).
+  CookieInclusionStatus SetCookie(const ResolvedRequest& request, std::string_view set_cookie,
+                                  std::string_view server_date = {});
 
   // Puts back a cookie that was stored before (a cookie file, a database).
   // It must pass the checks a Set-Cookie line passes (name and value as the
@@ -137,6 +154,7 @@ class CookieJar {
   absl::StatusOr<std::string> GetCookieHeader(std::string_view url,
                                               const CookieOptions& options = {});
   std::string GetCookieHeader(const Url& url, const CookieOptions& options = {});
+  std::string GetCookieHeader(const ResolvedRequest& request);
 
   // Appends the Cookie header value for `url` to `*out` and returns how many
   // cookies it holds. Lets a client reuse one buffer for every request: with
@@ -145,9 +163,11 @@ class CookieJar {
   size_t AppendCookieHeader(const Url& url, const CookieOptions& options, std::string* out);
   absl::StatusOr<size_t> AppendCookieHeader(std::string_view url, const CookieOptions& options,
                                             std::string* out);
+  size_t AppendCookieHeader(const ResolvedRequest& request, std::string* out);
 
   // The cookies GetCookieHeader would send, in header order.
   std::vector<CanonicalCookie> GetCookies(const Url& url, const CookieOptions& options = {});
+  std::vector<CanonicalCookie> GetCookies(const ResolvedRequest& request);
 
   struct Explanation {
     CanonicalCookie cookie;
@@ -157,6 +177,8 @@ class CookieJar {
   // and why not; sent cookies first, in header order. Does not update access
   // times.
   std::vector<Explanation> Explain(const Url& url, const CookieOptions& options = {},
+                                   ExplainScope scope = ExplainScope::kWholeJar);
+  std::vector<Explanation> Explain(const ResolvedRequest& request,
                                    ExplainScope scope = ExplainScope::kWholeJar);
 
   // Every unexpired cookie, grouped by site, each group in header order

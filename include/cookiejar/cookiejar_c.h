@@ -107,6 +107,40 @@ cookiejar_result cookiejar_set_cookie(cookiejar_jar* jar, const char* url, const
 cookiejar_result cookiejar_cookie_header(cookiejar_jar* jar, const char* url,
                                          const cookiejar_request* request, char** header);
 
+/* The SameSite context of a request, from least to most permissive
+   (same_site.h): which cookies it may send or set by their SameSite. */
+enum {
+  COOKIEJAR_CONTEXT_CROSS_SITE = 0,        /* SameSite=None only */
+  COOKIEJAR_CONTEXT_LAX_METHOD_UNSAFE = 1, /* cross-site navigation, unsafe method */
+  COOKIEJAR_CONTEXT_LAX = 2,               /* cross-site navigation, safe method */
+  COOKIEJAR_CONTEXT_STRICT = 3,            /* same-site: every cookie */
+};
+
+/* What the jar decides about a request (cookie_request.h's ResolvedRequest). */
+typedef struct cookiejar_resolved_request {
+  int same_site;             /* COOKIEJAR_CONTEXT_* of the cookies it sends */
+  int same_site_for_setting; /* ... of the cookies its response sets */
+  int third_party;           /* nonzero: a third-party request */
+  /* The partition: its top-level site ("https://example.com"), allocated
+     for the caller (cookiejar_free), and whether it has the cross-site
+     ancestor bit. */
+  char* partition_site;
+  int partition_cross_site_ancestor;
+} cookiejar_resolved_request;
+
+/* Resolves the request to `url` that `request` describes (NULL: a
+   first-party HTTP request) by the jar's rules, as every call taking a
+   request does: COOKIEJAR_INVALID_URL when a URL does not parse (or a list
+   is NULL with a count, or holds a NULL), with cookiejar_last_error()
+   naming it. */
+cookiejar_result cookiejar_resolve_request(cookiejar_jar* jar, const char* url,
+                                           const cookiejar_request* request,
+                                           cookiejar_resolved_request* resolved);
+
+/* "cross-site", "lax-method-unsafe", "lax" or "strict" for a
+   COOKIEJAR_CONTEXT_* value, or NULL. */
+const char* cookiejar_same_site_context_name(int context);
+
 /* The short name of reason bit `bit` ("secure_only"), or NULL. */
 const char* cookiejar_reason_name(int bit);
 /* The names of the reasons in `reasons`, joined by ", " ("include" for 0). */

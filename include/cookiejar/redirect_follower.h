@@ -20,9 +20,11 @@
 // Example:
 //   RedirectFollower follower(CookieRequest{"https://a.example/login"});
 //   for (;;) {
-//     const CookieRequest& hop = follower.request();
-//     ... send hop.method to hop.url (with the body if follower.keeps_body()),
-//     ... store the response's cookies with HttpCookies::StoreResponse(hop, ...)
+//     absl::StatusOr<ResolvedRequest> hop = cookies.Resolve(follower.request());
+//     if (!hop.ok()) return hop.status();
+//     ... send hop->request().method to hop->url() (with the body if
+//     ... follower.keeps_body()) and cookies.CookieHeader(*hop),
+//     ... store the response's cookies with cookies.StoreResponse(*hop, ...)
 //     absl::StatusOr<RedirectFollower::Next> next = follower.OnResponse(status, location);
 //     if (!next.ok()) return next.status();
 //     if (*next == RedirectFollower::Next::kDone) break;

@@ -25,6 +25,7 @@
 #include "jar/internal/change_dispatcher.h"
 #include "jar/internal/cookie_bucket.h"
 #include "jar/internal/cookie_draft.h"
+#include "jar/internal/request_decisions.h"
 
 namespace cookiejar {
 namespace jar_internal {
@@ -36,14 +37,17 @@ class JarCore {
   JarCore(const JarCore&) = delete;
   JarCore& operator=(const JarCore&) = delete;
 
-  CookieInclusionStatus SetCookie(const Url& url, std::string_view set_cookie,
-                                  const CookieOptions& options);
+  // What a request's decisions follow: CookieJar makes each request's
+  // RequestDecisions with these, and the core asks them, never the sites.
+  const SiteRules& site_rules() const { return site_rules_; }
+
+  CookieInclusionStatus SetCookie(RequestDecisions& request, std::string_view set_cookie,
+                                  std::string_view server_date);
   // `now`: the cookie is created now (CookieJar::ImportTimes::kNow).
   CookieInclusionStatus ImportCookie(const CanonicalCookie& cookie, bool now);
-  size_t AppendCookieHeader(const Url& url, const CookieOptions& options, std::string* out);
-  std::vector<CanonicalCookie> GetCookies(const Url& url, const CookieOptions& options);
-  std::vector<CookieJar::Explanation> Explain(const Url& url, const CookieOptions& options,
-                                              ExplainScope scope);
+  size_t AppendCookieHeader(RequestDecisions& request, std::string* out);
+  std::vector<CanonicalCookie> GetCookies(RequestDecisions& request);
+  std::vector<CookieJar::Explanation> Explain(RequestDecisions& request, ExplainScope scope);
   std::vector<CanonicalCookie> GetAllCookies();
   bool DeleteCookie(const CanonicalCookie& cookie);
   size_t DeleteAll();
@@ -131,25 +135,19 @@ class JarCore {
   // The shards, created on first use so that an empty jar costs little.
   Shard* Shards(bool create) const;
   // The context of a request that sets cookies, or (`sending`) receives them.
-  CookieAccessContext AccessContext(const Url& url, const CookieOptions& options,
-                                    bool sending) const;
+  CookieAccessContext AccessContext(RequestDecisions& request, bool sending) const;
   // Whether the access policy lets cookies be set or sent for this request;
   // `partitioned` asks for partitioned cookies, which survive third-party
   // blocking.
-  bool PolicyAllows(const Url& url, const CookieOptions& options, bool partitioned) const;
+  bool PolicyAllows(RequestDecisions& request, bool partitioned) const;
   // Whether the access policy puts every cookie this request sets into its
   // partition (Firefox's Total Cookie Protection in a third-party context).
-  bool PartitionsEverything(const Url& url, const CookieOptions& options) const;
-  // The request's partition, by the browser's rules.
-  CookiePartitionKey PartitionFor(const Url& url, const CookieOptions& options) const {
-    return CookiePartitionKey::ForRequest(url, options, *psl_, rules_.partition_ancestors,
-                                          same_site_policy_.schemeful);
-  }
-  // Calls `sink.Add(bucket, cookie)` for each cookie to send to `url`, in
-  // header order, then `sink.Finish()`, all under a shared lock; updates
+  bool PartitionsEverything(RequestDecisions& request) const;
+  // Calls `sink.Add(bucket, cookie)` for each cookie to send with `request`,
+  // in header order, then `sink.Finish()`, all under a shared lock; updates
   // last-access times.
   template <typename Sink>
-  void VisitIncluded(const Url& url, const CookieOptions& options, Sink& sink);
+  void VisitIncluded(RequestDecisions& request, Sink& sink);
 
   // Removes a live cookie, recording why.
   void Remove(Bucket* bucket, CookieRecord* record, CookieChangeCause cause, ChangeLog* log);
@@ -177,6 +175,7 @@ class JarCore {
   const BrowserRules rules_;
   const CookieLimits& limits_ = rules_.limits;
   const SameSitePolicy& same_site_policy_ = rules_.same_site;
+  const SiteRules site_rules_ = SiteRules::Of(rules_, *psl_);
   // The rules' durations as microseconds, for the per-request paths.
   const int64_t access_granularity_us_ = DurationMicros(limits_.last_access_granularity);
   const int64_t lax_allowing_unsafe_us_ =

@@ -6,12 +6,16 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include <algorithm>
 #include <chrono>
+#include <climits>
+#include <limits>
 #include <thread>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "common/absl_view.h"
 
 namespace cookiejar {
@@ -104,6 +108,17 @@ bool ParseAddress(std::string_view text, const RedisAddress& asked, RedisAddress
 bool RedirectTarget(const RedisReply& reply, const RedisAddress& asked, RedisAddress* out) {
   std::vector<absl::string_view> words = absl::StrSplit(reply.str, ' ');
   return words.size() == 3 && ParseAddress(StdView(words[2]), asked, out);
+}
+
+// "master" or "replica" as the node says (HELLO, which an ACL that allows
+// @connection allows, unlike ROLE); "" when it does not say.
+absl::StatusOr<std::string> RoleOf(RedisConnection* connection) {
+  absl::StatusOr<RedisReply> hello = connection->Command({"HELLO", "2"});
+  if (!hello.ok()) return hello.status();
+  for (size_t i = 0; i + 1 < hello->elements.size(); i += 2) {
+    if (hello->elements[i].str == "role") return hello->elements[i + 1].str;
+  }
+  return std::string();
 }
 
 }  // namespace
@@ -219,9 +234,15 @@ int KeySlot(std::string_view key) {
   return crc & 16383;
 }
 
-SlotClient::SlotClient(std::vector<RedisAddress> seeds, RedisAuth auth, int slot,
-                       absl::Duration timeout)
-    : seeds_(std::move(seeds)), auth_(std::move(auth)), slot_(slot), timeout_(timeout) {}
+RedisAddress RedisTarget::Map(const RedisAddress& announced) const {
+  for (const auto& [from, to] : address_map) {
+    if (from == announced) return to;
+  }
+  return announced;
+}
+
+SlotClient::SlotClient(RedisTarget target, int slot)
+    : target_(std::move(target)), slot_(slot), timeout_(target_.timeout) {}
 
 SlotClient::~SlotClient() = default;
 
@@ -240,6 +261,7 @@ void SlotClient::Interrupt() {
 void SlotClient::Reset() {
   std::lock_guard<std::mutex> lock(mu_);
   connection_.reset();
+  replication_id_.clear();
 }
 
 std::string SlotClient::node() {
@@ -247,10 +269,34 @@ std::string SlotClient::node() {
   return connection_ ? connection_->address().ToString() : "";
 }
 
+void SlotClient::Adopt(std::unique_ptr<RedisConnection> connection) {
+  std::string id;
+  absl::StatusOr<RedisReply> info = connection->Command({"INFO", "replication"});
+  if (info.ok() && info->type == RedisReply::Type::kString) {
+    for (absl::string_view line : absl::StrSplit(info->str, absl::ByAnyChar("\r\n"))) {
+      if (absl::ConsumePrefix(&line, "master_replid:")) id = std::string(line);
+    }
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  connection_ = std::move(connection);
+  replication_id_ = std::move(id);
+  ++connections_;
+}
+
 absl::StatusOr<RedisAddress> SlotClient::FindOwner(RedisConnection* connection) {
   absl::StatusOr<RedisReply> slots = connection->Command({"CLUSTER", "SLOTS"});
   if (!slots.ok()) return slots.status();
-  if (slots->is_error()) return connection->address();  // Not a cluster: the server itself.
+  if (slots->is_error()) {
+    // Not a cluster: the server itself, if it is a master (among several
+    // endpoints, a failover may have made another one the master).
+    absl::StatusOr<std::string> role = RoleOf(connection);
+    if (!role.ok()) return role.status();
+    if (*role == "replica") {
+      return absl::UnavailableError(
+          absl::StrCat("Redis at ", connection->address().ToString(), " is a replica"));
+    }
+    return connection->address();
+  }
   // [[start, end, [host, port, id], replicas...], ...]
   for (const RedisReply& range : slots->elements) {
     if (range.elements.size() < 3 || range.elements[2].elements.size() < 2) continue;
@@ -264,57 +310,92 @@ absl::StatusOr<RedisAddress> SlotClient::FindOwner(RedisConnection* connection) 
     if (master.elements[1].type != RedisReply::Type::kInteger) break;
     RedisAddress owner{master.elements[0].str, static_cast<int>(master.elements[1].integer)};
     if (owner.host.empty() || owner.host == "?") owner.host = connection->address().host;
-    return owner;
+    return target_.Map(owner);
   }
   return absl::UnavailableError(absl::StrCat("no node of the Redis Cluster at ",
                                              connection->address().ToString(), " serves slot ",
                                              slot_));
 }
 
+absl::StatusOr<std::unique_ptr<RedisConnection>> SlotClient::ConnectThroughSentinel(
+    const RedisAddress& sentinel) {
+  absl::StatusOr<std::unique_ptr<RedisConnection>> asked =
+      RedisConnection::Open(sentinel, target_.sentinel_auth, timeout_);
+  if (!asked.ok()) return asked.status();
+  absl::StatusOr<RedisReply> named = (*asked)->Command(
+      {"SENTINEL", "GET-MASTER-ADDR-BY-NAME", target_.sentinel_master});
+  if (!named.ok()) return named.status();
+  if (named->is_error()) {
+    return absl::UnavailableError(
+        absl::StrCat("Sentinel at ", sentinel.ToString(), ": ", named->str));
+  }
+  int port = 0;
+  if (named->type != RedisReply::Type::kArray || named->elements.size() != 2 ||
+      !absl::SimpleAtoi(named->elements[1].str, &port) || port <= 0 || port > 65535) {
+    return absl::UnavailableError(absl::StrCat("Sentinel at ", sentinel.ToString(),
+                                               " knows no master \"", target_.sentinel_master,
+                                               "\""));
+  }
+  const RedisAddress master = target_.Map({named->elements[0].str, port});
+  absl::StatusOr<std::unique_ptr<RedisConnection>> connection =
+      RedisConnection::Open(master, target_.auth, timeout_);
+  if (!connection.ok()) return connection.status();
+  // A Sentinel that has not seen a failover yet names the old master, which
+  // may be back as a replica.
+  absl::StatusOr<std::string> role = RoleOf(connection->get());
+  if (!role.ok()) return role.status();
+  if (*role == "replica") {
+    return absl::UnavailableError(absl::StrCat("Redis at ", master.ToString(),
+                                               ", named master \"", target_.sentinel_master,
+                                               "\" by Sentinel ", sentinel.ToString(),
+                                               ", is not a master (failover in progress?)"));
+  }
+  return connection;
+}
+
 absl::Status SlotClient::Connect() {
   absl::Status last = absl::UnavailableError("no Redis address given");
-  for (size_t attempt = 0; attempt < seeds_.size(); ++attempt) {
+  for (size_t attempt = 0; attempt < target_.seeds.size(); ++attempt) {
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (interrupted_) return absl::CancelledError("closing");
     }
-    const RedisAddress& seed = seeds_[next_seed_];
-    absl::StatusOr<std::unique_ptr<RedisConnection>> connection =
-        RedisConnection::Open(seed, auth_, timeout_);
+    const RedisAddress& seed = target_.seeds[next_seed_];
+    absl::StatusOr<std::unique_ptr<RedisConnection>> connection;
+    if (!target_.sentinel_master.empty()) {
+      connection = ConnectThroughSentinel(seed);
+    } else {
+      connection = RedisConnection::Open(seed, target_.auth, timeout_);
+      if (connection.ok() && slot_ >= 0) {
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          if (interrupted_) return absl::CancelledError("closing");
+          connecting_ = connection->get();
+        }
+        absl::StatusOr<RedisAddress> owner = FindOwner(connection->get());
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          connecting_ = nullptr;
+        }
+        if (!owner.ok()) {
+          connection = owner.status();
+        } else if (!(*owner == (*connection)->address())) {
+          connection = RedisConnection::Open(*owner, target_.auth, timeout_);
+        }
+      }
+    }
     if (!connection.ok()) {
       last = connection.status();
       // Bad credentials are not a node being down: say so at once.
       if (!absl::IsUnavailable(last)) return last;
-      next_seed_ = (next_seed_ + 1) % seeds_.size();
+      next_seed_ = (next_seed_ + 1) % target_.seeds.size();
       continue;
     }
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (interrupted_) return absl::CancelledError("closing");
-      connecting_ = connection->get();
     }
-    absl::StatusOr<RedisAddress> owner = FindOwner(connection->get());
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      connecting_ = nullptr;
-    }
-    if (!owner.ok()) {
-      last = owner.status();
-      next_seed_ = (next_seed_ + 1) % seeds_.size();
-      continue;
-    }
-    if (!(*owner == (*connection)->address())) {
-      connection = RedisConnection::Open(*owner, auth_, timeout_);
-      if (!connection.ok()) {
-        last = connection.status();
-        if (!absl::IsUnavailable(last)) return last;
-        next_seed_ = (next_seed_ + 1) % seeds_.size();
-        continue;
-      }
-    }
-    std::lock_guard<std::mutex> lock(mu_);
-    if (interrupted_) return absl::CancelledError("closing");
-    connection_ = std::move(*connection);
+    Adopt(std::move(*connection));
     return absl::OkStatus();
   }
   return last;
@@ -322,6 +403,33 @@ absl::Status SlotClient::Connect() {
 
 absl::StatusOr<std::vector<RedisReply>> SlotClient::Pipeline(
     const std::vector<RedisCommand>& commands) {
+  return Send(commands, 0, absl::ZeroDuration(), nullptr);
+}
+
+absl::StatusOr<std::vector<RedisReply>> SlotClient::PipelineReplicated(
+    const std::vector<RedisCommand>& commands, int replicas, absl::Duration wait,
+    int* replicated) {
+  *replicated = std::numeric_limits<int>::max();
+  return Send(commands, replicas, wait, replicated);
+}
+
+absl::StatusOr<std::vector<RedisReply>> SlotClient::Send(const std::vector<RedisCommand>& commands,
+                                                         int replicas, absl::Duration wait,
+                                                         int* replicated) {
+  const bool waits = replicas > 0;
+  const RedisCommand wait_command = {"WAIT", std::to_string(replicas),
+                                     std::to_string(absl::ToInt64Milliseconds(wait))};
+  // The reply of a WAIT that ends `got`, removed from it.
+  auto take_wait = [&](std::vector<RedisReply>* got) {
+    if (!waits || got->empty()) return;
+    const RedisReply& reply = got->back();
+    // An error (an ACL without WAIT) counts as no replica.
+    const int count = reply.type == RedisReply::Type::kInteger
+                          ? static_cast<int>(std::min<long long>(reply.integer, INT32_MAX))
+                          : 0;
+    *replicated = std::min(*replicated, count);
+    got->pop_back();
+  };
   std::vector<RedisReply> replies(commands.size());
   // Indexes of the commands still to send, and where (empty: the owner).
   std::vector<size_t> todo(commands.size());
@@ -329,7 +437,7 @@ absl::StatusOr<std::vector<RedisReply>> SlotClient::Pipeline(
   for (int round = 0; !todo.empty(); ++round) {
     if (round > kMaxRedirections) {
       Reset();
-      return absl::UnavailableError(absl::StrCat("Redis Cluster redirections for slot ", slot_,
+      return absl::UnavailableError(absl::StrCat("Redis redirections for slot ", slot_,
                                                  " did not settle"));
     }
     const bool reused = connection_ != nullptr;
@@ -339,6 +447,11 @@ absl::StatusOr<std::vector<RedisReply>> SlotClient::Pipeline(
     }
     std::vector<RedisCommand> batch;
     for (size_t i : todo) batch.push_back(commands[i]);
+    if (waits) {
+      batch.push_back(wait_command);
+      // WAIT blocks up to `wait` before it replies.
+      connection_->SetTimeout(timeout_ + wait);
+    }
     absl::StatusOr<std::vector<RedisReply>> got = connection_->Pipeline(batch);
     if (!got.ok() && reused) {
       // A connection that sat idle may have been closed by a server that
@@ -347,14 +460,17 @@ absl::StatusOr<std::vector<RedisReply>> SlotClient::Pipeline(
       Reset();
       absl::Status connected = Connect();
       if (!connected.ok()) return connected;
+      if (waits) connection_->SetTimeout(timeout_ + wait);
       got = connection_->Pipeline(batch);
     }
     if (!got.ok()) {
       Reset();
       return got.status();
     }
+    if (waits) connection_->SetTimeout(timeout_);
+    take_wait(&*got);
     std::vector<size_t> again;
-    bool moved = false, wait = false;
+    bool moved = false, wait_retry = false, demoted = false;
     RedisAddress moved_to;
     for (size_t j = 0; j < todo.size(); ++j) {
       RedisReply& reply = (*got)[j];
@@ -362,30 +478,40 @@ absl::StatusOr<std::vector<RedisReply>> SlotClient::Pipeline(
       RedisAddress target;
       if (code == "MOVED" && RedirectTarget(reply, connection_->address(), &target)) {
         moved = true;
-        moved_to = target;
+        moved_to = target_.Map(target);
         again.push_back(todo[j]);
       } else if (code == "TRYAGAIN") {
-        wait = true;
+        wait_retry = true;
+        again.push_back(todo[j]);
+      } else if (code == "READONLY") {
+        // A replica now (a failover demoted it): the command did not run.
+        demoted = true;
         again.push_back(todo[j]);
       } else if (code == "ASK" && RedirectTarget(reply, connection_->address(), &target)) {
         // Only this command, once, goes to the importing node.
         absl::StatusOr<std::unique_ptr<RedisConnection>> other =
-            RedisConnection::Open(target, auth_, timeout_);
+            RedisConnection::Open(target_.Map(target), target_.auth, timeout_);
         if (!other.ok()) {
           Reset();
           return other.status();
         }
-        absl::StatusOr<std::vector<RedisReply>> asked =
-            (*other)->Pipeline({{"ASKING"}, commands[todo[j]]});
+        std::vector<RedisCommand> asking = {{"ASKING"}, commands[todo[j]]};
+        if (waits) {
+          asking.push_back(wait_command);
+          (*other)->SetTimeout(timeout_ + wait);
+        }
+        absl::StatusOr<std::vector<RedisReply>> asked = (*other)->Pipeline(asking);
         if (!asked.ok()) return asked.status();
+        take_wait(&*asked);
         const std::string_view asked_code = (*asked)[1].ErrorCode();
         if (asked_code == "TRYAGAIN" || asked_code == "MOVED" || asked_code == "ASK") {
-          wait = asked_code == "TRYAGAIN";
+          wait_retry = asked_code == "TRYAGAIN";
           again.push_back(todo[j]);
         } else {
           replies[todo[j]] = std::move((*asked)[1]);
         }
       } else {
+        if (code == "UNBLOCKED") demoted = true;  // A blocked read ended by a role change.
         replies[todo[j]] = std::move(reply);
       }
     }
@@ -395,15 +521,22 @@ absl::StatusOr<std::vector<RedisReply>> SlotClient::Pipeline(
     if (moved) {
       Reset();
       absl::StatusOr<std::unique_ptr<RedisConnection>> owner =
-          RedisConnection::Open(moved_to, auth_, timeout_);
+          RedisConnection::Open(moved_to, target_.auth, timeout_);
       if (!owner.ok() && !absl::IsUnavailable(owner.status())) return owner.status();
       if (owner.ok()) {
-        std::lock_guard<std::mutex> lock(mu_);
-        if (interrupted_) return absl::CancelledError("closing");
-        connection_ = std::move(*owner);
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          if (interrupted_) return absl::CancelledError("closing");
+        }
+        Adopt(std::move(*owner));
       }
     }
-    if (wait) std::this_thread::sleep_for(std::chrono::milliseconds(10 * (round + 1)));
+    // The master moved to another node: the seeds (or Sentinels) name it,
+    // once the failover is over.
+    if (demoted) Reset();
+    if (wait_retry || (demoted && !again.empty())) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10 * (round + 1)));
+    }
     todo.swap(again);
   }
   return replies;

@@ -15,6 +15,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -50,6 +51,23 @@ struct RedisAddress {
 struct RedisAuth {
   std::string user;      // ACL user; empty: the default user.
   std::string password;  // Empty: no AUTH.
+};
+
+// How a SlotClient finds the node that serves its slot.
+struct RedisTarget {
+  // Nodes of a standalone server or cluster, or Sentinels (below).
+  std::vector<RedisAddress> seeds;
+  RedisAuth auth;
+  // Set: the seeds are Sentinels, asked for the address of this master.
+  std::string sentinel_master;
+  RedisAuth sentinel_auth;
+  // Addresses Redis announces (CLUSTER SLOTS, MOVED, ASK, Sentinel) mapped
+  // to where this process reaches them (a TLS tunnel, NAT).
+  std::vector<std::pair<RedisAddress, RedisAddress>> address_map;
+  // Connecting, and waiting for a reply.
+  absl::Duration timeout = absl::Seconds(2);
+
+  RedisAddress Map(const RedisAddress& announced) const;
 };
 
 // One connection. Not thread-safe, except Interrupt.
@@ -88,15 +106,19 @@ class RedisConnection {
 int KeySlot(std::string_view key);
 
 // Sends the commands of one cluster slot (every key they name must be in it)
-// to the node that serves it: a standalone server as it is, a cluster node
-// found with CLUSTER SLOTS, following MOVED (the slot moved: the client moves
-// with it), ASK (a slot being migrated: this command goes to the target, with
-// ASKING) and TRYAGAIN (keys split by a migration: wait and resend).
-// Reconnects on the next call after a broken connection, trying every seed.
-// Not thread-safe, except Interrupt.
+// to the node that serves it: a standalone server that is a master (HELLO
+// says so: among several endpoints, a replica is passed over), the master a
+// Sentinel names (checked the same way: a Sentinel may not have seen a
+// failover yet), a cluster node found with CLUSTER SLOTS, following MOVED (the slot
+// moved: the client moves with it), ASK (a slot being migrated: this command
+// goes to the target, with ASKING), TRYAGAIN (keys split by a migration:
+// wait and resend) and READONLY (the node was demoted by a failover: find
+// the master again and resend). Reconnects on the next call after a broken
+// connection, trying every seed. Not thread-safe, except Interrupt.
 class SlotClient {
  public:
-  SlotClient(std::vector<RedisAddress> seeds, RedisAuth auth, int slot, absl::Duration timeout);
+  // `slot` -1: the seed itself (or the Sentinel's master), whatever it serves.
+  SlotClient(RedisTarget target, int slot);
   ~SlotClient();
 
   // One reply per command, in order. Unavailable when no node could be
@@ -104,6 +126,22 @@ class SlotClient {
   // dropped and the next call starts again.
   absl::StatusOr<std::vector<RedisReply>> Pipeline(const std::vector<RedisCommand>& commands);
   absl::StatusOr<RedisReply> Command(const RedisCommand& command);
+  // Pipeline, then WAIT on every connection that ran one of the commands:
+  // `*replicated` is the fewest replicas that acknowledged (waiting up to
+  // `wait` for `replicas` of them).
+  absl::StatusOr<std::vector<RedisReply>> PipelineReplicated(
+      const std::vector<RedisCommand>& commands, int replicas, absl::Duration wait,
+      int* replicated);
+  // Counts the connections made: a write acknowledged on one connection
+  // that is not confirmed by replicas must be sent again once the number
+  // changes (the node may have been replaced by a replica without it).
+  uint64_t connections() const { return connections_; }
+  bool connected() const { return connection_ != nullptr; }
+  // The replication ID of the node in use (INFO replication: master_replid),
+  // "" when not connected or not allowed to ask. A node that took over from
+  // another (a promoted replica) or restarted has a new one: changes the old
+  // one acknowledged may be gone.
+  const std::string& replication_id() const { return replication_id_; }
 
   // For a blocking command: the read timeout of the following calls.
   void SetTimeout(absl::Duration timeout);
@@ -115,13 +153,20 @@ class SlotClient {
 
  private:
   absl::Status Connect();
+  absl::StatusOr<std::unique_ptr<RedisConnection>> ConnectThroughSentinel(
+      const RedisAddress& sentinel);
   absl::StatusOr<RedisAddress> FindOwner(RedisConnection* connection);
+  absl::StatusOr<std::vector<RedisReply>> Send(const std::vector<RedisCommand>& commands,
+                                               int replicas, absl::Duration wait,
+                                               int* replicated);
+  void Adopt(std::unique_ptr<RedisConnection> connection);
 
-  const std::vector<RedisAddress> seeds_;
-  const RedisAuth auth_;
+  const RedisTarget target_;
   const int slot_;
   absl::Duration timeout_;
   size_t next_seed_ = 0;
+  uint64_t connections_ = 0;
+  std::string replication_id_;
 
   std::mutex mu_;  // Guards connection_ and connecting_ against Interrupt.
   std::unique_ptr<RedisConnection> connection_;

@@ -82,38 +82,54 @@ std::string EncodeCookie(const CanonicalCookie& c) {
                       ToMicros(c.last_access));
 }
 
-absl::Status DecodeRecord(std::string_view record, StoredCookie* out) {
+namespace {
+
+// "<version>\n<stamp>\n<rest>": the numbers, and where the rest starts.
+absl::Status SplitRecord(std::string_view record, StoredCookie* out, std::string_view* rest) {
   if (record.size() > kMaxRecordBytes) {
     return absl::DataLossError(absl::StrCat("record of ", record.size(), " bytes (limit ",
                                             kMaxRecordBytes, ")"));
   }
-  std::vector<absl::string_view> f = absl::StrSplit(AbslView(record), '\n');
-  if (f.size() != 16) {
-    return absl::DataLossError(absl::StrCat("record with ", f.size(), " fields, not 16"));
-  }
-  int64_t version, stamp, host_only, secure, http_only, same_site, priority, scheme, creation,
-      expiry, last_access;
-  if (!ParseInt(f[0], 1, INT64_MAX, &version) || !ParseInt(f[1], 0, INT64_MAX, &stamp) ||
-      !ParseInt(f[7], 0, 1, &host_only) || !ParseInt(f[8], 0, 1, &secure) ||
-      !ParseInt(f[9], 0, 1, &http_only) || !ParseInt(f[10], 0, 3, &same_site) ||
-      !ParseInt(f[11], 0, 2, &priority) || !ParseInt(f[12], 0, 1, &scheme) ||
-      !ParseInt(f[13], INT64_MIN, INT64_MAX, &creation) ||
-      !ParseInt(f[14], INT64_MIN, INT64_MAX, &expiry) ||
-      !ParseInt(f[15], INT64_MIN, INT64_MAX, &last_access)) {
-    return absl::DataLossError("record with a malformed number");
-  }
-  const absl::string_view partition = f[6];
-  if (!partition.empty() && (partition.size() < 2 || (partition[0] != '0' && partition[0] != '1'))) {
-    return absl::DataLossError("record with a malformed partition key");
+  const size_t first = record.find('\n');
+  const size_t second = first == std::string_view::npos ? first : record.find('\n', first + 1);
+  int64_t version, stamp;
+  if (second == std::string_view::npos ||
+      !ParseInt(AbslView(record.substr(0, first)), 1, INT64_MAX, &version) ||
+      !ParseInt(AbslView(record.substr(first + 1, second - first - 1)), 0, INT64_MAX, &stamp)) {
+    return absl::DataLossError("record with a malformed version or stamp");
   }
   out->version = static_cast<uint64_t>(version);
   out->stamp = stamp;
-  CanonicalCookie& c = out->cookie;
+  *rest = record.substr(second + 1);
+  return absl::OkStatus();
+}
+
+// The 14 cookie fields (EncodeCookie's text).
+absl::Status DecodeFields(std::string_view text, CanonicalCookie* out) {
+  std::vector<absl::string_view> f = absl::StrSplit(AbslView(text), '\n');
+  if (f.size() != 14) {
+    return absl::DataLossError(absl::StrCat("record with ", f.size() + 2, " fields, not 16"));
+  }
+  int64_t host_only, secure, http_only, same_site, priority, scheme, creation, expiry,
+      last_access;
+  if (!ParseInt(f[5], 0, 1, &host_only) || !ParseInt(f[6], 0, 1, &secure) ||
+      !ParseInt(f[7], 0, 1, &http_only) || !ParseInt(f[8], 0, 3, &same_site) ||
+      !ParseInt(f[9], 0, 2, &priority) || !ParseInt(f[10], 0, 1, &scheme) ||
+      !ParseInt(f[11], INT64_MIN, INT64_MAX, &creation) ||
+      !ParseInt(f[12], INT64_MIN, INT64_MAX, &expiry) ||
+      !ParseInt(f[13], INT64_MIN, INT64_MAX, &last_access)) {
+    return absl::DataLossError("record with a malformed number");
+  }
+  const absl::string_view partition = f[4];
+  if (!partition.empty() && (partition.size() < 2 || (partition[0] != '0' && partition[0] != '1'))) {
+    return absl::DataLossError("record with a malformed partition key");
+  }
+  CanonicalCookie& c = *out;
   c = CanonicalCookie();
-  c.name = std::string(f[2]);
-  c.value = std::string(f[3]);
-  c.domain = std::string(f[4]);
-  c.path = std::string(f[5]);
+  c.name = std::string(f[0]);
+  c.value = std::string(f[1]);
+  c.domain = std::string(f[2]);
+  c.path = std::string(f[3]);
   if (!partition.empty()) {
     c.partition_key = CookiePartitionKey{std::string(partition.substr(1)), partition[0] == '1'};
   }
@@ -127,6 +143,72 @@ absl::Status DecodeRecord(std::string_view record, StoredCookie* out) {
   c.expiry = FromMicros(expiry);
   c.last_access = FromMicros(last_access);
   return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status DecodeRecord(std::string_view record, StoredCookie* out) {
+  std::string_view fields;
+  absl::Status split = SplitRecord(record, out, &fields);
+  if (!split.ok()) return split;
+  return DecodeFields(fields, &out->cookie);
+}
+
+RecordCodec::RecordCodec(std::string profile, const persistence_internal::Sealer* sealer)
+    : profile_(std::move(profile)),
+      sealer_(sealer),
+      layout_(sealer ? absl::StrCat(AbslView(kLayoutName), "-sealed:", sealer->NameKeyCheck())
+                     : std::string(kLayoutName)) {}
+
+std::string RecordCodec::Associated(std::string_view kind, const std::string& field) const {
+  return absl::StrCat(AbslView(kind), "\n", profile_, "\n", field);
+}
+
+std::string RecordCodec::Field(const CanonicalCookie& cookie) const {
+  return sealer_ ? sealer_->HashName(CookieKey(cookie)) : CookieKey(cookie);
+}
+
+std::string RecordCodec::Body(const CanonicalCookie& cookie, const std::string& field) const {
+  if (!sealer_) return EncodeCookie(cookie);
+  return sealer_->Seal(EncodeCookie(cookie), Associated("cookie", field));
+}
+
+std::string RecordCodec::DeletionBody(const CanonicalCookie& cookie,
+                                      const std::string& field) const {
+  if (!sealer_) return "";
+  return std::string(1, '\0') + sealer_->Seal(CookieKey(cookie), Associated("deleted", field));
+}
+
+absl::Status RecordCodec::Decode(const std::string& field, std::string_view record,
+                                 StoredCookie* out, bool* stale_key) const {
+  std::string_view body;
+  absl::Status status = SplitRecord(record, out, &body);
+  if (!status.ok()) return status;
+  if (stale_key) *stale_key = false;
+  if (sealer_) {
+    absl::StatusOr<std::string> opened = sealer_->Open(body, Associated("cookie", field));
+    if (!opened.ok()) return opened.status();
+    if (stale_key) *stale_key = persistence_internal::Sealer::KeyIdOf(body) != sealer_->current_id();
+    status = DecodeFields(*opened, &out->cookie);
+  } else {
+    status = DecodeFields(body, &out->cookie);
+  }
+  if (status.ok() && Field(out->cookie) != field) {
+    status = absl::DataLossError("record filed under another cookie's key");
+  }
+  return status;
+}
+
+absl::Status RecordCodec::DecodeDeletion(const std::string& field, std::string_view note,
+                                         CanonicalCookie* out) const {
+  if (!sealer_) return DecodeCookieKey(field, out);
+  absl::StatusOr<std::string> opened = sealer_->Open(note, Associated("deleted", field));
+  if (!opened.ok()) return opened.status();
+  absl::Status status = DecodeCookieKey(*opened, out);
+  if (status.ok() && Field(*out) != field) {
+    status = absl::DataLossError("deletion filed under another cookie's key");
+  }
+  return status;
 }
 
 // Redis runs the whole script atomically: the check of the layout, the
@@ -164,6 +246,16 @@ local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local out = {}
 for i = 5, #ARGV, 3 do
   local field, mark, body = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  -- A deletion's body is empty, or 0x00 and a note for the log (field n).
+  local deletion = body == '' or string.byte(body, 1) == 0
+  local function log_deletion(vs, ss)
+    if body == '' then
+      redis.call('XADD', log, 'MAXLEN', '~', ARGV[3], vs .. '-0', 'k', field, 's', ss)
+    else
+      redis.call('XADD', log, 'MAXLEN', '~', ARGV[3], vs .. '-0', 'k', field, 's', ss, 'n',
+                 string.sub(body, 2))
+    end
+  end
   local current = redis.call('HGET', cookies, field)
   if string.sub(mark, 1, 1) == '=' then
     -- The removal of exactly the version a jar dropped by itself (it
@@ -184,7 +276,7 @@ for i = 5, #ARGV, 3 do
       local vs = string.format('%.0f', v)
       redis.call('HDEL', cookies, field)
       redis.call('ZADD', tombs, stamp, field)
-      redis.call('XADD', log, 'MAXLEN', '~', ARGV[3], vs .. '-0', 'k', field, 's', stamp)
+      log_deletion(vs, stamp)
       out[#out + 1] = v
     end
   else
@@ -197,15 +289,15 @@ for i = 5, #ARGV, 3 do
     end
     if current_stamp and stamp < current_stamp then
       out[#out + 1] = {tonumber(redis.call('HGET', meta, 'version')), current or ''}
-    elseif body == '' and not current then
+    elseif deletion and not current then
       out[#out + 1] = 0
     else
       local v = redis.call('HINCRBY', meta, 'version', 1)
       local vs, ss = string.format('%.0f', v), string.format('%.0f', stamp)
-      if body == '' then
+      if deletion then
         redis.call('HDEL', cookies, field)
         redis.call('ZADD', tombs, ss, field)
-        redis.call('XADD', log, 'MAXLEN', '~', ARGV[3], vs .. '-0', 'k', field, 's', ss)
+        log_deletion(vs, ss)
       else
         local record = vs .. '\n' .. ss .. '\n' .. body
         redis.call('HSET', cookies, field, record)
@@ -221,6 +313,36 @@ if redis.call('ZCARD', tombs) > keep then
   redis.call('ZREMRANGEBYRANK', tombs, 0, -keep - 1)
 end
 return out
+)lua";
+
+const char kClaimScript[] = R"lua(
+local meta = KEYS[1]
+if redis.call('EXISTS', meta) == 0 then
+  if redis.call('EXISTS', KEYS[2], KEYS[3], KEYS[4]) > 0 then
+    return redis.error_reply('COOKIEJAR_FOREIGN keys of this profile exist without ' .. meta)
+  end
+  redis.call('HSET', meta, 'layout', ARGV[1], 'schema', ARGV[2], 'version', 0)
+end
+if redis.call('TYPE', meta)['ok'] ~= 'hash' then
+  return redis.error_reply('COOKIEJAR_FOREIGN ' .. meta .. ' is not a hash')
+elseif redis.call('HGET', meta, 'layout') == ARGV[1] then
+  -- New keys join a ring the profile knows (one key matches, none is
+  -- another secret under the same id), or a profile without keys yet.
+  local matched, conflict, any = false, false, false
+  for i = 3, #ARGV, 2 do
+    local have = redis.call('HGET', meta, ARGV[i])
+    if have == ARGV[i + 1] then matched = true elseif have then conflict = true end
+  end
+  for _, field in ipairs(redis.call('HKEYS', meta)) do
+    if string.sub(field, 1, 4) == 'key:' then any = true end
+  end
+  if (matched or not any) and not conflict then
+    for i = 3, #ARGV, 2 do
+      redis.call('HSETNX', meta, ARGV[i], ARGV[i + 1])
+    end
+  end
+end
+return redis.call('HGETALL', meta)
 )lua";
 
 }  // namespace redis_internal

@@ -100,7 +100,8 @@ class RemoteSink {
   // The profile as the store holds it at `version` (a reload): every state
   // is applied as by Apply, and the jar's cookies the store lacks are
   // removed from the jar (as states of `version`), except those with a local
-  // change on its way.
+  // change on its way. States held back so far are dropped: the store's
+  // current ones replace them.
   virtual void Replace(const std::vector<StoredState>& states, uint64_t version) = 0;
   // The backend has applied every change up to `version`: states known for
   // earlier versions need not be remembered.
@@ -136,6 +137,12 @@ struct ProfileWrite {
   ProfileBackend* profile = nullptr;
   std::vector<StoreChange> changes;  // At most one per cookie.
   std::vector<WriteResult> results;  // Filled by Write, one per change.
+  // Set by a shared backend that will reload the profile
+  // (RemoteSink::Replace) before anything else, e.g. because a write landed
+  // on another history of the store (a promoted replica, a restart): the
+  // states held back until then may be of the old history and are not
+  // applied (the reload drops them).
+  bool reload_due = false;
 };
 
 class StoreBackend {

@@ -303,6 +303,8 @@ void StoreFollower::Lane::Replace(const std::vector<StoredState>& states, uint64
     std::lock_guard<std::mutex> lock(writer->mu);
     if (!jar_alive) return;
     held.clear();
+    // Of an older state, or of another history: the states below are newer.
+    deferred.clear();
   }
   std::set<std::string> stored;
   for (const StoredState& state : states) {
@@ -552,7 +554,9 @@ absl::Status StoreFollower::WriteOnce(Writer* w) {
             }
             break;
         }
-        // A stored state held back while this change was on its way.
+        // A stored state held back while this change was on its way (none
+        // before a reload the write made due: it would undo this change).
+        if (write.reload_due) continue;
         auto d = lane->deferred.find(key);
         if (d != lane->deferred.end() && !lane->pending.count(key) && !lane->inflight.count(key)) {
           auto held = lane->held.find(key);

@@ -24,19 +24,22 @@ differs from http.cookiejar. The distribution is ``browser-grade-cookiejar``;
 import warnings
 
 from ._errors import CookieError, CookieRejected, InvalidUrl, StoreError, Unsupported
-from ._types import Cookie, Explanation
-from ._cookiejar import FakeClock, CookiesTxtFile, HAS_SQLITE, __version__
+from ._types import Cookie, Explanation, ResolvedRequest
+from ._cookiejar import FakeClock, CookiesTxtFile, HAS_FORMATS, HAS_SQLITE, __version__
 from ._jar import NativeJar
 from ._compat import CookieConflict, HttpCookieJar
 
 if HAS_SQLITE:
     from ._cookiejar import SqliteStore
+if HAS_FORMATS:
+    from ._cookiejar import browser_databases
 
 __all__ = [
     "AsyncHttpxTransport", "Cookie", "CookieConflict", "CookieError", "CookieRejected",
     "CookiesTxtFile", "Explanation", "FakeClock", "HttpCookieJar", "HttpxTransport",
-    "InvalidUrl", "NativeJar", "RequestsAdapter", "SqliteStore", "StoreError", "Unsupported",
-    "httpx_client", "requests_session",
+    "InvalidUrl", "NativeJar", "RequestsAdapter", "ResolvedRequest", "SqliteStore",
+    "StoreError", "Unsupported", "browser_databases",
+    "httpx_async_client", "httpx_client", "requests_session",
 ]
 
 # The client adapters import requests or httpx: only when asked for.
@@ -46,6 +49,7 @@ _LAZY = {
     "HttpxTransport": "httpx_transport",
     "AsyncHttpxTransport": "httpx_transport",
     "httpx_client": "httpx_transport",
+    "httpx_async_client": "httpx_transport",
 }
 
 # The names of 1.0, kept for 2.x (removed in 3.0): name -> (new name, object).

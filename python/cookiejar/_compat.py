@@ -41,6 +41,9 @@ from ._types import Cookie
 # Set on a client's request object by add_cookie_header, checked by
 # extract_cookies: the request's Cookie header came from this jar.
 _SERVED = "_cookiejar_served"
+# Set by extract_cookies to the jar that stored the response of a client's
+# request; HttpxTransport checks it (a transport without cookies=jar).
+_STORED = "_cookiejar_stored"
 
 
 class CookieConflict(CookieError, RuntimeError):
@@ -177,7 +180,11 @@ class HttpCookieJar:
                 "this request's Cookie header was not built by the jar: requests and httpx "
                 "never ask the session's jar for it. Use cookiejar.requests_session(jar) "
                 "(or mount cookiejar.RequestsAdapter(jar)) with requests, and "
-                "httpx.Client(cookies=jar, transport=cookiejar.HttpxTransport(jar)) with httpx")
+                "httpx.Client(cookies=jar, transport=cookiejar.HttpxTransport(jar)) with httpx. "
+                "httpx sends proxied requests (proxies=, HTTP_PROXY) through transports of its "
+                "own: cookiejar.httpx_client(jar, proxies=...) wraps them all")
+        if target is not None:
+            setattr(target, _STORED, self)
         headers = response.info()
         values = headers.get_all("Set-Cookie")
         if values:

@@ -1,4 +1,4 @@
-"""Plain data the jar hands out: cookies and explanations."""
+"""Plain data the jar hands out: cookies, explanations and resolved requests."""
 
 import dataclasses
 from typing import Optional, Tuple
@@ -51,3 +51,29 @@ class Explanation:
     def sent(self) -> bool:
         """Whether the cookie would be sent (no reasons against it)."""
         return not self.reasons
+
+
+@dataclasses.dataclass(frozen=True)
+class ResolvedRequest:
+    """What Jar.resolve decides about a request (ResolvedRequest in
+    include/cookiejar/cookie_request.h).
+
+    ``url`` is the request's URL as the jar sees it (canonical, without the
+    query). ``same_site`` is the SameSite context of the cookies it sends,
+    ``same_site_for_setting`` that of the cookies its response sets (they
+    differ only when the rules weigh the redirect chain): "strict",
+    "lax", "lax-method-unsafe" or "cross-site". ``third_party``: a
+    subresource or frame of another site, or under a cross-site frame.
+    ``partition_site`` and ``partition_cross_site``: the partition its
+    Partitioned cookies live in (the top-level site, and whether a
+    cross-site ancestor marks it).
+
+    The field order is the one the extension module builds it with.
+    """
+
+    url: str
+    same_site: str
+    same_site_for_setting: str
+    third_party: bool
+    partition_site: str
+    partition_cross_site: bool

@@ -28,6 +28,8 @@ def _public_api():
     for name in cookiejar.__all__:
         if name == "SqliteStore" and not cookiejar.HAS_SQLITE:
             continue
+        if name == "browser_databases" and not cookiejar.HAS_FORMATS:
+            continue
         obj = getattr(cookiejar, name)
         yield f"cookiejar.{name}", obj
         if not inspect.isclass(obj):

@@ -3,6 +3,7 @@
 
     tools/browsers/record_stores.sh stores       # Firefox cookies.sqlite, Chromium Cookies
     tools/browsers/record_stores.sh state        # storageState: Chromium login, our export
+    tools/browsers/record_stores.sh keyring      # Chromium's v11 values, its key in a keyring
 
 Runs inside a private network namespace (record_stores.sh starts it with
 `unshare -n -m`), like record.py: a bind-mounted /etc/hosts maps the
@@ -28,6 +29,16 @@ exports a storageState; a fresh Chromium gets it as Playwright's
 newContext({storageState}) would (CDP Storage.setCookies), reports what it
 stored, and the Cookie headers of EXPORT_CHECKS are logged. Writes
 tests/data/browser_stores/storage_state/.
+
+`keyring`: Chromium with --password-store=gnome-libsecret, as on a GNOME
+desktop, against a real gnome-keyring-daemon (unlocked with a test
+password) in a private D-Bus session: Chromium makes its own key, keeps it
+in the keyring and encrypts every value with it ("v11"). The SCENARIO and
+CHECKS pages are visited, the browser quits, and its database and the key it
+left in the keyring (read back with secret-tool, with the item's
+attributes) are written to tests/data/browser_stores/chromium_v11/. The key
+is a throwaway made for this recording; tests/chromium_keyring_test.sh puts
+it in its own keyring to read the database.
 """
 import argparse
 import datetime
@@ -235,6 +246,20 @@ def local_server(workdir):
     return _SERVER
 
 
+def fresh_output(name):
+    """tests/data/browser_stores/NAME, emptied."""
+    dest = os.path.join(OUT, name)
+    shutil.rmtree(dest, ignore_errors=True)
+    os.makedirs(dest)
+    return dest
+
+
+def visit_scenario(browser, rec):
+    """The Cookie headers logged while the SCENARIO pages set cookies, and
+    while the CHECKS pages were visited."""
+    return run_pages(browser, rec, SCENARIO), run_pages(browser, rec, CHECKS)
+
+
 def record_stores(name, workdir):
     rec, certs = local_server(workdir)
     if name == "chromium":
@@ -248,13 +273,10 @@ def record_stores(name, workdir):
         browser = Firefox(workdir, certs)
         db_dir = browser.profile
         files = ["cookies.sqlite", "cookies.sqlite-wal"]
-    dest = os.path.join(OUT, name)
-    shutil.rmtree(dest, ignore_errors=True)
-    os.makedirs(dest)
+    dest = fresh_output(name)
     started = time.time()
     try:
-        set_log = run_pages(browser, rec, SCENARIO)
-        check_log = run_pages(browser, rec, CHECKS)
+        set_log, check_log = visit_scenario(browser, rec)
     except Exception:
         browser.close()
         raise
@@ -280,6 +302,82 @@ def record_stores(name, workdir):
         f.write("\n")
     print("%s: %d cookies reported; closed copy %s, open copy %s" % (
         name, len(reported), prov["closed_copy"], open_copy))
+
+
+def start_keyring(workdir):
+    """A private D-Bus session with an unlocked gnome-keyring-daemon on it;
+    its environment is set in os.environ. Returns the processes to stop."""
+    run = os.path.join(workdir, "keyring-run")
+    shutil.rmtree(run, ignore_errors=True)
+    os.makedirs(os.path.join(run, "data"), mode=0o700)
+    os.environ.update(XDG_RUNTIME_DIR=run, XDG_DATA_HOME=os.path.join(run, "data"))
+    bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1",
+                            "--address=unix:path=" + os.path.join(run, "bus")],
+                           stdout=subprocess.PIPE, text=True)
+    os.environ["DBUS_SESSION_BUS_ADDRESS"] = bus.stdout.readline().strip()
+    keyring = subprocess.Popen(["gnome-keyring-daemon", "--foreground", "--unlock",
+                                "--components=secrets"], stdin=subprocess.PIPE,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
+    keyring.stdin.write("recorder-password")
+    keyring.stdin.close()
+    for _ in range(150):
+        probe = subprocess.run(["secret-tool", "store", "--label=probe", "probe", "1"],
+                               input="x", text=True, capture_output=True)
+        if probe.returncode == 0:
+            subprocess.run(["secret-tool", "clear", "probe", "1"], check=True)
+            return [keyring, bus]
+        time.sleep(0.2)
+    sys.exit("gnome-keyring-daemon did not start")
+
+
+def record_keyring(workdir):
+    import sqlite3
+    from chromium import Chromium, FLAGS
+    rec, certs = local_server(workdir)
+    stop = start_keyring(workdir)
+    FLAGS.append("--password-store=gnome-libsecret")
+    browser = Chromium(workdir, certs)
+    db_dir = os.path.join(browser.profile, "Default")
+    dest = fresh_output("chromium_v11")
+    started = time.time()
+    try:
+        set_log, check_log = visit_scenario(browser, rec)
+        reported = chromium_raw_cookies(browser)
+    finally:
+        prov = provenance(browser, "tools/browsers/record_stores.sh keyring", {
+            "started": iso(started), "finished": iso(time.time()),
+            "keyring": "gnome-keyring-daemon " + package_version("gnome-keyring") +
+                       " (--unlock --components=secrets) in a private D-Bus session",
+        })
+        browser.close()
+    if os.path.exists(os.path.join(db_dir, "Network", "Cookies")):  # Chromium 96 on
+        db_dir = os.path.join(db_dir, "Network")
+    prov["database"] = os.path.relpath(os.path.join(db_dir, "Cookies"), workdir)
+    prov["closed_copy"] = copy_db([os.path.join(db_dir, f) for f in
+                                   ("Cookies", "Cookies-journal", "Cookies-wal")], dest)
+    key = subprocess.run(["secret-tool", "lookup", "application", "chromium"],
+                         capture_output=True, text=True, check=True).stdout
+    item = subprocess.run(["secret-tool", "search", "--all", "application", "chromium"],
+                          capture_output=True, text=True, check=True)
+    for p in stop:
+        p.terminate()
+        p.wait()
+    db = sqlite3.connect(os.path.join(dest, "Cookies"))
+    prefixes = dict(db.execute("SELECT substr(encrypted_value, 1, 3), count(*) FROM cookies "
+                               "GROUP BY 1").fetchall())
+    db.close()
+    if set(prefixes) != {b"v11"}:
+        sys.exit("Chromium did not encrypt with the keyring's key: %r" % prefixes)
+    with open(os.path.join(dest, "recording.json"), "w") as f:
+        json.dump({"provenance": prov, "keyring_password": key,
+                   "keyring_item": [line for line in (item.stdout + item.stderr).splitlines()
+                                    if not line.startswith("secret = ")],
+                   "value_prefixes": {k.decode(): v for k, v in prefixes.items()},
+                   "scenario": [{"url": u, "set_cookie": s, "ops": o} for u, s, o in SCENARIO],
+                   "requests_setting": set_log, "requests_checking": check_log,
+                   "automation_cookies": reported}, f, ensure_ascii=False, indent=1)
+        f.write("\n")
+    print("chromium (keyring): %d cookies reported, values %r" % (len(reported), prefixes))
 
 
 def playwright_storage_state(cdp_cookies):
@@ -367,14 +465,16 @@ def record_state(workdir, cli):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("what", choices=["stores", "state"])
+    ap.add_argument("what", choices=["stores", "state", "keyring"])
     ap.add_argument("--browser", choices=["chromium", "firefox", "all"], default="all")
     ap.add_argument("--workdir", default="/var/tmp/cookie-store-recorder")
     ap.add_argument("--cli", default=os.path.join(ROOT, "bazel-bin", "cli", "cookiejar"))
     args = ap.parse_args()
     os.makedirs(args.workdir, exist_ok=True)
     setup_namespace(args.workdir)
-    if args.what == "stores":
+    if args.what == "keyring":
+        record_keyring(args.workdir)
+    elif args.what == "stores":
         for name in (["chromium", "firefox"] if args.browser == "all" else [args.browser]):
             record_stores(name, args.workdir)
     else:

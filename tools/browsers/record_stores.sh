@@ -2,6 +2,7 @@
 # Records the browser cookie databases in tests/data/browser_stores/.
 #   tools/browsers/record_stores.sh stores [--browser chromium|firefox|all]
 #   tools/browsers/record_stores.sh state     (needs bazel-bin/cli/cookiejar)
+#   tools/browsers/record_stores.sh keyring   (also needs gnome-keyring, libsecret-tools)
 # Needs root on Debian 12 with: chromium firefox-esr libnss3-tools
 # python3-cryptography (installed below when missing). Everything runs in a
 # private network namespace: nothing leaves the machine. Not used by CI.

@@ -57,6 +57,7 @@
 #include "absl/time/time.h"
 #include "cookiejar/cookie_jar.h"
 #include "cookiejar/cookie_store.h"
+#include "cookiejar/store_key_ring.h"
 
 namespace cookiejar {
 
@@ -65,13 +66,49 @@ struct RedisEndpoint {
   int port = 6379;
 };
 
+// An address Redis announces and the address this process reaches it at.
+struct RedisAddressMapping {
+  RedisEndpoint announced;
+  RedisEndpoint reach_at;
+};
+
 struct RedisStoreOptions {
   // A standalone server, or any nodes of a Redis Cluster (the store asks
-  // them which node serves a profile, and follows MOVED and ASK).
+  // them which node serves a profile, and follows MOVED and ASK), or, with
+  // `sentinel_master`, the Sentinels that watch the master.
   std::vector<RedisEndpoint> endpoints = {RedisEndpoint()};
   // AUTH: a password alone (requirepass), or an ACL user and its password.
   std::string user;
   std::string password;
+  // Redis Sentinel: the name of the master (as in `sentinel monitor NAME`).
+  // The store asks the Sentinels in `endpoints` where the master is, checks
+  // that it is one (HELLO), and asks again when it fails over.
+  std::string sentinel_master;
+  // AUTH for the Sentinels themselves, if they require it.
+  std::string sentinel_user;
+  std::string sentinel_password;
+  // Addresses that Redis announces (CLUSTER SLOTS, MOVED, ASK, Sentinel)
+  // and where this process reaches them instead: a local TLS tunnel to each
+  // node (docs/fleet.md), NAT, containers. Unlisted addresses are used as
+  // announced.
+  std::vector<RedisAddressMapping> address_map;
+
+  // Flush() reports a change only once this many replicas hold it as well
+  // (Redis WAIT), so that a failover to one of them loses nothing that
+  // Flush() acknowledged; it waits up to `replica_timeout` for them, and
+  // otherwise returns Unavailable (the changes are in the master, and are
+  // written again if it is replaced before the replicas confirm). 0: the
+  // master alone (Redis replicates asynchronously: a failover may lose the
+  // last acknowledged changes).
+  int min_replicas = 0;
+  absl::Duration replica_timeout = absl::Seconds(1);
+
+  // Seals every record and log entry (AES-256-GCM) and hides cookie names
+  // and domains in hashes (cookiejar/store_key_ring.h). Every process of a
+  // fleet needs the same name key and a key that opens what the others
+  // seal; a profile written in clear, or under another name key, is refused
+  // at Attach (FailedPrecondition).
+  StoreKeyRing encryption;
   // Every key starts with it; no '{' or '}'.
   std::string key_prefix = "cookiejar:";
 

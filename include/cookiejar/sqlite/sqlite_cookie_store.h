@@ -55,6 +55,7 @@
 #include "absl/time/time.h"
 #include "cookiejar/cookie_jar.h"
 #include "cookiejar/cookie_store.h"
+#include "cookiejar/store_key_ring.h"
 
 namespace cookiejar {
 
@@ -78,6 +79,15 @@ struct SqliteStoreOptions {
   // How long Open waits while another process holds the store. Zero: fail at
   // once.
   absl::Duration lock_timeout = absl::ZeroDuration();
+  // Seals cookie values at rest (AES-256-GCM, cookiejar/store_key_ring.h),
+  // as Chromium encrypts its cookie values; names, domains and paths stay
+  // readable (name_key is not used). Values stored in clear, or under a key
+  // the ring lists after the first, are sealed again under the first key
+  // when the profile is attached. A profile whose sealed values none of the
+  // ring's keys opens (or a store without a ring) is FailedPrecondition at
+  // Attach; a value that does not open is reported in AttachReport::refused
+  // and left in the file.
+  StoreKeyRing encryption;
 };
 
 class SqliteCookieStore final : public CookieStore {

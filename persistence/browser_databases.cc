@@ -1,4 +1,4 @@
-#include "cookiejar/browser_stores.h"
+#include "cookiejar/formats/browser_databases.h"
 
 #include <fcntl.h>
 #include <openssl/evp.h>
@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -21,6 +22,7 @@
 #include "common/absl_view.h"
 #include "cookiejar/canonical_host.h"
 #include "persistence/internal/partition_site.h"
+#include "persistence/internal/secret_service.h"
 
 namespace cookiejar {
 namespace {
@@ -213,15 +215,15 @@ absl::StatusOr<std::set<std::string>> Columns(sqlite3* db, const std::string& ta
   return columns;
 }
 
-absl::StatusOr<BrowserStoreKind> Detect(sqlite3* db, const std::string& shown) {
+absl::StatusOr<BrowserDatabaseKind> Detect(sqlite3* db, const std::string& shown) {
   Statement stmt(db, "SELECT name FROM sqlite_master WHERE type = 'table';");
   if (!stmt.ok()) return Corrupted(db, shown);
   std::set<std::string> tables;
   int rc;
   while ((rc = stmt.Step()) == SQLITE_ROW && tables.size() < 1000) tables.insert(stmt.Text(0));
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Corrupted(db, shown);
-  if (tables.count("moz_cookies")) return BrowserStoreKind::kFirefox;
-  if (tables.count("cookies") && tables.count("meta")) return BrowserStoreKind::kChromium;
+  if (tables.count("moz_cookies")) return BrowserDatabaseKind::kFirefox;
+  if (tables.count("cookies") && tables.count("meta")) return BrowserDatabaseKind::kChromium;
   return absl::FailedPreconditionError(absl::StrCat(
       shown, " is an SQLite database but not a Firefox cookies.sqlite or a Chromium Cookies file"));
 }
@@ -250,7 +252,7 @@ absl::Status CheckSqliteHeader(const std::string& path) {
 // Collects what a reader says about rows, within the limits.
 class Problems {
  public:
-  Problems(BrowserStoreReport* report, size_t max) : report_(report), max_(max) {}
+  Problems(BrowserDatabaseReport* report, size_t max) : report_(report), max_(max) {}
   void Add(std::string_view what, size_t row, const std::string& name, const std::string& host,
            const std::string& path, std::string_view reason) {
     if (report_->problems.size() >= max_) {
@@ -263,7 +265,7 @@ class Problems {
   }
 
  private:
-  BrowserStoreReport* report_;
+  BrowserDatabaseReport* report_;
   size_t max_;
 };
 
@@ -370,8 +372,8 @@ std::string Column(const std::set<std::string>& columns, const std::string& name
 }
 
 absl::StatusOr<std::vector<CanonicalCookie>> ReadFirefox(sqlite3* db, const std::string& shown,
-                                                         const BrowserStoreOptions& options,
-                                                         BrowserStoreReport* report) {
+                                                         const BrowserDatabaseOptions& options,
+                                                         BrowserDatabaseReport* report) {
   {
     Statement version(db, "PRAGMA user_version;");
     if (!version.ok() || version.Step() != SQLITE_ROW) return Corrupted(db, shown);
@@ -477,14 +479,28 @@ absl::StatusOr<std::vector<CanonicalCookie>> ReadFirefox(sqlite3* db, const std:
 
 // ---- Chromium ----------------------------------------------------------------
 
-const unsigned char* PeanutsKey() {
-  static const auto* key = [] {
-    auto* bytes = new unsigned char[16];
-    static const char kPassword[] = "peanuts";
-    static const unsigned char kSalt[] = "saltysalt";
-    PKCS5_PBKDF2_HMAC_SHA1(kPassword, 7, kSalt, 9, /*iter=*/1, 16, bytes);
-    return bytes;
-  }();
+// A key as Chromium derives one from a password: PBKDF2-HMAC-SHA1, salt
+// "saltysalt", one iteration, 16 bytes (components/os_crypt/sync/
+// os_crypt_linux.cc). v10: the password "peanuts"; v11: the keyring's.
+using AesKey = std::array<unsigned char, 16>;
+
+AesKey DeriveKey(std::string_view password) {
+  AesKey key;
+  static const unsigned char kSalt[] = "saltysalt";
+  PKCS5_PBKDF2_HMAC_SHA1(password.data(), static_cast<int>(password.size()), kSalt, 9,
+                         /*iter=*/1, static_cast<int>(key.size()), key.data());
+  return key;
+}
+
+const AesKey& PeanutsKey() {
+  static const AesKey key = DeriveKey("peanuts");
+  return key;
+}
+
+// Chromium tries this one when a value does not decrypt with its own key
+// (crbug.com/40055416: values once written with an empty password).
+const AesKey& EmptyPasswordKey() {
+  static const AesKey key = DeriveKey("");
   return key;
 }
 
@@ -499,9 +515,9 @@ struct CipherContext {
   EVP_CIPHER_CTX* ctx;
 };
 
-absl::StatusOr<std::string> Aes128Cbc(std::string_view input, bool encrypt) {
+absl::StatusOr<std::string> Aes128Cbc(std::string_view input, bool encrypt, const AesKey& key) {
   CipherContext c;
-  if (c.ctx == nullptr || EVP_CipherInit_ex(c.ctx, EVP_aes_128_cbc(), nullptr, PeanutsKey(), kIv,
+  if (c.ctx == nullptr || EVP_CipherInit_ex(c.ctx, EVP_aes_128_cbc(), nullptr, key.data(), kIv,
                                             encrypt ? 1 : 0) != 1) {
     return absl::InternalError("OpenSSL cannot set up AES-128-CBC");
   }
@@ -511,7 +527,7 @@ absl::StatusOr<std::string> Aes128Cbc(std::string_view input, bool encrypt) {
                        reinterpret_cast<const unsigned char*>(input.data()),
                        static_cast<int>(input.size())) != 1 ||
       EVP_CipherFinal_ex(c.ctx, reinterpret_cast<unsigned char*>(out.data()) + n, &tail) != 1) {
-    return absl::DataLossError("the value does not decrypt with Chromium's v10 key");
+    return absl::DataLossError("the value does not decrypt with its key");
   }
   out.resize(n + tail);
   return out;
@@ -523,6 +539,67 @@ std::string Sha256(std::string_view text) {
   return std::string(reinterpret_cast<const char*>(digest), sizeof(digest));
 }
 
+// Decrypts a v10 value, or a v11 one with the first of `v11_keys` that
+// decrypts it (the empty password's key last, as Chromium).
+absl::StatusOr<std::string> DecryptWithKeys(std::string_view encrypted, std::string_view host_key,
+                                            int64_t schema_version,
+                                            const std::vector<AesKey>& v11_keys) {
+  if (encrypted.size() < 3 ||
+      (encrypted.substr(0, 3) != "v10" && encrypted.substr(0, 3) != "v11")) {
+    // Chromium reads a value without a version prefix as clear text (values
+    // written before encryption).
+    return std::string(encrypted);
+  }
+  const bool v11 = encrypted.substr(0, 3) == "v11";
+  if (v11 && v11_keys.empty()) {
+    return absl::FailedPreconditionError(
+        "encrypted with a key from the desktop keyring (v11): not decryptable without it");
+  }
+  const std::string_view ciphertext = encrypted.substr(3);
+  if (ciphertext.empty() || ciphertext.size() % 16 != 0 || ciphertext.size() > kMaxCiphertext) {
+    return absl::DataLossError("the encrypted value is not whole AES blocks");
+  }
+  std::vector<const AesKey*> keys;
+  if (v11) {
+    for (const AesKey& key : v11_keys) keys.push_back(&key);
+  } else {
+    keys.push_back(&PeanutsKey());
+  }
+  keys.push_back(&EmptyPasswordKey());
+  absl::Status last;
+  for (const AesKey* key : keys) {
+    absl::StatusOr<std::string> plaintext = Aes128Cbc(ciphertext, /*encrypt=*/false, *key);
+    if (!plaintext.ok()) {
+      last = plaintext.status();
+      continue;
+    }
+    if (schema_version >= kDomainHashVersion) {
+      // The hash also tells a right key from a wrong one whose padding
+      // happened to look valid.
+      if (plaintext->size() < SHA256_DIGEST_LENGTH ||
+          plaintext->compare(0, SHA256_DIGEST_LENGTH, Sha256(host_key)) != 0) {
+        last = absl::DataLossError("the decrypted value does not start with its domain's SHA-256");
+        continue;
+      }
+      plaintext->erase(0, SHA256_DIGEST_LENGTH);
+    }
+    return plaintext;
+  }
+  return absl::DataLossError(absl::StrCat(v11 ? "v11: " : "v10: ", last.message()));
+}
+
+absl::StatusOr<std::string> EncryptWithKey(std::string_view value, std::string_view host_key,
+                                           int64_t schema_version, std::string_view prefix,
+                                           const AesKey& key) {
+  if (value.size() > kMaxCiphertext - 64) return absl::InvalidArgumentError("value too long");
+  std::string plaintext = schema_version >= kDomainHashVersion
+                              ? Sha256(host_key) + std::string(value)
+                              : std::string(value);
+  absl::StatusOr<std::string> ciphertext = Aes128Cbc(plaintext, /*encrypt=*/true, key);
+  if (!ciphertext.ok()) return ciphertext.status();
+  return std::string(prefix) + *ciphertext;
+}
+
 // Chromium's time (microseconds since 1601), as Unix microseconds, or
 // nullopt outside 1970-9999.
 std::optional<int64_t> FromChromiumTime(int64_t t) {
@@ -530,9 +607,18 @@ std::optional<int64_t> FromChromiumTime(int64_t t) {
   return t - kWindowsEpochOffsetUs;
 }
 
+// Whose secret holds the key of the database at `path`.
+std::vector<std::string> KeyringApplications(const std::string& path,
+                                             const BrowserDatabaseOptions& options) {
+  if (!options.keyring_applications.empty()) return options.keyring_applications;
+  if (path.find("/google-chrome") != std::string::npos) return {"chrome"};
+  if (path.find("/chromium") != std::string::npos) return {"chromium"};
+  return {"chromium", "chrome"};
+}
+
 absl::StatusOr<std::vector<CanonicalCookie>> ReadChromium(sqlite3* db, const std::string& shown,
-                                                          const BrowserStoreOptions& options,
-                                                          BrowserStoreReport* report) {
+                                                          const BrowserDatabaseOptions& options,
+                                                          BrowserDatabaseReport* report) {
   {
     Statement version(db, "SELECT value FROM meta WHERE key = 'version';");
     if (!version.ok()) return Corrupted(db, shown);
@@ -566,7 +652,9 @@ absl::StatusOr<std::vector<CanonicalCookie>> ReadChromium(sqlite3* db, const std
   if (!stmt.ok()) return Corrupted(db, shown);
   Problems problems(report, options.max_problems);
   std::vector<CanonicalCookie> cookies;
-  size_t decrypted = 0, plain = 0;
+  size_t decrypted = 0, decrypted_v11 = 0, plain = 0;
+  std::vector<AesKey> v11_keys;
+  bool looked_up = false;
   int rc;
   while ((rc = stmt.Step()) == SQLITE_ROW) {
     if (report->rows == options.max_rows) {
@@ -583,16 +671,31 @@ absl::StatusOr<std::vector<CanonicalCookie>> ReadChromium(sqlite3* db, const std
         cookie.value = stmt.Text(3);
         ++plain;
       } else {
+        const bool v11 = encrypted.substr(0, 3) == "v11";
+        if (v11 && !looked_up && options.keyring == ChromiumKeyring::kSecretService) {
+          looked_up = true;
+          persistence_internal::KeyringLookup found =
+              persistence_internal::LookUpChromiumPasswords(KeyringApplications(shown, options),
+                                                            options.keyring_timeout);
+          report->keyring = found.status;
+          report->keyring_message = found.message;
+          for (const std::string& password : found.passwords) {
+            v11_keys.push_back(DeriveKey(password));
+          }
+        }
         absl::StatusOr<std::string> value =
-            DecryptChromiumValue(encrypted, host, report->schema_version);
+            DecryptWithKeys(encrypted, host, report->schema_version, v11_keys);
         if (value.ok()) {
           cookie.value = *std::move(value);
-          ++decrypted;
+          ++(v11 ? decrypted_v11 : decrypted);
         } else {
           if (value.status().code() == absl::StatusCode::kFailedPrecondition) {
             ++report->not_decrypted;
           }
           why = std::string(value.status().message());
+          if (v11 && !report->keyring_message.empty() && v11_keys.empty()) {
+            absl::StrAppend(&why, " (", report->keyring_message, ")");
+          }
         }
       }
       if (why.empty() && cookie.name.size() + cookie.value.size() > kMaxNameValueBytes) {
@@ -655,60 +758,60 @@ absl::StatusOr<std::vector<CanonicalCookie>> ReadChromium(sqlite3* db, const std
   }
   if (rc != SQLITE_DONE) return Corrupted(db, shown);
   report->imported = cookies.size();
-  report->notes.push_back(absl::StrCat("Chromium Cookies, version ", report->schema_version, "; ",
-                                       decrypted, " values decrypted (v10), ", plain,
-                                       " stored in clear"));
+  report->notes.push_back(absl::StrCat(
+      "Chromium Cookies, version ", report->schema_version, "; ", decrypted,
+      " values decrypted (v10), ",
+      looked_up || decrypted_v11 > 0 ? absl::StrCat(decrypted_v11, " with the keyring's key (v11), ")
+                                     : "",
+      plain, " stored in clear"));
   return cookies;
 }
 
 }  // namespace
 
-std::string_view BrowserStoreKindName(BrowserStoreKind kind) {
-  return kind == BrowserStoreKind::kFirefox ? "firefox" : "chromium";
+std::string_view KeyringStatusName(KeyringStatus status) {
+  switch (status) {
+    case KeyringStatus::kNotNeeded: return "not_needed";
+    case KeyringStatus::kFound: return "found";
+    case KeyringStatus::kNoSessionBus: return "no_session_bus";
+    case KeyringStatus::kNoSecretService: return "no_secret_service";
+    case KeyringStatus::kLocked: return "locked";
+    case KeyringStatus::kNoKey: return "no_key";
+    case KeyringStatus::kTimedOut: return "timed_out";
+    case KeyringStatus::kNotBuilt: return "not_built";
+  }
+  return "?";
+}
+
+std::string_view BrowserDatabaseKindName(BrowserDatabaseKind kind) {
+  return kind == BrowserDatabaseKind::kFirefox ? "firefox" : "chromium";
 }
 
 absl::StatusOr<std::string> DecryptChromiumValue(std::string_view encrypted,
                                                  std::string_view host_key,
                                                  int64_t schema_version) {
-  if (encrypted.size() < 3 ||
-      (encrypted.substr(0, 3) != "v10" && encrypted.substr(0, 3) != "v11")) {
-    // Chromium reads a value without a version prefix as clear text (values
-    // written before encryption).
-    return std::string(encrypted);
-  }
-  if (encrypted.substr(0, 3) == "v11") {
-    return absl::FailedPreconditionError(
-        "encrypted with a key from the desktop keyring (v11): not decryptable without it");
-  }
-  const std::string_view ciphertext = encrypted.substr(3);
-  if (ciphertext.empty() || ciphertext.size() % 16 != 0 || ciphertext.size() > kMaxCiphertext) {
-    return absl::DataLossError("the encrypted value is not whole AES blocks");
-  }
-  absl::StatusOr<std::string> plaintext = Aes128Cbc(ciphertext, /*encrypt=*/false);
-  if (!plaintext.ok()) return plaintext.status();
-  if (schema_version >= kDomainHashVersion) {
-    if (plaintext->size() < SHA256_DIGEST_LENGTH ||
-        plaintext->compare(0, SHA256_DIGEST_LENGTH, Sha256(host_key)) != 0) {
-      return absl::DataLossError("the decrypted value does not start with its domain's SHA-256");
-    }
-    plaintext->erase(0, SHA256_DIGEST_LENGTH);
-  }
-  return plaintext;
+  return DecryptWithKeys(encrypted, host_key, schema_version, {});
+}
+
+absl::StatusOr<std::string> DecryptChromiumValue(std::string_view encrypted,
+                                                 std::string_view host_key, int64_t schema_version,
+                                                 std::string_view keyring_password) {
+  return DecryptWithKeys(encrypted, host_key, schema_version, {DeriveKey(keyring_password)});
 }
 
 absl::StatusOr<std::string> EncryptChromiumValue(std::string_view value, std::string_view host_key,
                                                  int64_t schema_version) {
-  if (value.size() > kMaxCiphertext - 64) return absl::InvalidArgumentError("value too long");
-  std::string plaintext = schema_version >= kDomainHashVersion
-                              ? Sha256(host_key) + std::string(value)
-                              : std::string(value);
-  absl::StatusOr<std::string> ciphertext = Aes128Cbc(plaintext, /*encrypt=*/true);
-  if (!ciphertext.ok()) return ciphertext.status();
-  return "v10" + *ciphertext;
+  return EncryptWithKey(value, host_key, schema_version, "v10", PeanutsKey());
 }
 
-absl::StatusOr<BrowserStoreKind> DetectBrowserStore(const std::string& path,
-                                                    const BrowserStoreOptions& options) {
+absl::StatusOr<std::string> EncryptChromiumValue(std::string_view value, std::string_view host_key,
+                                                 int64_t schema_version,
+                                                 std::string_view keyring_password) {
+  return EncryptWithKey(value, host_key, schema_version, "v11", DeriveKey(keyring_password));
+}
+
+absl::StatusOr<BrowserDatabaseKind> DetectBrowserDatabase(const std::string& path,
+                                                    const BrowserDatabaseOptions& options) {
   absl::Status header = CheckSqliteHeader(path);
   if (!header.ok()) return header;
   absl::StatusOr<std::unique_ptr<PrivateCopy>> copy =
@@ -719,12 +822,12 @@ absl::StatusOr<BrowserStoreKind> DetectBrowserStore(const std::string& path,
   return Detect((*db)->get(), path);
 }
 
-absl::StatusOr<std::vector<CanonicalCookie>> ReadBrowserStore(const std::string& path,
-                                                              BrowserStoreReport* report,
-                                                              const BrowserStoreOptions& options) {
-  BrowserStoreReport scratch;
+absl::StatusOr<std::vector<CanonicalCookie>> ReadBrowserDatabase(const std::string& path,
+                                                              BrowserDatabaseReport* report,
+                                                              const BrowserDatabaseOptions& options) {
+  BrowserDatabaseReport scratch;
   if (report == nullptr) report = &scratch;
-  *report = BrowserStoreReport();
+  *report = BrowserDatabaseReport();
   absl::Status header = CheckSqliteHeader(path);
   if (!header.ok()) return header;
   absl::StatusOr<std::unique_ptr<PrivateCopy>> copy =
@@ -732,20 +835,20 @@ absl::StatusOr<std::vector<CanonicalCookie>> ReadBrowserStore(const std::string&
   if (!copy.ok()) return copy.status();
   absl::StatusOr<std::unique_ptr<Database>> db = Database::Open((*copy)->db(), path);
   if (!db.ok()) return db.status();
-  absl::StatusOr<BrowserStoreKind> kind = Detect((*db)->get(), path);
+  absl::StatusOr<BrowserDatabaseKind> kind = Detect((*db)->get(), path);
   if (!kind.ok()) return kind.status();
   report->kind = *kind;
-  return *kind == BrowserStoreKind::kFirefox ? ReadFirefox((*db)->get(), path, options, report)
+  return *kind == BrowserDatabaseKind::kFirefox ? ReadFirefox((*db)->get(), path, options, report)
                                              : ReadChromium((*db)->get(), path, options, report);
 }
 
-absl::StatusOr<BrowserStoreReport> ImportBrowserStore(const std::string& path, CookieJar* jar,
-                                                      const BrowserStoreOptions& options) {
-  BrowserStoreReport report;
-  BrowserStoreOptions read_options = options;
+absl::StatusOr<BrowserDatabaseReport> ImportBrowserDatabase(const std::string& path, CookieJar* jar,
+                                                      const BrowserDatabaseOptions& options) {
+  BrowserDatabaseReport report;
+  BrowserDatabaseOptions read_options = options;
   read_options.partition_ancestors = jar->rules().partition_ancestors;
   absl::StatusOr<std::vector<CanonicalCookie>> cookies =
-      ReadBrowserStore(path, &report, read_options);
+      ReadBrowserDatabase(path, &report, read_options);
   if (!cookies.ok()) return cookies.status();
   Problems problems(&report, options.max_problems);
   report.imported = 0;

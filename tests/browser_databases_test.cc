@@ -6,7 +6,9 @@
 // recordings do not have: keyring-encrypted values, containers, old schemas,
 // hostile files.
 
-#include "cookiejar/browser_stores.h"
+#include "cookiejar/formats/browser_databases.h"
+
+#include "cookiejar/browser_stores.h"  // The deprecated names, tested below.
 
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -116,7 +118,7 @@ std::map<std::string, Expected> FromFirefox(const json& reported) {
       // "(https,news.test)": every partitioned cookie recorded is a
       // widget.other.test cookie embedded in news.test, cross-site, which
       // Firefox's key does not mark ("f" is for a same-site request under a
-      // cross-site frame) and Chromium's does, the bit ReadBrowserStore
+      // cross-site frame) and Chromium's does, the bit ReadBrowserDatabase
       // writes by default.
       EXPECT_EQ(key, "(https,news.test)");
       EXPECT_EQ(host, "widget.other.test");
@@ -193,27 +195,27 @@ void ExpectSameCookies(const std::vector<CanonicalCookie>& cookies,
   EXPECT_EQ(seen.size(), expected.size());
 }
 
-TEST(FirefoxStore, EveryFieldAsFirefoxReportedIt) {
+TEST(FirefoxDatabase, EveryFieldAsFirefoxReportedIt) {
   const json recording = Recording("firefox");
   const std::string db = CopyFixture("browser_stores/firefox", "cookies.sqlite", "ff-closed");
-  BrowserStoreReport report;
-  absl::StatusOr<std::vector<CanonicalCookie>> cookies = ReadBrowserStore(db, &report);
+  BrowserDatabaseReport report;
+  absl::StatusOr<std::vector<CanonicalCookie>> cookies = ReadBrowserDatabase(db, &report);
   ASSERT_TRUE(cookies.ok()) << cookies.status();
-  EXPECT_EQ(report.kind, BrowserStoreKind::kFirefox);
+  EXPECT_EQ(report.kind, BrowserDatabaseKind::kFirefox);
   EXPECT_EQ(report.schema_version, 17);
   EXPECT_TRUE(report.problems.empty()) << absl::StrJoin(report.problems, "\n");
   EXPECT_THAT(report.notes.at(0), HasSubstr("expiry in milliseconds"));
   ExpectSameCookies(*cookies, FromFirefox(recording["automation_cookies"]));
 }
 
-TEST(FirefoxStore, ReadsTheFileFirefoxHasOpenWithItsWalAndChangesNothing) {
+TEST(FirefoxDatabase, ReadsTheFileFirefoxHasOpenWithItsWalAndChangesNothing) {
   const json recording = Recording("firefox");
   const std::string db = CopyFixture("browser_stores/firefox/open", "cookies.sqlite", "ff-open");
   // The copy taken while Firefox ran: the cookies are still in the -wal.
   ASSERT_TRUE(fs::exists(db + "-wal"));
   const std::string before = ReadBytes(db), wal_before = ReadBytes(db + "-wal");
-  BrowserStoreReport report;
-  absl::StatusOr<std::vector<CanonicalCookie>> cookies = ReadBrowserStore(db, &report);
+  BrowserDatabaseReport report;
+  absl::StatusOr<std::vector<CanonicalCookie>> cookies = ReadBrowserDatabase(db, &report);
   ASSERT_TRUE(cookies.ok()) << cookies.status();
   ExpectSameCookies(*cookies, FromFirefox(recording["automation_cookies"]));
   EXPECT_EQ(ReadBytes(db), before);
@@ -224,16 +226,16 @@ TEST(FirefoxStore, ReadsTheFileFirefoxHasOpenWithItsWalAndChangesNothing) {
       2);
 }
 
-TEST(ChromiumStore, EveryFieldAsChromiumReportedIt) {
+TEST(ChromiumDatabase, EveryFieldAsChromiumReportedIt) {
   const json recording = Recording("chromium");
   for (const std::string dir : {"browser_stores/chromium", "browser_stores/chromium/open"}) {
     SCOPED_TRACE(dir);
     const std::string db = CopyFixture(dir, "Cookies", "cr-" + std::to_string(dir.size()));
     const std::string before = ReadBytes(db);
-    BrowserStoreReport report;
-    absl::StatusOr<std::vector<CanonicalCookie>> cookies = ReadBrowserStore(db, &report);
+    BrowserDatabaseReport report;
+    absl::StatusOr<std::vector<CanonicalCookie>> cookies = ReadBrowserDatabase(db, &report);
     ASSERT_TRUE(cookies.ok()) << cookies.status();
-    EXPECT_EQ(report.kind, BrowserStoreKind::kChromium);
+    EXPECT_EQ(report.kind, BrowserDatabaseKind::kChromium);
     EXPECT_EQ(report.schema_version, 24);
     EXPECT_EQ(report.not_decrypted, 0u);
     EXPECT_TRUE(report.problems.empty()) << absl::StrJoin(report.problems, "\n");
@@ -281,14 +283,14 @@ void ExpectBrowserHeaders(CookieJar& jar, const json& requests,
   EXPECT_EQ(compared, 6);
 }
 
-TEST(FirefoxStore, AJarLoadedFromTheFileSendsWhatFirefoxSent) {
+TEST(FirefoxDatabase, AJarLoadedFromTheFileSendsWhatFirefoxSent) {
   const json recording = Recording("firefox");
   FakeClock clock(ParseIso(recording["provenance"]["finished"]));
   CookieJarOptions options;
   options.clock = &clock;
   options.rules = BrowserRules::Firefox();
   CookieJar jar(options);
-  absl::StatusOr<BrowserStoreReport> report = ImportBrowserStore(
+  absl::StatusOr<BrowserDatabaseReport> report = ImportBrowserDatabase(
       CopyFixture("browser_stores/firefox", "cookies.sqlite", "ff-headers"), &jar);
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_EQ(report->imported, report->rows);
@@ -300,14 +302,14 @@ TEST(FirefoxStore, AJarLoadedFromTheFileSendsWhatFirefoxSent) {
   ExpectBrowserHeaders(jar, recording["requests_checking"], session);
 }
 
-TEST(ChromiumStore, AJarLoadedFromTheFileSendsWhatChromiumSent) {
+TEST(ChromiumDatabase, AJarLoadedFromTheFileSendsWhatChromiumSent) {
   const json recording = Recording("chromium");
   FakeClock clock(ParseIso(recording["provenance"]["finished"]));
   CookieJarOptions options;
   options.clock = &clock;
   CookieJar jar(options);
-  absl::StatusOr<BrowserStoreReport> report =
-      ImportBrowserStore(CopyFixture("browser_stores/chromium", "Cookies", "cr-headers"), &jar);
+  absl::StatusOr<BrowserDatabaseReport> report =
+      ImportBrowserDatabase(CopyFixture("browser_stores/chromium", "Cookies", "cr-headers"), &jar);
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_EQ(report->imported, 18u);
   ExpectBrowserHeaders(jar, recording["requests_checking"], {});
@@ -317,7 +319,7 @@ TEST(ChromiumStore, AJarLoadedFromTheFileSendsWhatChromiumSent) {
 // news.test) differently: each file loaded into the other browser's jar
 // still sends its partitioned cookies to the recorded frame, and the other
 // requests what the browser sent.
-TEST(BrowserStores, PartitionsFollowTheConventionOfTheJarTheyGoTo) {
+TEST(BrowserDatabases, PartitionsFollowTheConventionOfTheJarTheyGoTo) {
   for (const std::string browser : {"firefox", "chromium"}) {
     SCOPED_TRACE(browser);
     const bool firefox = browser == "firefox";
@@ -329,9 +331,9 @@ TEST(BrowserStores, PartitionsFollowTheConventionOfTheJarTheyGoTo) {
     CookieJarOptions options;
     options.clock = &clock;
     options.rules = firefox ? BrowserRules::Chromium() : BrowserRules::Firefox();
-    BrowserStoreOptions read;
+    BrowserDatabaseOptions read;
     read.partition_ancestors = options.rules.partition_ancestors;
-    absl::StatusOr<std::vector<CanonicalCookie>> cookies = ReadBrowserStore(db, nullptr, read);
+    absl::StatusOr<std::vector<CanonicalCookie>> cookies = ReadBrowserDatabase(db, nullptr, read);
     ASSERT_TRUE(cookies.ok()) << cookies.status();
     size_t partitioned = 0;
     for (const CanonicalCookie& c : *cookies) {
@@ -342,7 +344,7 @@ TEST(BrowserStores, PartitionsFollowTheConventionOfTheJarTheyGoTo) {
     }
     EXPECT_EQ(partitioned, firefox ? 2u : 1u);
     CookieJar jar(options);
-    absl::StatusOr<BrowserStoreReport> report = ImportBrowserStore(db, &jar);
+    absl::StatusOr<BrowserDatabaseReport> report = ImportBrowserDatabase(db, &jar);
     ASSERT_TRUE(report.ok()) << report.status();
     EXPECT_EQ(report->imported, report->rows);
     EXPECT_TRUE(report->problems.empty()) << absl::StrJoin(report->problems, "\n");
@@ -352,7 +354,7 @@ TEST(BrowserStores, PartitionsFollowTheConventionOfTheJarTheyGoTo) {
   }
 }
 
-TEST(ChromiumStore, ExpiredCookiesAreCountedNotImported) {
+TEST(ChromiumDatabase, ExpiredCookiesAreCountedNotImported) {
   const json recording = Recording("chromium");
   // A day after the recording only the day-long and week-long cookies and
   // the capped one live on; session cookies too.
@@ -360,8 +362,8 @@ TEST(ChromiumStore, ExpiredCookiesAreCountedNotImported) {
   CookieJarOptions options;
   options.clock = &clock;
   CookieJar jar(options);
-  absl::StatusOr<BrowserStoreReport> report =
-      ImportBrowserStore(CopyFixture("browser_stores/chromium", "Cookies", "cr-late"), &jar);
+  absl::StatusOr<BrowserDatabaseReport> report =
+      ImportBrowserDatabase(CopyFixture("browser_stores/chromium", "Cookies", "cr-late"), &jar);
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->imported + report->expired, 18u);
   std::set<std::string> names;
@@ -399,7 +401,7 @@ TEST(ChromiumCrypto, V10RoundTripsAndChecksTheDomainHash) {
 
 // ---- Made-up databases ------------------------------------------------------
 
-class MadeUpStore : public ::testing::Test {
+class MadeUpDatabase : public ::testing::Test {
  protected:
   std::string Make(const std::string& name, const std::vector<std::string>& sql) {
     const std::string path = std::string(std::getenv("TEST_TMPDIR")) + "/" + name;
@@ -446,14 +448,14 @@ class MadeUpStore : public ::testing::Test {
   }
 };
 
-TEST_F(MadeUpStore, KeyringValuesAreReportedAndTheRestImported) {
+TEST_F(MadeUpDatabase, KeyringValuesAreReportedAndTheRestImported) {
   const std::string db =
       Chromium("keyring.db", {{"open", *EncryptChromiumValue("1", "a.example", 24)},
                               {"locked", "v11" + std::string(32, '\x7f')},
                               {"clear", "legacy"},
                               {"bad", "v10" + std::string(16, 'x')}});
   CookieJar jar;
-  absl::StatusOr<BrowserStoreReport> report = ImportBrowserStore(db, &jar);
+  absl::StatusOr<BrowserDatabaseReport> report = ImportBrowserDatabase(db, &jar);
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_EQ(report->rows, 4u);
   EXPECT_EQ(report->imported, 2u);
@@ -465,7 +467,7 @@ TEST_F(MadeUpStore, KeyringValuesAreReportedAndTheRestImported) {
   EXPECT_EQ(*jar.GetCookieHeader("https://a.example/"), "open=1; clear=legacy");
 }
 
-TEST_F(MadeUpStore, FirefoxContainersOldSchemasAndBadRows) {
+TEST_F(MadeUpDatabase, FirefoxContainersOldSchemasAndBadRows) {
   // Schema 12: expiry in seconds, a rawSameSite column.
   const std::string db = Make(
       "old.sqlite",
@@ -488,8 +490,8 @@ TEST_F(MadeUpStore, FirefoxContainersOldSchemasAndBadRows) {
        "2);",
        "INSERT INTO moz_cookies VALUES (6, '^bogus=1', 'odd', 'v', 'a.example', '/', 4102444800, "
        "1700000000000005, 1700000000000005, 0, 0, 0, 0, 0, 2);"});
-  BrowserStoreReport report;
-  absl::StatusOr<std::vector<CanonicalCookie>> cookies = ReadBrowserStore(db, &report);
+  BrowserDatabaseReport report;
+  absl::StatusOr<std::vector<CanonicalCookie>> cookies = ReadBrowserDatabase(db, &report);
   ASSERT_TRUE(cookies.ok()) << cookies.status();
   EXPECT_EQ(report.rows, 6u);
   EXPECT_EQ(report.other_jars, 1u);
@@ -513,51 +515,179 @@ TEST_F(MadeUpStore, FirefoxContainersOldSchemasAndBadRows) {
   EXPECT_THAT(report.notes.at(0), HasSubstr("schema 12; expiry in seconds"));
 }
 
-TEST_F(MadeUpStore, WhatIsNotABrowserStoreIsRefusedClearly) {
+TEST_F(MadeUpDatabase, WhatIsNotABrowserDatabaseIsRefusedClearly) {
   const std::string dir = std::getenv("TEST_TMPDIR");
   std::ofstream(dir + "/text.sqlite") << "# Netscape HTTP Cookie File\n";
-  EXPECT_THAT(std::string(DetectBrowserStore(dir + "/text.sqlite").status().message()),
+  EXPECT_THAT(std::string(DetectBrowserDatabase(dir + "/text.sqlite").status().message()),
               HasSubstr("is not an SQLite database"));
   const std::string other = Make("other.db", {"CREATE TABLE t(x);"});
-  EXPECT_THAT(std::string(DetectBrowserStore(other).status().message()),
+  EXPECT_THAT(std::string(DetectBrowserDatabase(other).status().message()),
               HasSubstr("not a Firefox cookies.sqlite or a Chromium Cookies file"));
-  EXPECT_EQ(DetectBrowserStore(dir + "/missing").status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(DetectBrowserStore(dir).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(DetectBrowserDatabase(dir + "/missing").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(DetectBrowserDatabase(dir).status().code(), absl::StatusCode::kFailedPrecondition);
   const std::string old_chromium = Make(
       "old_chromium",
       {"CREATE TABLE meta(key, value);", "INSERT INTO meta VALUES ('version', '5');",
        "CREATE TABLE cookies(creation_utc, host_key, name, value, path, expires_utc, secure);"});
-  absl::StatusOr<std::vector<CanonicalCookie>> read = ReadBrowserStore(old_chromium, nullptr);
+  absl::StatusOr<std::vector<CanonicalCookie>> read = ReadBrowserDatabase(old_chromium, nullptr);
   EXPECT_EQ(read.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(read.status().message()), HasSubstr("version 5 is not supported"));
 }
 
-TEST_F(MadeUpStore, HostileFilesAreBounded) {
+TEST_F(MadeUpDatabase, HostileFilesAreBounded) {
   // A field larger than SQLite is allowed to hand over: an error, not a crash.
   const std::string huge = Chromium("huge.db", {{"big", std::string(2 << 20, 'x')}});
-  EXPECT_EQ(ReadBrowserStore(huge, nullptr).status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(ReadBrowserDatabase(huge, nullptr).status().code(), absl::StatusCode::kDataLoss);
   // More rows than allowed: the first ones are read, the rest counted.
   std::vector<std::pair<std::string, std::string>> rows;
   for (int i = 0; i < 50; ++i) rows.push_back({absl::StrCat("c", i), absl::StrCat("plain", i)});
   const std::string many = Chromium("many.db", rows);
-  BrowserStoreOptions options;
+  BrowserDatabaseOptions options;
   options.max_rows = 10;
   options.max_problems = 0;
-  BrowserStoreReport report;
-  absl::StatusOr<std::vector<CanonicalCookie>> cookies = ReadBrowserStore(many, &report, options);
+  BrowserDatabaseReport report;
+  absl::StatusOr<std::vector<CanonicalCookie>> cookies = ReadBrowserDatabase(many, &report, options);
   ASSERT_TRUE(cookies.ok());
   EXPECT_EQ(cookies->size(), 10u);
   EXPECT_EQ(report.rows_left_out, 40u);
   // A file larger than allowed is not copied at all.
   options.max_file_bytes = 1000;
-  EXPECT_THAT(std::string(ReadBrowserStore(many, nullptr, options).status().message()),
+  EXPECT_THAT(std::string(ReadBrowserDatabase(many, nullptr, options).status().message()),
               HasSubstr("larger than 1000 bytes"));
   // A truncated database is corrupted, not a crash.
   const std::string bytes = ReadBytes(many);
   const std::string cut = std::string(std::getenv("TEST_TMPDIR")) + "/cut.db";
   std::ofstream(cut, std::ios::binary) << bytes.substr(0, bytes.size() / 2);
-  EXPECT_FALSE(ReadBrowserStore(cut, nullptr).ok());
+  EXPECT_FALSE(ReadBrowserDatabase(cut, nullptr).ok());
 }
+
+// ---- Finding the databases ----------------------------------------------------
+
+void WriteFile(const std::string& path, const std::string& text) {
+  fs::create_directories(fs::path(path).parent_path());
+  std::ofstream(path) << text;
+}
+
+// A home folder laid out as the browsers lay theirs out.
+std::string MakeHome() {
+  const std::string home = std::string(std::getenv("TEST_TMPDIR")) + "/home";
+  fs::remove_all(home);
+  const std::string firefox = home + "/.mozilla/firefox";
+  // Firefox 67 on: the [Install...] section names the default; the older
+  // Default=1 mark is on another profile.
+  WriteFile(firefox + "/profiles.ini",
+            "[Install4F96D1932A9F858E]\nDefault=abcd.default-release\nLocked=1\n\n"
+            "[Profile1]\nName=default-release\nIsRelative=1\nPath=abcd.default-release\n\n"
+            "[Profile0]\nName=default\nIsRelative=1\nPath=wxyz.default\nDefault=1\n\n"
+            "[Profile2]\nName=empty\nIsRelative=1\nPath=none.empty\n\n"
+            "[General]\nStartWithLastProfile=1\nVersion=2\n");
+  for (const char* profile : {"abcd.default-release", "wxyz.default"}) {
+    fs::create_directories(firefox + "/" + profile);
+    fs::copy_file(testing::TestDataPath("browser_stores/firefox/cookies.sqlite"),
+                  firefox + "/" + profile + "/cookies.sqlite");
+  }
+  const std::string chromium = home + "/.config/chromium";
+  WriteFile(chromium + "/Local State",
+            R"({"profile": {"last_used": "Profile 1", "info_cache": {)"
+            R"("Default": {"name": "Person 1"}, "Profile 1": {"name": "Work"}}}})");
+  // Before Chromium 96 the file was in the profile folder itself.
+  for (const char* file : {"/Default/Cookies", "/Profile 1/Network/Cookies"}) {
+    fs::create_directories(fs::path(chromium + file).parent_path());
+    fs::copy_file(testing::TestDataPath("browser_stores/chromium/Cookies"), chromium + file);
+  }
+  // No Local State: the "Default" folder.
+  const std::string chrome = home + "/.config/google-chrome/Default/Network/Cookies";
+  fs::create_directories(fs::path(chrome).parent_path());
+  fs::copy_file(testing::TestDataPath("browser_stores/chromium/Cookies"), chrome);
+  return home;
+}
+
+TEST(FindBrowserDatabases, EachBrowsersProfilesWithItsDefaultFirst) {
+  BrowserSearchOptions options;
+  options.home = MakeHome();
+  absl::StatusOr<std::vector<BrowserDatabaseLocation>> all = FindBrowserDatabases("", options);
+  ASSERT_TRUE(all.ok()) << all.status();
+  std::vector<std::string> found;
+  for (const BrowserDatabaseLocation& l : *all) {
+    found.push_back(absl::StrCat(l.browser, ":", l.profile, ":", l.display_name, ":",
+                                 l.is_default ? "default" : "-", ":",
+                                 l.path.substr(options.home.size())));
+  }
+  EXPECT_THAT(found,
+              ::testing::ElementsAre(
+                  "firefox:abcd.default-release:default-release:default:/.mozilla/firefox/"
+                  "abcd.default-release/cookies.sqlite",
+                  "firefox:wxyz.default:default:-:/.mozilla/firefox/wxyz.default/cookies.sqlite",
+                  "chromium:Profile 1:Work:default:/.config/chromium/Profile 1/Network/Cookies",
+                  "chromium:Default:Person 1:-:/.config/chromium/Default/Cookies",
+                  "chrome:Default::default:/.config/google-chrome/Default/Network/Cookies"));
+}
+
+TEST(FindBrowserDatabases, OneProfileByNameOrTheDefault) {
+  BrowserSearchOptions options;
+  options.home = MakeHome();
+  absl::StatusOr<BrowserDatabaseLocation> work = FindBrowserDatabase("chromium", "", options);
+  ASSERT_TRUE(work.ok()) << work.status();
+  EXPECT_EQ(work->profile, "Profile 1");
+  absl::StatusOr<BrowserDatabaseLocation> person = FindBrowserDatabase("chromium", "Person 1", options);
+  ASSERT_TRUE(person.ok()) << person.status();
+  EXPECT_EQ(person->profile, "Default");
+  // And it reads.
+  CookieJar jar;
+  absl::StatusOr<BrowserDatabaseReport> report = ImportBrowserDatabase(person->path, &jar);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_GT(report->imported, 0u);
+
+  absl::StatusOr<BrowserDatabaseLocation> missing = FindBrowserDatabase("firefox", "nope", options);
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(missing.status().message(),
+              HasSubstr("there are: abcd.default-release (default-release), wxyz.default (default)"));
+  EXPECT_EQ(FindBrowserDatabases("netscape", options).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  options.home = std::string(std::getenv("TEST_TMPDIR")) + "/nobody";
+  absl::StatusOr<std::vector<BrowserDatabaseLocation>> none = FindBrowserDatabases("", options);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+}
+
+TEST(ImportBrowser, FindsTheProfileAndImportsIt) {
+  BrowserSearchOptions search;
+  search.home = MakeHome();
+  CookieJar jar;
+  absl::StatusOr<BrowserImport> work = ImportBrowser("chromium", "", &jar, {}, search);
+  ASSERT_TRUE(work.ok()) << work.status();
+  EXPECT_EQ(work->location.profile, "Profile 1");
+  EXPECT_EQ(work->report.kind, BrowserDatabaseKind::kChromium);
+  EXPECT_EQ(work->report.imported + work->report.expired, 18u);
+  EXPECT_EQ(work->report.keyring, KeyringStatus::kNotNeeded);  // Only v10 values.
+  EXPECT_EQ(jar.size(), work->report.imported);
+  absl::StatusOr<BrowserImport> firefox = ImportBrowser("firefox", "default", &jar, {}, search);
+  ASSERT_TRUE(firefox.ok()) << firefox.status();
+  EXPECT_EQ(firefox->location.profile, "wxyz.default");
+  EXPECT_EQ(firefox->report.kind, BrowserDatabaseKind::kFirefox);
+  absl::StatusOr<BrowserImport> missing = ImportBrowser("chrome", "Work", &jar, {}, search);
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(missing.status().message(), HasSubstr("there are: Default"));
+}
+
+// The names of 1.x (browser_stores.h) keep working for one release.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+TEST(BrowserDatabases, TheDeprecatedNamesStillWork) {
+  const std::string db = CopyFixture("browser_stores/chromium", "Cookies", "deprecated");
+  BrowserStoreReport report;
+  absl::StatusOr<BrowserStoreKind> kind = DetectBrowserStore(db);
+  ASSERT_TRUE(kind.ok()) << kind.status();
+  EXPECT_EQ(BrowserStoreKindName(*kind), "chromium");
+  absl::StatusOr<std::vector<CanonicalCookie>> cookies = ReadBrowserStore(db, &report);
+  ASSERT_TRUE(cookies.ok()) << cookies.status();
+  CookieJar jar;
+  BrowserStoreOptions options;
+  absl::StatusOr<BrowserStoreReport> imported = ImportBrowserStore(db, &jar, options);
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  EXPECT_EQ(imported->rows, cookies->size());
+}
+#pragma GCC diagnostic pop
 
 }  // namespace
 }  // namespace cookiejar
