@@ -6,6 +6,10 @@ assignments of string lists. Paths are relative to the package named in the
 list's comment.
 """
 
+# common/
+USER_FILE_SRCS = ["user_file.cc"]
+USER_FILE_HDRS = ["user_file.h"]
+
 # host/
 HOST_SRCS = ["canonical_host.cc"]
 
@@ -30,6 +34,7 @@ JAR_SRCS = [
     "eviction.cc",
     "internal/change_dispatcher.cc",
     "internal/cookie_draft.cc",
+    "internal/lookup_clock.cc",
     "internal/cookie_bucket.cc",
     "internal/request_decisions.cc",
     "internal/site_cache.cc",
@@ -41,12 +46,15 @@ JAR_SRCS = [
     "url.cc",
 ]
 JAR_HDRS = [
+    "internal/byte_block.h",
     "internal/change_dispatcher.h",
     "internal/cookie_bucket.h",
     "internal/cookie_draft.h",
     "internal/jar_core.h",
+    "internal/lookup_clock.h",
     "internal/request_decisions.h",
     "internal/site_cache.h",
+    "internal/url_parser.h",
     "internal/utf8_repair.h",
 ]
 

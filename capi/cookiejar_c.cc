@@ -41,7 +41,8 @@ void SetError(std::string message) { last_error = std::move(message); }
 class CallbackClock : public cookiejar::Clock {
  public:
   CallbackClock(cookiejar_clock_fn fn, void* user) : fn_(fn), user_(user) {}
-  absl::Time Now() const override { return cookiejar::micros::FromMicros(fn_(user_)); }
+  // A callback may return anything; "now" is always a finite instant.
+  absl::Time Now() const override { return cookiejar::micros::FiniteFromMicros(fn_(user_)); }
 
  private:
   cookiejar_clock_fn fn_;

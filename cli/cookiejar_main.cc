@@ -12,7 +12,6 @@
 #include <memory>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -33,6 +32,7 @@
 #include "cli/standard_input.h"
 #include "cli/terminal_text.h"
 #include "common/absl_view.h"
+#include "common/user_file.h"
 #include "cookiejar/canonical_host.h"
 #include "cookiejar/cookie_jar.h"
 #include "cookiejar/cookies_txt.h"
@@ -249,14 +249,65 @@ std::string Message(const absl::Status& status, size_t max_chars = 400) {
   return Printable(std::string_view(status.message().data(), status.message().size()), max_chars);
 }
 
+// The name of an exit code in --json output ("error": {"kind"}).
+std::string_view ExitCodeName(int code) {
+  switch (code) {
+    case kExitOk: return "done";
+    case kExitRefused: return "refused";
+    case kExitUsage: return "usage";
+    case kExitBusy: return "busy";
+    case kExitBadFile: return "bad_file";
+    case kExitNotSaved: return "not_saved";
+  }
+  return "unknown";
+}
+
+// With --json, a run prints one document on stdout, whatever happens: the
+// command's result (Reply), and the error that ended the run, if one did,
+// as "error": {"exit_code", "kind", "message"} beside it (a change made and
+// then not saved has both). Printed once, when the run ends (FinishJson).
+struct JsonReply {
+  bool on = false;
+  std::optional<nlohmann::json> document;
+  std::optional<nlohmann::json> error;
+};
+JsonReply& TheReply() {
+  static JsonReply* reply = new JsonReply;
+  return *reply;
+}
+
+void Reply(nlohmann::json document) { TheReply().document = std::move(document); }
+
 int Fail(const std::string& message, int code) {
   std::cerr << "cookiejar: " << message << "\n";
+  JsonReply& reply = TheReply();
+  if (reply.on && !reply.error) {
+    nlohmann::json error = nlohmann::json::object();
+    error["exit_code"] = code;
+    error["kind"] = std::string(ExitCodeName(code));
+    SetText(error, "message", message);
+    reply.error = std::move(error);
+  }
   return code;
 }
 
 int UsageError(const std::string& message) {
-  std::cerr << "cookiejar: " << message << "\n(cookiejar help lists the commands and options)\n";
+  Fail(message, kExitUsage);
+  std::cerr << "(cookiejar help lists the commands and options)\n";
   return kExitUsage;
+}
+
+// Prints the --json document of a run that ends with `code`.
+int FinishJson(int code) {
+  JsonReply& reply = TheReply();
+  if (!reply.on) return code;
+  if (!reply.error && code != kExitOk && !reply.document) {
+    Fail(absl::StrCat("failed (exit code ", code, ")"), code);
+  }
+  nlohmann::json document = reply.document ? *std::move(reply.document) : nlohmann::json::object();
+  if (reply.error) document["error"] = *std::move(reply.error);
+  PrintJson(document);
+  return code;
 }
 
 // The exit code for a file that could not be opened or loaded.
@@ -428,8 +479,8 @@ std::optional<int> Parse(int argc, char** argv, Invocation* out) {
       out->command = FindCommand("help");
       return std::nullopt;
     }
-    std::cerr << kUsage;
-    return kExitUsage;
+    if (!out->json) std::cerr << kUsage;
+    return UsageError("no command given");
   }
   out->command = FindCommand(positional[0]);
   if (out->command == nullptr) {
@@ -510,7 +561,7 @@ int Get(const Invocation& in, JarFile& file) {
     SetText(out, "header", file.jar().GetCookieHeader(*request));
     out["cookies"] = std::move(cookies);
     out["request"] = ResolvedJson(*request);
-    PrintJson(out);
+    Reply(out);
     return kExitOk;
   }
   const std::string header = file.jar().GetCookieHeader(*request);
@@ -595,7 +646,7 @@ int Set(const Invocation& in, JarFile& file) {
     out["request"] = ResolvedJson(*request);
     out["results"] = std::move(results);
     out["kept"] = file.kept();
-    PrintJson(out);
+    Reply(out);
   }
   if (!file.kept()) std::cerr << "cookiejar: no --jar FILE, so nothing is kept\n";
   return status;
@@ -603,7 +654,7 @@ int Set(const Invocation& in, JarFile& file) {
 
 // ingest: the responses on standard input, hop by hop.
 int Ingest(const Invocation& in, JarFile& file) {
-  absl::StatusOr<Url> url = ParseUrlArg(in.args[0]);
+  absl::StatusOr<Url> url = Url::Parse(in.args[0]);
   if (!url.ok()) return Fail(Message(url.status()), kExitRefused);
   const bool location_only = in.flags.count("--location") > 0;
   absl::StatusOr<std::vector<RawResponse>> responses =
@@ -704,7 +755,7 @@ int Ingest(const Invocation& in, JarFile& file) {
       SetText(out, "location", next_url);
     }
     out["kept"] = file.kept();
-    PrintJson(out);
+    Reply(out);
   } else if (location_only && !next_url.empty()) {
     std::cout << next_url << "\n";
   }
@@ -717,7 +768,7 @@ int List(const Invocation& in, JarFile& file) {
   if (in.json) {
     json list = json::array();
     for (const CanonicalCookie& c : cookies) list.push_back(CookieJson(c));
-    PrintJson({{"cookies", std::move(list)}});
+    Reply({{"cookies", std::move(list)}});
     return kExitOk;
   }
   const bool wide = in.flags.count("--wide") > 0;
@@ -754,7 +805,7 @@ int Explain(const Invocation& in, JarFile& file) {
     SetText(out, "url", in.args[0]);
     out["request"] = ResolvedJson(*request);
     out["cookies"] = std::move(list);
-    PrintJson(out);
+    Reply(out);
     return kExitOk;
   }
   std::cout << "request: " << request->ToString() << "\n";
@@ -870,7 +921,7 @@ int Import(const Invocation& in, JarFile& file) {
       problems.push_back(line["text"]);
     }
     out["problems"] = std::move(problems);
-    PrintJson(out);
+    Reply(out);
   } else {
     std::cout << "imported " << summary->imported << " cookies from "
               << FileFormatName(summary->format)
@@ -930,7 +981,7 @@ int Export(const Invocation& in, JarFile& file) {
       losses.push_back(line["text"]);
     }
     out["losses"] = std::move(losses);
-    PrintJson(out);
+    Reply(out);
   } else {
     std::cout << "exported " << summary->written << " cookies to " << Printable(dest, 200) << " ("
               << FileFormatName(*format) << ")\n";
@@ -946,11 +997,9 @@ int Replay(const Invocation& in) {
     if (!text.ok()) return Fail(Message(text.status()), kExitBadFile);
     har = *std::move(text);
   } else {
-    std::ifstream file(path, std::ios::binary);
-    if (!file) return Fail("cannot open " + Printable(path, 200), kExitBadFile);
-    std::stringstream text;
-    text << file.rdbuf();
-    har = text.str();
+    absl::StatusOr<std::string> text = user_file::Read(path, user_file::Limits{kMaxHarBytes});
+    if (!text.ok()) return FileError(text.status());
+    har = *std::move(text);
   }
   const bool show_progress = isatty(STDERR_FILENO);
   absl::StatusOr<HarReplayResult> result = ReplayHar(
@@ -984,7 +1033,7 @@ int Replay(const Invocation& in) {
       item["details"] = std::move(details);
       differences.push_back(std::move(item));
     }
-    PrintJson({{"entries", result->entries},
+    Reply({{"entries", result->entries},
                {"requests", result->requests},
                {"identical", result->identical},
                {"same_cookies_other_order", result->same_cookies_other_order},
@@ -1068,11 +1117,50 @@ int Psl(const Invocation& in) {
     hosts.push_back(std::move(item));
   }
   if (in.json) {
-    PrintJson({{"hosts", std::move(hosts)}});
+    Reply({{"hosts", std::move(hosts)}});
   } else if (rows.size() > 1) {
     PrintTable(rows);
   }
   return status;
+}
+
+// Whether --json is among the options: known before the rest is parsed, so
+// that a wrong command line is a JSON document too.
+bool WantsJson(int argc, char** argv) {
+  for (int i = 1; i < argc && std::string_view(argv[i]) != "--"; ++i) {
+    if (std::string_view(argv[i]) == "--json") return true;
+  }
+  return false;
+}
+
+int Help(const Invocation& in, const std::string& topic) {
+  const Command* about = topic.empty() ? nullptr : FindCommand(topic);
+  if (!topic.empty() && about == nullptr) {
+    return UsageError("no help for unknown command \"" + Printable(topic, kShownChars) + "\"");
+  }
+  if (!in.json) {
+    std::cout << (about ? about->help : kUsage);
+    return kExitOk;
+  }
+  json out = json::object();
+  if (about) {
+    out["command"] = about->name;
+    out["usage"] = about->help;
+  } else {
+    out["usage"] = kUsage;
+    json commands = json::array();
+    for (const Command& command : Commands()) {
+      commands.push_back({{"name", command.name}, {"usage", command.help}});
+    }
+    out["commands"] = std::move(commands);
+    json codes = json::array();
+    for (int code = kExitOk; code <= kExitNotSaved; ++code) {
+      codes.push_back({{"exit_code", code}, {"kind", std::string(ExitCodeName(code))}});
+    }
+    out["exit_codes"] = std::move(codes);
+  }
+  Reply(std::move(out));
+  return kExitOk;
 }
 
 // Reads the standard input a command takes (ingest, set URL -, import -)
@@ -1100,10 +1188,11 @@ std::optional<int> ReadInput(Invocation* in) {
 
 int Main(int argc, char** argv) {
   Invocation in;
+  TheReply().on = WantsJson(argc, argv);
   if (std::optional<int> error = Parse(argc, argv, &in)) return *error;
   if (in.version) {
     if (in.json) {
-      PrintJson({{"version", COOKIEJAR_VERSION}});
+      Reply({{"version", COOKIEJAR_VERSION}});
     } else {
       std::cout << "cookiejar " << COOKIEJAR_VERSION << "\n";
     }
@@ -1111,18 +1200,7 @@ int Main(int argc, char** argv) {
   }
   const Command& command = *in.command;
   if (command.name == "help" || in.help) {
-    const std::string topic =
-        command.name == "help" ? (in.args.empty() ? "" : in.args[0]) : command.name;
-    if (topic.empty()) {
-      std::cout << kUsage;
-      return kExitOk;
-    }
-    const Command* about = FindCommand(topic);
-    if (about == nullptr) {
-      return UsageError("no help for unknown command \"" + Printable(topic, kShownChars) + "\"");
-    }
-    std::cout << about->help;
-    return kExitOk;
+    return Help(in, command.name == "help" ? (in.args.empty() ? "" : in.args[0]) : command.name);
   }
   if (command.name == "psl") return Psl(in);
   if (command.name == "replay") return Replay(in);
@@ -1160,7 +1238,7 @@ int Main(int argc, char** argv) {
     const size_t removed =
         command.name == "clear" ? jar_file.jar().DeleteAll() : jar_file.jar().EndSession();
     if (in.json) {
-      PrintJson({{"removed", removed}});
+      Reply({{"removed", removed}});
     } else {
       std::cout << "removed " << removed << " cookies\n";
     }
@@ -1182,4 +1260,4 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace cookiejar
 
-int main(int argc, char** argv) { return cookiejar::Main(argc, argv); }
+int main(int argc, char** argv) { return cookiejar::FinishJson(cookiejar::Main(argc, argv)); }

@@ -6,8 +6,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
-#include <fstream>
 #include <memory>
 
 #include "absl/strings/ascii.h"
@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/absl_view.h"
+#include "common/user_file.h"
 #include "cookiejar/formats/browser_databases.h"
 #include "cookiejar/cookies_txt.h"
 #include "cookiejar/formats/storage_state.h"
@@ -23,8 +24,12 @@
 namespace cookiejar {
 namespace {
 
-// The largest JSON or cookies.txt file read whole.
+// The largest JSON or cookies.txt file read whole (JsonCookiesOptions,
+// kMaxCookiesTxtBytes).
 constexpr size_t kMaxTextFile = size_t{64} << 20;
+// What detection reads: enough for the SQLite header and for the leading
+// whitespace of any JSON a person or a tool writes.
+constexpr size_t kDetectionBytes = 64 * 1024;
 // Problems listed one by one; the rest are counted.
 constexpr size_t kMaxProblems = 100;
 
@@ -41,47 +46,14 @@ constexpr Named kNames[] = {
     {FileFormat::kCookieEditor, "cookie-editor"},
 };
 
-// Reads a regular file of at most `max` bytes (a link is followed: this
-// only reads).
 absl::StatusOr<std::string> ReadFile(const std::string& path, size_t max) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) {
-    if (errno == ENOENT) return absl::NotFoundError(path + " does not exist");
-    return absl::PermissionDeniedError(
-        absl::StrCat("cannot open ", path, ": ", std::strerror(errno)));
-  }
-  struct stat st;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    close(fd);
-    return absl::FailedPreconditionError(path + " is not a regular file");
-  }
-  if (static_cast<uint64_t>(st.st_size) > max) {
-    close(fd);
-    return absl::FailedPreconditionError(absl::StrCat(path, " is larger than ", max, " bytes"));
-  }
-  std::string text;
-  char buffer[1 << 16];
-  for (;;) {
-    const ssize_t n = read(fd, buffer, sizeof(buffer));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      close(fd);
-      return absl::DataLossError(absl::StrCat("cannot read ", path, ": ", std::strerror(errno)));
-    }
-    if (n == 0) break;
-    if (text.size() + n > max) {
-      close(fd);
-      return absl::FailedPreconditionError(absl::StrCat(path, " is larger than ", max, " bytes"));
-    }
-    text.append(buffer, n);
-  }
-  close(fd);
-  return text;
+  return user_file::Read(path, user_file::Limits{max});
 }
 
 bool StartsAsJson(std::string_view whole) {
-  absl::string_view text = absl::StripLeadingAsciiWhitespace(AbslView(whole));
+  absl::string_view text = AbslView(whole);
   if (absl::StartsWith(text, "\xEF\xBB\xBF")) text.remove_prefix(3);  // A BOM.
+  text = absl::StripLeadingAsciiWhitespace(text);
   return !text.empty() && (text[0] == '{' || text[0] == '[');
 }
 
@@ -176,28 +148,27 @@ std::string FileFormatNames() {
 }
 
 absl::StatusOr<FileFormat> DetectImportFormat(const std::string& path) {
-  // An SQLite file is told by its first 16 bytes; only text is read whole.
-  std::ifstream file(path, std::ios::binary);
-  char magic[16] = {};
-  if (file && file.read(magic, sizeof(magic)) &&
-      std::memcmp(magic, "SQLite format 3", sizeof(magic)) == 0) {
+  // Only the first bytes are read (the importer reads the file once more,
+  // whole): an SQLite header, or the first character that is not
+  // whitespace.
+  // Any size here: each format's reader has its own limit.
+  absl::StatusOr<user_file::File> file = user_file::Open(path, user_file::Limits{UINT64_MAX});
+  if (!file.ok()) return file.status();
+  absl::StatusOr<std::string> head = file->ReadHead(kDetectionBytes);
+  if (!head.ok()) return head.status();
+  if (head->size() >= 16 && std::memcmp(head->data(), "SQLite format 3", 16) == 0) {
     absl::StatusOr<BrowserDatabaseKind> kind = DetectBrowserDatabase(path);
     if (kind.ok()) {
       return *kind == BrowserDatabaseKind::kFirefox ? FileFormat::kFirefox : FileFormat::kChromium;
     }
     return FileFormat::kStore;  // The store says what else it is not.
   }
-  absl::StatusOr<std::string> head = ReadFile(path, kMaxTextFile);
-  if (!head.ok()) return head.status();
-  if (StartsAsJson(*head)) {
-    JsonCookiesReport report;
-    if (ParseJsonCookies(*head, &report).ok() && report.entries > 0) {
-      return report.format == JsonCookieFormat::kStorageState ? FileFormat::kStorageState
-                                                              : FileFormat::kCookieEditor;
-    }
-    return FileFormat::kStorageState;  // The parser says what is wrong.
+  if (file->size() > kMaxTextFile) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, " is larger than ", kMaxTextFile, " bytes"));
   }
-  return FileFormat::kCookiesTxt;
+  // The shape of JSON cookies is told while they are read (ImportFile).
+  return StartsAsJson(*head) ? FileFormat::kStorageState : FileFormat::kCookiesTxt;
 }
 
 FileFormat ExportFormatFor(const std::string& path) {
@@ -222,6 +193,12 @@ absl::StatusOr<ImportSummary> ImportFile(const std::string& path, FileFormat for
       if (!report.ok()) {
         return absl::FailedPreconditionError(absl::StrCat(
             path, " is not a storageState or cookie-editor file: ", report.status().message()));
+      }
+      // The shape the cookies were read in (either is read, whichever was
+      // named).
+      if (report->entries > 0) {
+        out.format = report->format == JsonCookieFormat::kStorageState ? FileFormat::kStorageState
+                                                                        : FileFormat::kCookieEditor;
       }
       out.imported = report->imported;
       out.expired = report->expired;

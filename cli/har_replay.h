@@ -50,9 +50,17 @@ struct HarReplayResult {
 
 using HarProgress = std::function<void(size_t done, size_t total)>;
 
+// What a capture may hold: a larger text, more entries, or deeper nesting is
+// refused (the text is read in one pass that keeps only what replaying
+// needs, and stops at the first limit).
+inline constexpr size_t kMaxHarBytes = size_t{256} << 20;
+inline constexpr size_t kMaxHarEntries = 1000000;
+inline constexpr int kMaxHarDepth = 256;
+
 // `options` configures the fresh jar (its clock is replaced). Errors
-// (InvalidArgument): not JSON, not a HAR (no log.entries array), or an entry
-// whose startedDateTime is outside the years 1601 to 9999.
+// (InvalidArgument): not JSON, not a HAR (no log.entries array), over the
+// limits above, or an entry whose startedDateTime is outside the years 1601
+// to 9999.
 absl::StatusOr<HarReplayResult> ReplayHar(std::string_view har_json, CookieJarOptions options,
                                           const HarProgress& progress = nullptr);
 

@@ -11,7 +11,9 @@
 #ifndef COOKIEJAR_COMMON_MICROS_H_
 #define COOKIEJAR_COMMON_MICROS_H_
 
+#include <cmath>
 #include <cstdint>
+#include <optional>
 
 #include "absl/time/time.h"
 
@@ -58,6 +60,34 @@ inline int64_t DurationMicros(absl::Duration d) {
   if (d == -absl::InfiniteDuration()) return kAlwaysUs;
   return absl::ToInt64Microseconds(d);
 }
+
+// An instant from outside that must be finite (a creation or access time in a
+// store's column or a Redis field, a C caller's clock): the ends of int64,
+// which mean "never" and "always" only for an expiry, are clamped.
+inline absl::Time FiniteFromMicros(int64_t us) { return FromMicros(ClampFinite(us)); }
+
+inline int64_t SatMul(int64_t a, int64_t b) {
+  int64_t product;
+  if (__builtin_mul_overflow(a, b, &product)) return (a < 0) == (b < 0) ? INT64_MAX : INT64_MIN;
+  return product;
+}
+
+// Seconds from outside as a float (Python, JSON) in microseconds: NaN is no
+// number of seconds (nullopt, for the caller to refuse); whatever is past the
+// finite range, infinities included, saturates to kLatestUs or kEarliestUs
+// (a cast would be undefined past about 9.2e12 s).
+inline std::optional<int64_t> SecondsToMicros(double seconds) {
+  if (std::isnan(seconds)) return std::nullopt;
+  const double us = seconds * 1e6;
+  constexpr double kTwo63 = 9223372036854775808.0;  // Exact in a double.
+  if (us >= kTwo63) return kLatestUs;
+  if (us <= -kTwo63) return kEarliestUs;
+  return ClampFinite(std::llround(us));
+}
+
+// Whole seconds from outside (a C or Python integer) in microseconds,
+// saturated to the finite range.
+inline int64_t SecondsToMicros(int64_t seconds) { return ClampFinite(SatMul(seconds, 1000000)); }
 
 }  // namespace micros
 }  // namespace cookiejar

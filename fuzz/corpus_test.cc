@@ -14,7 +14,8 @@ TEST(FuzzCorpusTest, EveryTargetRunsItsCorpusWithoutCrashing) {
   for (const char* target : {"set_cookie_fuzzer", "cookie_date_fuzzer", "host_fuzzer",
                              "public_suffix_fuzzer", "jar_fuzzer", "cookies_txt_fuzzer",
                              "sqlite_store_fuzzer", "har_replay_fuzzer", "browser_store_fuzzer",
-                             "storage_state_fuzzer", "sealed_record_fuzzer"}) {
+                             "storage_state_fuzzer", "url_parser_fuzzer",
+                             "sealed_record_fuzzer"}) {
     std::string command = root + target;
     for (const char* kind : {"corpus/", "regressions/"}) {
       const std::string dir = root + kind + target;

@@ -1,5 +1,7 @@
 #include "cookiejar/clock.h"
 
+#include "common/micros.h"
+
 namespace cookiejar {
 namespace {
 
@@ -9,6 +11,13 @@ class SystemClock : public Clock {
 };
 
 }  // namespace
+
+void FakeClock::Advance(absl::Duration by) {
+  const int64_t step = micros::DurationMicros(by);
+  int64_t now = micros_.load();
+  while (!micros_.compare_exchange_weak(now, micros::ClampFinite(micros::SatAdd(now, step)))) {
+  }
+}
 
 const Clock& Clock::System() {
   static const SystemClock* const clock = new SystemClock();

@@ -6,13 +6,17 @@
 #include <mutex>
 #include <shared_mutex>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 
+#include "absl/base/attributes.h"
+#include "absl/base/optimization.h"
 #include "absl/hash/hash.h"
 #include "absl/time/clock.h"
 #include "absl/strings/str_cat.h"
 #include "common/absl_view.h"
 #include "cookiejar/parsed_cookie.h"
+#include "jar/internal/lookup_clock.h"
 #include "jar/internal/site_cache.h"
 #include "jar/internal/utf8_repair.h"
 
@@ -68,6 +72,7 @@ JarCore::JarCore(CookieJarOptions options)
     : psl_(options.public_suffix_list ? options.public_suffix_list
                                       : &PublicSuffixList::Builtin()),
       clock_(options.clock ? options.clock : &Clock::System()),
+      system_clock_(clock_ == &Clock::System()),
       rules_(std::move(options.rules)) {
   SetAccessPolicy(options.access_policy ? *std::move(options.access_policy)
                                         : rules_.access_policy);
@@ -75,11 +80,7 @@ JarCore::JarCore(CookieJarOptions options)
 
 JarCore::~JarCore() { delete shards_.load(); }
 
-int64_t JarCore::NowMicros() const {
-  // The system clock without the trip through absl::Time: on every request.
-  if (clock_ == &Clock::System()) return ClampFinite(absl::GetCurrentTimeNanos() / 1000);
-  return ClampFinite(ToMicros(clock_->Now()));
-}
+int64_t JarCore::NowMicros() const { return ExactMicros(clock_); }
 
 std::string_view JarCore::SiteKey(std::string_view host) const {
   std::string_view site = psl_->RegistrableDomain(host);
@@ -389,6 +390,69 @@ inline void CopyPair(char* dst, const char* src, size_t n) {
   std::memcpy(dst, src, n);
 }
 
+// The last few Cookie headers this thread built from large buckets, so that
+// a repeated lookup on a site of many cookies is a copy. An entry holds as
+// long as the bucket's generation (which any change to the bucket renews)
+// and everything else the header depends on are the same: the host (domain
+// matching), the request's grants (scheme, API, SameSite context), the path
+// if any cookie of the bucket has a path other than "/", no cookie expiring
+// (checked by the caller), and no cookie due for a new last-access time.
+class HeaderCache {
+ public:
+  struct Entry {
+    uint64_t generation = 0;  // 0: empty.
+    uint8_t grants = 0;
+    bool path_matters = false;
+    // The earliest last-access time of the cookies sent.
+    int64_t min_last_access_us = 0;
+    size_t count = 0;
+    std::string host;
+    std::string path;
+    std::string header;
+  };
+  // Larger headers are not kept: copying them costs more than the walk.
+  static constexpr size_t kMaxHeader = 16 * 1024;
+
+  static HeaderCache& ForThread() {
+    thread_local HeaderCache cache;
+    return cache;
+  }
+
+  const Entry* Find(uint64_t generation, std::string_view host, std::string_view path,
+                    uint8_t grants) const {
+    for (const Entry& entry : entries_) {
+      if (entry.generation == generation && entry.grants == grants && entry.host == host &&
+          (!entry.path_matters || entry.path == path)) {
+        return &entry;
+      }
+    }
+    return nullptr;
+  }
+
+  // Keeps a header just built (replacing the entries in turn).
+  ABSL_ATTRIBUTE_NOINLINE void Keep(uint64_t generation, std::string_view host,
+                                    std::string_view path, uint8_t grants, bool path_matters,
+                                    int64_t min_last_access_us, std::string_view header,
+                                    size_t count) {
+    if (header.size() > kMaxHeader) return;
+    Entry& entry = entries_[next_];
+    next_ = (next_ + 1) % kEntries;
+    entry.generation = generation;
+    entry.grants = grants;
+    entry.path_matters = path_matters;
+    entry.min_last_access_us = min_last_access_us;
+    entry.count = count;
+    entry.host.assign(host.data(), host.size());
+    entry.path.assign(path.data(), path.size());
+    entry.header.assign(header.data(), header.size());
+  }
+
+ private:
+  static constexpr size_t kEntries = 4;
+  Entry entries_[kEntries];
+  size_t next_ = 0;
+};
+
 // Collects the cookies of a header, then writes the header with one resize
 // and one copy per cookie.
 class HeaderSink {
@@ -409,7 +473,7 @@ class HeaderSink {
   void Finish() {
     count_ = next_ - pairs_.data();
     if (count_ == 0) return;
-    const size_t start = out_->size();
+    const size_t start = start_ = out_->size();
     out_->resize(start + bytes_ + 2 * (count_ - 1));
     char* p = out_->data() + start;
     for (size_t i = 0; i < count_; ++i) {
@@ -424,6 +488,18 @@ class HeaderSink {
   }
 
   size_t count() const { return count_; }
+  // What Finish wrote.
+  std::string_view written() const {
+    return count_ == 0 ? std::string_view() : std::string_view(*out_).substr(start_);
+  }
+  // Instead of Add and Finish: a header found before.
+  void FinishWith(std::string_view header, size_t count) {
+    out_->append(header.data(), header.size());
+    count_ = count;
+  }
+
+  // The cache of large sites' headers applies.
+  static constexpr bool kCacheable = true;
 
  private:
   // Reused between calls on a thread, so a header costs no allocation once
@@ -438,10 +514,12 @@ class HeaderSink {
   std::string_view* next_ = nullptr;
   size_t bytes_ = 0;
   size_t count_ = 0;
+  size_t start_ = 0;
 };
 
 class CanonicalSink {
  public:
+  static constexpr bool kCacheable = false;
   void Reserve(size_t) {}
   void Add(const Bucket& bucket, const CookieRecord& cookie) {
     cookies.push_back(bucket.ToCanonical(cookie));
@@ -505,7 +583,6 @@ void JarCore::VisitIncluded(RequestDecisions& request, Sink& sink) {
 
   const SameSiteContext same_site = request.SameSiteForSending();
   RequestFilter filter;
-  filter.now_us = NowMicros();
   filter.grants = 0;
   if (url.IsPotentiallyTrustworthy()) filter.grants |= kNeedTrustworthy;
   if (request.options().api == CookieApi::kHttp) filter.grants |= kNeedHttpApi;
@@ -513,8 +590,6 @@ void JarCore::VisitIncluded(RequestDecisions& request, Sink& sink) {
   if (same_site == SameSiteContext::kStrict) filter.grants |= kNeedStrict;
   filter.lax_allowing_unsafe = same_site_policy_.lax_allowing_unsafe &&
                                same_site == SameSiteContext::kLaxMethodUnsafe;
-  filter.lax_allowing_unsafe_since_us =
-      SatSub(filter.now_us, lax_allowing_unsafe_us_);
   const int64_t access_granularity = access_granularity_us_;
   const bool plain_allowed = PolicyAllows(request, /*partitioned=*/false);
 
@@ -531,9 +606,38 @@ void JarCore::VisitIncluded(RequestDecisions& request, Sink& sink) {
   }
   if (plain == nullptr && partitioned == nullptr) return;
   sink.Reserve((plain ? plain->size() : 0) + (partitioned ? partitioned->size() : 0));
+  LookupClock clock(clock_, system_clock_);
+  // The coarse time decides expiry unless a cookie might expire within its
+  // error; the lax-allowing-unsafe window, rarely asked for, wants the exact.
+  const int64_t earliest_expiry = std::min(plain ? plain->earliest_expiry_us() : kNeverUs,
+                                           partitioned ? partitioned->earliest_expiry_us() : kNeverUs);
+  filter.now_us = filter.lax_allowing_unsafe || earliest_expiry <= clock.latest_us()
+                      ? clock.exact_us()
+                      : clock.coarse_us();
+  filter.lax_allowing_unsafe_since_us = SatSub(filter.now_us, lax_allowing_unsafe_us_);
+  // A cookie last accessed at or before this may be due for a new
+  // last-access time (by the latest time now can be); the exact time decides.
+  const int64_t maybe_due_us = SatSub(clock.latest_us(), access_granularity_us_);
+
+  const std::string& host = url.host();
+  const std::string& path = url.path();
+  // A large site's header, unchanged since this thread last built it: as long
+  // as no cookie is expiring, the result depends on the request alone.
+  const uint64_t generation = partitioned == nullptr ? plain->generation() : 0;
+  const bool cacheable = Sink::kCacheable && generation != 0 && !filter.lax_allowing_unsafe &&
+                         earliest_expiry > clock.latest_us();
+  if constexpr (Sink::kCacheable) {
+    if (ABSL_PREDICT_FALSE(cacheable)) {
+      const HeaderCache::Entry* entry =
+          HeaderCache::ForThread().Find(generation, host, path, filter.grants);
+      if (ABSL_PREDICT_TRUE(entry != nullptr) && entry->min_last_access_us > maybe_due_us) {
+        sink.FinishWith(entry->header, entry->count);
+        return;
+      }
+    }
+  }
 
   // Which of each bucket's domains the host matches, worked out once.
-  const std::string& host = url.host();
   auto domain_matches = [&](const Bucket* bucket, std::vector<uint8_t>* matches) {
     if (bucket == nullptr) return;
     const std::vector<DomainEntry>& domains = bucket->domains();
@@ -550,25 +654,46 @@ void JarCore::VisitIncluded(RequestDecisions& request, Sink& sink) {
   domain_matches(plain, &plain_matches);
   domain_matches(partitioned, &partitioned_matches);
 
-  const std::string& path = url.path();
   auto included = [&](const CookieRecord& cookie, const std::vector<uint8_t>& matches) {
     return filter.Allows(cookie) && matches[cookie.domain_index()] &&
            (cookie.path_size() == 1 || PathMatches(path, cookie.path()));
   };
   auto send = [&](const Bucket& bucket, const CookieRecord& cookie) {
-    if (SatSub(filter.now_us, cookie.last_access_us()) >= access_granularity) {
-      cookie.set_last_access_us(filter.now_us);
+    const int64_t last_access = cookie.last_access_us();
+    if (ABSL_PREDICT_FALSE(last_access <= maybe_due_us)) {
+      const int64_t now = clock.exact_us();
+      if (SatSub(now, last_access) >= access_granularity) cookie.set_last_access_us(now);
     }
     sink.Add(bucket, cookie);
   };
 
   if (partitioned == nullptr) {
-    plain->ForEachSpan([&](const std::vector<CookieRecord*>& span) {
-      for (const CookieRecord* cookie : span) {
-        if (included(*cookie, plain_matches)) send(*plain, *cookie);
+    // Walks the bucket; `track` also notes what the header cache needs.
+    auto walk = [&](auto track, bool* path_matters, int64_t* min_last_access) {
+      plain->ForEachSpan([&](const std::vector<CookieRecord*>& span) {
+        for (const CookieRecord* cookie : span) {
+          if constexpr (decltype(track)::value) *path_matters |= cookie->path_size() != 1;
+          if (included(*cookie, plain_matches)) {
+            send(*plain, *cookie);
+            if constexpr (decltype(track)::value) {
+              *min_last_access = std::min(*min_last_access, cookie->last_access_us());
+            }
+          }
+        }
+      });
+      sink.Finish();
+    };
+    if constexpr (Sink::kCacheable) {
+      if (ABSL_PREDICT_FALSE(cacheable)) {
+        bool path_matters = false;
+        int64_t min_last_access = kNeverUs;
+        walk(std::true_type(), &path_matters, &min_last_access);
+        HeaderCache::ForThread().Keep(generation, host, path, filter.grants, path_matters,
+                                      min_last_access, sink.written(), sink.count());
+        return;
       }
-    });
-    sink.Finish();
+    }
+    walk(std::false_type(), nullptr, nullptr);
     return;
   }
   // Both buckets are in header order: merge them.

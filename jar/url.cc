@@ -1,5 +1,6 @@
 #include "cookiejar/url.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <vector>
@@ -10,6 +11,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/absl_view.h"
+#include "jar/internal/byte_block.h"
+#include "jar/internal/url_parser.h"
 
 namespace cookiejar {
 namespace {
@@ -208,6 +211,13 @@ absl::StatusOr<Url> Url::Parse(std::string_view text) {
 }
 
 absl::Status Url::ParseInto(std::string_view text, Url* out) {
+  if (jar_internal::UrlParser::ParseCommon(text, out)) return absl::OkStatus();
+  return jar_internal::UrlParser::ParseGeneral(text, out);
+}
+
+namespace jar_internal {
+
+absl::Status UrlParser::ParseGeneral(std::string_view text, Url* out) {
   Url& url = *out;
   // WHATWG: strip leading and trailing C0 controls and spaces, and remove
   // tabs and newlines anywhere. Checked on the ends first: URLs almost never
@@ -222,13 +232,16 @@ absl::Status Url::ParseInto(std::string_view text, Url* out) {
     for (char c : text) {
       if (c != '\t' && c != '\r' && c != '\n') cleaned += c;
     }
-    return ParseInto(cleaned, out);
+    return ParseGeneral(cleaned, out);
   }
 
   size_t colon;
   if (const size_t common = CommonScheme(text); common != 0) {
     colon = common;
-    if (url.scheme_.size() != common) url.scheme_.assign(text.data(), common);
+    // A Url reused after an error may hold any scheme of this length.
+    if (std::string_view(url.scheme_) != text.substr(0, common)) {
+      url.scheme_.assign(text.data(), common);
+    }
     url.cryptographic_ = common == 5;
   } else {
     colon = text.find(':');
@@ -358,6 +371,157 @@ absl::Status Url::ParseInto(std::string_view text, Url* out) {
   }
   return absl::OkStatus();
 }
+
+namespace {
+
+size_t CountTrailingZeros(uint64_t mask) { return static_cast<size_t>(__builtin_ctzll(mask)); }
+
+// Bits [0, n) of a mask, n at most 63.
+uint64_t LowBits(size_t n) { return (uint64_t{1} << n) - 1; }
+
+// Whether `host` (1 to 63 simple bytes, with these masks of its dots, dashes
+// and digits) is a domain name exactly as CanonicalizeHost would return it:
+// no empty label, no "xn--" label (IDNA would check it), a last label that
+// is not a number (an IPv4 address; "0x..." is left to the general path
+// whatever follows).
+bool IsCanonicalHost(std::string_view host, uint64_t dots, uint64_t dashes, uint64_t digits) {
+  const size_t n = host.size();
+  if ((dots & 1) || ((dots >> (n - 1)) & 1) || (dots & (dots >> 1))) return false;
+  const size_t last = dots == 0 ? 0 : 64 - static_cast<size_t>(__builtin_clzll(dots));
+  const uint64_t last_label = LowBits(n) & ~LowBits(last);
+  if ((digits & last_label) == last_label) return false;
+  if (n - last >= 2 && host[last] == '0' && host[last + 1] == 'x') return false;
+  for (uint64_t pairs = dashes & (dashes >> 1); pairs != 0; pairs &= pairs - 1) {
+    const size_t i = CountTrailingZeros(pairs);  // "--" at i: "xn--" if a label starts at i - 2.
+    if (i >= 2 && host[i - 2] == 'x' && host[i - 1] == 'n' && (i == 2 || host[i - 3] == '.')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The first byte of [p, end) that is not plain in a canonical path: one that
+// ends the path ('?', '#'), one the path escapes, a backslash, or a '.' or
+// '%' right after a slash (a dot segment to resolve, an escape that might
+// spell one). `end` when there is none. Bytes from `floor` on are readable.
+const char* PathStop(const char* p, const char* end, const char* floor) {
+  uint32_t slash_carry = 0;  // A slash ended the previous block.
+  for (; p < end; p += ByteBlock::kSize) {
+    const ByteBlock block = ByteBlock::LoadUpTo(p, end, floor);
+    const uint32_t slashes = block.EqualsAny<'/'>();
+    const uint32_t after_slash = ((slashes << 1) | slash_carry) & block.EqualsAny<'.', '%'>();
+    slash_carry = (slashes >> 15) & 1;
+    // Zero bytes past `end` count as stops: the first of them is `end`.
+    const uint32_t stops = block.BelowOrNonAscii(0x21) |
+                           block.EqualsAny<'\x7f', '"', '<', '>', '`', '{', '}', '\\', '?', '#'>() |
+                           after_slash;
+    if (stops != 0) return std::min(end, p + CountTrailingZeros(stops));
+  }
+  return end;
+}
+
+// The first byte of [p, end) that a canonical query cannot hold as it is: a
+// control, space or non-ASCII byte, or one the query escapes ('#' ends it).
+const char* QueryStop(const char* p, const char* end, const char* floor) {
+  for (; p < end; p += ByteBlock::kSize) {
+    const ByteBlock block = ByteBlock::LoadUpTo(p, end, floor);
+    const uint32_t stops =
+        block.BelowOrNonAscii(0x21) | block.EqualsAny<'\x7f', '"', '#', '<', '>', '\''>();
+    if (stops != 0) return std::min(end, p + CountTrailingZeros(stops));
+  }
+  return end;
+}
+
+}  // namespace
+
+bool UrlParser::ParseCommon(std::string_view text, Url* out) {
+  const char* const begin = text.data();
+  const char* const end = begin + text.size();
+  bool https;
+  const char* host;
+  if (text.size() >= 8 && std::memcmp(begin, "https://", 8) == 0) {
+    https = true;
+    host = begin + 8;
+  } else if (text.size() >= 7 && std::memcmp(begin, "http://", 7) == 0) {
+    https = false;
+    host = begin + 7;
+  } else {
+    return false;
+  }
+
+  // The host: lowercase letters, digits, '-', '_' and '.', at most 63 of
+  // them, up to a port, a path, a query, a fragment or the end. Anything
+  // else in the authority (user info, IPv6, escapes, capitals, IDNA) is the
+  // general path's.
+  constexpr size_t kMaxHost = 63;
+  uint64_t dots = 0, dashes = 0, digits = 0;
+  size_t host_size = kMaxHost + 1;
+  for (size_t offset = 0; offset <= kMaxHost; offset += ByteBlock::kSize) {
+    const ByteBlock block = ByteBlock::LoadUpTo(host + offset, end, begin);
+    const uint32_t dot = block.EqualsAny<'.'>(), dash = block.EqualsAny<'-'>();
+    const uint32_t digit = block.InRange('0', '9');
+    const uint32_t simple = block.InRange('a', 'z') | digit | dot | dash | block.EqualsAny<'_'>();
+    dots |= uint64_t{dot} << offset;
+    dashes |= uint64_t{dash} << offset;
+    digits |= uint64_t{digit} << offset;
+    if (simple != 0xffff) {
+      host_size = offset + CountTrailingZeros(~simple & 0xffff);
+      break;
+    }
+  }
+  if (host_size == 0 || host_size > kMaxHost) return false;
+  const std::string_view host_name(host, host_size);
+  const uint64_t in_host = LowBits(host_size);
+  if (!IsCanonicalHost(host_name, dots & in_host, dashes & in_host, digits & in_host)) {
+    return false;
+  }
+
+  const char* p = host + host_size;
+  int port = https ? 443 : 80;
+  if (p < end && *p == ':') {
+    // At most five digits: leading zeros and other oddities are the general
+    // path's.
+    const char* const digits_begin = ++p;
+    int value = 0;
+    while (p < end && *p >= '0' && *p <= '9' && p - digits_begin < 5) value = value * 10 + (*p++ - '0');
+    if (p == digits_begin || value > 65535) return false;
+    port = value;
+  }
+  if (p < end && *p != '/' && *p != '?' && *p != '#') return false;
+
+  const char* path_end = p;
+  if (p < end && *p == '/') {
+    path_end = PathStop(p, end, begin);
+    if (path_end < end && *path_end != '?' && *path_end != '#') return false;
+  }
+  const char* query_end = path_end;
+  if (path_end < end && *path_end == '?') {
+    query_end = QueryStop(path_end + 1, end, begin);
+    if (query_end < end && *query_end != '#') return false;
+  }
+
+  Url& url = *out;
+  const std::string_view scheme = https ? "https" : "http";
+  if (std::string_view(url.scheme_) != scheme) url.scheme_.assign(scheme.data(), scheme.size());
+  url.cryptographic_ = https;
+  url.port_ = port;
+  // A scratch Url asked about the same host again keeps it.
+  if (std::string_view(url.host_) != host_name) url.host_.assign(host, host_size);
+  url.host_kind_ = HostKind::kDomain;
+  if (path_end == p) {
+    url.path_.assign(1, '/');
+  } else {
+    url.path_.assign(p, static_cast<size_t>(path_end - p));
+  }
+  if (query_end == path_end) {
+    url.query_.clear();
+  } else {
+    url.query_.assign(path_end, static_cast<size_t>(query_end - path_end));
+  }
+  return true;
+}
+
+}  // namespace jar_internal
 
 absl::StatusOr<Url> Url::Resolve(std::string_view reference) const {
   size_t scheme_end = reference.find_first_of(":/\\?#");

@@ -20,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/absl_view.h"
+#include "common/user_file.h"
 #include "cookiejar/canonical_host.h"
 #include "persistence/internal/partition_site.h"
 #include "persistence/internal/secret_service.h"
@@ -84,26 +85,16 @@ class PrivateCopy {
                         bool required) {
     // Reading follows a link (a profile may be linked from elsewhere); only
     // a regular file is read.
-    const int in = open(from.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (in < 0) {
-      if (!required && errno == ENOENT) return absl::OkStatus();
-      if (errno == ENOENT) return absl::NotFoundError(absl::StrCat(from, " does not exist"));
-      return absl::PermissionDeniedError(
-          absl::StrCat("cannot open ", from, ": ", std::strerror(errno)));
+    absl::StatusOr<user_file::File> file = user_file::Open(from, user_file::Limits{max_bytes});
+    if (!file.ok()) {
+      if (!required && file.status().code() == absl::StatusCode::kNotFound) {
+        return absl::OkStatus();
+      }
+      return file.status();
     }
-    struct stat st;
-    if (fstat(in, &st) != 0 || !S_ISREG(st.st_mode)) {
-      close(in);
-      return absl::FailedPreconditionError(absl::StrCat(from, " is not a regular file"));
-    }
-    if (static_cast<uint64_t>(st.st_size) > max_bytes) {
-      close(in);
-      return absl::FailedPreconditionError(
-          absl::StrCat(from, " is larger than ", max_bytes, " bytes"));
-    }
+    const int in = file->fd();
     const int out = open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (out < 0) {
-      close(in);
       return absl::InternalError(absl::StrCat("cannot write ", to, ": ", std::strerror(errno)));
     }
     char buffer[1 << 16];
@@ -135,7 +126,6 @@ class PrivateCopy {
         done += w;
       }
     }
-    close(in);
     if (close(out) != 0 && status.ok()) {
       status = absl::InternalError(absl::StrCat("cannot write ", to, ": ", std::strerror(errno)));
     }
@@ -228,20 +218,11 @@ absl::StatusOr<BrowserDatabaseKind> Detect(sqlite3* db, const std::string& shown
       shown, " is an SQLite database but not a Firefox cookies.sqlite or a Chromium Cookies file"));
 }
 
-absl::Status CheckSqliteHeader(const std::string& path) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) {
-    if (errno == ENOENT) return absl::NotFoundError(path + " does not exist");
-    return absl::PermissionDeniedError(
-        absl::StrCat("cannot open ", path, ": ", std::strerror(errno)));
-  }
-  struct stat st;
-  char header[16] = {};
-  const bool regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-  const ssize_t n = regular ? read(fd, header, sizeof(header)) : 0;
-  close(fd);
-  if (!regular) return absl::FailedPreconditionError(path + " is not a regular file");
-  if (n != 16 || std::memcmp(header, "SQLite format 3", 16) != 0) {
+absl::Status CheckSqliteHeader(const std::string& path, uint64_t max_bytes) {
+  absl::StatusOr<user_file::File> file = user_file::Open(path, user_file::Limits{max_bytes});
+  absl::StatusOr<std::string> header = file.ok() ? file->ReadHead(16) : file.status();
+  if (!header.ok()) return header.status();
+  if (*header != std::string_view("SQLite format 3\0", 16)) {
     return absl::FailedPreconditionError(path + " is not an SQLite database");
   }
   return absl::OkStatus();
@@ -812,7 +793,7 @@ absl::StatusOr<std::string> EncryptChromiumValue(std::string_view value, std::st
 
 absl::StatusOr<BrowserDatabaseKind> DetectBrowserDatabase(const std::string& path,
                                                     const BrowserDatabaseOptions& options) {
-  absl::Status header = CheckSqliteHeader(path);
+  absl::Status header = CheckSqliteHeader(path, options.max_file_bytes);
   if (!header.ok()) return header;
   absl::StatusOr<std::unique_ptr<PrivateCopy>> copy =
       PrivateCopy::Make(path, options.max_file_bytes);
@@ -828,7 +809,7 @@ absl::StatusOr<std::vector<CanonicalCookie>> ReadBrowserDatabase(const std::stri
   BrowserDatabaseReport scratch;
   if (report == nullptr) report = &scratch;
   *report = BrowserDatabaseReport();
-  absl::Status header = CheckSqliteHeader(path);
+  absl::Status header = CheckSqliteHeader(path, options.max_file_bytes);
   if (!header.ok()) return header;
   absl::StatusOr<std::unique_ptr<PrivateCopy>> copy =
       PrivateCopy::Make(path, options.max_file_bytes);

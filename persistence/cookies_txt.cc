@@ -9,8 +9,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
@@ -21,6 +19,7 @@
 #include "absl/time/clock.h"
 #include "persistence/internal/file_lock.h"
 #include "common/absl_view.h"
+#include "common/user_file.h"
 
 namespace cookiejar {
 namespace {
@@ -135,18 +134,20 @@ bool IsHeaderLine(std::string_view line) {
   return false;
 }
 
-// The lines of `text` without their line ends.
-std::vector<std::string_view> Lines(std::string_view text) {
+// Calls `f(line)` for each line of `text`, without its line end, until it
+// returns false. No list of lines is built: 64 MiB of line ends would make
+// one of a gigabyte.
+template <typename F>
+void ForEachLine(std::string_view text, F f) {
   // A byte-order mark, as Windows editors save UTF-8.
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-  std::vector<std::string_view> lines;
-  for (absl::string_view raw : absl::StrSplit(AbslView(text), '\n')) {
-    std::string_view line = StdView(raw);
+  while (!text.empty()) {
+    const size_t end = text.find('\n');
+    std::string_view line = text.substr(0, end);
+    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    lines.push_back(line);
+    if (!f(line)) return;
   }
-  if (!lines.empty() && lines.back().empty()) lines.pop_back();
-  return lines;
 }
 
 // A line of nothing but spaces and TABs.
@@ -161,17 +162,39 @@ bool IsComment(std::string_view line) {
   return first != std::string_view::npos && line[first] == '#';
 }
 
+// Why `text` is more than a cookies.txt may be (kMaxCookiesTxtBytes,
+// kMaxCookiesTxtLines), or "".
+std::string OverLimits(std::string_view text) {
+  if (text.size() > kMaxCookiesTxtBytes) {
+    return absl::StrCat("larger than ", kMaxCookiesTxtBytes, " bytes");
+  }
+  size_t lines = 0;
+  ForEachLine(text, [&](std::string_view line) {
+    return IsBlank(line) || IsHeaderLine(line) || ++lines <= kMaxCookiesTxtLines;
+  });
+  if (lines > kMaxCookiesTxtLines) {
+    return absl::StrCat("more than ", kMaxCookiesTxtLines, " lines that are not blank");
+  }
+  return "";
+}
+
 }  // namespace
 
 CookiesTxtReport ImportCookiesTxtText(std::string_view text, CookieJar* jar) {
   CookiesTxtReport report;
-  size_t line_number = 0;
-  for (std::string_view line : Lines(text)) {
+  size_t line_number = 0, lines = 0;
+  ForEachLine(text, [&](std::string_view line) {
     ++line_number;
-    if (IsBlank(line) || IsHeaderLine(line)) continue;
+    if (IsBlank(line) || IsHeaderLine(line)) return true;
+    if (++lines > kMaxCookiesTxtLines) {
+      report.errors.push_back(absl::StrCat("line ", line_number, ": more than ",
+                                           kMaxCookiesTxtLines,
+                                           " lines; this line and the rest were not read"));
+      return false;
+    }
     if (IsComment(line)) {
       report.kept_lines.emplace_back(line);
-      continue;
+      return true;
     }
     CanonicalCookie cookie;
     std::string error = ParseLine(line, &cookie);
@@ -180,41 +203,47 @@ CookiesTxtReport ImportCookiesTxtText(std::string_view text, CookieJar* jar) {
       CookieInclusionStatus status = jar->ImportCookie(cookie, CookieJar::ImportTimes::kNow);
       if (status.IsInclude()) {
         ++report.imported;
-        continue;
+        return true;
       }
       error = status.ToString();
       if (status.HasOnly(CookieExclusionReason::kExpired)) {
         ++report.expired;
         report.errors.push_back(absl::StrCat("line ", line_number, ": ", error));
-        continue;  // The only line a rewrite may drop.
+        return true;  // The only line a rewrite may drop.
       }
     }
     report.errors.push_back(absl::StrCat("line ", line_number, ": ", error));
     report.kept_lines.emplace_back(line);
-  }
+    return true;
+  });
   return report;
 }
 
 absl::StatusOr<CookiesTxtReport> ImportCookiesTxt(const std::string& path, CookieJar* jar) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    return absl::NotFoundError(absl::StrCat("cannot open ", path, ": ", std::strerror(errno)));
+  absl::StatusOr<std::string> text =
+      user_file::Read(path, user_file::Limits{kMaxCookiesTxtBytes});
+  if (!text.ok()) return text.status();
+  if (const std::string over = OverLimits(*text); !over.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(path, " is ", over));
   }
-  std::ostringstream text;
-  text << file.rdbuf();
-  if (file.bad()) return absl::DataLossError(absl::StrCat("cannot read ", path));
-  return ImportCookiesTxtText(text.str(), jar);
+  return ImportCookiesTxtText(*text, jar);
 }
 
 bool LooksLikeCookiesTxt(std::string_view text) {
   if (text.find('\0') != std::string_view::npos) return false;
   size_t cookie_lines = 0, other_lines = 0;
-  for (std::string_view line : Lines(text)) {
-    if (IsHeaderLine(line)) return true;
-    if (IsBlank(line) || IsComment(line)) continue;
+  bool header = false;
+  ForEachLine(text, [&](std::string_view line) {
+    if (IsHeaderLine(line)) {
+      header = true;
+      return false;
+    }
+    if (IsBlank(line) || IsComment(line)) return true;
     CanonicalCookie cookie;
     ++(ParseLine(line, &cookie).empty() ? cookie_lines : other_lines);
-  }
+    return true;
+  });
+  if (header) return true;
   // Without the header: mostly cookie lines (a hand-written file may have a
   // bad one), or nothing but blanks (an empty jar). Notes and other tables
   // are not cookie files.
@@ -298,35 +327,31 @@ absl::Status WriteFileAtomically(const std::string& path, std::string_view conte
 
 namespace {
 
-// Reads the whole file open as `fd`.
-absl::StatusOr<std::string> ReadAll(int fd, const std::string& path) {
-  std::string text;
-  char buffer[1 << 16];
-  for (off_t offset = 0;;) {
-    const ssize_t n = pread(fd, buffer, sizeof(buffer), offset);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return absl::DataLossError(absl::StrCat("cannot read ", path, ": ", std::strerror(errno)));
-    }
-    if (n == 0) return text;
-    text.append(buffer, static_cast<size_t>(n));
-    offset += n;
-  }
-}
-
 absl::Status NotACookieFile(const std::string& path) {
   return absl::FailedPreconditionError(
       absl::StrCat(path, " is not a cookies.txt file; it is left as it is"));
 }
 
+// The text of a cookies.txt read whole, or why it cannot be one (and is
+// left alone).
+absl::StatusOr<std::string> CheckedText(absl::StatusOr<std::string> text,
+                                        const std::string& path) {
+  if (!text.ok()) return text.status();
+  if (const std::string over = OverLimits(*text); !over.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, " is ", over, "; it is left as it is"));
+  }
+  if (!LooksLikeCookiesTxt(*text)) return NotACookieFile(path);
+  return text;
+}
+
 }  // namespace
 
 absl::Status ExportCookiesTxt(CookieJar& jar, const std::string& path) {
-  std::ifstream existing(path, std::ios::binary);
-  if (existing) {
-    std::ostringstream text;
-    text << existing.rdbuf();
-    if (!LooksLikeCookiesTxt(text.str())) return NotACookieFile(path);
+  absl::StatusOr<std::string> existing =
+      CheckedText(user_file::Read(path, user_file::Limits{kMaxCookiesTxtBytes}), path);
+  if (!existing.ok() && existing.status().code() != absl::StatusCode::kNotFound) {
+    return existing.status();
   }
   return WriteFileAtomically(path, FormatCookiesTxt(jar.GetAllCookies()));
 }
@@ -336,37 +361,32 @@ absl::StatusOr<std::unique_ptr<CookiesTxtFile>> CookiesTxtFile::Open(const std::
   using persistence_internal::OpenError;
   if (options.read_only) {
     // A file is only ever replaced whole, so a reader needs no lock.
-    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0 && errno == ENOENT) {
+    absl::StatusOr<std::string> text =
+        CheckedText(user_file::Read(path, user_file::Limits{kMaxCookiesTxtBytes}), path);
+    if (text.status().code() == absl::StatusCode::kNotFound) {
       return std::unique_ptr<CookiesTxtFile>(new CookiesTxtFile(path, options, -1, false, ""));
     }
-    if (fd < 0) return OpenError(path, errno);
-    struct stat st;
-    absl::StatusOr<std::string> text =
-        fstat(fd, &st) != 0 ? OpenError(path, errno)
-        : !S_ISREG(st.st_mode)
-            ? absl::FailedPreconditionError(absl::StrCat(path, " is not a regular file"))
-            : ReadAll(fd, path);
-    close(fd);
     if (!text.ok()) return text.status();
-    if (!LooksLikeCookiesTxt(*text)) return NotACookieFile(path);
     return std::unique_ptr<CookiesTxtFile>(
         new CookiesTxtFile(path, options, -1, false, *std::move(text)));
   }
   const absl::Time deadline = absl::Now() + options.lock_timeout;
   for (;;) {
     bool created = false;
-    int fd = open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+    // O_NONBLOCK: a FIFO at the path must not hold the writer up.
+    int fd = open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0 && errno == ENOENT) {
-      fd = open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_CREAT | O_EXCL, 0600);
+      fd = open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_CREAT | O_EXCL,
+                0600);
       created = fd >= 0;
       if (fd < 0 && errno == EEXIST) continue;
     }
     if (fd < 0) return OpenError(path, errno);
     struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    absl::Status regular = user_file::CheckRegular(fd, path, kMaxCookiesTxtBytes);
+    if (!regular.ok() || fstat(fd, &st) != 0) {
       close(fd);
-      return absl::FailedPreconditionError(absl::StrCat(path, " is not a regular file"));
+      return regular.ok() ? OpenError(path, errno) : regular;
     }
     absl::Status locked = persistence_internal::LockFile(
         fd, path, /*shared=*/false, std::max(absl::ZeroDuration(), deadline - absl::Now()));
@@ -382,10 +402,11 @@ absl::StatusOr<std::unique_ptr<CookiesTxtFile>> CookiesTxtFile::Open(const std::
       close(fd);
       continue;
     }
-    absl::StatusOr<std::string> text = ReadAll(fd, path);
-    if (!text.ok() || !LooksLikeCookiesTxt(*text)) {
+    absl::StatusOr<std::string> text =
+        CheckedText(user_file::ReadAll(fd, path, kMaxCookiesTxtBytes), path);
+    if (!text.ok()) {
       close(fd);
-      return text.ok() ? NotACookieFile(path) : text.status();
+      return text.status();
     }
     return std::unique_ptr<CookiesTxtFile>(
         new CookiesTxtFile(path, options, fd, created, *std::move(text)));

@@ -184,9 +184,9 @@ CanonicalCookie ReadCookie(Statement* stmt, int first) {
   c.host_only = stmt->Int(first + 3) != 0;
   c.path = stmt->Text(first + 4);
   c.partition_key = PartitionFromColumn(stmt->Text(first + 5));
-  c.creation = micros::FromMicros(stmt->Int(first + 6));
+  c.creation = micros::FiniteFromMicros(stmt->Int(first + 6));
   c.expiry = micros::FromMicros(stmt->Int(first + 7));
-  c.last_access = micros::FromMicros(stmt->Int(first + 8));
+  c.last_access = micros::FiniteFromMicros(stmt->Int(first + 8));
   c.secure = stmt->Int(first + 9) != 0;
   c.http_only = stmt->Int(first + 10) != 0;
   c.same_site = static_cast<CookieSameSite>(std::clamp<int64_t>(stmt->Int(first + 11), 0, 3));
@@ -563,7 +563,8 @@ absl::StatusOr<std::unique_ptr<SqliteCookieStore>> SqliteCookieStore::Open(
   // The store's own descriptor on the database file: it carries the lock
   // (on the file, whatever name it is opened by) and lets the file be checked
   // before SQLite touches it. Links are refused, not followed.
-  const int access = options.read_only ? O_RDONLY : O_RDWR;
+  // O_NONBLOCK: a FIFO at the path is refused below, not waited on.
+  const int access = (options.read_only ? O_RDONLY : O_RDWR) | O_NONBLOCK;
   bool created = false;
   int fd = open(path.c_str(), access | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0 && errno == ENOENT && !options.read_only) {

@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/absl_view.h"
+#include "common/json_sax.h"
 #include "cookiejar/canonical_host.h"
 #include "persistence/internal/partition_site.h"
 
@@ -18,30 +19,11 @@ using nlohmann::json;
 constexpr int kMaxDepth = 32;
 // Expiry seconds a file may name: up to the end of the year 9999.
 constexpr double kLatestSeconds = 253402300800.0;
-
-// Whether `text` nests arrays and objects at most kMaxDepth deep (strings
-// skipped), checked before the parser sees it.
-bool DepthWithin(std::string_view text) {
-  int depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxDepth) return false;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return true;
-}
+// A cookie object holds at most this many values (a DevTools cookie has
+// about 17), and no string longer than this (the jar takes 4096 bytes of
+// name and value, and 1024 of path); past either, it is skipped unread.
+constexpr size_t kMaxCookieValues = 64;
+constexpr size_t kMaxCookieStringBytes = 8192;
 
 bool IsUtf8(std::string_view text) {
   size_t i = 0;
@@ -286,6 +268,190 @@ std::string Describe(const CanonicalCookie& c) {
 
 double Seconds(absl::Time t) { return static_cast<double>(absl::ToUnixMicros(t)) / 1e6; }
 
+// Reads the cookies of a storageState or cookie-editor text in one pass,
+// keeping one cookie object at a time: each is built (its first
+// kMaxCookieValues values, with strings of at most kMaxCookieStringBytes),
+// read with ReadCookie and dropped. The rest of the document (localStorage,
+// unknown fields) is counted or skipped unbuilt. The first limit stops it.
+class CookieListReader : public JsonSaxReader {
+ public:
+  CookieListReader(const JsonCookiesOptions& options, JsonCookiesReport* report,
+                   std::vector<CanonicalCookie>* cookies)
+      : JsonSaxReader(kMaxDepth), options_(options), report_(report), cookies_(cookies) {}
+
+  absl::Status Read(std::string_view text) {
+    absl::Status status = Parse(text);
+    if (!status.ok()) return status;
+    if (list_depth_ == 0) {
+      return absl::InvalidArgumentError(
+          "a JSON object without a \"cookies\" array: not a storageState");
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  bool OnStart(bool object) override {
+    const int d = depth();
+    if (in_cookie_) {
+      // A field of the cookie (partitionKey is an object); anything nested
+      // deeper keeps only its type, enough for ReadCookie to say what is
+      // wrong with it.
+      const bool keep = object && d == list_depth_ + 2;
+      if (!Put(object ? json::object() : json::array(), keep ? d : 0) || !keep) SkipContent();
+      return true;
+    }
+    if (d == 1) {
+      root_object_ = object;
+      if (!object) list_depth_ = 1;
+      list_open_ = !object;
+      return true;
+    }
+    if (list_open_ && d == list_depth_ + 1) {
+      if (!NewEntry()) return false;
+      if (object) {
+        in_cookie_ = true;
+        cookie_ = json::object();
+        open_ = {{&cookie_, d}};
+        values_ = 0;
+        dropped_.clear();
+      } else {
+        Problem("", "not an object");
+        SkipContent();
+      }
+      return true;
+    }
+    if (root_object_ && d == 2 && root_key_ == "cookies" && !object) {
+      if (list_depth_ > 0) return Stop(absl::InvalidArgumentError("two \"cookies\" arrays"));
+      list_depth_ = 2;
+      list_open_ = true;
+      return true;
+    }
+    if (root_object_ && d == 2 && root_key_ == "origins" && !object) {
+      origins_depth_ = 2;
+      return true;
+    }
+    if (origins_depth_ > 0 && d == origins_depth_ + 1) ++report_->origins;
+    SkipContent();
+    return true;
+  }
+
+  bool OnKey(std::string& key) override {
+    if (in_cookie_) {
+      key_ = key.size() <= kMaxCookieStringBytes ? std::move(key) : std::string("(a long key)");
+    } else if (root_object_ && depth() == 1) {
+      root_key_ = key.size() <= 16 ? std::move(key) : std::string();
+    }
+    return true;
+  }
+
+  bool OnValue(json value) override {
+    const int d = depth();
+    if (in_cookie_) {
+      if (value.is_string() && value.get_ref<const std::string&>().size() > kMaxCookieStringBytes) {
+        Drop(absl::StrCat("\"", key_.substr(0, 64), "\" is longer than ", kMaxCookieStringBytes,
+                          " bytes"));
+        return true;
+      }
+      Put(std::move(value), 0);
+      return true;
+    }
+    if (d == 0) {
+      return Stop(absl::InvalidArgumentError(
+          "neither a storageState object nor an array of cookie objects"));
+    }
+    if (list_open_ && d == list_depth_) {
+      if (!NewEntry()) return false;
+      Problem("", "not an object");
+    } else if (origins_depth_ > 0 && d == origins_depth_) {
+      ++report_->origins;
+    }
+    return true;
+  }
+
+  bool OnEnd() override {
+    const int d = depth();
+    if (in_cookie_) {
+      if (open_.back().second == d) open_.pop_back();
+      if (d == list_depth_ + 1) EndCookie();
+      return true;
+    }
+    if (list_open_ && d == list_depth_) list_open_ = false;
+    if (d == origins_depth_) origins_depth_ = 0;
+    return true;
+  }
+
+  // Counts one more entry of the list; false (and stops) past the limit.
+  bool NewEntry() {
+    if (report_->entries == options_.max_cookies) {
+      return Stop(absl::InvalidArgumentError(
+          absl::StrCat("more than ", options_.max_cookies, " cookies")));
+    }
+    ++report_->entries;
+    return true;
+  }
+
+  // Adds `value` to the cookie's innermost open object under key_ (an
+  // object that stays open to take values when `open_depth` > 0);
+  // false once the cookie has too many values.
+  bool Put(json value, int open_depth) {
+    if (!dropped_.empty()) return false;
+    if (++values_ > kMaxCookieValues) {
+      Drop(absl::StrCat("more than ", kMaxCookieValues, " fields"));
+      return false;
+    }
+    // Only objects stay open: values are keyed.
+    json* slot = &((*open_.back().first)[key_] = std::move(value));
+    if (open_depth > 0) open_.push_back({slot, open_depth});
+    return true;
+  }
+
+  // The cookie is skipped for `why`; the rest of it is read but not kept.
+  void Drop(std::string why) {
+    if (dropped_.empty()) dropped_ = std::move(why);
+  }
+
+  void EndCookie() {
+    in_cookie_ = false;
+    CanonicalCookie cookie;
+    JsonCookieFormat shape = JsonCookieFormat::kStorageState;
+    std::string why = dropped_;
+    if (why.empty()) {
+      why = ReadCookie(cookie_, options_.partition_ancestors, &cookie, &shape);
+    } else if (auto name = cookie_.find("name"); name != cookie_.end() && name->is_string()) {
+      cookie.name = name->get<std::string>();
+    }
+    if (report_->entries == 1) report_->format = shape;
+    if (!why.empty()) {
+      Problem(cookie.name, why);
+    } else {
+      cookies_->push_back(std::move(cookie));
+    }
+    cookie_ = json();
+    open_.clear();
+  }
+
+  void Problem(const std::string& name, std::string_view why) {
+    AddProblem(options_, report_, report_->entries, name, why);
+  }
+
+  const JsonCookiesOptions& options_;
+  JsonCookiesReport* report_;
+  std::vector<CanonicalCookie>* cookies_;
+  bool root_object_ = false;
+  std::string root_key_;
+  int list_depth_ = 0;     // Of the array of cookies; 0 before it.
+  bool list_open_ = false;
+  int origins_depth_ = 0;  // Of the storageState's origins array, while read.
+  // The cookie object being read, and its containers open to take values
+  // (with their depths).
+  bool in_cookie_ = false;
+  json cookie_;
+  std::vector<std::pair<json*, int>> open_;
+  std::string key_;
+  size_t values_ = 0;
+  std::string dropped_;  // Why the cookie being read is skipped.
+};
+
 }  // namespace
 
 std::string_view JsonCookieFormatName(JsonCookieFormat format) {
@@ -302,47 +468,10 @@ absl::StatusOr<std::vector<CanonicalCookie>> ParseJsonCookies(std::string_view t
     return absl::InvalidArgumentError(
         absl::StrCat("the JSON text is larger than ", options.max_bytes, " bytes"));
   }
-  if (!DepthWithin(text)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("the JSON text nests deeper than ", kMaxDepth, " levels"));
-  }
-  const json document = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (document.is_discarded()) return absl::InvalidArgumentError("not valid JSON text");
-  const json* list = nullptr;
-  if (document.is_array()) {
-    list = &document;
-  } else if (document.is_object()) {
-    auto cookies = document.find("cookies");
-    if (cookies == document.end() || !cookies->is_array()) {
-      return absl::InvalidArgumentError(
-          "a JSON object without a \"cookies\" array: not a storageState");
-    }
-    list = &*cookies;
-    auto origins = document.find("origins");
-    if (origins != document.end() && origins->is_array()) report->origins = origins->size();
-  } else {
-    return absl::InvalidArgumentError(
-        "neither a storageState object nor an array of cookie objects");
-  }
-  if (list->size() > options.max_cookies) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(list->size(), " cookies: more than ", options.max_cookies));
-  }
   std::vector<CanonicalCookie> cookies;
-  size_t index = 0;
-  for (const json& object : *list) {
-    ++index;
-    ++report->entries;
-    CanonicalCookie cookie;
-    JsonCookieFormat shape;
-    const std::string why = ReadCookie(object, options.partition_ancestors, &cookie, &shape);
-    if (index == 1) report->format = shape;
-    if (!why.empty()) {
-      AddProblem(options, report, index, cookie.name, why);
-      continue;
-    }
-    cookies.push_back(std::move(cookie));
-  }
+  CookieListReader reader(options, report, &cookies);
+  absl::Status status = reader.Read(text);
+  if (!status.ok()) return status;
   report->imported = cookies.size();
   return cookies;
 }

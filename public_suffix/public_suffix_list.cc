@@ -1,11 +1,10 @@
 #include "cookiejar/public_suffix_list.h"
 
-#include <fstream>
-#include <sstream>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/user_file.h"
 #include "public_suffix/internal/suffix_table.h"
 
 namespace cookiejar {
@@ -43,12 +42,10 @@ absl::StatusOr<std::unique_ptr<PublicSuffixList>> PublicSuffixList::Parse(
 
 absl::StatusOr<std::unique_ptr<PublicSuffixList>> PublicSuffixList::Load(
     const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return absl::NotFoundError(absl::StrCat("cannot open ", path));
-  std::ostringstream text;
-  text << file.rdbuf();
-  if (file.bad()) return absl::DataLossError(absl::StrCat("cannot read ", path));
-  absl::StatusOr<std::unique_ptr<PublicSuffixList>> list = Parse(text.str());
+  absl::StatusOr<std::string> text =
+      user_file::Read(path, user_file::Limits{kMaxPublicSuffixListBytes});
+  if (!text.ok()) return text.status();
+  absl::StatusOr<std::unique_ptr<PublicSuffixList>> list = Parse(*text);
   if (!list.ok()) {
     return absl::Status(list.status().code(),
                         absl::StrCat(path, ": ", list.status().message()));

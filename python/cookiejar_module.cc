@@ -38,6 +38,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "common/micros.h"
 #include "cookiejar/browser_rules.h"
 #include "cookiejar/clock.h"
 #include "cookiejar/cookie_constants.h"
@@ -166,8 +167,41 @@ py::str Text(const std::string& bytes) {
 
 double Seconds(absl::Time t) { return static_cast<double>(absl::ToUnixMicros(t)) / 1e6; }
 
-absl::Time FromSeconds(double seconds) {
-  return absl::FromUnixMicros(static_cast<int64_t>(seconds * 1e6));
+// Seconds from Python (a float or an int, as time.time() and
+// http.cookiejar.Cookie give them) as microseconds, saturated to the finite
+// range: expires=1e17, an int of 10**30 or inf is the far future (the jar caps
+// it as a browser would), never a wrapped past instant. NaN is refused.
+int64_t SecondsToMicros(double seconds, const char* what) {
+  std::optional<int64_t> us = micros::SecondsToMicros(seconds);
+  if (!us) throw py::value_error(std::string(what) + " is not a number (NaN)");
+  return *us;
+}
+
+int64_t SecondsToMicros(py::handle seconds, const char* what) {
+  if (py::isinstance<py::int_>(seconds) && !py::isinstance<py::bool_>(seconds)) {
+    int overflow = 0;
+    const long long value = PyLong_AsLongLongAndOverflow(seconds.ptr(), &overflow);
+    if (value == -1 && PyErr_Occurred()) throw py::error_already_set();
+    if (overflow != 0) return overflow > 0 ? micros::kLatestUs : micros::kEarliestUs;
+    return micros::SecondsToMicros(static_cast<int64_t>(value));
+  }
+  const double value = PyFloat_AsDouble(seconds.ptr());
+  if (value == -1.0 && PyErr_Occurred()) throw py::error_already_set();
+  return SecondsToMicros(value, what);
+}
+
+absl::Time FromSeconds(double seconds, const char* what) {
+  return micros::FromMicros(SecondsToMicros(seconds, what));
+}
+
+absl::Time FromSeconds(py::handle seconds, const char* what) {
+  return micros::FromMicros(SecondsToMicros(seconds, what));
+}
+
+// A duration from Python seconds (a timeout, an interval): saturated, never
+// negative.
+absl::Duration DurationFromSeconds(double seconds, const char* what) {
+  return absl::Microseconds(std::max<int64_t>(0, SecondsToMicros(seconds, what)));
 }
 
 // --- The request context ------------------------------------------------------
@@ -304,9 +338,9 @@ CanonicalCookie FromPython(py::handle cookie) {
   c.same_site = SameSiteFromText(cookie.attr("same_site").cast<std::string>());
   c.priority = PriorityFromText(cookie.attr("priority").cast<std::string>());
   py::object expires = cookie.attr("expires");
-  c.expiry = expires.is_none() ? absl::InfiniteFuture() : FromSeconds(expires.cast<double>());
-  c.creation = FromSeconds(cookie.attr("creation").cast<double>());
-  c.last_access = FromSeconds(cookie.attr("last_access").cast<double>());
+  c.expiry = expires.is_none() ? absl::InfiniteFuture() : FromSeconds(expires, "expires");
+  c.creation = FromSeconds(cookie.attr("creation"), "creation");
+  c.last_access = FromSeconds(cookie.attr("last_access"), "last_access");
   c.source_scheme = cookie.attr("source_secure").cast<bool>() ? CookieSourceScheme::kSecure
                                                                : CookieSourceScheme::kNonSecure;
   py::object partition_site = cookie.attr("partition_site");
@@ -379,15 +413,18 @@ void BindJar(py::module_& m) {
       m, "FakeClock",
       "A clock that moves only when told to, for tests: Jar(clock=FakeClock(...)).\n"
       "Times are seconds since 1970-01-01T00:00:00Z.")
-      .def(py::init([](double start) { return std::make_shared<FakeClock>(FromSeconds(start)); }),
+      .def(py::init([](double start) {
+             return std::make_shared<FakeClock>(FromSeconds(start, "start"));
+           }),
            py::arg("start"))
       .def("now", [](const FakeClock& clock) { return Seconds(clock.Now()); },
            "The clock's time, in seconds since the epoch.")
-      .def("set", [](FakeClock& clock, double now) { clock.Set(FromSeconds(now)); },
+      .def("set", [](FakeClock& clock, double now) { clock.Set(FromSeconds(now, "now")); },
            py::arg("now"), "Moves the clock to `now` (seconds since the epoch), back or forth.")
       .def("advance",
            [](FakeClock& clock, double seconds) {
-             clock.Advance(absl::Microseconds(static_cast<int64_t>(seconds * 1e6)));
+             // Saturates at the latest finite instant (FakeClock::Advance).
+             clock.Advance(absl::Microseconds(SecondsToMicros(seconds, "seconds")));
            },
            py::arg("seconds"), "Moves the clock forward by `seconds`.");
 
@@ -620,7 +657,7 @@ class TxtFile {
   TxtFile(const std::string& path, bool read_only, double lock_timeout) {
     CookiesTxtFile::Options options;
     options.read_only = read_only;
-    options.lock_timeout = absl::Microseconds(static_cast<int64_t>(lock_timeout * 1e6));
+    options.lock_timeout = DurationFromSeconds(lock_timeout, "lock_timeout");
     absl::StatusOr<std::unique_ptr<CookiesTxtFile>> file;
     {
       py::gil_scoped_release release;
@@ -895,8 +932,8 @@ class SqliteStore {
     SqliteStoreOptions options;
     options.read_only = read_only;
     options.persist_session_cookies = persist_session_cookies;
-    options.lock_timeout = absl::Microseconds(static_cast<int64_t>(lock_timeout * 1e6));
-    options.flush_interval = absl::Microseconds(static_cast<int64_t>(flush_interval * 1e6));
+    options.lock_timeout = DurationFromSeconds(lock_timeout, "lock_timeout");
+    options.flush_interval = DurationFromSeconds(flush_interval, "flush_interval");
     options.flush_batch = flush_batch;
     absl::StatusOr<std::unique_ptr<SqliteCookieStore>> store;
     {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "cookiejar/jar_registry.h"
@@ -280,6 +281,63 @@ TEST_F(CookieJarTest, LargeSitesKeepTheSameRules) {
   EXPECT_THAT(*jar.GetCookieHeader("https://big.test/a/b"), ::testing::HasSubstr("same=x"));
 }
 
+// A large site's header is kept per thread until the site changes; every
+// change, every request difference and the passing of time must show.
+TEST_F(CookieJarTest, LargeSiteHeaderIsAlwaysTheCurrentOne) {
+  for (int i = 0; i < 40; ++i) {
+    std::string line = "c" + std::to_string(i) + "=v";
+    if (i % 3 == 0) line += "; Secure";
+    if (i % 4 == 0) line += "; HttpOnly";
+    if (i % 5 == 0) line += "; Path=/a";
+    if (i % 6 == 0) line += "; Domain=big.test";
+    if (i % 7 == 0) line += "; Max-Age=100";
+    ASSERT_TRUE(Set("https://big.test/", line).IsInclude()) << line;
+  }
+  // The header as the uncached path (GetCookies) sees it.
+  auto expected = [&](std::string_view url, CookieOptions options) {
+    std::string header;
+    for (const CanonicalCookie& c : jar_.GetCookies(*Url::Parse(url), options)) {
+      if (!header.empty()) header += "; ";
+      header += c.name.empty() ? c.value : c.name + "=" + c.value;
+    }
+    return header;
+  };
+  auto check = [&](const char* step) {
+    for (const char* url : {"https://big.test/", "http://big.test/", "https://big.test/a/b",
+                            "https://www.big.test/a", "https://big.test/b"}) {
+      for (CookieOptions options : {CookieOptions::Http(), CookieOptions::Script()}) {
+        const std::string want = expected(url, options);
+        EXPECT_EQ(Get(url, options), want) << step << " " << url;
+        EXPECT_EQ(Get(url, options), want) << step << " " << url << " (again)";
+      }
+    }
+    // Kept most recently: the next step's first request finds it.
+    Get("https://big.test/");
+  };
+  check("filled");
+  Set("https://big.test/", "c1=changed");
+  check("overwritten");
+  Set("https://big.test/", "new=1; Path=/a");
+  check("added");
+  Set("https://big.test/", "c2=; Max-Age=0");
+  check("deleted");
+  clock_.Advance(absl::Seconds(100));
+  check("expired");
+  jar_.DeleteAll();
+  check("emptied");
+}
+
+TEST_F(CookieJarTest, LargeSiteHeaderStillUpdatesLastAccess) {
+  for (int i = 0; i < 40; ++i) Set("https://big.test/", "c" + std::to_string(i) + "=v");
+  EXPECT_THAT(Get("https://big.test/"), ::testing::StartsWith("c0=v; c1=v"));
+  Get("https://big.test/");
+  clock_.Advance(absl::Hours(1));
+  Get("https://big.test/");
+  for (const CanonicalCookie& cookie : jar_.GetAllCookies()) {
+    EXPECT_EQ(cookie.last_access, clock_.Now()) << cookie.name;
+  }
+}
+
 TEST_F(CookieJarTest, AppendCookieHeaderReusesTheCallersBuffer) {
   Set("http://h.test/", "a=1");
   Set("http://h.test/", "b=2");
@@ -404,6 +462,28 @@ TEST(CookieJarHotPathTest, HeaderFromAUrlStringAllocatesNothingOnceWarm) {
   EXPECT_EQ(testing::ThreadAllocationCount() - before, 0u);
   EXPECT_EQ(again, 3 * warm);
   EXPECT_GT(warm, 0u);
+}
+
+// Lookups on the system clock read the kernel's coarse time, which lags by
+// up to a tick; a cookie must still stop being sent the moment it expires.
+TEST(CookieJarHotPathTest, SystemClockLookupHonoursAnExpiryWithinATick) {
+  CookieJar jar;
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    CanonicalCookie cookie;
+    cookie.name = "a";
+    cookie.value = "1";
+    cookie.domain = "tick.test";
+    cookie.path = "/";
+    cookie.creation = cookie.last_access = absl::Now();
+    cookie.expiry = cookie.creation + absl::Milliseconds(30);
+    ASSERT_TRUE(jar.ImportCookie(cookie).IsInclude());
+    ASSERT_EQ(*jar.GetCookieHeader("https://tick.test/"), "a=1");
+    while (absl::Now() <= cookie.expiry) {
+    }
+    // The exact time is past the expiry now; the coarse one may not be yet.
+    EXPECT_EQ(*jar.GetCookieHeader("https://tick.test/"), "") << "attempt " << attempt;
+    if (::testing::Test::HasFailure()) return;
+  }
 }
 
 TEST(JarRegistryTest, EphemeralJarsAreSeparateAndUnlisted) {

@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -68,6 +69,7 @@ CommandResult RunCommand(const std::vector<std::string>& argv) {
     std::string line;
     while (process.ReadLine(&line)) result.output += line + "\n";
     result.exit_code = process.Wait();
+    result.peak_rss_kb = process.peak_rss_kb();
   }
   if (fd >= 0) {
     std::ifstream error(stderr_path, std::ios::binary);
@@ -154,8 +156,10 @@ void BackgroundProcess::Kill(int signal) {
 int BackgroundProcess::Wait() {
   if (pid_ <= 0) return -1;
   if (!reaped_) {
-    while (waitpid(pid_, &status_, 0) < 0 && errno == EINTR) {
+    struct rusage usage;
+    while (wait4(pid_, &status_, 0, &usage) < 0 && errno == EINTR) {
     }
+    peak_rss_kb_ = usage.ru_maxrss;
     reaped_ = true;
   }
   if (WIFEXITED(status_)) return WEXITSTATUS(status_);

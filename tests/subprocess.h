@@ -16,6 +16,9 @@ struct CommandResult {
   int exit_code = -1;  // -1 when the program could not run or was killed.
   std::string output;  // Standard output.
   std::string error;   // Standard error.
+  // The peak resident set of the program and of the children it waited for
+  // (wait4(2)), in KiB.
+  long peak_rss_kb = 0;
 };
 
 // Runs `argv` (argv[0] looked up in PATH) to completion.
@@ -44,6 +47,8 @@ class BackgroundProcess {
   void Kill(int signal);
   // Waits for exit; returns the exit code, or -signal when killed.
   int Wait();
+  // After Wait: as CommandResult::peak_rss_kb.
+  long peak_rss_kb() const { return peak_rss_kb_; }
 
  private:
   pid_t pid_ = -1;
@@ -52,6 +57,7 @@ class BackgroundProcess {
   std::string buffer_;
   bool reaped_ = false;
   int status_ = 0;
+  long peak_rss_kb_ = 0;
 };
 
 }  // namespace testing

@@ -118,6 +118,53 @@ TEST(UrlTest, PotentiallyTrustworthy) {
   EXPECT_FALSE(MustParse("http://localhost").IsCryptographic());
 }
 
+// The jar parses URL strings into one Url per thread, whatever the last URL
+// left in it.
+TEST(UrlTest, AReusedUrlKeepsNothingOfTheLastParse) {
+  Url url;
+  // An unsupported scheme of the same length as "http" once stayed behind.
+  EXPECT_FALSE(Url::ParseInto("abcd://example.com/", &url).ok());
+  ASSERT_TRUE(Url::ParseInto("http://example.com/", &url).ok());
+  EXPECT_EQ(url.scheme(), "http");
+  EXPECT_FALSE(Url::ParseInto("abcde://example.com/", &url).ok());
+  ASSERT_TRUE(Url::ParseInto("https://example.com/", &url).ok());
+  EXPECT_EQ(url.scheme(), "https");
+  ASSERT_TRUE(Url::ParseInto("https://a.example:8443/x/y?q=1", &url).ok());
+  ASSERT_TRUE(Url::ParseInto("http://b.example", &url).ok());
+  EXPECT_EQ(url.Href(), "http://b.example/");
+  EXPECT_EQ(url.port(), 80);
+  ASSERT_TRUE(Url::ParseInto("http://[::1]:81/%7e", &url).ok());
+  EXPECT_EQ(url.host_kind(), HostKind::kIPv6);
+  ASSERT_TRUE(Url::ParseInto("http://c.example/z", &url).ok());
+  EXPECT_EQ(url.host_kind(), HostKind::kDomain);
+  EXPECT_EQ(url.Href(), "http://c.example/z");
+}
+
+// What the common-URL fast path hands to the general parser, at its edges:
+// the answers are the WHATWG ones either way.
+TEST(UrlTest, EdgesOfTheCommonCase) {
+  const std::string long_label(63, 'a');
+  EXPECT_EQ(MustParse("https://" + long_label + ".com/").host(), long_label + ".com");
+  EXPECT_EQ(MustParse("https://" + long_label + ".b.com/x").path(), "/x");  // A host of 69.
+  EXPECT_FALSE(Url::Parse("https://" + long_label + "a/").ok());  // A label of 64 bytes.
+  EXPECT_EQ(MustParse("http://a.example:00080/").port(), 80);
+  EXPECT_EQ(MustParse("http://a.example:/").port(), 80);
+  EXPECT_EQ(MustParse("http://a.example./").host(), "a.example.");
+  EXPECT_FALSE(Url::Parse("http://a..example/").ok());
+  EXPECT_EQ(MustParse("http://1.2.3.4/").host_kind(), HostKind::kIPv4);
+  EXPECT_EQ(MustParse("http://0x7f.1/").host(), "127.0.0.1");
+  EXPECT_FALSE(Url::Parse("http://a.0x1/").ok());
+  EXPECT_EQ(MustParse("http://xn--bcher-kva.de/").host(), "xn--bcher-kva.de");
+  EXPECT_FALSE(Url::Parse("http://xn--a.de/").ok());  // Not valid punycode.
+  EXPECT_EQ(MustParse("http://a.example/a/./b").path(), "/a/b");
+  EXPECT_EQ(MustParse("http://a.example/a/%2e%2E/b").path(), "/b");
+  EXPECT_EQ(MustParse("http://a.example/a.b/c%2F").path(), "/a.b/c%2F");
+  EXPECT_EQ(MustParse("http://a.example/0123456789abcde/.x").path(), "/0123456789abcde/.x");
+  EXPECT_EQ(MustParse("http://a.example/\\p").path(), "//p");
+  EXPECT_EQ(MustParse("http://a.example/?x'y").query(), "?x%27y");
+  EXPECT_EQ(MustParse("http://a.example/#x y").Href(), "http://a.example/");
+}
+
 TEST(UrlTest, ResolveReferences) {
   Url base = MustParse("http://home.example.org:8888/cookie-parser?x");
   EXPECT_EQ(base.Resolve("/cookie-parser-result?y")->Spec(),

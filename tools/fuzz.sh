@@ -8,6 +8,11 @@
 # its dictionary; a crash is saved in fuzz/regressions/TARGET/ (commit it: it
 # then runs in //fuzz:corpus_test) and makes the script fail. The last line
 # of each run is libFuzzer's summary (executions, coverage, corpus).
+# Every run is bounded in memory (issue 25): an input that makes the process
+# grow past RSS_LIMIT_MB, or asks for one allocation past MALLOC_LIMIT_MB, is a
+# failure saved like a crash, so that a new unbounded path (a reader that
+# builds before it counts) is found. Inputs are at most 64 KiB, so a bounded
+# reader needs a few MB; the limits leave room for ASan's quarantine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ci=0
@@ -25,17 +30,18 @@ declare -A ci_runs=([set_cookie_fuzzer]=6000000 [cookie_date_fuzzer]=5000000
                     [host_fuzzer]=10000000 [public_suffix_fuzzer]=1000000 [jar_fuzzer]=80000
                     [cookies_txt_fuzzer]=500000 [sqlite_store_fuzzer]=60000
                     [har_replay_fuzzer]=150000 [browser_store_fuzzer]=20000
-                    [storage_state_fuzzer]=1000000 [sealed_record_fuzzer]=2000000)
+                    [storage_state_fuzzer]=1000000 [url_parser_fuzzer]=3000000
+                    [sealed_record_fuzzer]=2000000)
 if [ ${#targets[@]} -eq 0 ]; then
   targets=(set_cookie_fuzzer cookie_date_fuzzer host_fuzzer public_suffix_fuzzer jar_fuzzer
            cookies_txt_fuzzer sqlite_store_fuzzer har_replay_fuzzer browser_store_fuzzer
-           storage_state_fuzzer sealed_record_fuzzer)
+           storage_state_fuzzer url_parser_fuzzer sealed_record_fuzzer)
 fi
 declare -A dicts=([set_cookie_fuzzer]=set_cookie [cookie_date_fuzzer]=cookie_date
                   [host_fuzzer]=host [public_suffix_fuzzer]=host [jar_fuzzer]=
                   [cookies_txt_fuzzer]=cookies_txt [sqlite_store_fuzzer]= [har_replay_fuzzer]=har
                   [browser_store_fuzzer]= [storage_state_fuzzer]=storage_state
-                  [sealed_record_fuzzer]=)
+                  [url_parser_fuzzer]=url [sealed_record_fuzzer]=)
 tools/setup.sh
 labels=()
 for t in "${targets[@]}"; do labels+=("//fuzz:$t"); done
@@ -65,10 +71,11 @@ for t in "${targets[@]}"; do
   fi
   if ! TMPDIR="$work" ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
       "$bin/$t" "$work/$t" "${dict[@]}" "${budget[@]}" -timeout=10 \
-      -rss_limit_mb=2048 -max_len="$max_len" -print_final_stats=1 \
+      -rss_limit_mb="${RSS_LIMIT_MB:-1536}" -malloc_limit_mb="${MALLOC_LIMIT_MB:-128}" \
+      -max_len="$max_len" -print_final_stats=1 \
       -artifact_prefix="fuzz/regressions/$t/" >"$work/$t.log" 2>&1; then
     echo "!! $t failed; see the input saved in fuzz/regressions/$t/:"
-    grep -E "ERROR|invariant|SUMMARY|abort|Test unit written" "$work/$t.log" | head -20
+    grep -E "ERROR|invariant|SUMMARY|abort|out-of-memory|malloc\(|Test unit written" "$work/$t.log" | head -20
     failed=1
   fi
   grep -E "^#[0-9]+.*(DONE|pulse)" "$work/$t.log" | tail -1 || true

@@ -124,13 +124,15 @@ bool CurlTransfer::Body(std::string_view data) {
 
 absl::Status CurlTransfer::Attach(CURL* easy) {
   const CookieRequest& hop = follower_.request();
-  absl::StatusOr<std::string> cookie_header = cookies_.CookieHeader(hop);
-  if (!cookie_header.ok()) return cookie_header.status();
+  absl::StatusOr<ResolvedRequest> resolved = cookies_.Resolve(hop);
+  if (!resolved.ok()) return resolved.status();
+  resolved_ = *std::move(resolved);
+  std::string cookie_header = cookies_.CookieHeader(*resolved_);
   if (response_.hops.empty() && request_.configure) request_.configure(easy);
   hop_ = HttpHop();
   hop_.url = hop.url;
   hop_.method = hop.method;
-  hop_.cookie_header = *std::move(cookie_header);
+  hop_.cookie_header = std::move(cookie_header);
   status_ = 0;
   headers_done_ = false;
   header_bytes_ = 0;
@@ -180,6 +182,7 @@ absl::Status CurlTransfer::Attach(CURL* easy) {
 absl::StatusOr<CurlTransfer::Next> CurlTransfer::Finish(CURL* easy, CURLcode result) {
   curl_easy_setopt(easy, CURLOPT_HTTPHEADER, nullptr);
   if (!stopped_.ok()) return stopped_;
+  if (!resolved_) return absl::FailedPreconditionError("CurlTransfer::Finish before Attach");
   if (result != CURLE_OK) {
     return absl::UnavailableError(absl::StrCat(hop_.url, ": ", curl_easy_strerror(result)));
   }
@@ -190,10 +193,8 @@ absl::StatusOr<CurlTransfer::Next> CurlTransfer::Finish(CURL* easy, CURLcode res
     if (absl::EqualsIgnoreCase(name, "set-cookie")) hop_.set_cookies.push_back(value);
     if (absl::EqualsIgnoreCase(name, "date")) date = value;
   }
-  absl::StatusOr<std::vector<CookieInclusionStatus>> stored = cookies_.StoreResponse(
-      follower_.request(), static_cast<int>(hop_.status), hop_.set_cookies, date);
-  if (!stored.ok()) return stored.status();
-  hop_.set_cookie_results = *std::move(stored);
+  hop_.set_cookie_results =
+      cookies_.StoreResponse(*resolved_, static_cast<int>(hop_.status), hop_.set_cookies, date);
 
   response_.status = hop_.status;
   response_.url = hop_.url;

@@ -35,7 +35,10 @@ class FakeClock : public Clock {
 
   absl::Time Now() const override { return absl::FromUnixMicros(micros_.load()); }
   void Set(absl::Time now) { micros_.store(absl::ToUnixMicros(now)); }
-  void Advance(absl::Duration by) { micros_.fetch_add(absl::ToInt64Microseconds(by)); }
+  // Saturates at the ends of time instead of wrapping: advancing by 1e13
+  // seconds (or an infinite duration) reaches the latest instant, not a
+  // negative year.
+  void Advance(absl::Duration by);
 
  private:
   std::atomic<int64_t> micros_;

@@ -37,6 +37,15 @@
 
 namespace cookiejar {
 
+// What a cookies.txt may hold: bigger files, or more lines that are not
+// blank (cookies, comments, lines that do not parse), are refused whole
+// (FailedPrecondition) by ImportCookiesTxt and CookiesTxtFile, and left as
+// they are; ImportCookiesTxtText reads the first kMaxCookiesTxtLines lines of
+// a longer text and reports the rest as not read. This bounds what reading
+// costs: at most about twice the text in memory.
+inline constexpr size_t kMaxCookiesTxtBytes = size_t{64} << 20;
+inline constexpr size_t kMaxCookiesTxtLines = 100000;
+
 struct CookiesTxtReport {
   size_t imported = 0;
   // Lines whose cookie had expired (the only lines a rewrite drops).
@@ -63,8 +72,9 @@ std::string CookiesTxtCannotHold(const CanonicalCookie& cookie);
 // Imports every well-formed line of `text` into `jar` (CookieJar::ImportCookie).
 CookiesTxtReport ImportCookiesTxtText(std::string_view text, CookieJar* jar);
 
-// Reads and imports a file. An unreadable file is an error; bad lines are
-// reported, not fatal.
+// Reads and imports a file. An unreadable file, one that is not a regular
+// file (a FIFO or a device is refused without waiting for it) or one over the
+// limits above is an error; bad lines are reported, not fatal.
 absl::StatusOr<CookiesTxtReport> ImportCookiesTxt(const std::string& path, CookieJar* jar);
 
 // `cookies` in cookies.txt format, with the "# Netscape HTTP Cookie File"
@@ -107,9 +117,9 @@ class CookiesTxtFile {
     absl::Duration lock_timeout = absl::ZeroDuration();
   };
 
-  // Errors: a symbolic link, a directory or other non-regular file
-  // (FailedPrecondition); not a cookies.txt (FailedPrecondition, and the
-  // file is left alone); held by another writer past `lock_timeout`
+  // Errors: a symbolic link, a directory or other non-regular file such as
+  // a FIFO, never waited for (FailedPrecondition); over the limits above or
+  // not a cookies.txt (FailedPrecondition, and the file is left alone); held by another writer past `lock_timeout`
   // (Unavailable); unreadable (PermissionDenied, NotFound). A missing file
   // is an empty jar; a writer creates it (owner-only), and removes it again
   // if it saves nothing.

@@ -54,6 +54,9 @@ enum class SuffixRules {
   kIcannOnly,
 };
 
+// The largest list file Load reads (the real list is about 250 KB).
+inline constexpr size_t kMaxPublicSuffixListBytes = size_t{16} << 20;
+
 class PublicSuffixList {
  public:
   // The snapshot compiled into the library. Shared, never destroyed.
@@ -64,7 +67,9 @@ class PublicSuffixList {
   // ICANN rules, so a hand-written list without markers works.
   static absl::StatusOr<std::unique_ptr<PublicSuffixList>> Parse(std::string_view text);
 
-  // Reads and parses a list file.
+  // Reads and parses a list file. A file that is not a regular file (a FIFO
+  // is refused, not waited for) or is larger than kMaxPublicSuffixListBytes
+  // is an error (FailedPrecondition).
   static absl::StatusOr<std::unique_ptr<PublicSuffixList>> Load(const std::string& path);
 
   ~PublicSuffixList();

@@ -27,6 +27,9 @@
 #include "cookiejar/canonical_host.h"
 
 namespace cookiejar {
+namespace jar_internal {
+class UrlParser;
+}  // namespace jar_internal
 
 class Url {
  public:
@@ -68,6 +71,7 @@ class Url {
   std::string Href() const { return Spec() + query_; }
 
  private:
+  friend class jar_internal::UrlParser;
 
   std::string scheme_;
   std::string host_;

@@ -1,6 +1,7 @@
 #include "jar/internal/cookie_bucket.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <new>
 
@@ -15,6 +16,19 @@ bool HeaderBefore(const CookieRecord* a, const CookieRecord* b) {
 }
 
 }  // namespace
+
+uint64_t Bucket::NextGeneration() {
+  // Each thread takes numbers in blocks, so that writers on different
+  // threads do not share a counter's cache line on every change.
+  static std::atomic<uint64_t> next_block{1};
+  constexpr uint64_t kBlock = uint64_t{1} << 16;
+  thread_local uint64_t next = 0, end = 0;
+  if (next == end) {
+    next = next_block.fetch_add(1, std::memory_order_relaxed) * kBlock;
+    end = next + kBlock;
+  }
+  return next++;
+}
 
 CookieRecord* CookieRecord::Create(const CookieDraft& draft, uint32_t domain_index,
                                    int64_t creation_us, int64_t last_access_us,
@@ -138,6 +152,7 @@ void Bucket::Group() {
 }
 
 uint32_t Bucket::AddDomainReference(std::string_view domain, bool host_only) {
+  Changed();
   ptrdiff_t free_slot = -1;
   for (size_t i = 0; i < domains_.size(); ++i) {
     DomainEntry& entry = domains_[i];
@@ -196,6 +211,7 @@ void Bucket::IndexRemove(CookieRecord* record) {
 }
 
 void Bucket::Insert(CookieRecord* record) {
+  Changed();
   if (!grouped() && live_ >= kGroupAbove) Group();
   std::vector<CookieRecord*>& records = ArrayFor(record->path_size());
   // Grow by half rather than double, so that a small site wastes little room.
@@ -222,6 +238,7 @@ void Bucket::Insert(CookieRecord* record) {
 }
 
 void Bucket::ReplaceInPlace(CookieRecord* old, CookieRecord* fresh) {
+  Changed();
   std::vector<CookieRecord*>& records = ArrayFor(old->path_size());
   auto it = std::lower_bound(records.begin(), records.end(), old, HeaderBefore);
   while (*it != old) ++it;  // Past equal creation times, if any.
@@ -238,6 +255,7 @@ void Bucket::ReplaceInPlace(CookieRecord* old, CookieRecord* fresh) {
 }
 
 void Bucket::Remove(CookieRecord* record) {
+  Changed();
   if (by_name()) IndexRemove(record);
   DropDomainReference(record->domain_index());
   --live_;
@@ -283,6 +301,7 @@ const CookiePartitionKey* Bucket::partition() const {
 }
 
 void Bucket::set_partition(const CookiePartitionKey& partition) {
+  Changed();
   extras().partition = partition;
 }
 

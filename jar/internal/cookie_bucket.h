@@ -193,8 +193,15 @@ class Bucket {
   // returns whether one did.
   template <typename Fn>
   bool AnyNamed(std::string_view name, Fn&& fn) const;
+  // No live cookie expires before this instant (it may lag behind removals).
+  int64_t earliest_expiry_us() const { return earliest_expiry_us_; }
   // Whether any live cookie is Secure (lets most sets skip a scan).
   bool has_secure() const { return secure_ != 0; }
+  // For a large bucket (one that has held more than kIndexAbove cookies), a
+  // number no other bucket of the process has had and that changes with
+  // any change to the bucket, so that a copy of what a lookup found in it
+  // can be kept and known to be current; 0 for a small bucket.
+  uint64_t generation() const { return extras_ ? extras_->generation : 0; }
 
   // Index of the entry for (domain, host_only), added or referenced once more.
   uint32_t AddDomainReference(std::string_view domain, bool host_only);
@@ -232,7 +239,13 @@ class Bucket {
     std::unique_ptr<NameIndex> by_name;
     std::optional<CookiePartitionKey> partition;
     std::vector<PathGroup> groups;  // Longest path first; empty until grouped.
+    uint64_t generation = NextGeneration();
   };
+  static uint64_t NextGeneration();
+  // Every change to the bucket calls this.
+  void Changed() {
+    if (extras_) extras_->generation = NextGeneration();
+  }
 
   bool grouped() const { return extras_ && !extras_->groups.empty(); }
   Extras& extras() {

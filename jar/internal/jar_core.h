@@ -172,6 +172,8 @@ class JarCore {
 
   const PublicSuffixList* const psl_;
   const Clock* const clock_;
+  // Whether clock_ is the system clock, which lookups read coarsely.
+  const bool system_clock_;
   const BrowserRules rules_;
   const CookieLimits& limits_ = rules_.limits;
   const SameSitePolicy& same_site_policy_ = rules_.same_site;

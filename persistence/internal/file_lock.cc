@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "common/user_file.h"
 
 namespace cookiejar {
 namespace persistence_internal {
@@ -46,16 +47,7 @@ pid_t LockHolder(int fd) {
 }  // namespace
 
 absl::Status OpenError(const std::string& path, int error) {
-  const std::string message = absl::StrCat("cannot open ", path, ": ", std::strerror(error));
-  switch (error) {
-    case ELOOP:
-      return absl::FailedPreconditionError(absl::StrCat(
-          path, " is a symbolic link; give the real path (links are not followed)"));
-    case EISDIR: return absl::FailedPreconditionError(absl::StrCat(path, " is a directory"));
-    case ENOENT:
-    case ENOTDIR: return absl::NotFoundError(message);
-    default: return absl::PermissionDeniedError(message);
-  }
+  return user_file::OpenError(path, error);
 }
 
 absl::Status LockFile(int fd, const std::string& path, bool shared, absl::Duration timeout) {

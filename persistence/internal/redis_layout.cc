@@ -139,9 +139,9 @@ absl::Status DecodeFields(std::string_view text, CanonicalCookie* out) {
   c.same_site = static_cast<CookieSameSite>(same_site);
   c.priority = static_cast<CookiePriority>(priority);
   c.source_scheme = scheme != 0 ? CookieSourceScheme::kSecure : CookieSourceScheme::kNonSecure;
-  c.creation = FromMicros(creation);
+  c.creation = micros::FiniteFromMicros(creation);
   c.expiry = FromMicros(expiry);
-  c.last_access = FromMicros(last_access);
+  c.last_access = micros::FiniteFromMicros(last_access);
   return absl::OkStatus();
 }
 

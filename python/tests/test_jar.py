@@ -231,3 +231,43 @@ def test_strings_and_bytes_round_trip():
     assert jar._header("https://a.example/") == "café=crème; raw=".encode() + b"\xff\xfe"
     with pytest.raises(TypeError):
         jar.set_cookie("https://a.example/", 42)
+
+
+# Issue 25: seconds from Python saturate. A cast past ~9.2e12 s was undefined:
+# far-future expiries were refused as "expired" and FakeClock.advance(1e13)
+# went to a negative year.
+@pytest.mark.parametrize("expires", [1e17, 9.3e12, 10**14, 10**30, float("inf")])
+def test_far_future_expiries_stay_persistent(clock, expires):
+    jar = cookiejar.NativeJar(clock=clock)
+    jar.import_cookie(cookiejar.Cookie("n", "v", "example.com", expires=expires,
+                                       creation=1699999000, last_access=1699999000))
+    assert jar.cookie_header("http://example.com/") == "n=v"
+    (kept,) = jar.cookies()
+    assert kept.expires is not None and kept.expires > 1700000000
+
+
+def test_nan_seconds_are_refused(clock):
+    jar = cookiejar.NativeJar(clock=clock)
+    with pytest.raises(ValueError, match="NaN"):
+        jar.import_cookie(cookiejar.Cookie("n", "v", "example.com", expires=float("nan")))
+    with pytest.raises(ValueError, match="NaN"):
+        clock.advance(float("nan"))
+    assert clock.now() == 1700000000
+
+
+def test_stdlib_cookie_with_a_far_future_int_expiry_is_kept():
+    import http.cookiejar
+    jar = cookiejar.HttpCookieJar()
+    jar.set_cookie(http.cookiejar.Cookie(0, "n", "v", None, False, "a.example", False, False, "/",
+                                         True, False, 10**14, False, None, None, {}))
+    assert [c.name for c in jar] == ["n"]
+
+
+def test_fake_clock_advance_saturates(clock):
+    jar = cookiejar.NativeJar(clock=clock)
+    jar.set_cookie("https://a.example/", "hour=1; Max-Age=3600")
+    clock.advance(1e13)
+    assert clock.now() > 1700000000
+    assert jar.cookie_header("https://a.example/") == ""
+    clock.advance(float("inf"))
+    assert clock.now() > 1700000000

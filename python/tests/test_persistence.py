@@ -4,6 +4,8 @@ files, refusals that write nothing, locks between writers."""
 import http.cookiejar
 import os
 import stat
+import subprocess
+import sys
 
 import pytest
 
@@ -142,3 +144,26 @@ def test_sqlite_store_refuses_a_file_that_is_not_a_store(tmp_path):
         cookiejar.SqliteStore(str(path))
     assert e.value.code == "failed_precondition"
     assert path.read_bytes() == b"just some bytes, not SQLite"
+
+
+def test_a_fifo_is_refused_not_waited_for(tmp_path):
+    # Issue 25: the loaders opened a FIFO with a blocking open and waited for
+    # a writer for ever. In a child process with a deadline, so that a
+    # regression fails instead of hanging the suite.
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    script = (
+        "import sys, cookiejar\n"
+        "for load in (lambda: cookiejar.NativeJar().import_cookies_txt(sys.argv[1]),\n"
+        "             lambda: cookiejar.CookiesTxtFile(sys.argv[1], read_only=True),\n"
+        "             lambda: cookiejar.CookiesTxtFile(sys.argv[1])):\n"
+        "    try:\n"
+        "        load()\n"
+        "    except cookiejar.StoreError as e:\n"
+        "        assert 'FIFO' in str(e), e\n"
+        "    else:\n"
+        "        raise SystemExit('a FIFO was read')\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    result = subprocess.run([sys.executable, "-c", script, str(fifo)], capture_output=True,
+                            text=True, timeout=120, env=env)
+    assert result.returncode == 0, result.stderr

@@ -31,6 +31,7 @@
 #include <curl/curl.h>
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -95,8 +96,10 @@ class CurlTransfer {
   const HttpRequest request_;
   RedirectFollower follower_;
   HttpResponse response_;
-  // The hop in flight.
+  // The hop in flight, and what the jar decided about it (resolved once in
+  // Attach, used again when its response's cookies are stored).
   HttpHop hop_;
+  std::optional<ResolvedRequest> resolved_;
   long status_ = 0;                // Of the response being read (1xx included).
   bool headers_done_ = false;      // The blank line after the headers was read.
   std::size_t header_bytes_ = 0;   // Of the response being read.

@@ -1,0 +1,139 @@
+// Sixteen bytes of text classified at once, for the parsers on the hot path
+// (the URL's authority and path, the Set-Cookie line): each test gives a bit
+// mask, bit i for byte i, so that a parser finds the first byte of interest
+// with one count of trailing zeros instead of a test per byte.
+//
+// SSE2, which every x86-64 processor has: nothing here needs -march. Other
+// processors get the same masks from a plain loop.
+
+#ifndef COOKIEJAR_JAR_INTERNAL_BYTE_BLOCK_H_
+#define COOKIEJAR_JAR_INTERNAL_BYTE_BLOCK_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace cookiejar {
+namespace jar_internal {
+
+class ByteBlock {
+ public:
+  static constexpr size_t kSize = 16;
+
+  // The 16 bytes at `p`, all readable.
+  static ByteBlock Load(const char* p) {
+    ByteBlock block;
+#if defined(__SSE2__)
+    block.v_ = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+#else
+    std::memcpy(block.b_, p, kSize);
+#endif
+    return block;
+  }
+  // The bytes of [p, end), up to 16; where fewer remain, the block reads as
+  // if zero bytes followed them. Bytes from `floor` (at or before p) on are
+  // readable: a short block is read as the 16 bytes that end at `end` when
+  // there are that many, and copied out only otherwise.
+  static ByteBlock LoadUpTo(const char* p, const char* end, const char* floor) {
+    const size_t left = static_cast<size_t>(end - p);
+    if (left >= kSize) return Load(p);
+    if (static_cast<size_t>(end - floor) >= kSize) {
+      ByteBlock block = Load(end - kSize);
+      block.shift_ = static_cast<uint32_t>(kSize - left);
+      block.pad_ = 0xffffu & ~((1u << left) - 1);
+      return block;
+    }
+    char bytes[kSize] = {};
+    if (left != 0) std::memcpy(bytes, p, left);
+    return Load(bytes);
+  }
+
+  // Bytes equal to any of `C...`.
+  template <char... C>
+  uint32_t EqualsAny() const {
+#if defined(__SSE2__)
+    __m128i hits = _mm_setzero_si128();
+    ((hits = _mm_or_si128(hits, _mm_cmpeq_epi8(v_, _mm_set1_epi8(C)))), ...);
+    return Finish(static_cast<uint32_t>(_mm_movemask_epi8(hits)), ((C == 0) || ...));
+#else
+    uint32_t mask = 0;
+    for (size_t i = 0; i < kSize; ++i) {
+      if (((b_[i] == C) || ...)) mask |= 1u << i;
+    }
+    return Finish(mask, ((C == 0) || ...));
+#endif
+  }
+
+  // Bytes in [lo, hi], both ASCII (below 0x80).
+  uint32_t InRange(char lo, char hi) const {
+#if defined(__SSE2__)
+    // Signed compares: bytes from 0x80 up are negative, never in range.
+    const __m128i above = _mm_cmpgt_epi8(v_, _mm_set1_epi8(static_cast<char>(lo - 1)));
+    const __m128i below = _mm_cmplt_epi8(v_, _mm_set1_epi8(static_cast<char>(hi + 1)));
+    return Finish(static_cast<uint32_t>(_mm_movemask_epi8(_mm_and_si128(above, below))), lo == 0);
+#else
+    uint32_t mask = 0;
+    for (size_t i = 0; i < kSize; ++i) {
+      const unsigned char c = static_cast<unsigned char>(b_[i]);
+      if (c >= static_cast<unsigned char>(lo) && c <= static_cast<unsigned char>(hi)) {
+        mask |= 1u << i;
+      }
+    }
+    return Finish(mask, lo == 0);
+#endif
+  }
+
+  // Bytes below `bound` (ASCII) or from 0x80 up: controls and space with
+  // bound 0x21, controls alone with 0x20, together with every non-ASCII byte.
+  uint32_t BelowOrNonAscii(char bound) const {
+#if defined(__SSE2__)
+    return Finish(static_cast<uint32_t>(
+                      _mm_movemask_epi8(_mm_cmplt_epi8(v_, _mm_set1_epi8(bound)))),
+                  bound > 0);
+#else
+    uint32_t mask = 0;
+    for (size_t i = 0; i < kSize; ++i) {
+      const unsigned char c = static_cast<unsigned char>(b_[i]);
+      if (c < static_cast<unsigned char>(bound) || c >= 0x80) mask |= 1u << i;
+    }
+    return Finish(mask, bound > 0);
+#endif
+  }
+
+  // Bytes from 0x80 up.
+  uint32_t NonAscii() const {
+#if defined(__SSE2__)
+    return Finish(static_cast<uint32_t>(_mm_movemask_epi8(v_)), false);
+#else
+    uint32_t mask = 0;
+    for (size_t i = 0; i < kSize; ++i) {
+      if (static_cast<unsigned char>(b_[i]) >= 0x80) mask |= 1u << i;
+    }
+    return Finish(mask, false);
+#endif
+  }
+
+ private:
+  // A block read from before its start (LoadUpTo) drops the bytes before it
+  // and answers for the positions past the end as for a zero byte.
+  uint32_t Finish(uint32_t mask, bool zero_matches) const {
+    return (mask >> shift_) | (zero_matches ? pad_ : 0);
+  }
+
+  uint32_t shift_ = 0;
+  uint32_t pad_ = 0;
+#if defined(__SSE2__)
+  __m128i v_;
+#else
+  char b_[kSize];
+#endif
+};
+
+}  // namespace jar_internal
+}  // namespace cookiejar
+
+#endif  // COOKIEJAR_JAR_INTERNAL_BYTE_BLOCK_H_
