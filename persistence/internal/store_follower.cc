@@ -148,6 +148,10 @@ struct StoreFollower::Lane : public RemoteSink {
   // With writer->mu held.
   void Queue(const std::string& key, StoreChange change, uint64_t sequence);
   void Requeue(const std::string& key, StoreChange change);
+  // After the application of a stored state of `key` (writer->mu not
+  // held): when a local change overtook it in the jar, the jar takes that
+  // change again.
+  void RedoOvertaken(const std::string& key);
 
   void Apply(const StoredState& state) override {
     std::lock_guard<std::mutex> apply_lock(apply_mu);
@@ -188,6 +192,8 @@ struct StoreFollower::Lane : public RemoteSink {
   bool expecting = false;
   std::string expect_key;
   StoredState expect;
+  // A local change of expect_key reached the jar before the application.
+  bool expect_overtaken = false;
   bool jar_alive = true;
   bool loading = false;
   size_t evicted_while_loading = 0;
@@ -222,7 +228,11 @@ void StoreFollower::Lane::OnChange(const CookieChange& change) {
       const bool echo = inserted ? expect.present && EchoOf(change.cookie, expect.cookie)
                                  : !expect.present && change.cause == CookieChangeCause::kExplicit;
       if (echo) {
-        pending.erase(key);
+        // Nothing of this cookie was pending when the application began, so
+        // a change queued since is the jar's own, made after the store's
+        // state was read: it is newer, stays queued, and the jar must show
+        // it again (RedoOvertaken).
+        if (pending.count(key)) expect_overtaken = true;
         return;
       }
     }
@@ -265,6 +275,28 @@ void StoreFollower::Lane::Requeue(const std::string& key, StoreChange change) {
   }
 }
 
+void StoreFollower::Lane::RedoOvertaken(const std::string& key) {
+  std::optional<StoreChange> redo;
+  {
+    std::lock_guard<std::mutex> lock(writer->mu);
+    if (!expect_overtaken) return;
+    expect_overtaken = false;
+    auto it = pending.find(key);
+    // A removal (the jar expired or evicted the cookie) is not redone: a
+    // deletion would turn the jar's bookkeeping into somebody's change.
+    if (it != pending.end() && it->second.change.kind != StoreChange::Kind::kRemove) {
+      redo = it->second.change;
+    }
+  }
+  if (!redo) return;
+  // Reported to OnChange as a local change again, which it is.
+  if (redo->kind == StoreChange::Kind::kSet) {
+    jar->ImportCookie(redo->cookie, CookieJar::ImportTimes::kKeep);
+  } else {
+    jar->DeleteCookie(redo->cookie);
+  }
+}
+
 void StoreFollower::Lane::ApplyLocked(const StoredState& state) {
   const std::string key = CookieKey(state.cookie);
   {
@@ -280,6 +312,7 @@ void StoreFollower::Lane::ApplyLocked(const StoredState& state) {
       return;
     }
     expecting = true;
+    expect_overtaken = false;
     expect_key = key;
     expect = state;
   }
@@ -290,11 +323,14 @@ void StoreFollower::Lane::ApplyLocked(const StoredState& state) {
   } else {
     jar->DeleteCookie(state.cookie);
   }
-  std::lock_guard<std::mutex> lock(writer->mu);
-  expecting = false;
-  uint64_t& version = held[key];
-  version = std::max(version, state.version);
-  ++stats.applied;
+  {
+    std::lock_guard<std::mutex> lock(writer->mu);
+    expecting = false;
+    uint64_t& version = held[key];
+    version = std::max(version, state.version);
+    ++stats.applied;
+  }
+  RedoOvertaken(key);
 }
 
 void StoreFollower::Lane::Replace(const std::vector<StoredState>& states, uint64_t version) {
@@ -647,12 +683,17 @@ absl::StatusOr<size_t> StoreFollower::Attach(CookieJar* jar, std::string_view pr
       {
         std::lock_guard<std::mutex> lock(lane->writer->mu);
         lane->expecting = true;
+        lane->expect_overtaken = false;
         lane->expect_key = key;
         lane->expect = state;
       }
       const CookieInclusionStatus included = jar->ImportCookie(state.cookie);
+      {
+        std::lock_guard<std::mutex> lock(lane->writer->mu);
+        lane->expecting = false;
+      }
+      lane->RedoOvertaken(key);
       std::lock_guard<std::mutex> lock(lane->writer->mu);
-      lane->expecting = false;
       if (included.IsInclude()) {
         ++report->loaded;
         taken.insert(key);
