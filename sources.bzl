@@ -61,6 +61,16 @@ JAR_HDRS = [
 # persistence/
 FILE_LOCK_SRCS = ["internal/file_lock.cc"]
 FILE_LOCK_HDRS = ["internal/file_lock.h"]
+# The CookieStore contract and the follower every store shares (in
+# libcookiejar, so that each store's library links it once).
+STORE_FOLLOWER_SRCS = [
+    "cookie_store.cc",
+    "internal/store_follower.cc",
+]
+STORE_FOLLOWER_HDRS = [
+    "internal/store_backend.h",
+    "internal/store_follower.h",
+]
 COOKIES_TXT_SRCS = ["cookies_txt.cc"]
 SQLITE_STORE_SRCS = ["sqlite_cookie_store.cc"]
 # Compiled into each store library that seals records (SQLite, Redis).
@@ -137,6 +147,7 @@ ENGINE_HEADERS = [
     "cookie_options.h",
     "cookie_partition_key.h",
     "cookie_request.h",
+    "cookie_store.h",
     "cookies_txt.h",
     "http_cookies.h",
     "jar_registry.h",
@@ -148,14 +159,21 @@ ENGINE_HEADERS = [
     "url.h",
 ]
 C_API_HEADERS = ["cookiejar_c.h"]
-SQLITE_STORE_HEADERS = ["sqlite_cookie_store.h"]
+# The old paths (one line forwarding to the new one) go in 3.0.0.
+SQLITE_STORE_HEADERS = [
+    "sqlite/sqlite_cookie_store.h",
+    "sqlite_cookie_store.h",
+]
 BROWSER_FORMATS_HEADERS = [
     "formats/browser_databases.h",
     "formats/storage_state.h",
     "browser_stores.h",  # Deprecated: forwards to formats/browser_databases.h until 2.0.
     "storage_state.h",  # Deprecated: forwards to formats/storage_state.h until 2.0.
 ]
-REDIS_STORE_HEADERS = ["redis_cookie_store.h"]
+REDIS_STORE_HEADERS = [
+    "redis/redis_cookie_store.h",
+    "redis_cookie_store.h",
+]
 CURL_CLIENT_HEADERS = [
     "curl/curl_cookie_client.h",
     "curl/curl_multi_client.h",

@@ -43,7 +43,7 @@
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
 #include "cookiejar/cookie_jar.h"
-#include "cookiejar/redis_cookie_store.h"
+#include "cookiejar/redis/redis_cookie_store.h"
 #include "persistence/internal/redis_layout.h"
 #include "persistence/internal/sealing.h"
 #include "tests/redis_fleet_ops.h"

@@ -15,7 +15,7 @@
 #include "benchmark/benchmark.h"
 #include "cli/har_replay.h"
 #include "cookiejar/cookie_jar.h"
-#include "cookiejar/sqlite_cookie_store.h"
+#include "cookiejar/sqlite/sqlite_cookie_store.h"
 
 namespace cookiejar {
 namespace {

@@ -20,7 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "cookiejar/cookie_jar.h"
 #include "cookiejar/cookies_txt.h"
-#include "cookiejar/sqlite_cookie_store.h"
+#include "cookiejar/sqlite/sqlite_cookie_store.h"
 #include "cookiejar/jar_registry.h"
 #include "cookiejar/url.h"
 

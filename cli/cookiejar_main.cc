@@ -40,7 +40,7 @@
 #include "cookiejar/parsed_cookie.h"
 #include "cookiejar/public_suffix_list.h"
 #include "cookiejar/redirect_follower.h"
-#include "cookiejar/sqlite_cookie_store.h"
+#include "cookiejar/sqlite/sqlite_cookie_store.h"
 
 namespace cookiejar {
 namespace {

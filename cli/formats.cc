@@ -18,8 +18,8 @@
 #include "common/user_file.h"
 #include "cookiejar/formats/browser_databases.h"
 #include "cookiejar/cookies_txt.h"
-#include "cookiejar/sqlite_cookie_store.h"
 #include "cookiejar/formats/storage_state.h"
+#include "cookiejar/sqlite/sqlite_cookie_store.h"
 
 namespace cookiejar {
 namespace {
@@ -327,6 +327,7 @@ absl::StatusOr<ExportSummary> ExportFile(CookieJar& jar, const std::string& path
       SqliteStoreOptions options;
       options.persist_session_cookies = true;
       options.lock_timeout = wait;
+      options.max_pending = SIZE_MAX;  // An export is whole or nothing.
       absl::StatusOr<std::unique_ptr<SqliteCookieStore>> store =
           SqliteCookieStore::Open(path, options);
       if (!store.ok()) return store.status();

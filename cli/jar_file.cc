@@ -83,6 +83,8 @@ absl::StatusOr<std::unique_ptr<JarFile>> JarFile::Open(const Options& options,
     // (evictions) before the command knows whether it changes anything.
     store_options.flush_batch = SIZE_MAX;
     store_options.flush_interval = absl::Hours(24 * 365);
+    // The queue holds only this command's own changes, all written by Save.
+    store_options.max_pending = SIZE_MAX;
     absl::StatusOr<std::unique_ptr<SqliteCookieStore>> store =
         SqliteCookieStore::Open(options.path, store_options);
     if (!store.ok()) return store.status();

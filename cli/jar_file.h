@@ -21,7 +21,7 @@
 #include "absl/time/time.h"
 #include "cookiejar/cookie_jar.h"
 #include "cookiejar/cookies_txt.h"
-#include "cookiejar/sqlite_cookie_store.h"
+#include "cookiejar/sqlite/sqlite_cookie_store.h"
 
 namespace cookiejar {
 

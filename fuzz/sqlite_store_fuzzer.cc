@@ -10,7 +10,7 @@
 #include <string>
 
 #include "cookiejar/cookie_jar.h"
-#include "cookiejar/sqlite_cookie_store.h"
+#include "cookiejar/sqlite/sqlite_cookie_store.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace cookiejar;

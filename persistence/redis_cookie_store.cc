@@ -1,4 +1,4 @@
-#include "cookiejar/redis_cookie_store.h"
+#include "cookiejar/redis/redis_cookie_store.h"
 
 #include <algorithm>
 #include <atomic>
@@ -9,8 +9,8 @@
 #include <optional>
 #include <set>
 #include <thread>
-#include <unordered_map>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -18,23 +18,26 @@
 #include "persistence/internal/redis_client.h"
 #include "persistence/internal/redis_layout.h"
 #include "persistence/internal/sealing.h"
+#include "persistence/internal/store_backend.h"
+#include "persistence/internal/store_follower.h"
 
 namespace cookiejar {
+namespace {
 
-using redis_internal::CookieKey;
-using redis_internal::DecodeCookieKey;
-using redis_internal::DecodeRecord;
-using redis_internal::EncodeCookie;
 using redis_internal::ProfileKeys;
 using redis_internal::RedisAddress;
 using redis_internal::RedisAuth;
 using redis_internal::RedisCommand;
-using redis_internal::RedisConnection;
 using redis_internal::RedisReply;
 using redis_internal::SlotClient;
 using redis_internal::StoredCookie;
-
-namespace {
+using store_internal::LoadedProfile;
+using store_internal::ProfileBackend;
+using store_internal::ProfileWrite;
+using store_internal::RemoteSink;
+using store_internal::StoreChange;
+using store_internal::StoredState;
+using store_internal::WriteResult;
 
 // Changes per script call; several calls go in one pipeline.
 constexpr size_t kChangesPerScript = 256;
@@ -43,21 +46,6 @@ constexpr int kReadCount = 1000;
 constexpr int kScanCount = 5000;
 // How long one XREAD blocks before the reader looks around again.
 constexpr int kBlockMillis = 1000;
-
-int64_t NowMicros() { return absl::ToUnixMicros(absl::Now()); }
-
-// For messages: never the value.
-std::string Describe(const CanonicalCookie& c) {
-  return absl::StrCat(c.name, "@", c.domain, c.path);
-}
-
-// What an applied remote change looks like when the jar reports it back:
-// ImportCookie may clamp times, so only what it keeps is compared.
-bool SameContent(const CanonicalCookie& a, const CanonicalCookie& b) {
-  return a.value == b.value && a.expiry == b.expiry && a.secure == b.secure &&
-         a.http_only == b.http_only && a.same_site == b.same_site && a.priority == b.priority &&
-         a.source_scheme == b.source_scheme;
-}
 
 redis_internal::RedisTarget TargetOf(const RedisStoreOptions& options) {
   redis_internal::RedisTarget target;
@@ -113,109 +101,130 @@ std::string EntryText(const RedisReply& fields) {
   return out;
 }
 
-}  // namespace
+// A stored record as the follower sees it; false when it does not parse,
+// open or belong under `field`. `*stale_key` (optional): sealed under a key
+// other than the ring's first.
+bool StateOfRecord(const redis_internal::RecordCodec& codec, const std::string& field,
+                   const std::string& record, StoredState* out, std::string* error,
+                   int64_t* stamp = nullptr, bool* stale_key = nullptr) {
+  StoredCookie stored;
+  absl::Status decoded = codec.Decode(field, record, &stored, stale_key);
+  if (!decoded.ok()) {
+    if (error) *error = std::string(decoded.message());
+    return false;
+  }
+  out->version = stored.version;
+  out->present = true;
+  out->cookie = std::move(stored.cookie);
+  if (stamp) *stamp = stored.stamp;
+  return true;
+}
 
-// One attached jar: its changes go out through a writer thread, the other
-// workers' come in through a reader thread that follows the profile's log.
-class RedisCookieStore::Profile {
+// What a profile's keys hold, read at once: the change counter, and that
+// every key has the type this layout gives it.
+struct Snapshot {
+  uint64_t counter = 0;
+  std::string entry;  // The log entry of `counter` (EntryText), "" if none.
+  std::vector<StoredState> states;
+  std::vector<std::string> refused;
+  // The replication ID of the node read ("" unknown).
+  std::string timeline;
+  // Records sealed under an older key of the ring: field, state, stamp.
+  struct Stale {
+    std::string field;
+    CanonicalCookie cookie;
+    int64_t stamp = 0;
+  };
+  std::vector<Stale> reseal;
+};
+
+// One attached profile: its changes go out through the follower's writer
+// thread (Write, on a connection of its own), the other workers' come in
+// through a reader thread that follows the profile's log.
+class RedisProfile : public ProfileBackend {
  public:
-  Profile(const RedisStoreOptions& options, const persistence_internal::Sealer* sealer,
-          CookieJar* jar, std::string name);
-  ~Profile();
+  RedisProfile(const RedisStoreOptions& options, const persistence_internal::Sealer* sealer,
+               std::string name)
+      : options_(options),
+        name_(std::move(name)),
+        keys_(redis_internal::KeysOf(options.key_prefix, name_)),
+        codec_(name_, sealer),
+        sealer_(sealer),
+        writer_client_(TargetOf(options), redis_internal::KeySlot(keys_.meta)),
+        reader_client_(TargetOf(options), redis_internal::KeySlot(keys_.meta)) {}
+  ~RedisProfile() override { Stop(); }
 
-  // Loads the profile into the jar; then Start().
-  absl::Status Load(RedisAttachReport* report);
-  void Start();
-  // Stops the threads and writes what is pending (bounded by io_timeout).
-  // With `jar_alive` false the jar is not touched any more.
-  void Stop(bool jar_alive);
+  // Attach's check of every key, before anything is written; for a sealed
+  // profile, also of the ring against the profile's name key and key checks
+  // (registering the ring's keys).
+  absl::Status CheckKeys() {
+    if (sealer_ != nullptr) return CheckRing();
+    return ReadCounter(&reader_client_).status();
+  }
 
-  void OnChange(const CookieChange& change);
-  absl::Status Flush();
-  absl::Status Sync(absl::Duration timeout);
-  RedisProfileStats stats();
-  absl::Status last_error();
+  absl::Status Load(LoadedProfile* out) override;
+  void Start(RemoteSink* sink) override;
+  void RequestStop() override;
+  void Stop() override;
+  void Interrupt() override { writer_client_.Interrupt(); }
+  void Resync() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    reload_needed_ = true;
+  }
 
-  CookieJar* jar() const { return jar_; }
-  const std::string& name() const { return name_; }
-  uint64_t listener_id = 0;
+  absl::Status Write(ProfileWrite* write);
+  // Waits until the jar has applied every change Redis had accepted when
+  // it was called.
+  absl::Status WaitApplied(absl::Time deadline);
+  void AddStats(RedisProfileStats* out);
 
  private:
-  struct Change {
-    CanonicalCookie cookie;
-    bool remove;
-    int64_t stamp;
-  };
-  // A cookie's state in Redis at `version`.
-  struct Remote {
-    uint64_t version = 0;
-    bool present = false;
-    CanonicalCookie cookie;
-  };
+  // Which changes of `write` go to the script: all but the removals of a
+  // version Redis does not hold (their results are filed here); for each
+  // removal sent, the version it removes (0 for other changes).
+  absl::Status CheckRemovals(ProfileWrite* write, std::vector<size_t>* to_send,
+                             std::vector<uint64_t>* versions);
+  absl::StatusOr<std::vector<RedisReply>> RunScript(const std::vector<RedisCommand>& commands,
+                                                     int* replicated);
+  // The script call that starts every batch (args follow: field, mark, body).
+  RedisCommand ScriptHead() const;
+  absl::Status CheckRing();
+  // Writes records sealed under an older key again under the ring's first,
+  // with their own stamps (a newer change of the cookie wins as usual).
+  // With writer_mu_ held.
+  absl::Status Reseal(const std::vector<Snapshot::Stale>& stale);
 
-  absl::Status WritePending();
-  void WriterLoop();
   void ReaderLoop();
   absl::Status ReadLog();
-  // The profile's version counter; FailedPrecondition for foreign keys.
+  // The profile's version counter, checking every key's type and the
+  // schema: FailedPrecondition for foreign keys.
   absl::StatusOr<uint64_t> ReadCounter(SlotClient* client);
   // What the log holds under `version` (EntryText), or nullopt.
   absl::StatusOr<std::optional<std::string>> ReadEntry(uint64_t version);
-  absl::Status Reload(RedisAttachReport* report);
-  // Decides, under mu_, what to do with a remote state: apply it (true),
-  // or hold it back while a local change of the cookie is on its way.
-  bool ShouldApply(const std::string& key, const Remote& remote);
-  // With apply_mu_ held and mu_ not held.
-  void Apply(const std::string& key, const Remote& remote);
+  absl::StatusOr<Snapshot> ReadSnapshot();
+  absl::Status Reload();
   void Fail(const absl::Status& status);
-  // With mu_ held: records a background error for last_error(), except over
-  // dropped changes not yet reported by Flush (the worse news).
-  void NoteError(const absl::Status& status);
   // Sleeps for retry_interval unless stopping; returns !stopping.
   bool Backoff();
 
-  // Attach, for a sealed profile: checks the ring against the profile's
-  // (name key, key checks) and registers the ring's keys.
-  absl::Status CheckKeys();
-
   const RedisStoreOptions& options_;
-  CookieJar* const jar_;
   const std::string name_;
   const ProfileKeys keys_;
   const redis_internal::RecordCodec codec_;
-  const persistence_internal::Sealer* const sealer_;
-  SlotClient writer_client_;  // Under flush_mu_.
-  SlotClient reader_client_;  // The reader thread's (Load's before it starts).
-  std::string script_sha_;    // Under flush_mu_.
-  // Changes Redis applied that min_replicas replicas have not confirmed yet,
-  // and the writer connection that wrote them. Under flush_mu_.
-  struct Unconfirmed {
-    Change change;
-    uint64_t connection = 0;
-  };
-  std::map<std::string, Unconfirmed> unconfirmed_;
+  const persistence_internal::Sealer* const sealer_;  // Null: in clear.
+  // writer_client_, script_sha_ and writer_timeline_. Reload holds it too, so
+  // that no batch lands between its scan and its application (the scan's
+  // older state would undo it, its version lost with those held).
+  std::mutex writer_mu_;
+  SlotClient writer_client_;  // The writer thread's (and Sync's).
+  std::string script_sha_;
+  SlotClient reader_client_;  // The reader thread's (Attach's before it starts).
 
-  std::mutex flush_mu_;  // One batch in flight at a time.
-  // Held while the jar is changed with a remote state, and while a batch is
-  // taken out of pending_: a local change made during an application is
-  // then ordered against it by the jar's own notifications (see OnChange).
-  std::mutex apply_mu_;
-
-  std::mutex mu_;
+  std::mutex mu_;  // Never held while calling the sink.
   std::condition_variable cv_;
+  RemoteSink* sink_ = nullptr;
   bool stopping_ = false;
-  bool jar_alive_ = true;
-  std::map<std::string, Change> pending_;  // Latest local change per cookie key.
-  std::chrono::steady_clock::time_point first_pending_;
-  std::set<std::string> inflight_;         // Keys of the batch being written.
-  // The keys of unconfirmed_: local changes that a failover may still undo
-  // (remote states of them are held back like those of pending changes).
-  std::set<std::string> unconfirmed_keys_;
-  // Versions known for keys beyond last_version_ (what the log brings next
-  // is newer than anything else).
-  std::unordered_map<std::string, uint64_t> held_;
-  std::map<std::string, Remote> deferred_;  // Remote states held back.
-  uint64_t last_version_ = 0;               // Of the log, applied.
+  uint64_t last_version_ = 0;  // Of the log, applied.
   // The log entry of last_version_ (EntryText; "" unknown): Redis that lost
   // changes may give their versions to new ones.
   std::string last_entry_;
@@ -224,432 +233,52 @@ class RedisCookieStore::Profile {
   // those versions back yet.
   uint64_t acked_version_ = 0;
   bool reload_needed_ = false;
+  bool reloading_ = false;
   bool check_counter_ = false;  // After a reconnection: did Redis lose data?
-  // The replication ID of the node the jar was loaded from, and of the node
-  // the writer last wrote to ("" unknown: INFO not allowed). A new one (a
-  // failover, a restart) may have lost changes the old one acknowledged,
-  // and may have given their versions to new ones: the jar is reloaded.
+  // The replication ID of the node the jar was loaded from (timeline_,
+  // under mu_), and of the node the writer last wrote to (under
+  // writer_mu_); "" unknown (INFO not allowed). A new one (a failover, a
+  // restart) may have lost changes the old one acknowledged, and given
+  // their versions to new ones: the jar is reloaded.
   std::string timeline_;
-  std::string writer_timeline_;  // Under flush_mu_.
-  // The remote state being applied (echo suppression).
-  bool expecting_ = false;
-  std::string expect_key_;
-  Remote expect_;
-
-  RedisProfileStats stats_;
-  bool dropped_unreported_ = false;
-  // Copied in and out, never shared: copies of an absl::Status share one
-  // reference-counted representation, and a copy handed to the caller while
-  // the background threads replace this one is a race ThreadSanitizer
-  // reports (Abseil's own library, which releases it, is not instrumented).
-  struct {
-    absl::StatusCode code = absl::StatusCode::kOk;
-    std::string message;
-  } last_error_;
-
-  std::thread writer_, reader_;
+  std::string writer_timeline_;
+  uint64_t reloads_ = 0;
+  bool connected_ = false;
+  std::thread reader_;
 };
 
-RedisCookieStore::Profile::Profile(const RedisStoreOptions& options,
-                                   const persistence_internal::Sealer* sealer, CookieJar* jar,
-                                   std::string name)
-    : options_(options),
-      jar_(jar),
-      name_(std::move(name)),
-      keys_(redis_internal::KeysOf(options.key_prefix, name_)),
-      codec_(name_, sealer),
-      sealer_(sealer),
-      writer_client_(TargetOf(options), redis_internal::KeySlot(keys_.meta)),
-      reader_client_(TargetOf(options), redis_internal::KeySlot(keys_.meta)) {}
-
-RedisCookieStore::Profile::~Profile() { Stop(false); }
-
-void RedisCookieStore::Profile::Start() {
-  writer_ = std::thread([this] { WriterLoop(); });
-  reader_ = std::thread([this] { ReaderLoop(); });
-}
-
-void RedisCookieStore::Profile::Stop(bool jar_alive) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!stopping_) jar_alive_ = jar_alive;
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  reader_client_.Interrupt();
-  if (reader_.joinable()) reader_.join();
-  if (writer_.joinable()) writer_.join();
-  // The last batch: one attempt.
-  WritePending().IgnoreError();
-}
-
-void RedisCookieStore::Profile::Fail(const absl::Status& status) {
-  std::lock_guard<std::mutex> lock(mu_);
-  NoteError(status);
-  if (absl::IsUnavailable(status) || absl::IsDeadlineExceeded(status)) {
-    stats_.connected = false;
-    check_counter_ = true;
-  }
-}
-
-void RedisCookieStore::Profile::NoteError(const absl::Status& status) {
-  if (dropped_unreported_) return;
-  last_error_.code = status.code();
-  last_error_.message = std::string(status.message());
-}
-
-bool RedisCookieStore::Profile::Backoff() {
-  std::unique_lock<std::mutex> lock(mu_);
-  cv_.wait_for(lock, absl::ToChronoMilliseconds(options_.retry_interval),
-               [this] { return stopping_; });
-  return !stopping_;
-}
-
-void RedisCookieStore::Profile::OnChange(const CookieChange& change) {
-  // A replaced cookie: the insertion that follows carries the new state.
-  if (change.cause == CookieChangeCause::kOverwrite) return;
-  const bool remove = change.cause != CookieChangeCause::kInserted;
-  std::string key = codec_.Field(change.cookie);
-  bool wake = false;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (expecting_ && key == expect_key_) {
-      // The application of a remote state, reported back: the jar now holds
-      // what Redis holds, and any local change of the cookie made before it
-      // (in the jar's order) is superseded. Anything else is local.
-      const bool echo = remove ? !expect_.present && change.cause == CookieChangeCause::kExplicit
-                               : expect_.present && SameContent(change.cookie, expect_.cookie);
-      if (echo) {
-        pending_.erase(key);
-        return;
-      }
-    }
-    auto it = pending_.find(key);
-    if (it == pending_.end() && pending_.size() >= options_.max_pending) {
-      // The jar has the change; the fleet will not. Once Redis is back the
-      // jar is reloaded, so that it holds what the fleet holds again.
-      ++stats_.dropped;
-      dropped_unreported_ = true;
-      reload_needed_ = true;
-      last_error_.code = absl::StatusCode::kResourceExhausted;
-      last_error_.message = absl::StrCat(
-          "profile \"", name_, "\": ", stats_.dropped, " changes dropped, more than ",
-          options_.max_pending, " were waiting for Redis");
-      return;
-    }
-    if (pending_.empty()) {
-      first_pending_ = std::chrono::steady_clock::now();
-      wake = true;
-    }
-    Change& slot = pending_[key];
-    slot.cookie = change.cookie;
-    slot.remove = remove;
-    slot.stamp = NowMicros();
-    wake = wake || pending_.size() >= options_.flush_batch;
-  }
-  if (wake) cv_.notify_all();
-}
-
-bool RedisCookieStore::Profile::ShouldApply(const std::string& key, const Remote& remote) {
-  auto held = held_.find(key);
-  if (held != held_.end() && held->second >= remote.version) return false;  // Older news.
-  if (pending_.count(key) || inflight_.count(key) || unconfirmed_keys_.count(key)) {
-    // Our own change of this cookie is on its way and Redis will order it
-    // against this one: keep the newest remote state until it has.
-    Remote& d = deferred_[key];
-    if (d.version < remote.version) d = remote;
-    return false;
-  }
-  return true;
-}
-
-void RedisCookieStore::Profile::Apply(const std::string& key, const Remote& remote) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!jar_alive_) return;
-    expecting_ = true;
-    expect_key_ = key;
-    expect_ = remote;
-  }
-  if (remote.present) {
-    // A refusal (expired meanwhile, or the jar's rules) leaves the jar as it
-    // was; the cookie's writer enforces the rules for the fleet.
-    jar_->ImportCookie(remote.cookie, CookieJar::ImportTimes::kKeep);
-  } else {
-    jar_->DeleteCookie(remote.cookie);
-  }
-  std::lock_guard<std::mutex> lock(mu_);
-  expecting_ = false;
-  uint64_t& held = held_[key];
-  held = std::max(held, remote.version);
-  ++stats_.applied;
-}
-
-absl::Status RedisCookieStore::Profile::WritePending() {
-  std::lock_guard<std::mutex> flush_lock(flush_mu_);
-  std::vector<std::pair<std::string, Change>> batch;
-  {
-    std::lock_guard<std::mutex> apply_lock(apply_mu_);
-    std::lock_guard<std::mutex> lock(mu_);
-    for (auto& [key, change] : pending_) {
-      inflight_.insert(key);
-      batch.emplace_back(key, std::move(change));
-    }
-    pending_.clear();
-    // Written on a connection that is gone, unconfirmed by replicas: the
-    // node that took them may have been replaced by a replica without them.
-    // Written again (with their stamps: a repeat at worst), unless a newer
-    // change of the cookie is in the batch.
-    for (auto it = unconfirmed_.begin(); it != unconfirmed_.end();) {
-      if (writer_client_.connected() && it->second.connection == writer_client_.connections()) {
-        ++it;
-        continue;
-      }
-      if (inflight_.insert(it->first).second) {
-        batch.emplace_back(it->first, std::move(it->second.change));
-      }
-      it = unconfirmed_.erase(it);
-    }
-  }
-  if (batch.empty() && unconfirmed_.empty()) return absl::OkStatus();
-  // Deletions first (the log keeps this order): a jar that replays a set
-  // and the evictions it caused then never holds more cookies than its
-  // limits, and does not evict on its own.
-  std::stable_partition(batch.begin(), batch.end(),
-                        [](const auto& entry) { return entry.second.remove; });
-
-  std::vector<RedisCommand> commands;
-  for (size_t start = 0; start < batch.size(); start += kChangesPerScript) {
-    RedisCommand command = {"EVALSHA",
-                            script_sha_,
-                            "4",
-                            keys_.meta,
-                            keys_.cookies,
-                            keys_.tombs,
-                            keys_.log,
-                            std::to_string(redis_internal::kSchemaVersion),
-                            codec_.layout(),
-                            std::to_string(options_.log_length),
-                            std::to_string(options_.tombstones)};
-    for (size_t i = start; i < std::min(batch.size(), start + kChangesPerScript); ++i) {
-      const Change& change = batch[i].second;
-      command.push_back(batch[i].first);
-      command.push_back(std::to_string(change.stamp));
-      command.push_back(change.remove ? codec_.DeletionBody(change.cookie, batch[i].first)
-                                      : codec_.Body(change.cookie, batch[i].first));
-    }
-    commands.push_back(std::move(command));
-  }
-  // Sends the calls; a server that does not know the script yet (first use,
-  // or restarted) gets it and the calls again.
-  absl::StatusOr<std::vector<RedisReply>> replies;
-  absl::Status status;
-  int replicated = 0;
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    if (script_sha_.empty()) {
-      absl::StatusOr<RedisReply> loaded =
-          writer_client_.Command({"SCRIPT", "LOAD", redis_internal::kWriteScript});
-      if (!loaded.ok()) {
-        status = loaded.status();
-        break;
-      }
-      if (loaded->is_error()) {
-        status = ReplyError(*loaded);
-        break;
-      }
-      if (loaded->type != RedisReply::Type::kString) {
-        status = absl::DataLossError("Redis: unexpected reply to SCRIPT LOAD");
-        break;
-      }
-      script_sha_ = loaded->str;
-      for (RedisCommand& command : commands) command[1] = script_sha_;
-    }
-    if (options_.min_replicas == 0) {
-      replies = writer_client_.Pipeline(commands);
-    } else {
-      // Nothing new to write: WAIT alone confirms what this connection wrote.
-      if (commands.empty()) commands.push_back({"PING"});
-      replies = writer_client_.PipelineReplicated(commands, options_.min_replicas,
-                                                  options_.replica_timeout, &replicated);
-      if (batch.empty() && replies.ok()) replies->clear();
-    }
-    if (!replies.ok()) {
-      status = replies.status();
-      break;
-    }
-    const bool unknown = std::any_of(replies->begin(), replies->end(), [](const RedisReply& r) {
-      return r.ErrorCode() == "NOSCRIPT";
-    });
-    if (!unknown) break;
-    script_sha_.clear();
-    status = absl::UnavailableError("Redis does not keep the write script");
-  }
-  if (status.ok() && replies.ok()) {
-    for (const RedisReply& reply : *replies) {
-      if (reply.is_error()) {
-        status = ScriptError(reply, name_);
-        break;
-      }
-      if (reply.type != RedisReply::Type::kArray) {
-        status = absl::DataLossError("Redis: unexpected reply to the write script");
-        break;
-      }
-    }
-  }
-  const bool confirmed = options_.min_replicas == 0 || replicated >= options_.min_replicas;
-  if (status.ok() && !confirmed) {
-    status = absl::UnavailableError(absl::StrCat(
-        "profile \"", name_, "\": Redis at ", writer_client_.node(), " applied the changes but ",
-        replicated, " of the ", options_.min_replicas, " replicas required confirmed them within ",
-        absl::FormatDuration(options_.replica_timeout)));
-  }
-  if (status.ok()) {
-    // WAIT covered every earlier write of this connection.
-    for (auto it = unconfirmed_.begin(); it != unconfirmed_.end();) {
-      it = it->second.connection == writer_client_.connections() ? unconfirmed_.erase(it)
-                                                                  : std::next(it);
-    }
-    // Written on a connection lost during this call: written again next.
-    if (!unconfirmed_.empty()) {
-      status = absl::UnavailableError(absl::StrCat(
-          "profile \"", name_, "\": the connection to Redis was replaced before replicas confirmed ",
-          unconfirmed_.size(), " changes; they are written again"));
-    }
-  }
-  // Calls that did run are kept even when a later one failed; as every
-  // change is written again with the same stamp, a second write of one that
-  // did land only repeats its content under a new version.
-  std::vector<std::pair<std::string, Remote>> to_apply;
-  std::lock_guard<std::mutex> apply_lock(apply_mu_);
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    // Written to a node of another history than the last one (a promoted
-    // replica, a restart): versions this jar holds, or holds back, may have
-    // been lost there and given to other changes, so they say nothing
-    // against the versions it gives. The jar is reloaded, and nothing held
-    // back is applied before: an older change of the cookie from the other
-    // history would undo this one.
-    const std::string& written_to = writer_client_.replication_id();
-    if (replies.ok() && !written_to.empty()) {
-      if (!writer_timeline_.empty() && written_to != writer_timeline_) reload_needed_ = true;
-      writer_timeline_ = written_to;
-    }
-    for (size_t i = 0; i < batch.size(); ++i) {
-      const std::string& key = batch[i].first;
-      inflight_.erase(key);
-      const RedisReply* result = nullptr;
-      if (status.ok() || (!confirmed && replies.ok())) {
-        const RedisReply& call = (*replies)[i / kChangesPerScript];
-        if (i % kChangesPerScript < call.elements.size()) {
-          result = &call.elements[i % kChangesPerScript];
-        }
-      }
-      if (result == nullptr) {
-        // Not written: back in the queue, unless a newer change replaced it.
-        if (!pending_.count(key)) pending_.emplace(key, std::move(batch[i].second));
-        continue;
-      }
-      uint64_t known = 0;
-      if (result->type == RedisReply::Type::kInteger && !confirmed) {
-        unconfirmed_[key] = Unconfirmed{batch[i].second, writer_client_.connections()};
-      }
-      if (result->type == RedisReply::Type::kInteger) {
-        ++stats_.written;
-        known = static_cast<uint64_t>(std::max<long long>(result->integer, 0));
-      } else if (result->type == RedisReply::Type::kArray && result->elements.size() == 2) {
-        // A newer change of this cookie won: the jar takes Redis's state.
-        ++stats_.superseded;
-        Remote current;
-        current.version = static_cast<uint64_t>(std::max<long long>(result->elements[0].integer, 0));
-        acked_version_ = std::max(acked_version_, current.version);
-        StoredCookie stored;
-        if (!result->elements[1].str.empty() &&
-            codec_.Decode(key, result->elements[1].str, &stored).ok()) {
-          current.present = true;
-          current.cookie = std::move(stored.cookie);
-        } else {
-          // Deleted (or a record that does not open: never applied as a
-          // set). The cookie is the one this change was about.
-          current.cookie = batch[i].second.cookie;
-        }
-        Remote& d = deferred_[key];
-        if (d.version < current.version) d = std::move(current);
-      }
-      if (known > 0) {
-        acked_version_ = std::max(acked_version_, known);
-        uint64_t& held = held_[key];
-        held = std::max(held, known);
-      }
-    }
-    // Remote states held back while these changes were on their way.
-    std::set<std::string> settled;
-    for (const auto& entry : batch) settled.insert(entry.first);
-    for (const std::string& key : unconfirmed_keys_) {
-      if (!unconfirmed_.count(key)) settled.insert(key);
-    }
-    unconfirmed_keys_.clear();
-    for (const auto& entry : unconfirmed_) unconfirmed_keys_.insert(entry.first);
-    // A reload replaces what is held back with Redis's current state.
-    if (reload_needed_) settled.clear();
-    for (const std::string& key : settled) {
-      auto d = deferred_.find(key);
-      if (d == deferred_.end() || pending_.count(key) || unconfirmed_keys_.count(key)) continue;
-      auto held = held_.find(key);
-      if (held == held_.end() || held->second < d->second.version) {
-        to_apply.emplace_back(key, std::move(d->second));
-      }
-      deferred_.erase(d);
-    }
-    if (status.ok()) {
-      stats_.connected = true;
-    } else {
-      NoteError(status);
-      if (absl::IsUnavailable(status)) {
-        stats_.connected = false;
-        check_counter_ = true;
-      }
-    }
-  }
-  for (const auto& [key, remote] : to_apply) Apply(key, remote);
-  return status;
-}
-
-void RedisCookieStore::Profile::WriterLoop() {
-  const auto interval = absl::ToChronoMicroseconds(options_.flush_interval);
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!stopping_) {
-    // Until a change is pending, then until the batch is full or the first
-    // pending change has waited `flush_interval`.
-    cv_.wait(lock,
-             [this] { return stopping_ || !pending_.empty() || !unconfirmed_keys_.empty(); });
-    cv_.wait_until(lock, first_pending_ + interval,
-                   [this] { return stopping_ || pending_.size() >= options_.flush_batch; });
-    if (stopping_) break;
-    if (pending_.empty() && unconfirmed_keys_.empty()) continue;
-    lock.unlock();
-    const bool ok = WritePending().ok();
-    if (!ok) Backoff();
-    lock.lock();
-  }
-}
-
-absl::StatusOr<uint64_t> RedisCookieStore::Profile::ReadCounter(SlotClient* client) {
+absl::StatusOr<uint64_t> RedisProfile::ReadCounter(SlotClient* client) {
   absl::StatusOr<std::vector<RedisReply>> replies =
-      client->Pipeline({{"HGETALL", keys_.meta}, {"EXISTS", keys_.cookies, keys_.tombs, keys_.log}});
+      client->Pipeline({{"HGETALL", keys_.meta},
+                        {"TYPE", keys_.cookies},
+                        {"TYPE", keys_.tombs},
+                        {"TYPE", keys_.log}});
   if (!replies.ok()) return replies.status();
   const RedisReply& meta = (*replies)[0];
   if (meta.is_error()) {
     if (meta.ErrorCode() == "WRONGTYPE") return ForeignError(name_, keys_.meta + " is not a hash");
     return ReplyError(meta);
   }
+  // Every key of the profile, whatever the state of the others.
+  bool any = false;
+  const std::pair<const std::string*, std::string_view> wanted[] = {
+      {&keys_.cookies, "hash"}, {&keys_.tombs, "zset"}, {&keys_.log, "stream"}};
+  for (size_t i = 0; i < 3; ++i) {
+    const RedisReply& type = (*replies)[i + 1];
+    if (type.is_error()) return ReplyError(type);
+    if (type.str == "none") continue;
+    any = true;
+    if (type.str != wanted[i].second) {
+      return ForeignError(name_, absl::StrCat(*wanted[i].first, " is a ", type.str, ", not a ",
+                                              AbslView(wanted[i].second)));
+    }
+  }
   std::map<std::string, std::string> fields;
   for (size_t i = 0; i + 1 < meta.elements.size(); i += 2) {
     fields[meta.elements[i].str] = meta.elements[i + 1].str;
   }
   if (fields.empty()) {
-    if ((*replies)[1].integer > 0) {
-      return ForeignError(name_, "keys of this profile exist without " + keys_.meta);
-    }
+    if (any) return ForeignError(name_, "keys of this profile exist without " + keys_.meta);
     return 0;  // A new profile.
   }
   const std::string& layout = fields["layout"];
@@ -679,8 +308,7 @@ absl::StatusOr<uint64_t> RedisCookieStore::Profile::ReadCounter(SlotClient* clie
   return counter;
 }
 
-absl::StatusOr<std::optional<std::string>> RedisCookieStore::Profile::ReadEntry(
-    uint64_t version) {
+absl::StatusOr<std::optional<std::string>> RedisProfile::ReadEntry(uint64_t version) {
   const std::string id = absl::StrCat(version, "-0");
   absl::StatusOr<RedisReply> reply = reader_client_.Command({"XRANGE", keys_.log, id, id});
   if (!reply.ok()) return reply.status();
@@ -694,25 +322,19 @@ absl::StatusOr<std::optional<std::string>> RedisCookieStore::Profile::ReadEntry(
   return EntryText(reply->elements[0].elements[1]);
 }
 
-absl::Status RedisCookieStore::Profile::Reload(RedisAttachReport* report) {
-  const bool initial = report != nullptr;
-  // No batch of ours is in flight meanwhile: one that Redis applied after
-  // the scan read its cookie would otherwise be undone by the scan's older
-  // state (its version is lost with the versions held below).
-  std::lock_guard<std::mutex> flush_lock(flush_mu_);
+absl::StatusOr<Snapshot> RedisProfile::ReadSnapshot() {
+  Snapshot out;
   // The counter first: every change after it comes from the log, so the
   // scan below may see some of them or not.
   absl::StatusOr<uint64_t> counter = ReadCounter(&reader_client_);
   if (!counter.ok()) return counter.status();
-  const std::string timeline = reader_client_.replication_id();
-  absl::StatusOr<std::optional<std::string>> entry = std::optional<std::string>();
-  if (*counter > 0) entry = ReadEntry(*counter);
-  if (!entry.ok()) return entry.status();
-  std::vector<std::pair<std::string, StoredCookie>> records;
-  std::set<std::string> in_redis;
-  // Sealed under an older key of the ring: written again.
-  std::vector<std::pair<std::string, Change>> reseal;
-  size_t unreadable = 0;
+  out.counter = *counter;
+  out.timeline = reader_client_.replication_id();
+  if (out.counter > 0) {
+    absl::StatusOr<std::optional<std::string>> entry = ReadEntry(out.counter);
+    if (!entry.ok()) return entry.status();
+    out.entry = entry->value_or("");
+  }
   std::string cursor = "0";
   do {
     absl::StatusOr<RedisReply> page = reader_client_.Command(
@@ -726,128 +348,394 @@ absl::Status RedisCookieStore::Profile::Reload(RedisAttachReport* report) {
     cursor = page->elements[0].str;
     const std::vector<RedisReply>& items = page->elements[1].elements;
     for (size_t i = 0; i + 1 < items.size(); i += 2) {
-      const std::string& key = items[i].str;
-      in_redis.insert(key);
-      StoredCookie stored;
+      StoredState state;
+      std::string error;
+      int64_t stamp = 0;
       bool stale_key = false;
-      absl::Status decoded = codec_.Decode(key, items[i + 1].str, &stored, &stale_key);
-      if (!decoded.ok()) {
-        // Reported, left alone, never applied: the cookie is not deleted
-        // from the jar either.
-        if (report) report->refused.push_back(absl::StrCat("record: ", decoded.message()));
-        ++unreadable;
-        continue;
+      if (StateOfRecord(codec_, items[i].str, items[i + 1].str, &state, &error, &stamp,
+                        &stale_key)) {
+        if (stale_key) out.reseal.push_back({items[i].str, state.cookie, stamp});
+        out.states.push_back(std::move(state));
+      } else {
+        out.refused.push_back(absl::StrCat("record: ", error));
       }
-      if (stale_key) reseal.emplace_back(key, Change{stored.cookie, false, stored.stamp});
-      records.emplace_back(key, std::move(stored));
     }
   } while (cursor != "0");
-  // In creation order, so that loading appends to the jar's buckets.
-  std::sort(records.begin(), records.end(), [](const auto& a, const auto& b) {
-    return a.second.cookie.creation < b.second.cookie.creation;
-  });
+  return out;
+}
 
-  std::lock_guard<std::mutex> apply_lock(apply_mu_);
+absl::Status RedisProfile::Load(LoadedProfile* out) {
+  absl::StatusOr<Snapshot> snapshot = ReadSnapshot();
+  if (!snapshot.ok()) return snapshot.status();
   {
     std::lock_guard<std::mutex> lock(mu_);
-    last_version_ = *counter;
-    last_entry_ = entry->value_or("");
-    timeline_ = timeline;
-    acked_version_ = *counter;
-    // Versions known or held back are of an older state, or of another
-    // history: the scan's are newer. Local changes on their way hold back
-    // the scan's state below instead.
-    held_.clear();
-    deferred_.clear();
+    last_version_ = snapshot->counter;
+    last_entry_ = snapshot->entry;
+    timeline_ = snapshot->timeline;
+    acked_version_ = snapshot->counter;
+    connected_ = true;
+  }
+  if (!snapshot->reseal.empty()) {
+    // Key rotation. Not fatal: tried again at the next load.
+    std::lock_guard<std::mutex> client_lock(writer_mu_);
+    Reseal(snapshot->reseal).IgnoreError();
+  }
+  out->cookies = std::move(snapshot->states);
+  out->refused = std::move(snapshot->refused);
+  return absl::OkStatus();
+}
+
+absl::Status RedisProfile::Reload() {
+  // No batch of ours lands between the scan and its application: it would
+  // be undone by the scan's older state.
+  std::lock_guard<std::mutex> client_lock(writer_mu_);
+  absl::StatusOr<Snapshot> snapshot = ReadSnapshot();
+  if (!snapshot.ok()) return snapshot.status();
+  RemoteSink* sink;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    last_version_ = snapshot->counter;
+    last_entry_ = snapshot->entry;
+    timeline_ = snapshot->timeline;
+    acked_version_ = snapshot->counter;
     reload_needed_ = false;
     check_counter_ = false;
-    stats_.version = last_version_;
-    stats_.connected = true;
-    if (!initial) ++stats_.reloads;
+    reloading_ = true;
+    connected_ = true;
+    ++reloads_;
+    sink = sink_;
   }
-  for (auto& [key, stored] : records) {
-    Remote remote{stored.version, true, std::move(stored.cookie)};
-    bool apply;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      apply = ShouldApply(key, remote);
-    }
-    if (!apply) continue;
-    if (initial) {
-      // Loading: what the jar refuses is reported, expired cookies are
-      // deleted from Redis.
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        expecting_ = true;
-        expect_key_ = key;
-        expect_ = remote;
-      }
-      const CookieInclusionStatus status = jar_->ImportCookie(remote.cookie);
-      std::lock_guard<std::mutex> lock(mu_);
-      expecting_ = false;
-      held_[key] = remote.version;
-      if (status.IsInclude()) {
-        ++report->loaded;
-      } else if (status.HasOnly(CookieExclusionReason::kExpired)) {
-        ++report->expired;
-        if (!pending_.count(key)) pending_[key] = Change{remote.cookie, true, NowMicros()};
-      } else {
-        report->refused.push_back(
-            absl::StrCat(Describe(remote.cookie), ": ", status.ToString()));
-      }
-    } else {
-      Apply(key, remote);
-    }
+  // Everything up to the counter, and the jar's cookies Redis lacks gone;
+  // what was held back is of an older state or another history, and goes.
+  sink->Replace(snapshot->states, snapshot->counter);
+  sink->Advanced(snapshot->counter);
+  // After Advanced, which clears the last error: records left alone stay
+  // reported until a later exchange works.
+  if (!snapshot->refused.empty()) {
+    sink->NoteError(absl::DataLossError(
+        absl::StrCat(keys_.cookies, ": ", snapshot->refused.size(),
+                     " records do not open or parse; left alone (first: ",
+                     snapshot->refused.front(), ")")));
   }
-  // Cookies of the jar that Redis does not have: a new profile's seed when
-  // attaching, gone from the fleet otherwise.
-  for (const CanonicalCookie& c : jar_->GetAllCookies()) {
-    const std::string key = codec_.Field(c);
-    if (in_redis.count(key)) continue;
-    bool local;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      local = pending_.count(key) || inflight_.count(key) || unconfirmed_keys_.count(key);
-      if (!local && initial) {
-        pending_[key] = Change{c, false, NowMicros()};
-        ++report->uploaded;
-      }
-    }
-    if (!local && !initial) {
-      Remote gone;
-      gone.version = *counter;
-      gone.cookie = c;
-      Apply(key, gone);
-    }
+  if (!snapshot->reseal.empty()) {
+    absl::Status resealed = Reseal(snapshot->reseal);
+    if (!resealed.ok()) sink->NoteError(resealed);
   }
-  {
-    // Key rotation: records sealed under an older key of the ring are
-    // written again, under the current one, with their own stamps (a newer
-    // change of the cookie wins over them as usual).
-    std::lock_guard<std::mutex> lock(mu_);
-    for (auto& [key, change] : reseal) {
-      if (pending_.count(key) || inflight_.count(key) || unconfirmed_keys_.count(key)) continue;
-      if (pending_.empty()) first_pending_ = std::chrono::steady_clock::now();
-      pending_[key] = std::move(change);
-    }
-    if (unreadable > 0 && !initial) {
-      NoteError(absl::DataLossError(absl::StrCat("profile \"", name_, "\": ", unreadable,
-                                                 " records do not open or parse; left alone")));
-    }
-  }
+  std::lock_guard<std::mutex> lock(mu_);
+  reloading_ = false;
   cv_.notify_all();
   return absl::OkStatus();
 }
 
-absl::Status RedisCookieStore::Profile::Load(RedisAttachReport* report) {
-  if (sealer_ != nullptr) {
-    absl::Status keys = CheckKeys();
-    if (!keys.ok()) return keys;
+void RedisProfile::Start(RemoteSink* sink) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    sink_ = sink;
   }
-  return Reload(report);
+  reader_ = std::thread([this] { ReaderLoop(); });
 }
 
-absl::Status RedisCookieStore::Profile::CheckKeys() {
+void RedisProfile::RequestStop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  reader_client_.Interrupt();
+}
+
+void RedisProfile::Stop() {
+  RequestStop();
+  if (reader_.joinable()) reader_.join();
+}
+
+void RedisProfile::Fail(const absl::Status& status) {
+  RemoteSink* sink;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (absl::IsUnavailable(status) || absl::IsDeadlineExceeded(status)) {
+      connected_ = false;
+      check_counter_ = true;
+    }
+    sink = sink_;
+  }
+  if (sink) sink->NoteError(status);
+}
+
+bool RedisProfile::Backoff() {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait_for(lock, absl::ToChronoMilliseconds(options_.retry_interval),
+               [this] { return stopping_; });
+  return !stopping_;
+}
+
+void RedisProfile::ReaderLoop() {
+  while (true) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) return;
+    }
+    absl::Status status = ReadLog();
+    if (!status.ok()) {
+      Fail(status);
+      if (!Backoff()) return;
+    }
+  }
+}
+
+absl::Status RedisProfile::ReadLog() {
+  bool check, reload;
+  uint64_t from, acked;
+  std::string from_entry;
+  RemoteSink* sink;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    check = check_counter_;
+    reload = reload_needed_;
+    from = last_version_;
+    from_entry = last_entry_;
+    acked = acked_version_;  // Before the counter is read: Redis had it then.
+    sink = sink_;
+  }
+  if (reload) return Reload();
+  if (check) {
+    // Back after an outage: Redis lost changes (restarted without them, or
+    // a replica took over, or the profile was deleted) when its counter is
+    // behind what we have seen of it (applied from the log, or acknowledged
+    // to our writes before the log brought them back), or when the log's
+    // entry at our version is not the one we applied (new changes took the
+    // lost versions meanwhile): take what it has. (The entry is missing too
+    // when the log was trimmed past it: this jar is that far behind.)
+    absl::StatusOr<uint64_t> counter = ReadCounter(&reader_client_);
+    if (!counter.ok()) return counter.status();
+    bool lost = *counter < std::max(from, acked);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      const std::string& now = reader_client_.replication_id();
+      lost = lost || (!now.empty() && !timeline_.empty() && now != timeline_);
+    }
+    if (!lost && from > 0) {
+      absl::StatusOr<std::optional<std::string>> entry = ReadEntry(from);
+      if (!entry.ok()) return entry.status();
+      lost = !entry->has_value() || (!from_entry.empty() && **entry != from_entry);
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    check_counter_ = false;
+    connected_ = true;
+    if (lost) {
+      reload_needed_ = true;
+      return absl::OkStatus();
+    }
+  }
+  reader_client_.SetTimeout(options_.io_timeout + absl::Milliseconds(kBlockMillis));
+  absl::StatusOr<RedisReply> reply =
+      reader_client_.Command({"XREAD", "COUNT", std::to_string(kReadCount), "BLOCK",
+                              std::to_string(kBlockMillis), "STREAMS", keys_.log,
+                              absl::StrCat(from, "-0")});
+  if (!reply.ok()) return reply.status();
+  {
+    // The client may have reconnected, to another node, to send it.
+    std::lock_guard<std::mutex> lock(mu_);
+    const std::string& now = reader_client_.replication_id();
+    if (!now.empty() && !timeline_.empty() && now != timeline_) {
+      reload_needed_ = true;
+      return absl::OkStatus();
+    }
+  }
+  if (reply->type == RedisReply::Type::kNil) {
+    // Nothing new for a while. Also what a worker sees when the profile was
+    // deleted or Redis lost its tail (later versions then start lower than
+    // this jar's): compare the counter before waiting again.
+    std::lock_guard<std::mutex> lock(mu_);
+    check_counter_ = true;
+    return absl::OkStatus();
+  }
+  if (reply->is_error()) {
+    if (reply->ErrorCode() == "WRONGTYPE") {
+      return ForeignError(name_, keys_.log + " is not a stream");
+    }
+    return ReplyError(*reply);
+  }
+  // [[log, [[id, [field, value, ...]], ...]]]
+  if (reply->elements.size() != 1 || reply->elements[0].elements.size() != 2) {
+    return absl::DataLossError("Redis: unexpected XREAD reply");
+  }
+  absl::Status skipped;  // The last entry skipped.
+  for (const RedisReply& entry : reply->elements[0].elements[1].elements) {
+    if (entry.elements.size() != 2) return absl::DataLossError("Redis: malformed log entry");
+    const std::string& id = entry.elements[0].str;
+    uint64_t version = 0;
+    if (id.size() < 3 || id.compare(id.size() - 2, 2, "-0") != 0 ||
+        !absl::SimpleAtoi(absl::string_view(id.data(), id.size() - 2), &version)) {
+      return absl::DataLossError(absl::StrCat(keys_.log, " has a foreign entry ", id));
+    }
+    std::string key;
+    const std::string* record = nullptr;
+    std::string_view note;
+    const std::vector<RedisReply>& fields = entry.elements[1].elements;
+    for (size_t i = 0; i + 1 < fields.size(); i += 2) {
+      if (fields[i].str == "k") key = fields[i + 1].str;
+      if (fields[i].str == "r") record = &fields[i + 1].str;
+      if (fields[i].str == "n") note = fields[i + 1].str;
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (version != last_version_ + 1 || reload_needed_) {
+        // Entries were trimmed away (or Redis lost them), or the writer met
+        // another history: the log cannot bring this jar up to date, the
+        // whole profile can.
+        reload_needed_ = true;
+        return absl::OkStatus();
+      }
+    }
+    StoredState state;
+    std::string error;
+    bool decoded;
+    if (record != nullptr) {
+      decoded = StateOfRecord(codec_, key, *record, &state, &error);
+    } else {
+      absl::Status status = codec_.DecodeDeletion(key, note, &state.cookie);
+      decoded = status.ok();
+      if (!decoded) error = std::string(status.message());
+    }
+    state.version = version;  // A record's own version is this entry's.
+    if (decoded) {
+      sink->Apply(state);
+    } else {
+      skipped = absl::DataLossError(absl::StrCat(keys_.log, " entry ", id, " skipped: ", error));
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    last_version_ = version;
+    last_entry_ = EntryText(entry.elements[1]);
+  }
+  uint64_t applied;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    connected_ = true;
+    applied = last_version_;
+  }
+  sink->Advanced(applied);
+  // After Advanced, which clears the last error.
+  if (!skipped.ok()) sink->NoteError(skipped);
+  cv_.notify_all();
+  return absl::OkStatus();
+}
+
+absl::Status RedisProfile::CheckRemovals(ProfileWrite* write, std::vector<size_t>* to_send,
+                                         std::vector<uint64_t>* versions) {
+  // A removal goes only for the version the jar dropped: the record Redis
+  // holds is read back through the record encoding and compared; the
+  // script then removes it only if it is still that record's version.
+  std::vector<size_t> removals;
+  std::vector<RedisCommand> reads;
+  for (size_t i = 0; i < write->changes.size(); ++i) {
+    if (write->changes[i].kind != StoreChange::Kind::kRemove) {
+      to_send->push_back(i);
+      versions->push_back(0);
+      continue;
+    }
+    removals.push_back(i);
+    reads.push_back({"HGET", keys_.cookies, codec_.Field(write->changes[i].cookie)});
+  }
+  if (removals.empty()) return absl::OkStatus();
+  absl::StatusOr<std::vector<RedisReply>> replies = writer_client_.Pipeline(reads);
+  if (!replies.ok()) return replies.status();
+  for (size_t j = 0; j < removals.size(); ++j) {
+    const size_t i = removals[j];
+    const RedisReply& reply = (*replies)[j];
+    WriteResult& result = write->results[i];
+    if (reply.is_error()) {
+      if (reply.ErrorCode() == "WRONGTYPE") {
+        return ForeignError(name_, keys_.cookies + " is not a hash");
+      }
+      return ReplyError(reply);
+    }
+    StoredState current;
+    if (reply.type != RedisReply::Type::kString ||
+        !StateOfRecord(codec_, codec_.Field(write->changes[i].cookie), reply.str, &current,
+                       nullptr)) {
+      result.kind = WriteResult::Kind::kUnchanged;  // Absent, or not ours to judge.
+      continue;
+    }
+    if (!store_internal::SameVersion(current.cookie, write->changes[i].cookie)) {
+      // Redis holds another version: newer, set since by some worker.
+      result.kind = WriteResult::Kind::kSuperseded;
+      result.current = std::move(current);
+      continue;
+    }
+    to_send->push_back(i);
+    versions->push_back(current.version);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<RedisReply>> RedisProfile::RunScript(
+    const std::vector<RedisCommand>& commands_in, int* replicated) {
+  std::vector<RedisCommand> commands = commands_in;
+  // A server that does not know the script yet (first use, or restarted)
+  // gets it and the calls again.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (script_sha_.empty()) {
+      absl::StatusOr<RedisReply> loaded =
+          writer_client_.Command({"SCRIPT", "LOAD", redis_internal::kWriteScript});
+      if (!loaded.ok()) return loaded.status();
+      if (loaded->is_error()) return ReplyError(*loaded);
+      if (loaded->type != RedisReply::Type::kString) {
+        return absl::DataLossError("Redis: unexpected reply to SCRIPT LOAD");
+      }
+      script_sha_ = loaded->str;
+    }
+    for (RedisCommand& command : commands) command[1] = script_sha_;
+    absl::StatusOr<std::vector<RedisReply>> replies =
+        options_.min_replicas == 0
+            ? writer_client_.Pipeline(commands)
+            : writer_client_.PipelineReplicated(commands, options_.min_replicas,
+                                                options_.replica_timeout, replicated);
+    if (!replies.ok()) return replies.status();
+    const bool unknown = std::any_of(replies->begin(), replies->end(), [](const RedisReply& r) {
+      return r.ErrorCode() == "NOSCRIPT";
+    });
+    if (!unknown) return replies;
+    script_sha_.clear();
+  }
+  return absl::UnavailableError("Redis does not keep the write script");
+}
+
+RedisCommand RedisProfile::ScriptHead() const {
+  return {"EVALSHA",
+          script_sha_,
+          "4",
+          keys_.meta,
+          keys_.cookies,
+          keys_.tombs,
+          keys_.log,
+          std::to_string(redis_internal::kSchemaVersion),
+          codec_.layout(),
+          std::to_string(options_.log_length),
+          std::to_string(options_.tombstones)};
+}
+
+absl::Status RedisProfile::Reseal(const std::vector<Snapshot::Stale>& stale) {
+  std::vector<RedisCommand> commands;
+  for (size_t start = 0; start < stale.size(); start += kChangesPerScript) {
+    RedisCommand command = ScriptHead();
+    for (size_t i = start; i < std::min(stale.size(), start + kChangesPerScript); ++i) {
+      command.push_back(stale[i].field);
+      command.push_back(std::to_string(stale[i].stamp));
+      command.push_back(codec_.Body(stale[i].cookie, stale[i].field));
+    }
+    commands.push_back(std::move(command));
+  }
+  int replicated = 0;
+  absl::StatusOr<std::vector<RedisReply>> replies = RunScript(commands, &replicated);
+  if (!replies.ok()) return replies.status();
+  for (const RedisReply& reply : *replies) {
+    if (reply.is_error()) return ScriptError(reply, name_);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RedisProfile::CheckRing() {
   RedisCommand claim = {"EVAL", redis_internal::kClaimScript, "4", keys_.meta, keys_.cookies,
                         keys_.tombs, keys_.log, codec_.layout(),
                         std::to_string(redis_internal::kSchemaVersion)};
@@ -889,193 +777,161 @@ absl::Status RedisCookieStore::Profile::CheckKeys() {
         "none of this store's keys is known to profile \"", name_, "\" (its keys: ",
         absl::StrJoin(known, ", "), "); add one of them to the ring"));
   }
-  return absl::OkStatus();
+  // Every key's type and the schema, as for a profile in clear.
+  return ReadCounter(&reader_client_).status();
 }
 
-absl::Status RedisCookieStore::Profile::ReadLog() {
-  bool check, reload;
-  uint64_t from, acked;
-  std::string from_entry;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    check = check_counter_;
-    reload = reload_needed_;
-    from = last_version_;
-    from_entry = last_entry_;
-    acked = acked_version_;  // Before the counter is read: Redis had it then.
-  }
-  if (reload) return Reload(nullptr);
-  if (check) {
-    // Back after an outage: Redis lost changes (restarted without them, or
-    // a replica took over, or the profile was deleted) when its counter is
-    // behind what we have seen of it (applied from the log, or acknowledged
-    // to our writes before the log brought them back), or when the log's
-    // entry at our version is not the one we applied (new changes took the
-    // lost versions meanwhile): take what it has. (The entry is missing too
-    // when the log was trimmed past it: this jar is that far behind.)
-    absl::StatusOr<uint64_t> counter = ReadCounter(&reader_client_);
-    if (!counter.ok()) return counter.status();
-    bool lost = *counter < std::max(from, acked);
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      const std::string& now = reader_client_.replication_id();
-      lost = lost || (!now.empty() && !timeline_.empty() && now != timeline_);
-    }
-    if (!lost && from > 0) {
-      absl::StatusOr<std::optional<std::string>> entry = ReadEntry(from);
-      if (!entry.ok()) return entry.status();
-      lost = !entry->has_value() || (!from_entry.empty() && **entry != from_entry);
-    }
-    std::lock_guard<std::mutex> lock(mu_);
-    check_counter_ = false;
-    stats_.connected = true;
-    if (lost) {
-      reload_needed_ = true;
-      return absl::OkStatus();
-    }
-  }
-  reader_client_.SetTimeout(options_.io_timeout + absl::Milliseconds(kBlockMillis));
-  absl::StatusOr<RedisReply> reply =
-      reader_client_.Command({"XREAD", "COUNT", std::to_string(kReadCount), "BLOCK",
-                              std::to_string(kBlockMillis), "STREAMS", keys_.log,
-                              absl::StrCat(from, "-0")});
-  if (!reply.ok()) return reply.status();
-  {
-    // The client may have reconnected, to another node, to send it.
-    std::lock_guard<std::mutex> lock(mu_);
-    const std::string& now = reader_client_.replication_id();
-    if (!now.empty() && !timeline_.empty() && now != timeline_) {
-      reload_needed_ = true;
-      return absl::OkStatus();
-    }
-  }
-  if (reply->type == RedisReply::Type::kNil) {
-    // Nothing new for a while. Also what a worker sees when the profile was
-    // deleted or Redis lost its tail (later versions then start lower than
-    // this jar's): compare the counter before waiting again.
-    std::lock_guard<std::mutex> lock(mu_);
-    check_counter_ = true;
-    return absl::OkStatus();
-  }
-  if (reply->is_error()) {
-    if (reply->ErrorCode() == "WRONGTYPE") {
-      return absl::FailedPreconditionError(
-          absl::StrCat(keys_.log, " is not a stream: not a cookie store's log"));
-    }
-    return ReplyError(*reply);
-  }
-  // [[log, [[id, [field, value, ...]], ...]]]
-  if (reply->elements.size() != 1 || reply->elements[0].elements.size() != 2) {
-    return absl::DataLossError("Redis: unexpected XREAD reply");
-  }
-  std::lock_guard<std::mutex> apply_lock(apply_mu_);
-  for (const RedisReply& entry : reply->elements[0].elements[1].elements) {
-    if (entry.elements.size() != 2) return absl::DataLossError("Redis: malformed log entry");
-    const std::string& id = entry.elements[0].str;
-    uint64_t version = 0;
-    if (id.size() < 3 || id.compare(id.size() - 2, 2, "-0") != 0 ||
-        !absl::SimpleAtoi(absl::string_view(id.data(), id.size() - 2), &version)) {
-      return absl::DataLossError(absl::StrCat(keys_.log, " has a foreign entry ", id));
-    }
-    std::string key;
-    const std::string* record = nullptr;
-    std::string_view note;
-    const std::vector<RedisReply>& fields = entry.elements[1].elements;
-    for (size_t i = 0; i + 1 < fields.size(); i += 2) {
-      if (fields[i].str == "k") key = fields[i + 1].str;
-      if (fields[i].str == "r") record = &fields[i + 1].str;
-      if (fields[i].str == "n") note = fields[i + 1].str;
-    }
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (version != last_version_ + 1 || reload_needed_) {
-        // Entries were trimmed away (or Redis lost them), or the writer met
-        // another history: the log cannot bring this jar up to date, the
-        // whole profile can.
-        reload_needed_ = true;
-        return absl::OkStatus();
+absl::Status RedisProfile::Write(ProfileWrite* write) {
+  std::lock_guard<std::mutex> client_lock(writer_mu_);
+  std::vector<size_t> to_send;
+  std::vector<uint64_t> versions;
+  absl::Status status = CheckRemovals(write, &to_send, &versions);
+  std::vector<RedisReply> replies;
+  int replicated = 0;
+  bool ran = false;
+  if (status.ok() && !to_send.empty()) {
+    std::vector<RedisCommand> commands;
+    for (size_t start = 0; start < to_send.size(); start += kChangesPerScript) {
+      RedisCommand command = ScriptHead();
+      for (size_t j = start; j < std::min(to_send.size(), start + kChangesPerScript); ++j) {
+        const StoreChange& change = write->changes[to_send[j]];
+        const std::string field = codec_.Field(change.cookie);
+        command.push_back(field);
+        switch (change.kind) {
+          case StoreChange::Kind::kSet:
+            command.push_back(std::to_string(change.stamp_us));
+            command.push_back(codec_.Body(change.cookie, field));
+            break;
+          case StoreChange::Kind::kDelete:
+            command.push_back(std::to_string(change.stamp_us));
+            command.push_back(codec_.DeletionBody(change.cookie, field));
+            break;
+          case StoreChange::Kind::kRemove:
+            command.push_back(absl::StrCat("=", versions[j]));
+            command.push_back(codec_.DeletionBody(change.cookie, field));
+            break;
+        }
       }
+      commands.push_back(std::move(command));
     }
-    Remote remote;
-    remote.version = version;
-    absl::Status decoded;
-    if (record != nullptr) {
-      StoredCookie stored;
-      decoded = codec_.Decode(key, *record, &stored);
-      remote.present = true;
-      remote.cookie = std::move(stored.cookie);
+    absl::StatusOr<std::vector<RedisReply>> got = RunScript(commands, &replicated);
+    if (got.ok()) {
+      ran = true;
+      replies = std::move(*got);
+      for (const RedisReply& reply : replies) {
+        if (reply.is_error()) {
+          status = ScriptError(reply, name_);
+          break;
+        }
+        if (reply.type != RedisReply::Type::kArray) {
+          status = absl::DataLossError("Redis: unexpected reply to the write script");
+          break;
+        }
+      }
     } else {
-      decoded = codec_.DecodeDeletion(key, note, &remote.cookie);
+      status = got.status();
     }
-    bool apply = false;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (!decoded.ok()) {
-        NoteError(absl::DataLossError(
-            absl::StrCat(keys_.log, " entry ", id, " skipped: ", decoded.message())));
+  }
+  // With min_replicas, a change Redis applied but too few replicas confirmed
+  // is not reported written: the follower keeps it queued (remote states of
+  // the cookie are held back meanwhile, as for any change on its way) and
+  // writes it again, with its stamp (a repeat at worst), until replicas
+  // confirm it; a failover to a replica without it then loses nothing.
+  const bool confirmed = options_.min_replicas == 0 || replicated >= options_.min_replicas;
+  if (status.ok() && ran && !confirmed) {
+    status = absl::UnavailableError(absl::StrCat(
+        "profile \"", name_, "\": Redis at ", writer_client_.node(), " applied the changes but ",
+        replicated, " of the ", options_.min_replicas, " replicas required confirmed them within ",
+        absl::FormatDuration(options_.replica_timeout)));
+  }
+  // Written to a node of another history than the last one (a promoted
+  // replica, a restart): versions the jar holds, or holds back, may have
+  // been lost there and given to other changes, so they say nothing
+  // against the versions it gives. The jar is reloaded, and nothing held
+  // back is applied before: an older change of the cookie from the other
+  // history would undo this one.
+  bool new_history = false;
+  const std::string& written_to = writer_client_.replication_id();
+  if (ran && !written_to.empty()) {
+    new_history = !writer_timeline_.empty() && written_to != writer_timeline_;
+    writer_timeline_ = written_to;
+  }
+  // Calls that did run are written again when a later one failed: a set or
+  // a deletion with the same stamp only repeats its content under a new
+  // version, and a removal of a version already removed finds nothing.
+  uint64_t acked = 0;
+  for (size_t j = 0; j < to_send.size(); ++j) {
+    WriteResult& result = write->results[to_send[j]];
+    const RedisReply* reply = nullptr;
+    if (status.ok() || (ran && !confirmed && j / kChangesPerScript < replies.size())) {
+      const RedisReply& call = replies[j / kChangesPerScript];
+      if (call.type == RedisReply::Type::kArray && j % kChangesPerScript < call.elements.size()) {
+        reply = &call.elements[j % kChangesPerScript];
+      }
+    }
+    if (reply == nullptr) {
+      result = WriteResult();  // Not written.
+      continue;
+    }
+    if (reply->type == RedisReply::Type::kInteger) {
+      if (reply->integer > 0) acked = std::max(acked, static_cast<uint64_t>(reply->integer));
+      if (!confirmed) {
+        result = WriteResult();  // Written again until replicas confirm it.
+      } else if (reply->integer > 0) {
+        result.kind = WriteResult::Kind::kWritten;
+        result.version = static_cast<uint64_t>(reply->integer);
       } else {
-        apply = ShouldApply(key, remote);
+        result.kind = WriteResult::Kind::kUnchanged;
       }
-    }
-    if (apply) Apply(key, remote);
-    std::lock_guard<std::mutex> lock(mu_);
-    last_version_ = version;
-    last_entry_ = EntryText(entry.elements[1]);
-    stats_.version = version;
-  }
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stats_.connected = true;
-    // What the log brings next is newer than any version held so far.
-    if (held_.size() > 1024) {
-      for (auto it = held_.begin(); it != held_.end();) {
-        it = it->second <= last_version_ ? held_.erase(it) : std::next(it);
+    } else if (reply->type == RedisReply::Type::kArray && reply->elements.size() == 2) {
+      // A newer change of this cookie won: the jar takes Redis's state.
+      result.kind = WriteResult::Kind::kSuperseded;
+      StoredState current;
+      current.version = static_cast<uint64_t>(std::max<long long>(reply->elements[0].integer, 0));
+      acked = std::max(acked, current.version);
+      const StoreChange& change = write->changes[to_send[j]];
+      const std::string field = codec_.Field(change.cookie);
+      if (reply->elements[1].str.empty() ||
+          !StateOfRecord(codec_, field, reply->elements[1].str, &current, nullptr)) {
+        // Deleted (or a record that does not open: never applied as a
+        // set). The cookie is the one this change was about.
+        current.present = false;
+        current.cookie = change.cookie;
       }
+      // The counter orders it: Redis held this state at that version.
+      current.version = static_cast<uint64_t>(std::max<long long>(reply->elements[0].integer, 0));
+      result.current = std::move(current);
+    } else {
+      result = WriteResult();
     }
   }
-  cv_.notify_all();
-  return absl::OkStatus();
-}
-
-void RedisCookieStore::Profile::ReaderLoop() {
-  while (true) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (stopping_) return;
-    }
-    absl::Status status = ReadLog();
-    if (!status.ok()) {
-      Fail(status);
-      if (!Backoff()) return;
-    }
-  }
-}
-
-absl::Status RedisCookieStore::Profile::Flush() {
-  absl::Status status = WritePending();
   std::lock_guard<std::mutex> lock(mu_);
-  if (status.ok() && dropped_unreported_) {
-    dropped_unreported_ = false;
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "profile \"", name_, "\": ", stats_.dropped, " changes were dropped while more than ",
-        options_.max_pending, " waited for Redis; the jar was reloaded from Redis"));
+  if (new_history) reload_needed_ = true;
+  // While a reload is due (this write met another history, or the reader
+  // did), nothing held back is applied: a state of the old history (read
+  // before the failover, its version higher than the new history's) would
+  // undo this jar's own change. The reload replaces what is held back.
+  write->reload_due = reload_needed_;
+  acked_version_ = std::max(acked_version_, acked);
+  if (status.ok()) {
+    connected_ = true;
+  } else if (absl::IsUnavailable(status) || absl::IsDeadlineExceeded(status)) {
+    connected_ = false;
+    check_counter_ = true;
   }
   return status;
 }
 
-absl::Status RedisCookieStore::Profile::Sync(absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
-  absl::Status flushed = Flush();
-  if (!flushed.ok()) return flushed;
+absl::Status RedisProfile::WaitApplied(absl::Time deadline) {
   absl::StatusOr<uint64_t> counter;
   {
-    std::lock_guard<std::mutex> flush_lock(flush_mu_);
+    std::lock_guard<std::mutex> client_lock(writer_mu_);
     counter = ReadCounter(&writer_client_);
   }
   if (!counter.ok()) return counter.status();
   std::unique_lock<std::mutex> lock(mu_);
-  const bool done = cv_.wait_for(lock, absl::ToChronoMicroseconds(deadline - absl::Now()), [&] {
-    return stopping_ || (last_version_ >= *counter && !reload_needed_);
+  const bool done = cv_.wait_until(lock, absl::ToChronoTime(deadline), [&] {
+    return stopping_ || (last_version_ >= *counter && !reload_needed_ && !reloading_);
   });
   if (!done) {
     return absl::DeadlineExceededError(absl::StrCat("profile \"", name_, "\" applied version ",
@@ -1084,39 +940,175 @@ absl::Status RedisCookieStore::Profile::Sync(absl::Duration timeout) {
   return absl::OkStatus();
 }
 
-RedisProfileStats RedisCookieStore::Profile::stats() {
+void RedisProfile::AddStats(RedisProfileStats* out) {
   std::lock_guard<std::mutex> lock(mu_);
-  RedisProfileStats out = stats_;
-  out.pending = pending_.size() + inflight_.size() + unconfirmed_keys_.size();
+  out->reloads = reloads_;
+  out->version = last_version_;
+  out->connected = connected_;
+}
+
+// Redis for the follower: every profile on connections of its own.
+class RedisBackend : public store_internal::StoreBackend {
+ public:
+  explicit RedisBackend(const RedisStoreOptions& options) : options_(options) {
+    if (options_.encryption.enabled()) {
+      // Checked by Connect.
+      sealer_ = std::move(
+          *persistence_internal::Sealer::Create(options_.encryption, /*need_name_key=*/true));
+    }
+  }
+
+  absl::StatusOr<std::unique_ptr<ProfileBackend>> OpenProfile(std::string_view profile) override {
+    absl::Status names = redis_internal::CheckNames(options_.key_prefix, profile);
+    if (!names.ok()) return names;
+    auto opened = std::make_unique<RedisProfile>(options_, sealer_.get(), std::string(profile));
+    absl::Status checked = opened->CheckKeys();
+    if (!checked.ok()) return checked;
+    return opened;
+  }
+
+  // The follower gives each profile its own writer: one profile a call.
+  absl::Status Write(std::vector<ProfileWrite>* writes, absl::Time) override {
+    absl::Status result;
+    for (ProfileWrite& write : *writes) {
+      absl::Status status = static_cast<RedisProfile*>(write.profile)->Write(&write);
+      if (result.ok()) result = status;
+    }
+    return result;
+  }
+
+  absl::StatusOr<std::vector<std::string>> Profiles() override;
+
+  absl::Status DeleteProfile(std::string_view profile) override {
+    absl::Status names = redis_internal::CheckNames(options_.key_prefix, profile);
+    if (!names.ok()) return names;
+    const ProfileKeys keys = redis_internal::KeysOf(options_.key_prefix, profile);
+    SlotClient client(TargetOf(options_), redis_internal::KeySlot(keys.meta));
+    absl::StatusOr<RedisReply> reply =
+        client.Command({"DEL", keys.meta, keys.cookies, keys.tombs, keys.log});
+    if (!reply.ok()) return reply.status();
+    if (reply->is_error()) return ReplyError(*reply);
+    return absl::OkStatus();
+  }
+
+ private:
+  const RedisStoreOptions& options_;
+  // Null when the store keeps cookies in clear. Outlives the profiles: the
+  // follower ends them before its backend.
+  std::unique_ptr<persistence_internal::Sealer> sealer_;
+};
+
+// A glob pattern matching `text` literally.
+std::string GlobEscape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') out += '\\';
+    out += c;
+  }
   return out;
 }
 
-absl::Status RedisCookieStore::Profile::last_error() {
-  std::lock_guard<std::mutex> lock(mu_);
-  return absl::Status(last_error_.code, last_error_.message);
+absl::StatusOr<std::vector<std::string>> RedisBackend::Profiles() {
+  const redis_internal::RedisTarget target = TargetOf(options_);
+  // The masters: a cluster names them; a standalone server (or the master
+  // a Sentinel names) is its own.
+  std::vector<std::unique_ptr<SlotClient>> masters;
+  absl::Status last = absl::UnavailableError("no Redis endpoint given");
+  for (const RedisAddress& seed : target.seeds) {
+    redis_internal::RedisTarget one = target;
+    one.seeds = {seed};
+    auto client = std::make_unique<SlotClient>(std::move(one), -1);
+    absl::StatusOr<RedisReply> slots = client->Command({"CLUSTER", "SLOTS"});
+    if (!slots.ok()) {
+      last = slots.status();
+      if (!absl::IsUnavailable(last)) return last;
+      continue;
+    }
+    if (slots->is_error()) {
+      masters.push_back(std::move(client));
+    } else {
+      std::vector<RedisAddress> seen;
+      for (const RedisReply& range : slots->elements) {
+        if (range.elements.size() < 3 || range.elements[2].elements.size() < 2) continue;
+        RedisAddress master{range.elements[2].elements[0].str,
+                            static_cast<int>(range.elements[2].elements[1].integer)};
+        if (master.host.empty() || master.host == "?") master.host = seed.host;
+        if (std::find(seen.begin(), seen.end(), master) != seen.end()) continue;
+        seen.push_back(master);
+        redis_internal::RedisTarget node = target;
+        node.sentinel_master.clear();
+        node.seeds = {target.Map(master)};
+        masters.push_back(std::make_unique<SlotClient>(std::move(node), -1));
+      }
+    }
+    break;
+  }
+  if (masters.empty()) return last;
+  const std::string head = options_.key_prefix + "{";
+  const std::string tail = "}:meta";
+  std::set<std::string> profiles;
+  for (const std::unique_ptr<SlotClient>& master : masters) {
+    std::vector<std::string> found;
+    std::string cursor = "0";
+    do {
+      absl::StatusOr<RedisReply> page = master->Command(
+          {"SCAN", cursor, "MATCH", GlobEscape(head) + "*" + tail, "COUNT", "1000"});
+      if (!page.ok()) return page.status();
+      if (page->is_error()) return ReplyError(*page);
+      if (page->elements.size() != 2) return absl::DataLossError("Redis: unexpected SCAN reply");
+      cursor = page->elements[0].str;
+      for (const RedisReply& key : page->elements[1].elements) {
+        if (!absl::StartsWith(key.str, head) || !absl::EndsWith(key.str, tail)) continue;
+        const std::string name =
+            key.str.substr(head.size(), key.str.size() - head.size() - tail.size());
+        if (redis_internal::CheckNames(options_.key_prefix, name).ok()) found.push_back(name);
+      }
+    } while (cursor != "0");
+    // Profiles with at least one cookie.
+    std::vector<RedisCommand> lengths;
+    for (const std::string& name : found) {
+      lengths.push_back({"HLEN", redis_internal::KeysOf(options_.key_prefix, name).cookies});
+    }
+    if (lengths.empty()) continue;
+    absl::StatusOr<std::vector<RedisReply>> counts = master->Pipeline(lengths);
+    if (!counts.ok()) return counts.status();
+    for (size_t i = 0; i < found.size(); ++i) {
+      if ((*counts)[i].type == RedisReply::Type::kInteger && (*counts)[i].integer > 0) {
+        profiles.insert(found[i]);
+      }
+    }
+  }
+  return std::vector<std::string>(profiles.begin(), profiles.end());
 }
 
-struct RedisCookieStore::State {
-  // What the jars' listeners hold: they outlive the store when a jar does.
-  struct Link {
-    std::mutex mu;
-    Profile* profile;
-  };
-  // Null when the store keeps cookies in clear. Declared before the
-  // profiles: they use it until they are gone.
-  std::unique_ptr<persistence_internal::Sealer> sealer;
-  std::mutex mu;
-  std::vector<std::unique_ptr<Profile>> profiles;
-  std::vector<std::shared_ptr<Link>> links;  // Parallel to profiles.
+store_internal::FollowerOptions FollowerOptionsOf(const RedisStoreOptions& options) {
+  store_internal::FollowerOptions out;
+  out.flush_batch = options.flush_batch;
+  out.flush_interval = options.flush_interval;
+  out.max_pending = options.max_pending;
+  out.persist_session_cookies = true;  // A crawler's login session is often one.
+  out.shared = true;
+  // A profile's slot may be served by another node than the next one's.
+  out.writer_per_profile = true;
+  out.io_timeout = options.io_timeout;
+  out.retry_interval = options.retry_interval;
+  out.store_name = "Redis";
+  return out;
+}
+
+}  // namespace
+
+struct RedisCookieStore::Impl {
+  explicit Impl(RedisStoreOptions o) : options(std::move(o)) {
+    auto backend = std::make_unique<RedisBackend>(options);
+    follower = std::make_unique<store_internal::StoreFollower>(std::move(backend),
+                                                               FollowerOptionsOf(options));
+  }
+  const RedisStoreOptions options;  // Before the follower, which uses it.
+  std::unique_ptr<store_internal::StoreFollower> follower;
 };
 
-RedisCookieStore::RedisCookieStore(RedisStoreOptions options)
-    : options_(std::move(options)), state_(std::make_unique<State>()) {
-  if (options_.encryption.enabled()) {
-    // Checked by Connect.
-    state_->sealer = std::move(*persistence_internal::Sealer::Create(options_.encryption, true));
-  }
-}
+RedisCookieStore::RedisCookieStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 absl::StatusOr<std::unique_ptr<RedisCookieStore>> RedisCookieStore::Connect(
     RedisStoreOptions options) {
@@ -1154,133 +1146,59 @@ absl::StatusOr<std::unique_ptr<RedisCookieStore>> RedisCookieStore::Connect(
       last = absl::UnavailableError(absl::StrCat("Redis at ", client.node(), ": ", pong->str));
       continue;
     }
-    return std::unique_ptr<RedisCookieStore>(new RedisCookieStore(std::move(options)));
+    return std::unique_ptr<RedisCookieStore>(
+        new RedisCookieStore(std::make_unique<Impl>(std::move(options))));
   }
   return last;
 }
 
-RedisCookieStore::~RedisCookieStore() {
-  std::lock_guard<std::mutex> lock(state_->mu);
-  for (size_t i = 0; i < state_->profiles.size(); ++i) {
-    {
-      std::lock_guard<std::mutex> link_lock(state_->links[i]->mu);
-      state_->links[i]->profile = nullptr;
-    }
-    state_->profiles[i]->Stop(/*jar_alive=*/false);
-  }
-}
+// The follower stops every profile and writes what is pending, all within
+// io_timeout.
+RedisCookieStore::~RedisCookieStore() = default;
 
 absl::StatusOr<size_t> RedisCookieStore::Attach(CookieJar* jar, std::string_view profile,
-                                                RedisAttachReport* report) {
-  RedisAttachReport local;
-  if (report == nullptr) report = &local;
-  *report = RedisAttachReport();
-  absl::Status names = redis_internal::CheckNames(options_.key_prefix, profile);
+                                                AttachReport* report) {
+  // The name first: nothing else is worth checking for a name Redis cannot hold.
+  absl::Status names = redis_internal::CheckNames(impl_->options.key_prefix, profile);
   if (!names.ok()) return names;
-  std::lock_guard<std::mutex> lock(state_->mu);
-  for (const auto& p : state_->profiles) {
-    if (p->name() == profile || p->jar() == jar) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "profile \"", std::string(profile), "\" or its jar is already attached to this store"));
-    }
-  }
-  auto attached =
-      std::make_unique<Profile>(options_, state_->sealer.get(), jar, std::string(profile));
-  auto link = std::make_shared<State::Link>();
-  link->profile = attached.get();
-  // Following from the start: evictions made while loading reach Redis.
-  attached->listener_id = jar->AddChangeListener([link](const CookieChange& change) {
-    std::lock_guard<std::mutex> lock(link->mu);
-    if (link->profile != nullptr) link->profile->OnChange(change);
-  });
-  absl::Status loaded = attached->Load(report);
-  if (!loaded.ok()) {
-    jar->RemoveChangeListener(attached->listener_id);
-    {
-      std::lock_guard<std::mutex> link_lock(link->mu);
-      link->profile = nullptr;
-    }
-    attached->Stop(/*jar_alive=*/false);
-    return loaded;
-  }
-  attached->Start();
-  state_->profiles.push_back(std::move(attached));
-  state_->links.push_back(std::move(link));
-  return report->loaded;
+  return impl_->follower->Attach(jar, profile, report);
 }
 
-absl::Status RedisCookieStore::Detach(CookieJar* jar) {
-  std::unique_ptr<Profile> profile;
-  {
-    std::lock_guard<std::mutex> lock(state_->mu);
-    for (size_t i = 0; i < state_->profiles.size(); ++i) {
-      if (state_->profiles[i]->jar() != jar) continue;
-      jar->RemoveChangeListener(state_->profiles[i]->listener_id);
-      {
-        std::lock_guard<std::mutex> link_lock(state_->links[i]->mu);
-        state_->links[i]->profile = nullptr;
-      }
-      profile = std::move(state_->profiles[i]);
-      state_->profiles.erase(state_->profiles.begin() + i);
-      state_->links.erase(state_->links.begin() + i);
-      break;
-    }
-  }
-  if (!profile) return absl::NotFoundError("jar is not attached");
-  absl::Status flushed = profile->Flush();
-  profile->Stop(/*jar_alive=*/true);
-  return flushed;
-}
+absl::Status RedisCookieStore::Detach(CookieJar* jar) { return impl_->follower->Detach(jar); }
 
-absl::Status RedisCookieStore::Flush() {
-  std::lock_guard<std::mutex> lock(state_->mu);
-  absl::Status result;
-  for (const auto& profile : state_->profiles) {
-    absl::Status status = profile->Flush();
-    if (result.ok()) result = status;
-  }
-  return result;
-}
+absl::Status RedisCookieStore::Flush() { return impl_->follower->Flush(); }
 
 absl::Status RedisCookieStore::Sync(CookieJar* jar, absl::Duration timeout) {
-  Profile* profile = nullptr;
-  {
-    std::lock_guard<std::mutex> lock(state_->mu);
-    for (const auto& p : state_->profiles) {
-      if (p->jar() == jar) profile = p.get();
-    }
-  }
-  if (profile == nullptr) return absl::NotFoundError("jar is not attached");
-  return profile->Sync(timeout);
+  const absl::Time deadline = absl::Now() + timeout;
+  std::shared_ptr<ProfileBackend> profile = impl_->follower->profile_backend(jar);
+  if (!profile) return absl::NotFoundError("jar is not attached");
+  absl::Status flushed = impl_->follower->FlushJar(jar, deadline);
+  if (!flushed.ok()) return flushed;
+  return static_cast<RedisProfile*>(profile.get())->WaitApplied(deadline);
+}
+
+absl::StatusOr<std::vector<std::string>> RedisCookieStore::Profiles() {
+  return impl_->follower->Profiles();
 }
 
 absl::Status RedisCookieStore::DeleteProfile(std::string_view profile) {
-  absl::Status names = redis_internal::CheckNames(options_.key_prefix, profile);
-  if (!names.ok()) return names;
-  const ProfileKeys keys = redis_internal::KeysOf(options_.key_prefix, profile);
-  SlotClient client(TargetOf(options_), redis_internal::KeySlot(keys.meta));
-  absl::StatusOr<RedisReply> reply =
-      client.Command({"DEL", keys.meta, keys.cookies, keys.tombs, keys.log});
-  if (!reply.ok()) return reply.status();
-  if (reply->is_error()) return ReplyError(*reply);
-  return absl::OkStatus();
+  return impl_->follower->DeleteProfile(profile);
 }
 
 RedisProfileStats RedisCookieStore::stats(const CookieJar* jar) {
-  std::lock_guard<std::mutex> lock(state_->mu);
-  for (const auto& p : state_->profiles) {
-    if (p->jar() == jar) return p->stats();
-  }
-  return RedisProfileStats();
+  RedisProfileStats out;
+  absl::StatusOr<store_internal::FollowerStats> counted = impl_->follower->stats(jar);
+  std::shared_ptr<ProfileBackend> profile = impl_->follower->profile_backend(jar);
+  if (!counted.ok() || !profile) return out;
+  out.pending = counted->pending;
+  out.written = counted->written;
+  out.superseded = counted->superseded;
+  out.applied = counted->applied;
+  out.dropped = counted->dropped;
+  static_cast<RedisProfile*>(profile.get())->AddStats(&out);
+  return out;
 }
 
-absl::Status RedisCookieStore::last_error() {
-  std::lock_guard<std::mutex> lock(state_->mu);
-  for (const auto& p : state_->profiles) {
-    absl::Status status = p->last_error();
-    if (!status.ok()) return status;
-  }
-  return absl::OkStatus();
-}
+absl::Status RedisCookieStore::last_error() { return impl_->follower->last_error(); }
 
 }  // namespace cookiejar

@@ -1,32 +1,33 @@
-#include "cookiejar/sqlite_cookie_store.h"
+#include "cookiejar/sqlite/sqlite_cookie_store.h"
 
 #include <fcntl.h>
 #include <sqlite3.h>
-#include <sys/file.h>
-#include <unistd.h>
-
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
+#include <mutex>
 #include <vector>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "absl/time/clock.h"
 #include "common/absl_view.h"
 #include "common/micros.h"
 #include "persistence/internal/file_lock.h"
 #include "persistence/internal/sealing.h"
+#include "persistence/internal/store_backend.h"
+#include "persistence/internal/store_follower.h"
 
 namespace cookiejar {
 namespace {
 
-using micros::FromMicros;
-using micros::ToMicros;
+using store_internal::LoadedProfile;
+using store_internal::ProfileBackend;
+using store_internal::ProfileWrite;
+using store_internal::StoreChange;
+using store_internal::StoredState;
+using store_internal::WriteResult;
 
 constexpr int kApplicationId = 0x436b4a72;  // 'CkJr'
 constexpr int kSchemaVersion = 1;
@@ -61,7 +62,7 @@ std::string SqliteError(sqlite3* db) { return db ? sqlite3_errmsg(db) : "out of 
 // A prepared statement, finalized on destruction.
 class Statement {
  public:
-  Statement(sqlite3* db, const char* sql) : db_(db) {
+  Statement(sqlite3* db, const char* sql) {
     status_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr);
   }
   ~Statement() { sqlite3_finalize(stmt_); }
@@ -89,7 +90,6 @@ class Statement {
   int64_t Int(int i) { return sqlite3_column_int64(stmt_, i); }
 
  private:
-  sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
   int status_;
 };
@@ -104,6 +104,21 @@ absl::Status Exec(sqlite3* db, const char* sql) {
   return absl::OkStatus();
 }
 
+// --- Record encoding: the one place where a cookie becomes a row and back. ---
+//
+// The cookie columns, in this order after `profile`; every statement below
+// names them through these lists.
+constexpr char kCookieColumns[] =
+    "name, value, domain, host_only, path, partition_key, creation_us, expiry_us, "
+    "last_access_us, secure, http_only, same_site, priority, source_scheme";
+constexpr int kCookieColumnCount = 14;
+// Selected after kCookieColumns: whether the value is sealed (a BLOB).
+constexpr char kSealedColumn[] = ", typeof(value) = 'blob'";
+// The key columns: what identifies a cookie within a profile.
+constexpr char kKeyMatch[] =
+    "profile = ? AND name = ? AND domain = ? AND host_only = ? AND path = ? AND "
+    "partition_key = ?";
+
 std::string PartitionColumn(const std::optional<CookiePartitionKey>& key) {
   if (!key) return "";
   return absl::StrCat(key->cross_site_ancestor ? "1" : "0", key->top_level_site);
@@ -114,17 +129,74 @@ std::optional<CookiePartitionKey> PartitionFromColumn(const std::string& column)
   return CookiePartitionKey{column.substr(1), column[0] == '1'};
 }
 
-std::string KeyOf(std::string_view profile, const CanonicalCookie& c) {
-  return absl::StrCat(AbslView(profile), std::string(1, '\0'), c.name, std::string(1, '\0'), c.domain,
-                      std::string(1, '\0'), c.host_only ? "1" : "0", c.path,
-                      std::string(1, '\0'), PartitionColumn(c.partition_key));
+// The key of a cookie within the file, for a sealed value's associated data:
+// the row it belongs to (a value copied to another cookie or profile does
+// not open).
+std::string SealedValueContext(std::string_view profile, const CanonicalCookie& c) {
+  // As 2.0.0's sealed files have it (no separator before the path).
+  return absl::StrCat("sqlite value\n", AbslView(profile), std::string(1, '\0'), c.name,
+                      std::string(1, '\0'), c.domain, std::string(1, '\0'),
+                      c.host_only ? "1" : "0", c.path, std::string(1, '\0'),
+                      PartitionColumn(c.partition_key));
 }
 
-// A sealed value's associated data: the row it belongs to (a value copied
-// to another cookie or profile does not open).
-std::string SealedValueContext(std::string_view profile, const CanonicalCookie& c) {
-  return "sqlite value\n" + KeyOf(profile, c);
+// Binds the cookie's columns (kCookieColumns) from placeholder `first` on;
+// the value sealed (a BLOB) when `sealer` is given.
+void BindCookie(Statement* stmt, int first, std::string_view profile, const CanonicalCookie& c,
+                const persistence_internal::Sealer* sealer) {
+  stmt->Bind(first, c.name);
+  if (sealer != nullptr) {
+    stmt->BindBlob(first + 1, sealer->Seal(c.value, SealedValueContext(profile, c)));
+  } else {
+    stmt->Bind(first + 1, c.value);
+  }
+  stmt->Bind(first + 2, c.domain);
+  stmt->Bind(first + 3, int64_t{c.host_only});
+  stmt->Bind(first + 4, c.path);
+  stmt->Bind(first + 5, PartitionColumn(c.partition_key));
+  stmt->Bind(first + 6, micros::ToMicros(c.creation));
+  stmt->Bind(first + 7, micros::ToMicros(c.expiry));
+  stmt->Bind(first + 8, micros::ToMicros(c.last_access));
+  stmt->Bind(first + 9, int64_t{c.secure});
+  stmt->Bind(first + 10, int64_t{c.http_only});
+  stmt->Bind(first + 11, static_cast<int64_t>(c.same_site));
+  stmt->Bind(first + 12, static_cast<int64_t>(c.priority));
+  stmt->Bind(first + 13, int64_t{c.source_scheme == CookieSourceScheme::kSecure});
 }
+
+// Binds the key columns (kKeyMatch) from placeholder `first` on.
+void BindKey(Statement* stmt, int first, std::string_view profile, const CanonicalCookie& c) {
+  stmt->Bind(first, profile);
+  stmt->Bind(first + 1, c.name);
+  stmt->Bind(first + 2, c.domain);
+  stmt->Bind(first + 3, int64_t{c.host_only});
+  stmt->Bind(first + 4, c.path);
+  stmt->Bind(first + 5, PartitionColumn(c.partition_key));
+}
+
+// Reads a row selected as kCookieColumns, from column `first` on. Numbers
+// out of range are clamped: the jar validates the cookie again on import.
+CanonicalCookie ReadCookie(Statement* stmt, int first) {
+  CanonicalCookie c;
+  c.name = stmt->Text(first);
+  c.value = stmt->Text(first + 1);
+  c.domain = stmt->Text(first + 2);
+  c.host_only = stmt->Int(first + 3) != 0;
+  c.path = stmt->Text(first + 4);
+  c.partition_key = PartitionFromColumn(stmt->Text(first + 5));
+  c.creation = micros::FiniteFromMicros(stmt->Int(first + 6));
+  c.expiry = micros::FromMicros(stmt->Int(first + 7));
+  c.last_access = micros::FiniteFromMicros(stmt->Int(first + 8));
+  c.secure = stmt->Int(first + 9) != 0;
+  c.http_only = stmt->Int(first + 10) != 0;
+  c.same_site = static_cast<CookieSameSite>(std::clamp<int64_t>(stmt->Int(first + 11), 0, 3));
+  c.priority = static_cast<CookiePriority>(std::clamp<int64_t>(stmt->Int(first + 12), 0, 2));
+  c.source_scheme =
+      stmt->Int(first + 13) != 0 ? CookieSourceScheme::kSecure : CookieSourceScheme::kNonSecure;
+  return c;
+}
+
+// --- End of the record encoding. ---
 
 // Checks the file, then creates or migrates the schema (unless read-only).
 // Returns whether the cookies table exists.
@@ -189,24 +261,304 @@ absl::StatusOr<bool> PrepareSchema(sqlite3* db, const std::string& path, bool re
   return true;
 }
 
-}  // namespace
 
-struct SqliteCookieStore::PendingChange {
-  std::string profile;
-  CanonicalCookie cookie;
-  bool remove;
-  uint64_t sequence;
+// The database of one SqliteCookieStore: loads and writes for the follower.
+class SqliteBackend : public store_internal::StoreBackend {
+ public:
+  SqliteBackend(std::string path, bool read_only, sqlite3* db, int lock_fd, bool has_table,
+                std::unique_ptr<persistence_internal::Sealer> sealer)
+      : path_(std::move(path)),
+        read_only_(read_only),
+        db_(db),
+        lock_fd_(lock_fd),
+        has_table_(has_table),
+        sealer_(std::move(sealer)) {}
+  ~SqliteBackend() override {
+    sqlite3_close(db_);
+    close(lock_fd_);  // Releases the lock.
+  }
+
+  absl::StatusOr<std::unique_ptr<ProfileBackend>> OpenProfile(std::string_view profile) override;
+  absl::Status Write(std::vector<ProfileWrite>* writes, absl::Time deadline) override;
+  absl::StatusOr<std::vector<std::string>> Profiles() override;
+  absl::Status DeleteProfile(std::string_view profile) override;
+
+  absl::Status Load(const std::string& profile, LoadedProfile* out);
+
+ private:
+  // Reads a row selected as kCookieColumns and kSealedColumn, opening a
+  // sealed value. `*stale_key`: in clear, or sealed under a key other than
+  // the ring's first (to be sealed again). Errors name the cookie, never
+  // the value.
+  absl::Status ReadStored(Statement* stmt, const std::string& profile, CanonicalCookie* out,
+                          bool* stale_key);
+  // Writes the values of `cookies` again, sealed under the ring's first key.
+  absl::Status Reseal(const std::string& profile, const std::vector<CanonicalCookie>& cookies);
+  // One change, inside the write's transaction.
+  absl::Status WriteOne(const std::string& profile, const StoreChange& change, WriteResult* result,
+                        Statement* upsert, Statement* erase, Statement* select);
+
+  const std::string path_;
+  const bool read_only_;
+  std::mutex mu_;  // Serializes use of db_.
+  sqlite3* const db_;
+  const int lock_fd_;
+  const bool has_table_;  // False for an empty file opened read-only.
+  // Seals values at rest (SqliteStoreOptions::encryption); null: in clear.
+  const std::unique_ptr<persistence_internal::Sealer> sealer_;
 };
 
-struct SqliteCookieStore::Sealing {
-  std::unique_ptr<persistence_internal::Sealer> sealer;
+class SqliteProfile : public ProfileBackend {
+ public:
+  SqliteProfile(SqliteBackend* backend, std::string name)
+      : backend_(backend), name_(std::move(name)) {}
+  absl::Status Load(LoadedProfile* out) override { return backend_->Load(name_, out); }
+  const std::string& name() const { return name_; }
+
+ private:
+  SqliteBackend* const backend_;
+  const std::string name_;
+};
+
+absl::StatusOr<std::unique_ptr<ProfileBackend>> SqliteBackend::OpenProfile(
+    std::string_view profile) {
+  return std::make_unique<SqliteProfile>(this, std::string(profile));
+}
+
+absl::Status SqliteBackend::ReadStored(Statement* stmt, const std::string& profile,
+                                       CanonicalCookie* out, bool* stale_key) {
+  *out = ReadCookie(stmt, 0);
+  *stale_key = false;
+  if (stmt->Int(kCookieColumnCount) == 0) {
+    *stale_key = sealer_ != nullptr;  // In clear: sealed from now on.
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::string> opened =
+      sealer_ ? sealer_->Open(out->value, SealedValueContext(profile, *out))
+              : absl::FailedPreconditionError("sealed value, and the store has no key ring");
+  if (!opened.ok()) {
+    return absl::Status(opened.status().code(),
+                        absl::StrCat(out->name, "@", out->domain, out->path, ": ",
+                                     opened.status().message()));
+  }
+  *stale_key = persistence_internal::Sealer::KeyIdOf(out->value) != sealer_->current_id();
+  out->value = std::move(*opened);
+  return absl::OkStatus();
+}
+
+absl::Status SqliteBackend::Reseal(const std::string& profile,
+                                   const std::vector<CanonicalCookie>& cookies) {
+  absl::Status status = Exec(db_, "BEGIN IMMEDIATE;");
+  if (!status.ok()) return status;
+  {
+    Statement update(db_, absl::StrCat("UPDATE cookies SET value = ? WHERE ", kKeyMatch, ";").c_str());
+    if (!update.ok()) status = absl::InternalError(absl::StrCat(path_, ": ", SqliteError(db_)));
+    for (size_t i = 0; i < cookies.size() && status.ok(); ++i) {
+      const CanonicalCookie& c = cookies[i];
+      update.Reset();
+      update.BindBlob(1, sealer_->Seal(c.value, SealedValueContext(profile, c)));
+      BindKey(&update, 2, profile, c);
+      if (update.Step() != SQLITE_DONE) {
+        status = absl::InternalError(absl::StrCat("writing ", path_, ": ", SqliteError(db_)));
+      }
+    }
+  }
+  if (status.ok()) status = Exec(db_, "COMMIT;");
+  if (!status.ok()) Exec(db_, "ROLLBACK;").IgnoreError();
+  return status;
+}
+
+absl::Status SqliteBackend::Load(const std::string& profile, LoadedProfile* out) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!has_table_) return absl::OkStatus();  // An empty file opened read-only.
+  Statement stmt(db_, absl::StrCat("SELECT ", kCookieColumns, kSealedColumn,
+                                   " FROM cookies WHERE profile = ? ORDER BY creation_us;")
+                          .c_str());
+  if (!stmt.ok()) return absl::DataLossError(absl::StrCat(path_, ": ", SqliteError(db_)));
+  stmt.Bind(1, profile);
+  size_t sealed = 0;
+  std::vector<std::string> unopened;    // Sealed values that do not open.
+  std::vector<CanonicalCookie> reseal;  // In clear, or under an older key.
+  int step;
+  while ((step = stmt.Step()) == SQLITE_ROW) {
+    if (stmt.Int(kCookieColumnCount) != 0) ++sealed;
+    StoredState state;
+    state.present = true;
+    bool stale_key = false;
+    absl::Status read = ReadStored(&stmt, profile, &state.cookie, &stale_key);
+    if (!read.ok()) {
+      // Reported and left in the file.
+      unopened.push_back(std::string(read.message()));
+      continue;
+    }
+    if (stale_key) reseal.push_back(state.cookie);
+    out->cookies.push_back(std::move(state));
+  }
+  if (step != SQLITE_DONE) {
+    return absl::DataLossError(absl::StrCat("reading ", path_, ": ", SqliteError(db_)));
+  }
+  if (sealed > 0 && unopened.size() == sealed) {
+    // Not one sealed value opens: the wrong ring (or none), not damage.
+    return absl::FailedPreconditionError(absl::StrCat(
+        "none of the ", sealed, " sealed values of profile \"", profile, "\" in ", path_,
+        " opens with this store's key ring (first: ", unopened.front(), ")"));
+  }
+  for (std::string& refused : unopened) out->refused.push_back(std::move(refused));
+  if (!reseal.empty() && !read_only_) {
+    // Key rotation, or a profile first attached with a ring. Not fatal: tried
+    // again at the next attach.
+    Reseal(profile, reseal).IgnoreError();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SqliteBackend::WriteOne(const std::string& profile, const StoreChange& change,
+                                     WriteResult* result, Statement* upsert, Statement* erase,
+                                     Statement* select) {
+  const CanonicalCookie& c = change.cookie;
+  auto step = [&](Statement* stmt) {
+    return stmt->Step() == SQLITE_DONE
+               ? absl::OkStatus()
+               : absl::InternalError(absl::StrCat("writing ", path_, ": ", SqliteError(db_)));
+  };
+  switch (change.kind) {
+    case StoreChange::Kind::kSet: {
+      upsert->Reset();
+      upsert->Bind(1, profile);
+      BindCookie(upsert, 2, profile, c, sealer_.get());
+      absl::Status status = step(upsert);
+      if (status.ok()) result->kind = WriteResult::Kind::kWritten;
+      return status;
+    }
+    case StoreChange::Kind::kDelete: {
+      erase->Reset();
+      BindKey(erase, 1, profile, c);
+      absl::Status status = step(erase);
+      if (status.ok()) result->kind = WriteResult::Kind::kWritten;
+      return status;
+    }
+    case StoreChange::Kind::kRemove: {
+      // Only the version the jar dropped: read it back through the record
+      // encoding and compare.
+      select->Reset();
+      BindKey(select, 1, profile, c);
+      const int found = select->Step();
+      if (found != SQLITE_ROW && found != SQLITE_DONE) {
+        return absl::InternalError(absl::StrCat("reading ", path_, ": ", SqliteError(db_)));
+      }
+      bool same = false;
+      if (found == SQLITE_ROW) {
+        CanonicalCookie stored;
+        bool stale_key = false;
+        // A value that does not open is not ours to judge: left alone.
+        same = ReadStored(select, profile, &stored, &stale_key).ok() &&
+               store_internal::SameVersion(stored, c);
+      }
+      select->Reset();
+      if (!same) {
+        result->kind = WriteResult::Kind::kUnchanged;
+        return absl::OkStatus();
+      }
+      erase->Reset();
+      BindKey(erase, 1, profile, c);
+      absl::Status status = step(erase);
+      if (status.ok()) result->kind = WriteResult::Kind::kWritten;
+      return status;
+    }
+  }
+  return absl::InternalError("unknown change");
+}
+
+absl::Status SqliteBackend::Write(std::vector<ProfileWrite>* writes, absl::Time) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (read_only_) return absl::FailedPreconditionError(absl::StrCat(path_, " is open read-only"));
+  // Every profile's changes in one transaction: one sync to disk.
+  absl::Status status = Exec(db_, "BEGIN IMMEDIATE;");
+  {
+    std::string placeholders = "?";  // The profile, then the cookie's columns.
+    for (int i = 0; i < kCookieColumnCount; ++i) placeholders += ", ?";
+    Statement upsert(db_, absl::StrCat("INSERT OR REPLACE INTO cookies (profile, ", kCookieColumns,
+                                       ") VALUES (", placeholders, ");")
+                              .c_str());
+    Statement erase(db_, absl::StrCat("DELETE FROM cookies WHERE ", kKeyMatch, ";").c_str());
+    Statement select(db_, absl::StrCat("SELECT ", kCookieColumns, kSealedColumn,
+                                       " FROM cookies WHERE ", kKeyMatch, ";")
+                              .c_str());
+    if (status.ok() && (!upsert.ok() || !erase.ok() || !select.ok())) {
+      status = absl::InternalError(absl::StrCat(path_, ": ", SqliteError(db_)));
+    }
+    for (ProfileWrite& write : *writes) {
+      const std::string& profile = static_cast<SqliteProfile*>(write.profile)->name();
+      for (size_t i = 0; i < write.changes.size() && status.ok(); ++i) {
+        status = WriteOne(profile, write.changes[i], &write.results[i], &upsert, &erase, &select);
+      }
+    }
+  }
+  if (status.ok()) status = Exec(db_, "COMMIT;");
+  if (!status.ok()) {
+    Exec(db_, "ROLLBACK;").IgnoreError();
+    // Nothing of the transaction is on disk.
+    for (ProfileWrite& write : *writes) {
+      for (WriteResult& result : write.results) result = WriteResult();
+    }
+  }
+  return status;
+}
+
+absl::StatusOr<std::vector<std::string>> SqliteBackend::Profiles() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!has_table_) return std::vector<std::string>();
+  Statement stmt(db_, "SELECT DISTINCT profile FROM cookies ORDER BY profile;");
+  if (!stmt.ok()) return absl::DataLossError(absl::StrCat(path_, ": ", SqliteError(db_)));
+  std::vector<std::string> profiles;
+  int step;
+  while ((step = stmt.Step()) == SQLITE_ROW) profiles.push_back(stmt.Text(0));
+  if (step != SQLITE_DONE) return absl::DataLossError(absl::StrCat(path_, ": ", SqliteError(db_)));
+  return profiles;
+}
+
+absl::Status SqliteBackend::DeleteProfile(std::string_view profile) {
+  if (read_only_) return absl::FailedPreconditionError(absl::StrCat(path_, " is open read-only"));
+  std::lock_guard<std::mutex> lock(mu_);
+  Statement stmt(db_, "DELETE FROM cookies WHERE profile = ?;");
+  if (!stmt.ok()) return absl::InternalError(absl::StrCat(path_, ": ", SqliteError(db_)));
+  stmt.Bind(1, profile);
+  if (stmt.Step() != SQLITE_DONE) {
+    return absl::InternalError(absl::StrCat(path_, ": ", SqliteError(db_)));
+  }
+  return absl::OkStatus();
+}
+
+store_internal::FollowerOptions FollowerOptionsOf(const std::string& path,
+                                                  const SqliteStoreOptions& options) {
+  store_internal::FollowerOptions out;
+  out.flush_batch = options.flush_batch;
+  out.flush_interval = options.flush_interval;
+  out.max_pending = options.max_pending;
+  out.persist_session_cookies = options.persist_session_cookies;
+  out.read_only = options.read_only;
+  // A failed write (a full disk) is tried again at the next interval.
+  out.retry_interval = options.flush_interval;
+  out.store_name = path;
+  return out;
+}
+
+}  // namespace
+
+struct SqliteCookieStore::Impl {
+  std::string path;
+  SqliteBackend* backend = nullptr;  // Owned by the follower.
+  std::unique_ptr<store_internal::StoreFollower> follower;
 };
 
 absl::StatusOr<std::unique_ptr<SqliteCookieStore>> SqliteCookieStore::Open(
     const std::string& path, SqliteStoreOptions options) {
+  std::unique_ptr<persistence_internal::Sealer> sealer;
   if (options.encryption.enabled()) {
-    absl::Status ring = persistence_internal::Sealer::Create(options.encryption, false).status();
-    if (!ring.ok()) return ring;
+    absl::StatusOr<std::unique_ptr<persistence_internal::Sealer>> ring =
+        persistence_internal::Sealer::Create(options.encryption, /*need_name_key=*/false);
+    if (!ring.ok()) return ring.status();
+    sealer = std::move(*ring);
   }
   // The store's own descriptor on the database file: it carries the lock
   // (on the file, whatever name it is opened by) and lets the file be checked
@@ -291,319 +643,43 @@ absl::StatusOr<std::unique_ptr<SqliteCookieStore>> SqliteCookieStore::Open(
     sqlite3_close(db);
     return fail(status);
   }
-  auto store = std::unique_ptr<SqliteCookieStore>(new SqliteCookieStore(path, options, db, fd));
-  store->has_table_ = *has_table;
-  return store;
+  auto backend = std::make_unique<SqliteBackend>(path, options.read_only, db, fd, *has_table,
+                                                 std::move(sealer));
+  auto impl = std::make_unique<Impl>();
+  impl->path = path;
+  impl->backend = backend.get();
+  impl->follower =
+      std::make_unique<store_internal::StoreFollower>(std::move(backend), FollowerOptionsOf(path, options));
+  return std::unique_ptr<SqliteCookieStore>(new SqliteCookieStore(std::move(impl)));
 }
 
-SqliteCookieStore::SqliteCookieStore(std::string path, SqliteStoreOptions options, sqlite3* db,
-                                     int lock_fd)
-    : path_(std::move(path)),
-      options_(options),
-      db_(db),
-      lock_fd_(lock_fd),
-      link_(std::make_shared<Link>()) {
-  if (options_.encryption.enabled()) {
-    sealing_ = std::make_unique<Sealing>();
-    sealing_->sealer = std::move(*persistence_internal::Sealer::Create(options_.encryption, false));
-  }
-  link_->store = this;
-  if (!options_.read_only) flusher_ = std::thread([this] { FlushLoop(); });
-}
 
-SqliteCookieStore::~SqliteCookieStore() {
-  {
-    // From now on the jars' listeners do nothing (the jars themselves may be
-    // gone already, so they are not touched).
-    std::lock_guard<std::mutex> lock(link_->mu);
-    link_->store = nullptr;
-  }
-  {
-    std::lock_guard<std::mutex> lock(pending_mu_);
-    stopping_ = true;
-  }
-  pending_cv_.notify_all();
-  if (flusher_.joinable()) flusher_.join();
-  WritePending().IgnoreError();
-  sqlite3_close(db_);
-  close(lock_fd_);  // Releases the lock.
-}
+SqliteCookieStore::SqliteCookieStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-bool SqliteCookieStore::IsAttached(std::string_view profile) {
-  std::lock_guard<std::mutex> lock(attachments_mu_);
-  return std::any_of(attachments_.begin(), attachments_.end(),
-                     [&](const Attachment& a) { return a.profile == profile; });
-}
+// The follower writes what is pending, then closes the database.
+SqliteCookieStore::~SqliteCookieStore() = default;
 
 absl::StatusOr<size_t> SqliteCookieStore::Attach(CookieJar* jar, std::string_view profile,
                                                  AttachReport* report) {
-  AttachReport local;
-  if (report == nullptr) report = &local;
-  *report = AttachReport();
-  if (IsAttached(profile)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "profile \"", std::string(profile), "\" of ", path_, " is already attached to a jar"));
-  }
-  std::vector<CanonicalCookie> cookies;
-  size_t sealed = 0;
-  std::vector<std::string> unopened;  // Sealed values that do not open.
-  std::vector<size_t> reseal;         // Of `cookies`: to write again, sealed.
-  {
-    std::lock_guard<std::mutex> lock(db_mu_);
-    if (!has_table_) return size_t{0};  // An empty file opened read-only.
-    // In creation order, so that loading appends to the jar's buckets.
-    Statement stmt(db_,
-                   "SELECT name, value, domain, host_only, path, partition_key, creation_us, "
-                   "expiry_us, last_access_us, secure, http_only, same_site, priority, "
-                   "source_scheme, typeof(value) = 'blob' FROM cookies WHERE profile = ? "
-                   "ORDER BY creation_us;");
-    if (!stmt.ok()) return absl::DataLossError(absl::StrCat(path_, ": ", SqliteError(db_)));
-    stmt.Bind(1, profile);
-    int step;
-    while ((step = stmt.Step()) == SQLITE_ROW) {
-      CanonicalCookie c;
-      c.name = stmt.Text(0);
-      c.value = stmt.Text(1);
-      c.domain = stmt.Text(2);
-      c.host_only = stmt.Int(3) != 0;
-      c.path = stmt.Text(4);
-      c.partition_key = PartitionFromColumn(stmt.Text(5));
-      c.creation = micros::FiniteFromMicros(stmt.Int(6));
-      c.expiry = FromMicros(stmt.Int(7));
-      c.last_access = micros::FiniteFromMicros(stmt.Int(8));
-      c.secure = stmt.Int(9) != 0;
-      c.http_only = stmt.Int(10) != 0;
-      c.same_site = static_cast<CookieSameSite>(std::clamp<int64_t>(stmt.Int(11), 0, 3));
-      c.priority = static_cast<CookiePriority>(std::clamp<int64_t>(stmt.Int(12), 0, 2));
-      c.source_scheme =
-          stmt.Int(13) != 0 ? CookieSourceScheme::kSecure : CookieSourceScheme::kNonSecure;
-      if (stmt.Int(14) != 0) {
-        // A sealed value: opened, or reported and left alone.
-        ++sealed;
-        absl::StatusOr<std::string> opened =
-            sealing_ ? sealing_->sealer->Open(c.value, SealedValueContext(profile, c))
-                     : absl::FailedPreconditionError("sealed value, and the store has no key ring");
-        if (!opened.ok()) {
-          unopened.push_back(
-              absl::StrCat(c.name, "@", c.domain, c.path, ": ", opened.status().message()));
-          continue;
-        }
-        if (persistence_internal::Sealer::KeyIdOf(c.value) != sealing_->sealer->current_id()) {
-          reseal.push_back(cookies.size());
-        }
-        c.value = std::move(*opened);
-      } else if (sealing_) {
-        reseal.push_back(cookies.size());  // In clear: sealed from now on.
-      }
-      cookies.push_back(std::move(c));
-    }
-    if (step != SQLITE_DONE) {
-      return absl::DataLossError(absl::StrCat("reading ", path_, ": ", SqliteError(db_)));
-    }
-  }
-  if (sealed > 0 && unopened.size() == sealed) {
-    // Not one sealed value opens: the wrong ring (or none), not damage.
-    return absl::FailedPreconditionError(absl::StrCat(
-        "none of the ", sealed, " sealed values of profile \"", std::string(profile), "\" in ",
-        path_, " opens with this store's key ring (first: ", unopened.front(), ")"));
-  }
-  report->refused = std::move(unopened);
-  const std::string owned_profile(profile);
-  // Follow the jar from the start, so that evictions made while loading
-  // reach the file; the insertions of loading are what the file holds
-  // already. A read-only store follows nothing.
-  auto loading = std::make_shared<std::atomic<bool>>(true);
-  auto evicted = std::make_shared<std::atomic<size_t>>(0);
-  uint64_t id = 0;
-  if (!options_.read_only) {
-    id = jar->AddChangeListener(
-        [link = link_, owned_profile, loading, evicted](const CookieChange& change) {
-          if (loading->load()) {
-            if (change.cause == CookieChangeCause::kInserted) return;
-            ++*evicted;
-          }
-          std::lock_guard<std::mutex> lock(link->mu);
-          if (link->store != nullptr) link->store->OnChange(owned_profile, change);
-        });
-  }
-  std::vector<bool> to_reseal(cookies.size());
-  for (size_t i : reseal) to_reseal[i] = true;
-  for (size_t i = 0; i < cookies.size(); ++i) {
-    const CanonicalCookie& c = cookies[i];
-    const CookieInclusionStatus status = jar->ImportCookie(c);
-    if (status.IsInclude()) {
-      ++report->loaded;
-      if (to_reseal[i] && !options_.read_only) {
-        // Sequence 0: any change the jar makes to it wins.
-        std::lock_guard<std::mutex> lock(pending_mu_);
-        pending_.emplace(KeyOf(owned_profile, c), PendingChange{owned_profile, c, false, 0});
-      }
-    } else if (status.HasOnly(CookieExclusionReason::kExpired)) {
-      ++report->expired;
-      if (!options_.read_only) {
-        std::lock_guard<std::mutex> lock(pending_mu_);
-        pending_[KeyOf(owned_profile, c)] = PendingChange{owned_profile, c, true, 0};
-      }
-    } else {
-      report->refused.push_back(absl::StrCat(c.name, "@", c.domain, c.path, ": ",
-                                             status.ToString()));
-    }
-  }
-  loading->store(false);
-  report->evicted = evicted->load();
-  if (!options_.read_only) {
-    std::lock_guard<std::mutex> lock(attachments_mu_);
-    attachments_.push_back({jar, owned_profile, id});
-  }
-  return report->loaded;
+  return impl_->follower->Attach(jar, profile, report);
 }
 
-absl::Status SqliteCookieStore::Detach(CookieJar* jar) {
-  {
-    std::lock_guard<std::mutex> lock(attachments_mu_);
-    auto it = std::find_if(attachments_.begin(), attachments_.end(),
-                           [jar](const Attachment& a) { return a.jar == jar; });
-    if (it == attachments_.end()) return absl::NotFoundError("jar is not attached");
-    jar->RemoveChangeListener(it->listener_id);
-    attachments_.erase(it);
-  }
-  return Flush();
-}
+absl::Status SqliteCookieStore::Detach(CookieJar* jar) { return impl_->follower->Detach(jar); }
 
-void SqliteCookieStore::OnChange(const std::string& profile, const CookieChange& change) {
-  const bool remove = change.cause != CookieChangeCause::kInserted;
-  if (!remove && !change.cookie.IsPersistent() && !options_.persist_session_cookies) return;
-  bool full;
-  {
-    std::lock_guard<std::mutex> lock(pending_mu_);
-    const std::string key = KeyOf(profile, change.cookie);
-    auto it = pending_.find(key);
-    if (it != pending_.end() && it->second.sequence > change.sequence) return;  // Older news.
-    pending_[key] = PendingChange{profile, change.cookie, remove, change.sequence};
-    full = pending_.size() >= options_.flush_batch;
-  }
-  if (full) pending_cv_.notify_all();
-}
+absl::Status SqliteCookieStore::Flush() { return impl_->follower->Flush(); }
 
-absl::Status SqliteCookieStore::WritePending() {
-  std::lock_guard<std::mutex> db_lock(db_mu_);
-  std::map<std::string, PendingChange> batch;
-  {
-    std::lock_guard<std::mutex> lock(pending_mu_);
-    batch.swap(pending_);
-  }
-  if (batch.empty()) return absl::OkStatus();
-  absl::Status status = Exec(db_, "BEGIN IMMEDIATE;");
-  {
-    Statement upsert(db_,
-                     "INSERT OR REPLACE INTO cookies (profile, name, value, domain, host_only, "
-                     "path, partition_key, creation_us, expiry_us, last_access_us, secure, "
-                     "http_only, same_site, priority, source_scheme) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);");
-    Statement erase(db_,
-                    "DELETE FROM cookies WHERE profile = ? AND name = ? AND domain = ? AND "
-                    "host_only = ? AND path = ? AND partition_key = ?;");
-    if (status.ok() && (!upsert.ok() || !erase.ok())) {
-      status = absl::InternalError(absl::StrCat(path_, ": ", SqliteError(db_)));
-    }
-    for (const auto& [key, change] : batch) {
-      if (!status.ok()) break;
-      const CanonicalCookie& c = change.cookie;
-      Statement& stmt = change.remove ? erase : upsert;
-      stmt.Reset();
-      stmt.Bind(1, change.profile);
-      stmt.Bind(2, c.name);
-      if (change.remove) {
-        stmt.Bind(3, c.domain);
-        stmt.Bind(4, int64_t{c.host_only});
-        stmt.Bind(5, c.path);
-        stmt.Bind(6, PartitionColumn(c.partition_key));
-      } else {
-        if (sealing_) {
-          stmt.BindBlob(3, sealing_->sealer->Seal(c.value, SealedValueContext(change.profile, c)));
-        } else {
-          stmt.Bind(3, c.value);
-        }
-        stmt.Bind(4, c.domain);
-        stmt.Bind(5, int64_t{c.host_only});
-        stmt.Bind(6, c.path);
-        stmt.Bind(7, PartitionColumn(c.partition_key));
-        stmt.Bind(8, ToMicros(c.creation));
-        stmt.Bind(9, ToMicros(c.expiry));
-        stmt.Bind(10, ToMicros(c.last_access));
-        stmt.Bind(11, int64_t{c.secure});
-        stmt.Bind(12, int64_t{c.http_only});
-        stmt.Bind(13, static_cast<int64_t>(c.same_site));
-        stmt.Bind(14, static_cast<int64_t>(c.priority));
-        stmt.Bind(15, int64_t{c.source_scheme == CookieSourceScheme::kSecure});
-      }
-      if (stmt.Step() != SQLITE_DONE) {
-        status = absl::InternalError(absl::StrCat("writing ", path_, ": ", SqliteError(db_)));
-      }
-    }
-  }
-  if (status.ok()) status = Exec(db_, "COMMIT;");
-  if (!status.ok()) {
-    Exec(db_, "ROLLBACK;").IgnoreError();
-    // Keep the changes for the next attempt, unless newer ones arrived.
-    std::lock_guard<std::mutex> lock(pending_mu_);
-    for (auto& [key, change] : batch) pending_.emplace(key, std::move(change));
-    last_error_ = status;
-  }
-  return status;
-}
-
-absl::Status SqliteCookieStore::Flush() { return WritePending(); }
-
-void SqliteCookieStore::DiscardPending() {
-  std::lock_guard<std::mutex> lock(pending_mu_);
-  pending_.clear();
-}
-
-void SqliteCookieStore::FlushLoop() {
-  const auto interval = absl::ToChronoMilliseconds(options_.flush_interval);
-  std::unique_lock<std::mutex> lock(pending_mu_);
-  while (!stopping_) {
-    pending_cv_.wait_for(lock, interval, [this] {
-      return stopping_ || pending_.size() >= options_.flush_batch;
-    });
-    if (stopping_) break;
-    if (pending_.empty()) continue;
-    lock.unlock();
-    WritePending().IgnoreError();  // Recorded in last_error_.
-    lock.lock();
-  }
-}
+void SqliteCookieStore::DiscardPending() { impl_->follower->DiscardPending(); }
 
 absl::StatusOr<std::vector<std::string>> SqliteCookieStore::Profiles() {
-  std::lock_guard<std::mutex> lock(db_mu_);
-  if (!has_table_) return std::vector<std::string>();
-  Statement stmt(db_, "SELECT DISTINCT profile FROM cookies ORDER BY profile;");
-  if (!stmt.ok()) return absl::DataLossError(absl::StrCat(path_, ": ", SqliteError(db_)));
-  std::vector<std::string> profiles;
-  int step;
-  while ((step = stmt.Step()) == SQLITE_ROW) profiles.push_back(stmt.Text(0));
-  if (step != SQLITE_DONE) return absl::DataLossError(absl::StrCat(path_, ": ", SqliteError(db_)));
-  return profiles;
+  return impl_->follower->Profiles();
 }
 
 absl::Status SqliteCookieStore::DeleteProfile(std::string_view profile) {
-  if (options_.read_only) {
-    return absl::FailedPreconditionError(absl::StrCat(path_, " is open read-only"));
-  }
-  std::lock_guard<std::mutex> lock(db_mu_);
-  Statement stmt(db_, "DELETE FROM cookies WHERE profile = ?;");
-  if (!stmt.ok()) return absl::InternalError(absl::StrCat(path_, ": ", SqliteError(db_)));
-  stmt.Bind(1, profile);
-  if (stmt.Step() != SQLITE_DONE) {
-    return absl::InternalError(absl::StrCat(path_, ": ", SqliteError(db_)));
-  }
-  return absl::OkStatus();
+  return impl_->follower->DeleteProfile(profile);
 }
 
-absl::Status SqliteCookieStore::last_error() {
-  std::lock_guard<std::mutex> lock(pending_mu_);
-  return last_error_;
-}
+absl::Status SqliteCookieStore::last_error() { return impl_->follower->last_error(); }
+
+const std::string& SqliteCookieStore::path() const { return impl_->path; }
 
 }  // namespace cookiejar

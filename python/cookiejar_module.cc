@@ -1,5 +1,5 @@
 // The Python extension module `cookiejar._cookiejar`: the engine's C++ API
-// (cookie_jar.h, http_cookies.h, cookies_txt.h, sqlite_cookie_store.h) as
+// (cookie_jar.h, http_cookies.h, cookies_txt.h, sqlite/sqlite_cookie_store.h) as
 // Python objects. The pure-Python package (python/cookiejar/) re-exports it
 // and adds the http.cookiejar, requests and httpx adapters.
 //
@@ -49,7 +49,7 @@
 #include "cookiejar/same_site.h"
 #include "cookiejar/url.h"
 #ifdef COOKIEJAR_PYTHON_WITH_SQLITE
-#include "cookiejar/sqlite_cookie_store.h"
+#include "cookiejar/sqlite/sqlite_cookie_store.h"
 #endif
 #ifdef COOKIEJAR_PYTHON_WITH_FORMATS
 #include "cookiejar/formats/browser_databases.h"
@@ -958,6 +958,7 @@ class SqliteStore {
     result["expired"] = report.expired;
     result["refused"] = py::cast(report.refused);
     result["evicted"] = report.evicted;
+    result["uploaded"] = report.uploaded;
     return result;
   }
 
@@ -1021,7 +1022,7 @@ void BindSqlite(py::module_& m) {
       "    with cookiejar.SqliteStore(\"cookies.db\") as store:\n"
       "        store.attach(jar, \"work\")\n"
       "\n"
-      "include/cookiejar/sqlite_cookie_store.h describes the guarantees.");
+      "include/cookiejar/sqlite/sqlite_cookie_store.h describes the guarantees.");
   store.def(py::init<const std::string&, bool, bool, double, double, size_t>(), py::arg("path"),
            py::kw_only(), py::arg("read_only") = false,
            py::arg("persist_session_cookies") = false, py::arg("lock_timeout") = 0.0,

@@ -32,7 +32,7 @@
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "cookiejar/cookie_jar.h"
-#include "cookiejar/redis_cookie_store.h"
+#include "cookiejar/redis/redis_cookie_store.h"
 #include "persistence/internal/redis_client.h"
 #include "persistence/internal/redis_layout.h"
 #include "tests/redis_fleet_harness.h"
@@ -185,7 +185,7 @@ TEST_P(FleetTest, EveryWorkerFreshJarAndRedisAgree) {
   }
   auto store = RedisCookieStore::Connect(options);
   ASSERT_TRUE(store.ok()) << store.status();
-  RedisAttachReport report;
+  AttachReport report;
   ASSERT_TRUE((*store)->Attach(&fresh, kProfile, &report).ok());
   EXPECT_TRUE(report.refused.empty());
   std::set<std::string> expected;

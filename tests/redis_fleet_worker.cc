@@ -39,7 +39,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "cookiejar/cookie_jar.h"
-#include "cookiejar/redis_cookie_store.h"
+#include "cookiejar/redis/redis_cookie_store.h"
 #include "persistence/internal/redis_layout.h"
 #include "tests/redis_fleet_ops.h"
 

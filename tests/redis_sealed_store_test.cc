@@ -117,7 +117,7 @@ TEST_F(RedisSealedStoreTest, RedisSeesNoNameDomainOrValue) {
   // A jar loaded afresh gets the same cookies.
   CookieJar c;
   auto store_c = Connect("k1");
-  RedisAttachReport report;
+  AttachReport report;
   ASSERT_TRUE(store_c->Attach(&c, "p", &report).ok());
   EXPECT_TRUE(report.refused.empty());
   EXPECT_EQ(*c.GetCookieHeader("https://bank.example/login"), "sessionid=TOKEN-4711");
@@ -200,7 +200,7 @@ TEST_F(RedisSealedStoreTest, ARecordThatDoesNotOpenIsReportedNeverAppliedAndDele
   CookieJar b;
   b.SetCookie("https://bank.example/", "one=mine");  // The jar's own copy stays.
   auto store_b = Connect("k1");
-  RedisAttachReport report;
+  AttachReport report;
   absl::StatusOr<size_t> loaded = store_b->Attach(&b, "p", &report);
   ASSERT_TRUE(loaded.ok()) << loaded.status();
   EXPECT_EQ(*loaded, 1u);
@@ -257,7 +257,7 @@ TEST_F(RedisSealedStoreTest, KeysRotateWhileJarsStayAttached) {
   // seals again what k1 sealed.
   ASSERT_TRUE(store_b->Detach(&b).ok());
   store_b = Connect("k2,k1");
-  RedisAttachReport report;
+  AttachReport report;
   ASSERT_TRUE(store_b->Attach(&b, "p", &report).ok());
   EXPECT_TRUE(report.refused.empty());
   ASSERT_TRUE(store_b->Flush().ok());
@@ -277,7 +277,7 @@ TEST_F(RedisSealedStoreTest, KeysRotateWhileJarsStayAttached) {
   // Step 3: k1 retired: a store with k2 alone loads everything.
   CookieJar c;
   auto store_c = Connect("k2");
-  report = RedisAttachReport();
+  report = AttachReport();
   absl::StatusOr<size_t> loaded = store_c->Attach(&c, "p", &report);
   ASSERT_TRUE(loaded.ok()) << loaded.status();
   EXPECT_EQ(*loaded, 20u);

@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "cookiejar/redis_cookie_store.h"
+#include "cookiejar/redis/redis_cookie_store.h"
 #include "persistence/internal/redis_client.h"
 #include "tests/subprocess.h"
 

@@ -1,4 +1,4 @@
-#include "cookiejar/sqlite_cookie_store.h"
+#include "cookiejar/sqlite/sqlite_cookie_store.h"
 
 #include <sqlite3.h>
 #include <sys/stat.h>

@@ -14,7 +14,8 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "cookiejar/cookie_jar.h"
-#include "cookiejar/sqlite_cookie_store.h"
+// The deprecated path (a forwarding header until 2.0) still works.
+#include "cookiejar/sqlite/sqlite_cookie_store.h"
 #include "tests/subprocess.h"
 
 namespace cookiejar {

@@ -12,7 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "cookiejar/cookie_jar.h"
-#include "cookiejar/sqlite_cookie_store.h"
+#include "cookiejar/sqlite/sqlite_cookie_store.h"
 
 int main(int argc, char** argv) {
   if (argc != 3) {

@@ -1,6 +1,7 @@
 #include "tests/subprocess.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/resource.h>
@@ -20,12 +21,19 @@ namespace testing {
 namespace {
 
 pid_t Spawn(const std::vector<std::string>& argv, const std::string& stderr_path,
-            int* stdout_fd) {
+            int* stdout_fd, int* stdin_fd) {
   int pipe_fds[2];
   if (pipe2(pipe_fds, O_CLOEXEC) != 0) return -1;
+  int input_fds[2] = {-1, -1};
+  if (stdin_fd != nullptr && pipe2(input_fds, O_CLOEXEC) != 0) {
+    close(pipe_fds[0]);
+    close(pipe_fds[1]);
+    return -1;
+  }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+  if (stdin_fd != nullptr) posix_spawn_file_actions_adddup2(&actions, input_fds[0], STDIN_FILENO);
   if (!stderr_path.empty()) {
     posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderr_path.c_str(),
                                      O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -37,11 +45,14 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& stderr_path
   if (posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ) != 0) pid = -1;
   posix_spawn_file_actions_destroy(&actions);
   close(pipe_fds[1]);
+  if (stdin_fd != nullptr) close(input_fds[0]);
   if (pid < 0) {
     close(pipe_fds[0]);
+    if (stdin_fd != nullptr) close(input_fds[1]);
     return -1;
   }
   *stdout_fd = pipe_fds[0];
+  if (stdin_fd != nullptr) *stdin_fd = input_fds[1];
   return pid;
 }
 
@@ -78,8 +89,8 @@ bool HaveProgram(const std::string& program) {
 }
 
 BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv,
-                                     const std::string& stderr_path) {
-  pid_ = Spawn(argv, stderr_path, &stdout_fd_);
+                                     const std::string& stderr_path, bool with_stdin) {
+  pid_ = Spawn(argv, stderr_path, &stdout_fd_, with_stdin ? &stdin_fd_ : nullptr);
 }
 
 BackgroundProcess::~BackgroundProcess() {
@@ -88,6 +99,33 @@ BackgroundProcess::~BackgroundProcess() {
     Wait();
   }
   if (stdout_fd_ >= 0) close(stdout_fd_);
+  if (stdin_fd_ >= 0) close(stdin_fd_);
+}
+
+bool BackgroundProcess::WriteLine(const std::string& line) {
+  if (stdin_fd_ < 0) return false;
+  // A process that exited closes the pipe: the write fails with EPIPE
+  // instead of killing the test with SIGPIPE (blocked here, and consumed).
+  sigset_t pipe_signal, old_mask;
+  sigemptyset(&pipe_signal);
+  sigaddset(&pipe_signal, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_signal, &old_mask);
+  const std::string text = line + "\n";
+  size_t done = 0;
+  bool ok = true;
+  while (done < text.size()) {
+    const ssize_t n = write(stdin_fd_, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ok = false;
+      const timespec zero = {0, 0};
+      sigtimedwait(&pipe_signal, nullptr, &zero);
+      break;
+    }
+    done += static_cast<size_t>(n);
+  }
+  pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+  return ok;
 }
 
 bool BackgroundProcess::ReadLine(std::string* line) {

@@ -30,9 +30,10 @@ bool HaveProgram(const std::string& program);
 class BackgroundProcess {
  public:
   // Starts `argv`; its standard output is readable line by line. Standard
-  // error goes to `stderr_path` when one is given.
+  // error goes to `stderr_path` when one is given. With `with_stdin`, its
+  // standard input is a pipe that WriteLine feeds.
   explicit BackgroundProcess(const std::vector<std::string>& argv,
-                             const std::string& stderr_path = "");
+                             const std::string& stderr_path = "", bool with_stdin = false);
   ~BackgroundProcess();  // SIGKILL and reap.
   BackgroundProcess(const BackgroundProcess&) = delete;
   BackgroundProcess& operator=(const BackgroundProcess&) = delete;
@@ -41,6 +42,8 @@ class BackgroundProcess {
   pid_t pid() const { return pid_; }
   // The next line of output (without '\n'); false at end of output.
   bool ReadLine(std::string* line);
+  // Writes `line` and '\n' to its standard input; false when it is closed.
+  bool WriteLine(const std::string& line);
   void Kill(int signal);
   // Waits for exit; returns the exit code, or -signal when killed.
   int Wait();
@@ -50,6 +53,7 @@ class BackgroundProcess {
  private:
   pid_t pid_ = -1;
   int stdout_fd_ = -1;
+  int stdin_fd_ = -1;
   std::string buffer_;
   bool reaped_ = false;
   int status_ = 0;

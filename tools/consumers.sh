@@ -96,7 +96,7 @@ step "the Redis store through pkg-config (cookiejar-redis)"
 cat >"$work/redis_consumer.cc" <<'END'
 #include <cstdio>
 
-#include "cookiejar/redis_cookie_store.h"
+#include "cookiejar/redis/redis_cookie_store.h"
 
 // Nothing listens on port 1 of the loopback: Connect says Unavailable.
 int main() {

@@ -20,8 +20,8 @@ fi
 bazel test //...
 bazel test --config=sanitize //tests/... //fuzz/...
 bazel test --config=tsan //tests:cookie_jar_threads_test //tests:distributed_shared_mutex_test //tests:sqlite_cookie_store_test \
-  //tests:redis_cookie_store_test //tests:redis_fleet_test //tests:redis_replication_test \
-  //tests:redis_sealed_store_test
+  //tests:redis_cookie_store_test //tests:redis_fleet_test //tests:cookie_store_conformance_test \
+  //tests:redis_store_regression_test //tests:redis_replication_test //tests:redis_sealed_store_test
 # The Redis store's chaos soak, briefly (docs/fleet.md: its figures; default 10 minutes).
 bazel run //benchmarks:fleet_soak -- --seconds=60
 tools/fuzz.sh --ci

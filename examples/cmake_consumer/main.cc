@@ -5,7 +5,7 @@
 #include <string>
 
 #include "cookiejar/cookie_jar.h"
-#include "cookiejar/sqlite_cookie_store.h"
+#include "cookiejar/sqlite/sqlite_cookie_store.h"
 
 int main(int argc, char** argv) {
   cookiejar::CookieJar jar;

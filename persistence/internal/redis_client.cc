@@ -255,6 +255,7 @@ void SlotClient::Interrupt() {
   std::lock_guard<std::mutex> lock(mu_);
   interrupted_ = true;
   if (connection_) connection_->Interrupt();
+  if (connecting_) connecting_->Interrupt();
 }
 
 void SlotClient::Reset() {
@@ -366,7 +367,16 @@ absl::Status SlotClient::Connect() {
     } else {
       connection = RedisConnection::Open(seed, target_.auth, timeout_);
       if (connection.ok() && slot_ >= 0) {
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          if (interrupted_) return absl::CancelledError("closing");
+          connecting_ = connection->get();
+        }
         absl::StatusOr<RedisAddress> owner = FindOwner(connection->get());
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          connecting_ = nullptr;
+        }
         if (!owner.ok()) {
           connection = owner.status();
         } else if (!(*owner == (*connection)->address())) {

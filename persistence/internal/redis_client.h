@@ -168,8 +168,11 @@ class SlotClient {
   uint64_t connections_ = 0;
   std::string replication_id_;
 
-  std::mutex mu_;  // Guards connection_ against Interrupt.
+  std::mutex mu_;  // Guards connection_ and connecting_ against Interrupt.
   std::unique_ptr<RedisConnection> connection_;
+  // The connection Connect is asking for the slot's owner: Interrupt
+  // reaches it too (a stopped server answers nothing there either).
+  RedisConnection* connecting_ = nullptr;
   bool interrupted_ = false;
 };
 

@@ -245,40 +245,67 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local out = {}
 for i = 5, #ARGV, 3 do
-  local field, body = ARGV[i], ARGV[i + 2]
-  -- A deletion's body is empty, or 0x00 and a note for the log.
+  local field, mark, body = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  -- A deletion's body is empty, or 0x00 and a note for the log (field n).
   local deletion = body == '' or string.byte(body, 1) == 0
-  local stamp = math.min(tonumber(ARGV[i + 1]), now)
-  local current = redis.call('HGET', cookies, field)
-  local current_stamp
-  if current then
-    current_stamp = tonumber(string.match(current, '^%d+\n(%d+)\n'))
-  else
-    current_stamp = tonumber(redis.call('ZSCORE', tombs, field))
-  end
-  if current_stamp and stamp < current_stamp then
-    out[#out + 1] = {tonumber(redis.call('HGET', meta, 'version')), current or ''}
-  elseif deletion and not current then
-    out[#out + 1] = 0
-  else
-    local v = redis.call('HINCRBY', meta, 'version', 1)
-    local vs, ss = string.format('%.0f', v), string.format('%.0f', stamp)
-    if deletion then
-      redis.call('HDEL', cookies, field)
-      redis.call('ZADD', tombs, ss, field)
-      if body == '' then
-        redis.call('XADD', log, 'MAXLEN', '~', ARGV[3], vs .. '-0', 'k', field, 's', ss)
-      else
-        redis.call('XADD', log, 'MAXLEN', '~', ARGV[3], vs .. '-0', 'k', field, 's', ss, 'n',
-                   string.sub(body, 2))
-      end
+  local function log_deletion(vs, ss)
+    if body == '' then
+      redis.call('XADD', log, 'MAXLEN', '~', ARGV[3], vs .. '-0', 'k', field, 's', ss)
     else
-      local record = vs .. '\n' .. ss .. '\n' .. body
-      redis.call('HSET', cookies, field, record)
-      redis.call('ZREM', tombs, field)
-      redis.call('XADD', log, 'MAXLEN', '~', ARGV[3], vs .. '-0', 'k', field, 'r', record)
+      redis.call('XADD', log, 'MAXLEN', '~', ARGV[3], vs .. '-0', 'k', field, 's', ss, 'n',
+                 string.sub(body, 2))
     end
-    out[#out + 1] = v
+  end
+  local current = redis.call('HGET', cookies, field)
+  if string.sub(mark, 1, 1) == '=' then
+    -- The removal of exactly the version a jar dropped by itself (it
+    -- expired, was evicted, its session ended): only while Redis holds that
+    -- version, and ordered at the stamp that version was set with, so that
+    -- it never defeats a set made since, and leaves no tombstone newer than
+    -- the version it removes.
+    local version, stamp
+    if current then
+      version, stamp = string.match(current, '^(%d+)\n(%d+)\n')
+    end
+    if not current then
+      out[#out + 1] = 0
+    elseif version ~= string.sub(mark, 2) then
+      out[#out + 1] = {tonumber(redis.call('HGET', meta, 'version')), current}
+    else
+      local v = redis.call('HINCRBY', meta, 'version', 1)
+      local vs = string.format('%.0f', v)
+      redis.call('HDEL', cookies, field)
+      redis.call('ZADD', tombs, stamp, field)
+      log_deletion(vs, stamp)
+      out[#out + 1] = v
+    end
+  else
+    local stamp = math.min(tonumber(mark), now)
+    local current_stamp
+    if current then
+      current_stamp = tonumber(string.match(current, '^%d+\n(%d+)\n'))
+    else
+      current_stamp = tonumber(redis.call('ZSCORE', tombs, field))
+    end
+    if current_stamp and stamp < current_stamp then
+      out[#out + 1] = {tonumber(redis.call('HGET', meta, 'version')), current or ''}
+    elseif deletion and not current then
+      out[#out + 1] = 0
+    else
+      local v = redis.call('HINCRBY', meta, 'version', 1)
+      local vs, ss = string.format('%.0f', v), string.format('%.0f', stamp)
+      if deletion then
+        redis.call('HDEL', cookies, field)
+        redis.call('ZADD', tombs, ss, field)
+        log_deletion(vs, ss)
+      else
+        local record = vs .. '\n' .. ss .. '\n' .. body
+        redis.call('HSET', cookies, field, record)
+        redis.call('ZREM', tombs, field)
+        redis.call('XADD', log, 'MAXLEN', '~', ARGV[3], vs .. '-0', 'k', field, 'r', record)
+      end
+      out[#out + 1] = v
+    end
   end
 end
 local keep = tonumber(ARGV[4])

@@ -22,7 +22,10 @@
 // The version is a per-profile counter increased by every change Redis
 // accepts: it orders changes across the fleet. The stamp is the change's time
 // (microseconds) as the worker saw it, never later than the Redis server's
-// clock: a change older than the cookie's current state is refused.
+// clock: a change older than the cookie's current state is refused. A
+// cookie a jar dropped by itself (expired, evicted, session ended) is removed
+// only while the record is the very version the jar held, and its tombstone
+// and log entry carry that version's stamp, not the time of the removal.
 //
 // Sealed profiles (RedisStoreOptions::encryption): the meta hash's layout is
 // "cookiejar-sealed:<name key check>", and "key:<id>" holds the check value
@@ -116,11 +119,12 @@ class RecordCodec {
 // The write script (EVALSHA). KEYS: meta, cookies, tombs, log. ARGV: schema,
 // layout name, log length, tombstones kept, then for each change: cookie
 // key, stamp, cookie fields ("" for a deletion, or 0x00 and a note the log
-// keeps as field n). Returns one element per
-// change: the version given to it; 0 for a deletion of an absent cookie
-// (nothing changed); or, for a change older than the cookie's current
-// state, [counter, current record or ""]. Errors: "COOKIEJAR_FOREIGN ..."
-// and "COOKIEJAR_SCHEMA <n>".
+// keeps as field n). A removal of one version has "=<version>" for its stamp
+// and a deletion's body. Returns one element per change: the version given
+// to it; 0 for a deletion or removal of an absent cookie (nothing changed);
+// or, for a change older than the cookie's current state (a removal of a
+// version Redis no longer holds), [counter, current record or ""]. Errors:
+// "COOKIEJAR_FOREIGN ..." and "COOKIEJAR_SCHEMA <n>".
 extern const char kWriteScript[];
 
 // Attaching to a sealed profile (EVAL). KEYS: meta, cookies, tombs, log.

@@ -52,6 +52,7 @@ class _AttachReport(TypedDict):
     expired: int
     refused: List[str]
     evicted: int
+    uploaded: int
 
 __version__: str
 HAS_SQLITE: bool

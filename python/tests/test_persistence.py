@@ -116,6 +116,27 @@ def test_sqlite_store_keeps_profiles_apart_across_restarts(tmp_path):
 
 
 @pytest.mark.skipif(not cookiejar.HAS_SQLITE, reason="built without the SQLite store")
+def test_sqlite_store_attach_saves_what_the_jar_already_holds(tmp_path):
+    # Every store's attach: the profile's cookies load, and the jar's own
+    # cookies that the profile lacks are written to it (a reload finds them).
+    path = str(tmp_path / "cookies.db")
+    jar = filled_jar()
+    held = jar.cookie_header("https://shop.example/cart")
+    store = cookiejar.SqliteStore(path, persist_session_cookies=True)
+    assert store.profiles() == []
+    report = store.attach(jar, "chrome")
+    assert report["loaded"] == 0 and report["uploaded"] == 3
+    store.close()
+
+    reopened = cookiejar.SqliteStore(path, read_only=True)
+    assert reopened.profiles() == ["chrome"]
+    again = cookiejar.NativeJar()
+    assert reopened.attach(again, "chrome")["loaded"] == 3
+    assert again.cookie_header("https://shop.example/cart") == held
+    reopened.close()
+
+
+@pytest.mark.skipif(not cookiejar.HAS_SQLITE, reason="built without the SQLite store")
 def test_sqlite_store_refuses_a_file_that_is_not_a_store(tmp_path):
     path = tmp_path / "data.db"
     path.write_bytes(b"just some bytes, not SQLite")

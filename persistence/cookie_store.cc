@@ -1,0 +1,7 @@
+#include "cookiejar/cookie_store.h"
+
+namespace cookiejar {
+
+CookieStore::~CookieStore() = default;
+
+}  // namespace cookiejar
