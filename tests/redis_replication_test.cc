@@ -71,7 +71,8 @@ TEST(RedisReplicationTest, FlushWaitsForMinReplicas) {
   ASSERT_TRUE((*unreplicated)->Attach(&plain, "q").ok());
 
   waiting.SetCookie("https://bank.example/", "a=1");
-  ASSERT_TRUE((*store)->Flush().ok());
+  absl::Status flushed = (*store)->Flush();
+  ASSERT_TRUE(flushed.ok()) << flushed;
   // Acknowledged: the replica holds it (WAIT returned after it did).
   EXPECT_TRUE(Holds(redis.node(1), "a"));
 

@@ -412,12 +412,22 @@ bool RedisReplicated::Start(int replicas, int sentinels, const TlsFiles* tls,
     nodes_.push_back(std::make_unique<RedisServer>());
     if (!nodes_.back()->Start(options, error)) return false;
   }
-  for (int i = 0; i < 1500; ++i) {
+  // Connected is not enough: WAIT counts a replica only once its first sync
+  // is done ("state=online"), and min_replicas tests flush at once.
+  bool online = replicas == 0;
+  for (int i = 0; i < 1500 && !online; ++i) {
     absl::StatusOr<RedisReply> info = nodes_[0]->Command({"INFO", "replication"});
-    if (info.ok() && absl::StrContains(info->str, absl::StrCat("connected_slaves:", replicas))) {
-      break;
+    int in_sync = 0;
+    for (size_t at = 0; info.ok() && (at = info->str.find("state=online", at)) != std::string::npos;
+         ++at) {
+      ++in_sync;
     }
-    Sleep(20);
+    online = in_sync == replicas;
+    if (!online) Sleep(20);
+  }
+  if (!online) {
+    *error = "the replicas did not finish their first sync with the master";
+    return false;
   }
   dir_ = MakeTempDir("sentinels");
   if (dir_.empty()) {
