@@ -16,6 +16,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
@@ -215,6 +216,18 @@ class CookieStoreTest : public ::testing::Test {
     EXPECT_TRUE(store->Attach(jar.get(), profile).ok());
     EXPECT_TRUE(store->Detach(jar.get()).ok());
     return Pairs(*jar);
+  }
+
+  // A new jar attached to `profile` of a store of its own (a worker).
+  // Declare the stores after the jars: a store follows its jar.
+  void AttachWorker(const std::string& profile, std::unique_ptr<CookieJar>* jar,
+                    std::unique_ptr<CookieStore>* store, const Clock* clock = nullptr) {
+    CookieJarOptions options;
+    options.clock = clock ? clock : &clock_;
+    *jar = std::make_unique<CookieJar>(options);
+    *store = Open();
+    absl::Status attached = (*store)->Attach(jar->get(), profile).status();
+    EXPECT_TRUE(attached.ok()) << attached;
   }
 
   FakeClock clock_{absl::Now()};
@@ -600,13 +613,11 @@ TYPED_TEST_SUITE(SharedCookieStoreTest, SharedKinds, KindNames);
 // B notices its expired copy after A's set (setting theme=dark on the site)
 // and writes after A. B's expiry must not delete A's fresh login.
 TYPED_TEST(SharedCookieStoreTest, AStaleExpiryNeverDeletesAnotherWritersNewerSet) {
-  auto a = this->NewJar();
-  auto b = this->NewJar();
+  std::unique_ptr<CookieJar> a, b;
+  std::unique_ptr<CookieStore> store_a, store_b;
+  this->AttachWorker("p", &a, &store_a);
+  this->AttachWorker("p", &b, &store_b);
   auto c = this->NewJar();
-  auto store_a = this->Open();
-  auto store_b = this->Open();
-  ASSERT_TRUE(store_a->Attach(a.get(), "p").ok());
-  ASSERT_TRUE(store_b->Attach(b.get(), "p").ok());
   a->SetCookie("https://site.test/", "sid=old; Max-Age=1");
   ASSERT_TRUE(store_a->Flush().ok());
   ASSERT_TRUE(WaitFor([&] { return Pairs(*b).count("sid=old"); }));
@@ -653,13 +664,11 @@ TYPED_TEST(SharedCookieStoreTest, AttachDuringAReSetRemovesOnlyTheExpiredVersion
 
 // B evicts its stale copy of a cookie that A has set again meanwhile.
 TYPED_TEST(SharedCookieStoreTest, AnEvictionOnAStaleViewNeverDeletesANewerSet) {
-  auto a = this->NewJar();
-  auto b = this->NewJar();
+  std::unique_ptr<CookieJar> a, b;
+  std::unique_ptr<CookieStore> store_a, store_b;
+  this->AttachWorker("p", &a, &store_a);
+  this->AttachWorker("p", &b, &store_b);
   auto c = this->NewJar();
-  auto store_a = this->Open();
-  auto store_b = this->Open();
-  ASSERT_TRUE(store_a->Attach(a.get(), "p").ok());
-  ASSERT_TRUE(store_b->Attach(b.get(), "p").ok());
   a->SetCookie("https://big.test/", "login=old; Max-Age=3600");
   ASSERT_TRUE(store_a->Flush().ok());
   ASSERT_TRUE(WaitFor([&] { return b->size() == 1; }));
@@ -682,16 +691,12 @@ TYPED_TEST(SharedCookieStoreTest, AnEvictionOnAStaleViewNeverDeletesANewerSet) {
 // outage (its set is queued, stamped before their expiries): the expiries
 // remove the old version once, and the set still wins when it arrives.
 TYPED_TEST(SharedCookieStoreTest, TwoWritersExpiringOneCookieDoNotBeatAnEarlierQueuedSet) {
-  auto a = this->NewJar();
-  auto b = this->NewJar();
-  auto c = this->NewJar();
+  std::unique_ptr<CookieJar> a, b, c;
+  std::unique_ptr<CookieStore> store_a, store_b, store_c;
+  this->AttachWorker("p", &a, &store_a);
+  this->AttachWorker("p", &b, &store_b);
+  this->AttachWorker("p", &c, &store_c);
   auto d = this->NewJar();
-  auto store_a = this->Open();
-  auto store_b = this->Open();
-  auto store_c = this->Open();
-  ASSERT_TRUE(store_a->Attach(a.get(), "p").ok());
-  ASSERT_TRUE(store_b->Attach(b.get(), "p").ok());
-  ASSERT_TRUE(store_c->Attach(c.get(), "p").ok());
   a->SetCookie("https://site.test/", "sid=old; Max-Age=1");
   ASSERT_TRUE(store_a->Flush().ok());
   ASSERT_TRUE(WaitFor([&] { return b->size() == 1 && c->size() == 1; }));
@@ -710,6 +715,78 @@ TYPED_TEST(SharedCookieStoreTest, TwoWritersExpiringOneCookieDoNotBeatAnEarlierQ
   for (CookieJar* jar : {a.get(), b.get(), c.get()}) {
     EXPECT_TRUE(WaitFor([&] { return Pairs(*jar) == want; }))
         << ::testing::PrintToString(Pairs(*jar));
+  }
+}
+
+// A clock that runs `hook` once, at the first reading from a thread other
+// than the one that armed it: there the store is applying another writer's
+// change to the jar.
+class HookClock : public Clock {
+ public:
+  explicit HookClock(const Clock* base) : base_(base) {}
+  void Arm(std::function<void()> hook) {
+    std::lock_guard<std::mutex> lock(mu_);
+    hook_ = std::move(hook);
+    armed_by_ = std::this_thread::get_id();
+  }
+  bool fired() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return fired_;
+  }
+  absl::Time Now() const override {
+    std::function<void()> hook;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (hook_ && std::this_thread::get_id() != armed_by_) {
+        hook = std::move(hook_);
+        hook_ = nullptr;
+        fired_ = true;
+      }
+    }
+    if (hook) hook();  // Its own readings find nothing armed.
+    return base_->Now();
+  }
+
+ private:
+  const Clock* const base_;
+  mutable std::mutex mu_;
+  mutable std::function<void()> hook_;
+  mutable std::thread::id armed_by_;
+  mutable bool fired_ = false;
+};
+
+// A sets or deletes the cookie in the instant between the store's decision
+// to apply B's older change of it and the jar taking that change (a restart
+// of Redis applies every stored state again, widening the window): A's
+// change is newer and must stay, in A's jar and in the store.
+TYPED_TEST(SharedCookieStoreTest, ALocalChangeDuringTheApplicationOfAnOlderOneStays) {
+  struct Case {
+    std::string profile, local;
+    std::set<std::string> want;
+  };
+  for (const Case& test : {Case{"set", "sid=a2; Max-Age=3600", {"sid=a2"}},
+                           Case{"deletion", "sid=; Max-Age=0", {}}}) {
+    SCOPED_TRACE(test.profile);
+    HookClock hook_clock(&this->clock_);
+    std::unique_ptr<CookieJar> a, b;
+    std::unique_ptr<CookieStore> store_a, store_b;
+    this->AttachWorker(test.profile, &a, &store_a, &hook_clock);
+    this->AttachWorker(test.profile, &b, &store_b);
+    a->SetCookie("https://site.test/", "sid=a1; Max-Age=3600");
+    ASSERT_TRUE(store_a->Flush().ok());
+    ASSERT_TRUE(WaitFor([&] { return Pairs(*b).count("sid=a1"); }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // A's echo is old news.
+    CookieJar* jar_a = a.get();
+    const std::string local = test.local;
+    hook_clock.Arm([jar_a, local] { jar_a->SetCookie("https://site.test/", local); });
+    b->SetCookie("https://site.test/", "sid=b1; Max-Age=3600");
+    ASSERT_TRUE(store_b->Flush().ok());
+    ASSERT_TRUE(WaitFor([&] { return hook_clock.fired(); }));
+    ASSERT_TRUE(store_a->Flush().ok());
+    EXPECT_TRUE(WaitFor([&] { return Pairs(*a) == test.want && Pairs(*b) == test.want; }))
+        << "A: " << ::testing::PrintToString(Pairs(*a))
+        << " B: " << ::testing::PrintToString(Pairs(*b));
+    EXPECT_EQ(this->Reloaded(test.profile), test.want);
   }
 }
 
