@@ -159,34 +159,87 @@ class LineTokenizer {
   bool done_ = false;
 };
 
+// Attribute names are matched a word at a time: the name's bytes (up to
+// eight) in one integer, its letters' case bit set, compared with the
+// lowercase name's. Only letters get the case bit, so "max-age" does not
+// match "max\rage" and nothing but 'A'-'Z' folds.
+struct NameKey {
+  uint64_t word;  // The lowercase name, its first byte lowest.
+  uint64_t fold;  // 0x20 where the name has a letter.
+};
+
+constexpr NameKey Key(std::string_view lower) {
+  NameKey key{0, 0};
+  for (size_t i = lower.size(); i-- > 0;) {
+    const bool letter = lower[i] >= 'a' && lower[i] <= 'z';
+    key.word = key.word << 8 | static_cast<unsigned char>(lower[i]);
+    key.fold = key.fold << 8 | (letter ? 0x20 : 0);
+  }
+  return key;
+}
+
+constexpr NameKey kPath = Key("path");
+constexpr NameKey kDomain = Key("domain");
+constexpr NameKey kSecure = Key("secure");
+constexpr NameKey kExpires = Key("expires");
+constexpr NameKey kMaxAge = Key("max-age");
+constexpr NameKey kHttpOnly = Key("httponly");
+constexpr NameKey kSameSite = Key("samesite");
+constexpr NameKey kPriority = Key("priority");
+// Partitioned, in two overlapping words (bytes 0-7 and 3-10).
+constexpr NameKey kPartitio = Key("partitio");
+constexpr NameKey kTitioned = Key("titioned");
+
+// The N bytes at `p` as Key lays them out.
+template <size_t N>
+uint64_t LoadName(const char* p) {
+  static_assert(N <= 8);
+  uint64_t word = 0;
+  std::memcpy(&word, p, N);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  word = __builtin_bswap64(word);
+#endif
+  return word;
+}
+
+bool Matches(uint64_t word, NameKey key) { return (word | key.fold) == key.word; }
+
 // Records one attribute (RFC 6265bis §5.6.1 to §5.6.7, Partitioned and
 // Priority). Unknown attributes are ignored.
 void SetAttribute(std::string_view attribute, std::string_view value, ParsedCookie* out) {
+  const char* const p = attribute.data();
   switch (attribute.size()) {
     case 4:
-      if (EqualsLower(attribute, "path")) out->path = value;
+      if (Matches(LoadName<4>(p), kPath)) out->path = value;
       break;
-    case 6:
-      if (EqualsLower(attribute, "domain")) out->domain = value;
-      if (EqualsLower(attribute, "secure")) out->secure = true;
+    case 6: {
+      const uint64_t word = LoadName<6>(p);
+      if (Matches(word, kDomain)) out->domain = value;
+      if (Matches(word, kSecure)) out->secure = true;
       break;
-    case 7:
-      if (EqualsLower(attribute, "expires")) out->expires = value;
-      if (EqualsLower(attribute, "max-age")) out->max_age = value;
+    }
+    case 7: {
+      const uint64_t word = LoadName<7>(p);
+      if (Matches(word, kExpires)) out->expires = value;
+      if (Matches(word, kMaxAge)) out->max_age = value;
       break;
-    case 8:
-      if (EqualsLower(attribute, "httponly")) out->http_only = true;
-      if (EqualsLower(attribute, "samesite")) out->same_site = value;
-      if (EqualsLower(attribute, "priority")) out->priority = value;
+    }
+    case 8: {
+      const uint64_t word = LoadName<8>(p);
+      if (Matches(word, kHttpOnly)) out->http_only = true;
+      if (Matches(word, kSameSite)) out->same_site = value;
+      if (Matches(word, kPriority)) out->priority = value;
       break;
+    }
     case 11:
-      if (EqualsLower(attribute, "partitioned")) out->partitioned = true;
+      if (Matches(LoadName<8>(p), kPartitio) && Matches(LoadName<8>(p + 3), kTitioned)) {
+        out->partitioned = true;
+      }
       break;
     default:
       break;
   }
 }
-
 
 // Why the name-value pair is refused, if it is. What CheckNameAndValue would
 // look for again is known from the split: the name has no ';' or '=', the
