@@ -125,7 +125,8 @@ class LineTokenizer {
   }
 
   bool control() const { return control_; }
-  // The bytes after the last part returned, not yet classified.
+  // The line after the last part returned: what a refusal of that part
+  // must still check for control characters.
   std::string_view unread() const {
     return std::string_view(part_, static_cast<size_t>(end_ - part_));
   }
@@ -150,11 +151,11 @@ class LineTokenizer {
 
   const char* const begin_;
   const char* const end_;
-  const char* block_ = begin_;     // The block whose mask is bits_.
-  uint32_t bits_ = 0;              // Bytes of interest in it not yet walked.
-  const char* part_;               // Where the current part starts.
-  const char* equals_ = nullptr;   // Its first '=', if seen.
-  bool tab_ = false;               // Whether it has a tab so far.
+  const char* block_ = begin_;    // The block whose mask is bits_.
+  uint32_t bits_ = 0;             // Bytes of interest in it not yet walked.
+  const char* part_;              // Where the current part starts.
+  const char* equals_ = nullptr;  // Its first '=', if seen.
+  bool tab_ = false;              // Whether it has a tab so far.
   bool control_ = false;
   bool done_ = false;
 };
@@ -273,9 +274,8 @@ CookieInclusionStatus ParsedCookie::Parse(std::string_view line, const CookieSyn
   // judged, so a part refused for another reason still has the rest of the
   // line checked for one.
   auto refuse = [&tokenizer](Reason reason) {
-    return CookieInclusionStatus(HasCookieControlCharacter(tokenizer.unread())
-                                     ? Reason::kControlCharacter
-                                     : reason);
+    return CookieInclusionStatus(
+        HasCookieControlCharacter(tokenizer.unread()) ? Reason::kControlCharacter : reason);
   };
   LinePart part;
   if (!tokenizer.Next(&part)) return CookieInclusionStatus(Reason::kControlCharacter);
