@@ -1,32 +1,16 @@
 #include "cookiejar/parsed_cookie.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <optional>
+
+#include "jar/internal/byte_block.h"
 
 namespace cookiejar {
 namespace {
 
 bool IsControl(unsigned char c) { return (c <= 0x1f && c != '\t') || c == 0x7f; }
-
-// The first byte below 0x20 (tab included) or equal to 0x7f, or npos. Eight
-// bytes at a time; almost every line has none.
-size_t FirstControlOrTab(std::string_view line) {
-  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
-  size_t i = 0;
-  for (; i + 8 <= line.size(); i += 8) {
-    uint64_t w;
-    std::memcpy(&w, line.data() + i, 8);
-    const uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
-    const uint64_t x = w ^ (kOnes * 0x7f);
-    const uint64_t is_del = (x - kOnes) & ~x & kHigh;
-    if ((below_space | is_del) != 0) break;
-  }
-  for (; i < line.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(line[i]);
-    if (c < 0x20 || c == 0x7f) return i;
-  }
-  return std::string_view::npos;
-}
 
 }  // namespace
 
@@ -58,11 +42,15 @@ namespace {
 
 bool IsSpaceOrTab(char c) { return c == ' ' || c == '\t'; }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
+// Trimming stops at the first byte that is not blank, so it reads only the
+// blanks at the edges, not the token again.
+std::string_view Trim(const char* begin, const char* end) {
+  while (begin != end && IsSpaceOrTab(*begin)) ++begin;
+  while (begin != end && IsSpaceOrTab(end[-1])) --end;
+  return std::string_view(begin, static_cast<size_t>(end - begin));
 }
+
+bool HasTab(std::string_view s) { return s.find('\t') != std::string_view::npos; }
 
 // ASCII case-insensitive equality with a lowercase literal.
 bool EqualsLower(std::string_view s, std::string_view lower) {
@@ -75,48 +63,204 @@ bool EqualsLower(std::string_view s, std::string_view lower) {
   return true;
 }
 
-// The first `c` in [p, end), or end. Eight bytes at a time (the lowest
-// flagged byte of the usual zero-byte test is exact).
-const char* FindByte(const char* p, const char* end, char c) {
-  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
-  const uint64_t pattern = kOnes * static_cast<unsigned char>(c);
-  for (; end - p >= 8; p += 8) {
-    uint64_t w;
-    std::memcpy(&w, p, 8);
-    const uint64_t x = w ^ pattern;
-    const uint64_t found = (x - kOnes) & ~x & kHigh;
-    if (found != 0) return p + (__builtin_ctzll(found) >> 3);
+// One ';'-separated part of a line: split at its first '=' and trimmed.
+struct LinePart {
+  std::string_view key;    // The whole part when it has no '='.
+  std::string_view value;  // Empty when it has no '='.
+  bool has_equals = false;
+  // Whether the untrimmed part has a tab: only then can key or value have
+  // one inside, so only then are they searched for it.
+  bool has_tab = false;
+};
+
+// Splits a Set-Cookie line into its parts in one pass. Each block of 16
+// bytes is classified once into a mask of the bytes that matter (';', '=',
+// controls, tab); the parts come from walking the mask's bits, so no byte
+// is searched twice and the bytes between separators are never looked at
+// one by one.
+class LineTokenizer {
+ public:
+  explicit LineTokenizer(std::string_view line)
+      : begin_(line.data()), end_(line.data() + line.size()), part_(begin_) {
+    Classify();
   }
-  while (p != end && *p != c) ++p;
-  return p;
+
+  // The next part. False after the last one, or at a control character
+  // other than tab (control() then says so; the line is refused whatever
+  // else it holds).
+  bool Next(LinePart* part) {
+    if (done_) return false;
+    for (;;) {
+      while (bits_ == 0) {
+        if (end_ - block_ <= static_cast<ptrdiff_t>(ByteBlock::kSize)) {
+          Emit(end_, part);
+          done_ = true;
+          part_ = end_;
+          return true;
+        }
+        block_ += ByteBlock::kSize;
+        Classify();
+      }
+      const char* const at = block_ + __builtin_ctz(bits_);
+      bits_ &= bits_ - 1;
+      switch (*at) {
+        case ';':
+          Emit(at, part);
+          part_ = at + 1;
+          equals_ = nullptr;
+          tab_ = false;
+          return true;
+        case '=':
+          if (equals_ == nullptr) equals_ = at;
+          break;
+        case '\t':
+          tab_ = true;
+          break;
+        default:
+          control_ = true;
+          done_ = true;
+          return false;
+      }
+    }
+  }
+
+  bool control() const { return control_; }
+  // The line after the last part returned: what a refusal of that part
+  // must still check for control characters.
+  std::string_view unread() const {
+    return std::string_view(part_, static_cast<size_t>(end_ - part_));
+  }
+
+ private:
+  using ByteBlock = jar_internal::ByteBlock;
+
+  void Classify() {
+    const ByteBlock block = ByteBlock::LoadUpTo(block_, end_, begin_);
+    bits_ = block.EqualsAny<';', '=', '\x7f'>() | block.InRange('\0', '\x1f');
+    // A short last block reads zero bytes past the end: not the line's.
+    const ptrdiff_t left = end_ - block_;
+    if (left < static_cast<ptrdiff_t>(ByteBlock::kSize)) bits_ &= (1u << left) - 1;
+  }
+
+  void Emit(const char* stop, LinePart* part) const {
+    part->has_equals = equals_ != nullptr;
+    part->has_tab = tab_;
+    part->key = Trim(part_, equals_ != nullptr ? equals_ : stop);
+    part->value = equals_ != nullptr ? Trim(equals_ + 1, stop) : std::string_view();
+  }
+
+  const char* const begin_;
+  const char* const end_;
+  const char* block_ = begin_;    // The block whose mask is bits_.
+  uint32_t bits_ = 0;             // Bytes of interest in it not yet walked.
+  const char* part_;              // Where the current part starts.
+  const char* equals_ = nullptr;  // Its first '=', if seen.
+  bool tab_ = false;              // Whether it has a tab so far.
+  bool control_ = false;
+  bool done_ = false;
+};
+
+// Attribute names are matched a word at a time: the name's bytes (up to
+// eight) in one integer, its letters' case bit set, compared with the
+// lowercase name's. Only letters get the case bit, so "max-age" does not
+// match "max\rage" and nothing but 'A'-'Z' folds.
+struct NameKey {
+  uint64_t word;  // The lowercase name, its first byte lowest.
+  uint64_t fold;  // 0x20 where the name has a letter.
+};
+
+constexpr NameKey Key(std::string_view lower) {
+  NameKey key{0, 0};
+  for (size_t i = lower.size(); i-- > 0;) {
+    const bool letter = lower[i] >= 'a' && lower[i] <= 'z';
+    key.word = key.word << 8 | static_cast<unsigned char>(lower[i]);
+    key.fold = key.fold << 8 | (letter ? 0x20 : 0);
+  }
+  return key;
 }
+
+constexpr NameKey kPath = Key("path");
+constexpr NameKey kDomain = Key("domain");
+constexpr NameKey kSecure = Key("secure");
+constexpr NameKey kExpires = Key("expires");
+constexpr NameKey kMaxAge = Key("max-age");
+constexpr NameKey kHttpOnly = Key("httponly");
+constexpr NameKey kSameSite = Key("samesite");
+constexpr NameKey kPriority = Key("priority");
+// Partitioned, in two overlapping words (bytes 0-7 and 3-10).
+constexpr NameKey kPartitio = Key("partitio");
+constexpr NameKey kTitioned = Key("titioned");
+
+// The N bytes at `p` as Key lays them out.
+template <size_t N>
+uint64_t LoadName(const char* p) {
+  static_assert(N <= 8);
+  uint64_t word = 0;
+  std::memcpy(&word, p, N);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  word = __builtin_bswap64(word);
+#endif
+  return word;
+}
+
+bool Matches(uint64_t word, NameKey key) { return (word | key.fold) == key.word; }
 
 // Records one attribute (RFC 6265bis §5.6.1 to §5.6.7, Partitioned and
 // Priority). Unknown attributes are ignored.
 void SetAttribute(std::string_view attribute, std::string_view value, ParsedCookie* out) {
+  const char* const p = attribute.data();
   switch (attribute.size()) {
     case 4:
-      if (EqualsLower(attribute, "path")) out->path = value;
+      if (Matches(LoadName<4>(p), kPath)) out->path = value;
       break;
-    case 6:
-      if (EqualsLower(attribute, "domain")) out->domain = value;
-      if (EqualsLower(attribute, "secure")) out->secure = true;
+    case 6: {
+      const uint64_t word = LoadName<6>(p);
+      if (Matches(word, kDomain)) out->domain = value;
+      if (Matches(word, kSecure)) out->secure = true;
       break;
-    case 7:
-      if (EqualsLower(attribute, "expires")) out->expires = value;
-      if (EqualsLower(attribute, "max-age")) out->max_age = value;
+    }
+    case 7: {
+      const uint64_t word = LoadName<7>(p);
+      if (Matches(word, kExpires)) out->expires = value;
+      if (Matches(word, kMaxAge)) out->max_age = value;
       break;
-    case 8:
-      if (EqualsLower(attribute, "httponly")) out->http_only = true;
-      if (EqualsLower(attribute, "samesite")) out->same_site = value;
-      if (EqualsLower(attribute, "priority")) out->priority = value;
+    }
+    case 8: {
+      const uint64_t word = LoadName<8>(p);
+      if (Matches(word, kHttpOnly)) out->http_only = true;
+      if (Matches(word, kSameSite)) out->same_site = value;
+      if (Matches(word, kPriority)) out->priority = value;
       break;
+    }
     case 11:
-      if (EqualsLower(attribute, "partitioned")) out->partitioned = true;
+      if (Matches(LoadName<8>(p), kPartitio) && Matches(LoadName<8>(p + 3), kTitioned)) {
+        out->partitioned = true;
+      }
       break;
     default:
       break;
   }
+}
+
+// Why the name-value pair is refused, if it is. What CheckNameAndValue would
+// look for again is known from the split: the name has no ';' or '=', the
+// value no ';', both are trimmed, and the tokenizer sees every control
+// character.
+std::optional<CookieExclusionReason> CheckPair(const LinePart& pair, std::string_view name,
+                                               std::string_view value,
+                                               const CookieSyntaxRules& rules,
+                                               size_t max_name_value_bytes) {
+  using Reason = CookieExclusionReason;
+  if (name.empty() && value.empty()) return Reason::kNoCookieContent;
+  if (name.empty() && !rules.allow_empty_name) return Reason::kEmptyName;
+  if (name.size() + value.size() > max_name_value_bytes) return Reason::kNameValueTooLong;
+  if (name.empty() && value.find('=') != std::string_view::npos) {
+    return Reason::kInvalidNameOrValue;
+  }
+  if (pair.has_tab && rules.reject_tab && (HasTab(name) || HasTab(value))) {
+    return Reason::kControlCharacter;
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -125,61 +269,35 @@ CookieInclusionStatus ParsedCookie::Parse(std::string_view line, const CookieSyn
                                           ParsedCookie* out, size_t max_name_value_bytes) {
   using Reason = CookieExclusionReason;
   *out = ParsedCookie();
-  // Control characters are rare: one scan finds the first, and only then
-  // is the line looked at byte by byte.
-  bool tabs = false;
-  if (size_t first = FirstControlOrTab(line); first != std::string_view::npos) {
-    for (size_t i = first; i < line.size(); ++i) {
-      const unsigned char c = static_cast<unsigned char>(line[i]);
-      if (c == '\t') {
-        tabs = true;
-      } else if (IsControl(c)) {
-        return CookieInclusionStatus(Reason::kControlCharacter);
-      }
-    }
-  }
-  const bool refuse_tabs = tabs && rules.reject_tab;
-  auto has_tab = [](std::string_view s) { return s.find('\t') != std::string_view::npos; };
-  const char* const end = line.data() + line.size();
-  const char* semicolon = FindByte(line.data(), end, ';');
-  const char* equals = FindByte(line.data(), semicolon, '=');
-  if (equals == semicolon) {
-    const std::string_view pair = Trim(std::string_view(line.data(), semicolon - line.data()));
-    (rules.bare_token == CookieSyntaxRules::BareToken::kName ? out->name : out->value) = pair;
+  LineTokenizer tokenizer(line);
+  // A control character anywhere refuses the line before anything else is
+  // judged, so a part refused for another reason still has the rest of the
+  // line checked for one.
+  auto refuse = [&tokenizer](Reason reason) {
+    return CookieInclusionStatus(
+        HasCookieControlCharacter(tokenizer.unread()) ? Reason::kControlCharacter : reason);
+  };
+  LinePart part;
+  if (!tokenizer.Next(&part)) return CookieInclusionStatus(Reason::kControlCharacter);
+  if (part.has_equals) {
+    out->name = part.key;
+    out->value = part.value;
   } else {
-    out->name = Trim(std::string_view(line.data(), equals - line.data()));
-    out->value = Trim(std::string_view(equals + 1, semicolon - equals - 1));
+    (rules.bare_token == CookieSyntaxRules::BareToken::kName ? out->name : out->value) = part.key;
   }
-  // What CheckNameAndValue would look for again is known from the split:
-  // the name has no ';' or '=', the value no ';', both are trimmed, and the
-  // control scan above saw every control character and tab.
-  if (out->name.empty() && out->value.empty()) return CookieInclusionStatus(Reason::kNoCookieContent);
-  if (out->name.empty() && !rules.allow_empty_name) return CookieInclusionStatus(Reason::kEmptyName);
-  if (out->name.size() + out->value.size() > max_name_value_bytes) {
-    return CookieInclusionStatus(Reason::kNameValueTooLong);
+  if (std::optional<Reason> reason =
+          CheckPair(part, out->name, out->value, rules, max_name_value_bytes)) {
+    return refuse(*reason);
   }
-  if (out->name.empty() && out->value.find('=') != std::string_view::npos) {
-    return CookieInclusionStatus(Reason::kInvalidNameOrValue);
-  }
-  if (refuse_tabs && (has_tab(out->name) || has_tab(out->value))) {
-    return CookieInclusionStatus(Reason::kControlCharacter);
-  }
-  while (semicolon != end) {
-    const char* start = semicolon + 1;
-    semicolon = FindByte(start, end, ';');
-    const char* av_equals = FindByte(start, semicolon, '=');
-    const std::string_view attribute = Trim(std::string_view(start, av_equals - start));
-    const std::string_view value =
-        av_equals == semicolon
-            ? std::string_view()
-            : Trim(std::string_view(av_equals + 1, semicolon - av_equals - 1));
-    if (refuse_tabs && (has_tab(attribute) || has_tab(value))) {
-      return CookieInclusionStatus(Reason::kControlCharacter);
+  while (tokenizer.Next(&part)) {
+    if (part.has_tab && rules.reject_tab && (HasTab(part.key) || HasTab(part.value))) {
+      return refuse(Reason::kControlCharacter);
     }
-    if (!attribute.empty() && value.size() <= kMaxAttributeValueBytes) {
-      SetAttribute(attribute, value, out);
+    if (!part.key.empty() && part.value.size() <= kMaxAttributeValueBytes) {
+      SetAttribute(part.key, part.value, out);
     }
   }
+  if (tokenizer.control()) return CookieInclusionStatus(Reason::kControlCharacter);
   if (!rules.priority) out->priority.reset();
   return CookieInclusionStatus();
 }
