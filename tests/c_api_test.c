@@ -2,6 +2,9 @@
    codes, and the strings and lists it hands over. Exits non-zero on the
    first failed check. */
 
+/* mkstemp is POSIX, hidden by -std=c11 without this. */
+#define _POSIX_C_SOURCE 200809L
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -247,7 +247,7 @@ TEST(ParsedCookieDifferentialTest, EdgeCases) {
       // Attribute names that differ from a known one in one byte's case bit.
       "a=b; pAtH=/x; MAX-AGE=5; max_age=6; maxmage=7; p@th=/y; P`TH=/z; Pa\xd4h=/w",
       "a=b; PARTITIONED; partitionEd; partitioneD; partitione; partitionedx; Partit\xc9oned",
-      "a=b; SECURE; s\xc5cure; HTTPONLY; httponlY; SameSitE=Strict; PRIORITY=low; domaiN=x",
+      "a=b; SECURE; s\xc5" "cure; HTTPONLY; httponlY; SameSitE=Strict; PRIORITY=low; domaiN=x",
   };
   // Separators and controls at every position around a 16-byte boundary.
   for (size_t length = 1; length <= 48; ++length) {
