@@ -4,10 +4,12 @@
 
 #include "jar/internal/jar_core.h"
 #include "jar/internal/request_decisions.h"
+#include "jar/internal/url_parser.h"
 
 namespace cookiejar {
 
 using jar_internal::RequestDecisions;
+using jar_internal::UrlParser;
 
 std::string_view ChangeCauseName(CookieChangeCause cause) {
   switch (cause) {
@@ -135,7 +137,14 @@ absl::StatusOr<size_t> CookieJar::AppendCookieHeader(std::string_view url,
                                                      const CookieOptions& options,
                                                      std::string* out) {
   ScratchUrl scratch;
-  absl::Status status = Url::ParseInto(url, scratch.get());
+  // A URL canonical as written is looked up where it is, without copying its
+  // host and path into the scratch Url.
+  jar_internal::CommonUrl parts;
+  if (UrlParser::ParseCommon(url, &parts)) {
+    RequestDecisions request(core_->site_rules(), parts, scratch.get(), options);
+    return core_->AppendCookieHeader(request, out);
+  }
+  absl::Status status = UrlParser::ParseGeneral(url, scratch.get());
   if (!status.ok()) return status;
   RequestDecisions request(core_->site_rules(), *scratch.get(), options);
   return core_->AppendCookieHeader(request, out);

@@ -574,17 +574,16 @@ std::vector<CanonicalCookie> JarCore::GetCookies(RequestDecisions& request) {
 
 template <typename Sink>
 void JarCore::VisitIncluded(RequestDecisions& request, Sink& sink) {
-  const Url& url = request.url();
   Shard* shards = Shards(false);
   if (shards == nullptr) return;  // An empty jar.
   size_t site_hash;
-  const std::string_view site = SiteKey(url.host(), &site_hash);
+  const std::string_view site = SiteKey(request.host(), &site_hash);
   Shard& shard = shards[ShardIndex(site_hash, kShardCount)];
 
   const SameSiteContext same_site = request.SameSiteForSending();
   RequestFilter filter;
   filter.grants = 0;
-  if (url.IsPotentiallyTrustworthy()) filter.grants |= kNeedTrustworthy;
+  if (request.trustworthy()) filter.grants |= kNeedTrustworthy;
   if (request.options().api == CookieApi::kHttp) filter.grants |= kNeedHttpApi;
   if (same_site >= SameSiteContext::kLax) filter.grants |= kNeedLax;
   if (same_site == SameSiteContext::kStrict) filter.grants |= kNeedStrict;
@@ -619,8 +618,8 @@ void JarCore::VisitIncluded(RequestDecisions& request, Sink& sink) {
   // last-access time (by the latest time now can be); the exact time decides.
   const int64_t maybe_due_us = SatSub(clock.latest_us(), access_granularity_us_);
 
-  const std::string& host = url.host();
-  const std::string& path = url.path();
+  const std::string_view host = request.host();
+  const std::string_view path = request.path();
   // A large site's header, unchanged since this thread last built it: as long
   // as no cookie is expiring, the result depends on the request alone.
   const uint64_t generation = partitioned == nullptr ? plain->generation() : 0;

@@ -346,6 +346,55 @@ TEST_F(CookieJarTest, AppendCookieHeaderReusesTheCallersBuffer) {
   EXPECT_EQ(buffer, "Cookie: a=1; b=2");
 }
 
+// A URL string the fast parser takes is looked up in place, and its Url is
+// made only when a decision (a cross-site initiator, a top-level page, a
+// partition) needs it: the header must be the parsed Url's every time.
+TEST_F(CookieJarTest, UrlStringAndParsedUrlGiveTheSameHeader) {
+  Set("https://www.site.test/", "plain=1; Domain=site.test");
+  Set("https://www.site.test/", "lax=1; SameSite=Lax");
+  Set("https://www.site.test/", "strict=1; SameSite=Strict");
+  Set("https://www.site.test/", "none=1; SameSite=None; Secure");
+  Set("https://www.site.test/a", "deep=1; Path=/a");
+  Set("https://www.site.test/", "secure=1; Secure");
+  const Url top = *Url::Parse("https://top.test/");
+  Set("https://www.site.test/", "part=1; SameSite=None; Secure; Partitioned",
+      [&] {
+        CookieOptions options = CookieOptions::Http();
+        options.top_level_url = &top;
+        return options;
+      }());
+  Set("http://localhost/", "local=1; Secure");
+
+  const Url initiator = *Url::Parse("https://other.test/");
+  std::vector<CookieOptions> contexts(4, CookieOptions::Http());
+  contexts[1].initiator = &initiator;
+  contexts[2].initiator = &initiator;
+  contexts[2].top_level_navigation = true;
+  contexts[3].top_level_url = &top;
+  contexts[3].initiator = &top;
+  for (const char* url :
+       {"https://www.site.test/", "https://www.site.test", "https://www.site.test/a/b?q=1#f",
+        "http://www.site.test/a", "https://www.site.test:8443/a", "HTTPS://WWW.Site.test/a/../a",
+        "https://site.test/", "http://localhost/x", "https://other.test/"}) {
+    for (size_t c = 0; c < contexts.size(); ++c) {
+      std::string from_string = "Cookie: ", from_url = "Cookie: ";
+      absl::StatusOr<size_t> count = jar_.AppendCookieHeader(url, contexts[c], &from_string);
+      ASSERT_TRUE(count.ok()) << url;
+      EXPECT_EQ(*count, jar_.AppendCookieHeader(*Url::Parse(url), contexts[c], &from_url))
+          << url << " context " << c;
+      EXPECT_EQ(from_string, from_url) << url << " context " << c;
+    }
+  }
+  // The cases above do differ.
+  EXPECT_EQ(Get("https://www.site.test/a"), "deep=1; plain=1; lax=1; strict=1; none=1; secure=1");
+  CookieOptions partitioned = CookieOptions::Http();
+  partitioned.top_level_url = &top;
+  EXPECT_THAT(Get("https://www.site.test/", partitioned), ::testing::HasSubstr("part=1"));
+  EXPECT_EQ(Get("http://localhost/"), "local=1");
+  // Default Lax: only the SameSite=None cookie goes to a cross-site subresource.
+  EXPECT_EQ(Get("https://www.site.test/", contexts[1]), "none=1");
+}
+
 TEST_F(CookieJarTest, ExplainGivesTheReasonForEveryCookie) {
   Set("https://h.test/", "sent=1");
   Set("https://h.test/", "secure=1; Secure");

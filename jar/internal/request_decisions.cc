@@ -26,6 +26,12 @@ RequestDecisions::RequestDecisions(const SiteRules& rules, const ResolvedRequest
   partition_ = &made.partition;
 }
 
+const Url& RequestDecisions::MakeUrl() const {
+  UrlParser::Assign(*parts_, scratch_);
+  url_ = scratch_;
+  return *url_;
+}
+
 SameSiteContext RequestDecisions::DecideSending() {
   // The chain makes a difference only when the rules weigh it and there is
   // one; otherwise both contexts are the same decision.
@@ -34,7 +40,7 @@ SameSiteContext RequestDecisions::DecideSending() {
   if (!chain) {
     sending_ = SameSiteForSetting();
   } else {
-    sending_ = ComputeSameSiteContext(url_, options_, *rules_.psl, rules_.schemeful,
+    sending_ = ComputeSameSiteContext(url(), options_, *rules_.psl, rules_.schemeful,
                                       /*consider_redirect_chain=*/true);
   }
   return *sending_;
@@ -44,19 +50,19 @@ SameSiteContext RequestDecisions::DecideSetting() {
   // Browsers weigh the redirect chain, if at all, only for what they send
   // (recorded in Firefox: the last hop of A -> B -> A may set Strict
   // cookies).
-  setting_ = ComputeSameSiteContext(url_, options_, *rules_.psl, rules_.schemeful,
+  setting_ = ComputeSameSiteContext(url(), options_, *rules_.psl, rules_.schemeful,
                                     /*consider_redirect_chain=*/false);
   return *setting_;
 }
 
 bool RequestDecisions::DecideThirdParty() {
-  third_party_ = IsThirdParty(url_, options_, *rules_.psl, rules_.schemeful);
+  third_party_ = IsThirdParty(url(), options_, *rules_.psl, rules_.schemeful);
   return *third_party_;
 }
 
 const CookiePartitionKey& RequestDecisions::Partition() {
   if (partition_ == nullptr) {
-    own_partition_ = CookiePartitionKey::ForRequest(url_, options_, *rules_.psl,
+    own_partition_ = CookiePartitionKey::ForRequest(url(), options_, *rules_.psl,
                                                     rules_.ancestors, rules_.schemeful);
     partition_ = &*own_partition_;
   }
@@ -64,7 +70,7 @@ const CookiePartitionKey& RequestDecisions::Partition() {
 }
 
 std::string_view RequestDecisions::Site() const {
-  return LookupSite(*rules_.psl, url_.host()).key;
+  return LookupSite(*rules_.psl, host()).key;
 }
 
 Decisions RequestDecisions::All() {

@@ -19,12 +19,14 @@
 #include <vector>
 
 #include "cookiejar/browser_rules.h"
+#include "cookiejar/canonical_host.h"
 #include "cookiejar/cookie_options.h"
 #include "cookiejar/cookie_partition_key.h"
 #include "cookiejar/cookie_request.h"
 #include "cookiejar/public_suffix_list.h"
 #include "cookiejar/same_site.h"
 #include "cookiejar/url.h"
+#include "jar/internal/url_parser.h"
 
 namespace cookiejar {
 namespace jar_internal {
@@ -86,13 +88,28 @@ class RequestDecisions {
  public:
   // `url` and `options` (and what they point to) must outlive this.
   RequestDecisions(const SiteRules& rules, const Url& url, const CookieOptions& options)
-      : rules_(rules), url_(url), options_(options) {}
+      : rules_(rules), url_(&url), options_(options) {}
+  // A URL the fast path took: a lookup reads its host and path where they
+  // are written, and only a decision that needs the whole Url has it made,
+  // in `*scratch`. `parts` (and the text it views), `scratch` and `options`
+  // must outlive this.
+  RequestDecisions(const SiteRules& rules, const CommonUrl& parts, Url* scratch,
+                   const CookieOptions& options)
+      : rules_(rules), parts_(&parts), scratch_(scratch), options_(options) {}
   // Takes `request`'s decisions when they were made by the same rules.
   RequestDecisions(const SiteRules& rules, const ResolvedRequest& request);
   RequestDecisions(const RequestDecisions&) = delete;
   RequestDecisions& operator=(const RequestDecisions&) = delete;
 
-  const Url& url() const { return url_; }
+  const Url& url() const { return url_ != nullptr ? *url_ : MakeUrl(); }
+  // The URL's host and path, and whether it may receive Secure cookies
+  // (Url::IsPotentiallyTrustworthy), without making the Url.
+  std::string_view host() const { return parts_ != nullptr ? parts_->host : url_->host(); }
+  std::string_view path() const { return parts_ != nullptr ? parts_->path : url_->path(); }
+  bool trustworthy() const {
+    return parts_ != nullptr ? parts_->https || IsLocalhost(parts_->host)
+                             : url_->IsPotentiallyTrustworthy();
+  }
   const CookieOptions& options() const { return options_; }
 
   // Inline, for the hot path's plain lookup (no initiator, top-level page
@@ -129,12 +146,17 @@ class RequestDecisions {
     return options_.initiator == nullptr && options_.top_level_url == nullptr &&
            (!chain || options_.redirect_chain == nullptr || options_.redirect_chain->empty());
   }
+  // The Url of a request from the fast path, made in the scratch Url.
+  const Url& MakeUrl() const;
   SameSiteContext DecideSending();
   SameSiteContext DecideSetting();
   bool DecideThirdParty();
 
   const SiteRules& rules_;
-  const Url& url_;
+  // From the fast path, url_ is made from parts_ on first use.
+  mutable const Url* url_ = nullptr;
+  const CommonUrl* parts_ = nullptr;
+  Url* scratch_ = nullptr;
   const CookieOptions& options_;
   std::optional<SameSiteContext> sending_;
   std::optional<SameSiteContext> setting_;
