@@ -62,7 +62,11 @@ TEST(RedisReplicationTest, FlushWaitsForMinReplicas) {
   CookieJar waiting, plain;
   RedisStoreOptions options = Options({redis.node(0).endpoint()});
   options.min_replicas = 1;
-  options.replica_timeout = absl::Milliseconds(300);
+  // Long enough for an online replica's acknowledgement on a loaded machine
+  // (300 ms was not, under the sanitizers on two busy cores); the stalled
+  // flush below waits for it in full.
+  options.replica_timeout = absl::Seconds(2);
+  options.io_timeout = absl::Seconds(5);
   auto store = RedisCookieStore::Connect(options);
   ASSERT_TRUE(store.ok()) << store.status();
   auto unreplicated = RedisCookieStore::Connect(Options({redis.node(0).endpoint()}));
