@@ -334,18 +334,15 @@ CookieInclusionStatus JarCore::Store(const StoreRequest& request) {
         creation = keep_creation ? same->creation_us() : NextCreation(now_us);
       }
       const int64_t last_access = request.last_access_us.value_or(now_us);
-      const uint32_t domain_index = bucket->AddDomainReference(draft.domain, draft.host_only);
-      CookieRecord* record = CookieRecord::Create(draft, domain_index, creation, last_access,
-                                                  same_site_policy_.lax_by_default);
+      CookieRecord* record;
       if (same != nullptr) {
         log.Add(*bucket, *same, CookieChangeCause::kOverwrite);
-        if (same->creation_us() == creation) {
-          bucket->ReplaceInPlace(same, record);
-        } else {
-          bucket->Remove(same);
-          bucket->Insert(record);
-        }
+        record = bucket->Overwrite(same, draft, creation, last_access,
+                                   same_site_policy_.lax_by_default);
       } else {
+        record = CookieRecord::Create(draft,
+                                      bucket->AddDomainReference(draft.domain, draft.host_only),
+                                      creation, last_access, same_site_policy_.lax_by_default);
         bucket->Insert(record);
         count_.fetch_add(1, std::memory_order_relaxed);
       }

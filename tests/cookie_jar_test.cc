@@ -4,12 +4,14 @@
 #include "cookiejar/cookie_jar.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "cookiejar/jar_registry.h"
+#include "cookiejar/url.h"
 #include "tests/allocation_counter.h"
 
 namespace cookiejar {
@@ -78,6 +80,104 @@ TEST_F(CookieJarTest, OverwriteWithANewValueIsANewerCookie) {
   clock_.Advance(absl::Seconds(1));
   Set("http://h.test/", "a=changed");
   EXPECT_EQ(Get("http://h.test/"), "b=2; a=changed");
+}
+
+// An overwrite rewrites the stored cookie's block when the new bytes fit
+// and takes a new one when they do not; either way the jar holds exactly
+// what was set last, in header order, with its new attributes.
+TEST_F(CookieJarTest, OverwritesThatShrinkGrowAndChangeAttributesKeepTheLastState) {
+  Set("https://h.test/", "a=first-value-of-some-length");
+  Set("https://h.test/", "b=2");
+  Set("https://h.test/", "c=3; Path=/deep");
+  const std::vector<std::pair<std::string, std::string>> steps = {
+      {"a=x", "c=3; b=2; a=x"},
+      {"a=xy; Secure; HttpOnly", "c=3; b=2; a=xy"},
+      {"a=grown-past-the-first-value-and-its-block", "c=3; b=2; a=grown-past-the-first-value-and-its-block"},
+      {"a=q; SameSite=Strict", "c=3; b=2; a=q"},
+      {"b=22", "c=3; a=q; b=22"},
+  };
+  for (const auto& [line, header] : steps) {
+    clock_.Advance(absl::Seconds(1));
+    EXPECT_TRUE(Set("https://h.test/", line).IsInclude()) << line;
+    EXPECT_EQ(Get("https://h.test/deep"), header) << line;
+  }
+  EXPECT_EQ(jar_.size(), 3u);
+  // The last state of `a` (Strict, neither Secure nor HttpOnly) decides.
+  const Url other_site = *Url::Parse("https://other.test/");
+  CookieOptions cross_site = CookieOptions::Http();
+  cross_site.top_level_navigation = true;
+  cross_site.initiator = &other_site;
+  EXPECT_EQ(Get("http://h.test/", cross_site), "b=22");
+  EXPECT_EQ(Get("http://h.test/", CookieOptions::Script()), "a=q; b=22");
+}
+
+TEST_F(CookieJarTest, AnOverwriteDropsSecureAndInsecureOriginsMaySetAgain) {
+  Set("https://h.test/", "sid=1; Secure");
+  EXPECT_TRUE(Set("http://h.test/", "sid=2").HasOnly(Reason::kOverwriteSecure));
+  EXPECT_TRUE(Set("https://h.test/", "sid=3").IsInclude());
+  EXPECT_TRUE(Set("http://h.test/", "sid=4").IsInclude());
+  EXPECT_EQ(Get("http://h.test/"), "sid=4");
+}
+
+TEST_F(CookieJarTest, NamelessCookieOverwritesInPlace) {
+  Set("http://h.test/", "longer-nameless-value");
+  clock_.Advance(absl::Seconds(1));
+  Set("http://h.test/", "b=2");
+  clock_.Advance(absl::Seconds(1));
+  Set("http://h.test/", "short");
+  EXPECT_EQ(Get("http://h.test/"), "b=2; short");
+  EXPECT_EQ(jar_.size(), 2u);
+}
+
+// A site of more than 32 cookies finds a cookie by its name through an
+// index keyed by the stored name's bytes: overwrites in place must leave
+// every cookie findable and the header in order.
+TEST_F(CookieJarTest, OverwritesOnALargeSiteKeepTheNameIndexAndOrder) {
+  std::string expected;
+  for (int i = 0; i < 40; ++i) {
+    clock_.Advance(absl::Seconds(1));
+    Set("http://big.test/", "c" + std::to_string(i) + "=v" + std::to_string(i));
+  }
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 40; i += 3) {
+      clock_.Advance(absl::Seconds(1));
+      Set("http://big.test/", "c" + std::to_string(i) + "=r" + std::to_string(round));
+    }
+  }
+  EXPECT_EQ(jar_.size(), 40u);
+  for (int i = 0; i < 40; ++i) {
+    if (i % 3 != 0) expected += "c" + std::to_string(i) + "=v" + std::to_string(i) + "; ";
+  }
+  for (int i = 0; i < 40; i += 3) expected += "c" + std::to_string(i) + "=r2; ";
+  expected.resize(expected.size() - 2);
+  EXPECT_EQ(Get("http://big.test/"), expected);
+  // Deleting by name finds each cookie that was rewritten.
+  for (int i = 0; i < 40; i += 3) {
+    Set("http://big.test/", "c" + std::to_string(i) + "=; Max-Age=0");
+  }
+  EXPECT_EQ(jar_.size(), 26u);
+}
+
+TEST_F(CookieJarTest, ImportOverAStoredCookieTakesTheImportedCreationTime) {
+  Set("http://h.test/", "a=1");
+  clock_.Advance(absl::Seconds(1));
+  Set("http://h.test/", "b=2");
+  CanonicalCookie older = jar_.GetAllCookies()[1];
+  ASSERT_EQ(older.name, "b");
+  older.value = "3";
+  older.creation -= absl::Seconds(10);
+  EXPECT_TRUE(jar_.ImportCookie(older).IsInclude());
+  EXPECT_EQ(Get("http://h.test/"), "b=3; a=1");
+}
+
+TEST_F(CookieJarTest, AnOverwriteThatFitsAllocatesNothing) {
+  Set("http://h.test/", "sid=0123456789");
+  Set("http://h.test/", "other=1");
+  Set("http://h.test/", "sid=abcdefghij");  // Warms the per-thread caches.
+  const size_t before = testing::ThreadAllocationCount();
+  EXPECT_TRUE(Set("http://h.test/", "sid=9876543210").IsInclude());
+  EXPECT_EQ(testing::ThreadAllocationCount() - before, 0u);
+  EXPECT_EQ(Get("http://h.test/"), "other=1; sid=9876543210");
 }
 
 TEST_F(CookieJarTest, ExpiredSetCookieDeletesAndIsNotStored) {

@@ -30,27 +30,42 @@ uint64_t Bucket::NextGeneration() {
   return next++;
 }
 
+size_t CookieRecord::ContentSize(const CookieDraft& draft) {
+  return (draft.name.empty() ? 0 : draft.name.size() + 1) + draft.value.size() +
+         draft.path.size();
+}
+
 CookieRecord* CookieRecord::Create(const CookieDraft& draft, uint32_t domain_index,
                                    int64_t creation_us, int64_t last_access_us,
                                    bool lax_by_default) {
+  void* memory = ::operator new(BlockSize(ContentSize(draft)));
+  CookieRecord* record = new (memory) CookieRecord();
+  record->domain_index_ = domain_index;
+  record->Fill(draft, creation_us, last_access_us, lax_by_default);
+  return record;
+}
+
+bool CookieRecord::Fits(const CookieDraft& draft) const {
+  return sizeof(CookieRecord) + ContentSize(draft) <= BlockSize(size_t{pair_size_} + path_size_);
+}
+
+void CookieRecord::Fill(const CookieDraft& draft, int64_t creation_us, int64_t last_access_us,
+                        bool lax_by_default) {
   const bool nameless = draft.name.empty();
   const size_t pair_size =
       nameless ? draft.value.size() : draft.name.size() + 1 + draft.value.size();
-  void* memory = ::operator new(sizeof(CookieRecord) + pair_size + draft.path.size());
-  CookieRecord* record = new (memory) CookieRecord();
-  record->expiry_us_ = ToMicros(draft.expiry);
-  record->creation_us_ = creation_us;
-  record->last_access_us_.store(last_access_us, std::memory_order_relaxed);
-  record->domain_index_ = domain_index;
-  record->path_size_ = static_cast<uint32_t>(draft.path.size());
-  record->pair_size_ = static_cast<uint32_t>(pair_size);
-  record->flags_ = nameless ? kNameless : 0;
-  record->same_site_ = static_cast<uint8_t>(draft.same_site);
-  record->priority_ = static_cast<uint8_t>(draft.priority);
+  expiry_us_ = ToMicros(draft.expiry);
+  creation_us_ = creation_us;
+  last_access_us_.store(last_access_us, std::memory_order_relaxed);
+  path_size_ = static_cast<uint32_t>(draft.path.size());
+  pair_size_ = static_cast<uint32_t>(pair_size);
+  flags_ = nameless ? kNameless : 0;
+  same_site_ = static_cast<uint8_t>(draft.same_site);
+  priority_ = static_cast<uint8_t>(draft.priority);
 
   // An empty string_view may carry a null data(), which memcpy must not see
   // even with a zero size.
-  char* out = record->data();
+  char* out = data();
   auto append = [&out](std::string_view bytes) {
     if (!bytes.empty()) std::memcpy(out, bytes.data(), bytes.size());
     out += bytes.size();
@@ -63,10 +78,10 @@ CookieRecord* CookieRecord::Create(const CookieDraft& draft, uint32_t domain_ind
   append(draft.path);
 
   uint8_t needs = 0;
-  if (draft.host_only) record->flags_ |= kHostOnly;
-  if (draft.secure) record->flags_ |= kSecure, needs |= kNeedTrustworthy;
-  if (draft.http_only) record->flags_ |= kHttpOnly, needs |= kNeedHttpApi;
-  if (draft.source_scheme == CookieSourceScheme::kSecure) record->flags_ |= kSourceSecure;
+  if (draft.host_only) flags_ |= kHostOnly;
+  if (draft.secure) flags_ |= kSecure, needs |= kNeedTrustworthy;
+  if (draft.http_only) flags_ |= kHttpOnly, needs |= kNeedHttpApi;
+  if (draft.source_scheme == CookieSourceScheme::kSecure) flags_ |= kSourceSecure;
   switch (draft.same_site) {
     case CookieSameSite::kStrict: needs |= kNeedStrict | kNeedLax; break;
     case CookieSameSite::kLax: needs |= kNeedLax; break;
@@ -74,12 +89,11 @@ CookieRecord* CookieRecord::Create(const CookieDraft& draft, uint32_t domain_ind
     case CookieSameSite::kUnspecified:
       if (lax_by_default) {
         needs |= kNeedLax;
-        record->flags_ |= kLaxByDefault;
+        flags_ |= kLaxByDefault;
       }
       break;
   }
-  record->needs_.store(needs, std::memory_order_relaxed);
-  return record;
+  needs_.store(needs, std::memory_order_relaxed);
 }
 
 void CookieRecord::Destroy(CookieRecord* record) {
@@ -252,6 +266,44 @@ void Bucket::ReplaceInPlace(CookieRecord* old, CookieRecord* fresh) {
   }
   DropDomainReference(old->domain_index());
   CookieRecord::Destroy(old);
+}
+
+CookieRecord* Bucket::Overwrite(CookieRecord* old, const CookieDraft& draft,
+                                int64_t creation_us, int64_t last_access_us,
+                                bool lax_by_default) {
+  // A large bucket's groups keep removed cookies in place until compaction,
+  // and a block too small for the new bytes cannot be reused: both take a
+  // new record.
+  if (grouped() || !old->Fits(draft)) {
+    CookieRecord* fresh =
+        CookieRecord::Create(draft, AddDomainReference(draft.domain, draft.host_only),
+                             creation_us, last_access_us, lax_by_default);
+    if (old->creation_us() == creation_us) {
+      ReplaceInPlace(old, fresh);
+    } else {
+      Remove(old);
+      Insert(fresh);
+    }
+    return fresh;
+  }
+  Changed();
+  auto at = std::lower_bound(records_.begin(), records_.end(), old, HeaderBefore);
+  while (*at != old) ++at;  // Past equal creation times, if any.
+  const int64_t old_creation_us = old->creation_us();
+  if (old->secure()) --secure_;
+  // The name, and so the name index's key (the record's first bytes), stay.
+  old->Fill(draft, creation_us, last_access_us, lax_by_default);
+  if (old->secure()) ++secure_;
+  earliest_expiry_us_ = std::min(earliest_expiry_us_, old->expiry_us());
+  // A new creation time moves the cookie among the others of its path
+  // length: after them when it was just created (a short move, as the
+  // cookie is the latest), anywhere for an import's own time.
+  if (creation_us > old_creation_us) {
+    std::rotate(at, at + 1, std::upper_bound(at + 1, records_.end(), old, HeaderBefore));
+  } else if (creation_us < old_creation_us) {
+    std::rotate(std::upper_bound(records_.begin(), at, old, HeaderBefore), at, at + 1);
+  }
+  return old;
 }
 
 void Bucket::Remove(CookieRecord* record) {

@@ -64,6 +64,8 @@ class CookieRecord {
  public:
   static CookieRecord* Create(const CookieDraft& draft, uint32_t domain_index,
                               int64_t creation_us, int64_t last_access_us, bool lax_by_default);
+  // Whether the draft's pair and path fit in this record's block.
+  bool Fits(const CookieDraft& draft) const;
   static void Destroy(CookieRecord* record);
 
   std::string_view pair() const { return {data(), pair_size_}; }
@@ -118,6 +120,19 @@ class CookieRecord {
   };
 
   CookieRecord() = default;
+  // Writes everything but the domain index.
+  void Fill(const CookieDraft& draft, int64_t creation_us, int64_t last_access_us,
+            bool lax_by_default);
+  // Bytes of a record's pair and path for this draft.
+  static size_t ContentSize(const CookieDraft& draft);
+  // The size allocated for a record of `content` bytes. Rounded up as
+  // glibc's malloc rounds (a 16-byte multiple less its 8-byte header), so
+  // the slack costs no memory and lets a value that grows by a few bytes
+  // be overwritten in place. A record's block is at least the size for its
+  // current content, which may have shrunk since it was made.
+  static size_t BlockSize(size_t content) {
+    return ((sizeof(CookieRecord) + content + 7) | 15) - 7;
+  }
   const char* data() const { return reinterpret_cast<const char*>(this + 1); }
   char* data() { return reinterpret_cast<char*>(this + 1); }
   void MarkRemoved() { needs_.store(needs() | kNeedNever, std::memory_order_relaxed); }
@@ -209,9 +224,13 @@ class Bucket {
   // Takes ownership of `record` (made with a domain index from
   // AddDomainReference) and inserts it in header order.
   void Insert(CookieRecord* record);
-  // Puts `fresh` where `old` is (same path length and creation time), and
-  // destroys `old`, dropping its domain reference.
-  void ReplaceInPlace(CookieRecord* old, CookieRecord* fresh);
+  // Replaces the live cookie `old` by `draft`, which has its name, domain,
+  // host-only flag and path, and returns the cookie now stored. An overwrite
+  // mostly changes only the value and the times, so the old cookie's block
+  // is rewritten when the new one fits in it: no allocation, no change to
+  // the domain table or the name index.
+  CookieRecord* Overwrite(CookieRecord* old, const CookieDraft& draft, int64_t creation_us,
+                          int64_t last_access_us, bool lax_by_default);
   // Removes a live cookie and drops its domain reference.
   void Remove(CookieRecord* record);
 
@@ -261,6 +280,9 @@ class Bucket {
   void DropDomainReference(uint32_t index);
   void IndexAdd(CookieRecord* record);
   void IndexRemove(CookieRecord* record);
+  // Puts `fresh` where `old` is (same path length and creation time), and
+  // destroys `old`, dropping its domain reference.
+  void ReplaceInPlace(CookieRecord* old, CookieRecord* fresh);
 
   std::vector<CookieRecord*> records_;  // Header order, while not grouped.
   std::vector<DomainEntry> domains_;
