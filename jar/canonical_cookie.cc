@@ -50,7 +50,8 @@ CookieInclusionStatus CanonicalCookie::Create(const ParsedCookie& parsed, const 
                                               CanonicalCookie* out) {
   jar_internal::CookieDraft draft;
   CookieInclusionStatus status = jar_internal::DraftCookie(
-      parsed, url, now, context, public_suffix_list, max_expiry_age, &draft);
+      parsed, jar_internal::SetterUrl::Of(url), now, context, public_suffix_list, max_expiry_age,
+      &draft);
   if (!status.IsInclude()) return status;
   CanonicalCookie cookie;
   cookie.name = std::string(draft.name);

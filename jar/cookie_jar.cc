@@ -79,7 +79,13 @@ absl::StatusOr<ResolvedRequest> CookieJar::Resolve(const CookieRequest& request)
 CookieInclusionStatus CookieJar::SetCookie(std::string_view url, std::string_view set_cookie,
                                            const CookieOptions& options) {
   ScratchUrl scratch;
-  if (!Url::ParseInto(url, scratch.get()).ok()) {
+  // As for a lookup: a URL canonical as written is read where it is.
+  jar_internal::CommonUrl parts;
+  if (UrlParser::ParseCommon(url, &parts)) {
+    RequestDecisions request(core_->site_rules(), parts, scratch.get(), options);
+    return core_->SetCookie(request, set_cookie, options.server_date);
+  }
+  if (!UrlParser::ParseGeneral(url, scratch.get()).ok()) {
     return CookieInclusionStatus(CookieExclusionReason::kInvalidUrl);
   }
   return SetCookie(*scratch.get(), set_cookie, options);

@@ -204,7 +204,6 @@ void JarCore::LowerNextGlobalPurge(int64_t at_us) {
 
 CookieInclusionStatus JarCore::SetCookie(RequestDecisions& request, std::string_view set_cookie,
                                          std::string_view server_date) {
-  const Url& url = request.url();
   ParsedCookie parsed;
   CookieInclusionStatus status =
       ParsedCookie::Parse(set_cookie, rules_.syntax, &parsed, limits_.max_name_value_bytes);
@@ -221,6 +220,7 @@ CookieInclusionStatus JarCore::SetCookie(RequestDecisions& request, std::string_
   const bool partitioned = parsed.partitioned || context.partition_everything;
   if (partitioned) context.partition_key = &request.Partition();
   CookieDraft draft;
+  const SetterUrl url = request.setter_url();
   status = DraftCookie(parsed, url, now, context, *psl_, limits_.max_expiry_age, &draft);
   if (!PolicyAllows(request, partitioned)) status.Add(Reason::kUserPreferences);
   if (!status.IsInclude()) return status;
@@ -229,7 +229,7 @@ CookieInclusionStatus JarCore::SetCookie(RequestDecisions& request, std::string_
   store.draft = &draft;
   store.partition = draft.partitioned ? context.partition_key : nullptr;
   store.now_us = now_us;
-  store.protect_secure = !url.IsPotentiallyTrustworthy();
+  store.protect_secure = !url.trustworthy;
   store.script = context.api != CookieApi::kHttp;
   return Store(store);
 }

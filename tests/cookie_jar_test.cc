@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -493,6 +494,64 @@ TEST_F(CookieJarTest, UrlStringAndParsedUrlGiveTheSameHeader) {
   EXPECT_EQ(Get("http://localhost/"), "local=1");
   // Default Lax: only the SameSite=None cookie goes to a cross-site subresource.
   EXPECT_EQ(Get("https://www.site.test/", contexts[1]), "none=1");
+}
+
+std::string Describe(const CanonicalCookie& c) {
+  return absl::StrCat(c.name, "=", c.value, " d=", c.domain, " p=", c.path,
+                      " c=", absl::FormatTime(c.creation), " e=", absl::FormatTime(c.expiry),
+                      " a=", absl::FormatTime(c.last_access), " h=", c.host_only, " s=", c.secure,
+                      " ho=", c.http_only, " ss=", static_cast<int>(c.same_site),
+                      " pr=", static_cast<int>(c.priority),
+                      " src=", static_cast<int>(c.source_scheme),
+                      " k=", c.partition_key ? c.partition_key->ToString() : "-");
+}
+
+// A Set-Cookie from a URL string canonical as written is read where the
+// caller wrote it; every other URL is parsed into a Url first. Both must
+// store the same cookie, with the same status, for every URL and context.
+TEST_F(CookieJarTest, UrlStringAndParsedUrlSetTheSameCookies) {
+  const Url top = *Url::Parse("https://top.test/");
+  const Url initiator = *Url::Parse("https://other.test/");
+  std::vector<CookieOptions> contexts(4, CookieOptions::Http());
+  contexts[1].initiator = &initiator;
+  contexts[2].top_level_url = &top;
+  contexts[3] = CookieOptions::Script();
+  const std::vector<std::string> lines = {
+      "plain=1", "dom=1; Domain=site.test", "lax=1; SameSite=Lax", "none=1; SameSite=None; Secure",
+      "sec=1; Secure", "__Host-h=1; Secure; Path=/", "__Secure-s=1; Secure", "http=1; HttpOnly",
+      "part=1; SameSite=None; Secure; Partitioned", "wide=1; Domain=test", "ip=1; Domain=127.0.0.1"};
+  for (const char* url :
+       {"https://www.site.test/", "https://www.site.test", "https://www.site.test/a/b?q=1#f",
+        "http://www.site.test/a/b", "https://www.site.test:8443/dir/page",
+        "HTTPS://WWW.Site.test/a/../a/", "http://localhost/x/y", "http://127.0.0.1/p/q",
+        "https://other.test/"}) {
+    for (size_t c = 0; c < contexts.size(); ++c) {
+      FakeClock clock(absl::FromUnixSeconds(1700000000));
+      CookieJarOptions options;
+      options.clock = &clock;
+      CookieJar from_string(options), from_url(options);
+      for (const std::string& line : lines) {
+        const CookieInclusionStatus a = from_string.SetCookie(url, line, contexts[c]);
+        const CookieInclusionStatus b = from_url.SetCookie(*Url::Parse(url), line, contexts[c]);
+        EXPECT_EQ(a.ToString(), b.ToString()) << url << " " << line << " context " << c;
+      }
+      const std::vector<CanonicalCookie> a = from_string.GetAllCookies();
+      const std::vector<CanonicalCookie> b = from_url.GetAllCookies();
+      ASSERT_EQ(a.size(), b.size()) << url << " context " << c;
+      for (size_t i = 0; i < a.size(); ++i) {
+        EXPECT_EQ(Describe(a[i]), Describe(b[i])) << url << " context " << c;
+      }
+    }
+  }
+  // The cases above do differ: a default path, a secure source, a refusal.
+  CookieJar jar;
+  jar.SetCookie("http://www.site.test/a/b", "p=1");
+  jar.SetCookie("https://www.site.test/", "s=1");
+  ASSERT_EQ(jar.GetAllCookies().size(), 2u);
+  EXPECT_EQ(jar.GetAllCookies()[0].path, "/a");
+  EXPECT_EQ(jar.GetAllCookies()[1].source_scheme, CookieSourceScheme::kSecure);
+  EXPECT_EQ(jar.SetCookie("http://www.site.test/", "x=1; Secure").ToString(),
+            CookieInclusionStatus(Reason::kSecureOnly).ToString());
 }
 
 TEST_F(CookieJarTest, ExplainGivesTheReasonForEveryCookie) {

@@ -44,14 +44,14 @@ std::optional<int64_t> ParseMaxAge(std::string_view text, CookieDateSyntax synta
 }
 
 // Decides the cookie's domain, host-only flag and site key.
-CookieInclusionStatus DecideDomain(const ParsedCookie& parsed, const Url& url,
+CookieInclusionStatus DecideDomain(const ParsedCookie& parsed, const jar_internal::SetterUrl& url,
                                    const PublicSuffixList& psl, bool allow_unicode_domain,
                                    jar_internal::CookieDraft* draft) {
-  const std::string& host = url.host();
+  const std::string_view host = url.host;
   draft->host_only = true;
   draft->domain = host;
   if (!parsed.domain || parsed.domain->empty()) {
-    if (url.host_kind() == HostKind::kDomain) {
+    if (url.host_kind == HostKind::kDomain) {
       const jar_internal::HostSite site = jar_internal::LookupSite(psl, host);
       draft->site = site.key;
       draft->site_hash = site.key_hash;
@@ -82,7 +82,7 @@ CookieInclusionStatus DecideDomain(const ParsedCookie& parsed, const Url& url,
     domain = draft->domain_storage;
   }
 
-  if (url.host_kind() != HostKind::kDomain) {
+  if (url.host_kind != HostKind::kDomain) {
     // An IP address host: only the address itself as the URL has it (not
     // "127.1", "127.0.0.01" or a trailing dot, which browsers refuse),
     // giving a host-only cookie.
@@ -144,14 +144,14 @@ bool PrefixRulesHold(std::string_view name, std::string_view value, bool secure_
 }
 
 bool PrefixesHold(const ParsedCookie& parsed, const jar_internal::CookieDraft& cookie,
-                  const Url& url, const CookiePrefixRules& rules) {
+                  const jar_internal::SetterUrl& url, const CookiePrefixRules& rules) {
   const std::string_view host_path =
       rules.host_needs_path_attribute ? parsed.path.value_or(std::string_view()) : cookie.path;
   return PrefixRulesHold(cookie.name, cookie.value,
-                         cookie.secure && url.IsPotentiallyTrustworthy(), cookie.host_only,
+                         cookie.secure && url.trustworthy, cookie.host_only,
                          cookie.http_only, host_path,
                          !parsed.domain || parsed.domain->empty() ||
-                             url.host_kind() != HostKind::kDomain,
+                             url.host_kind != HostKind::kDomain,
                          rules);
 }
 
@@ -159,7 +159,7 @@ bool PrefixesHold(const ParsedCookie& parsed, const jar_internal::CookieDraft& c
 
 namespace jar_internal {
 
-CookieInclusionStatus DraftCookie(const ParsedCookie& parsed, const Url& url, absl::Time now,
+CookieInclusionStatus DraftCookie(const ParsedCookie& parsed, const SetterUrl& url, absl::Time now,
                                   const CookieAccessContext& context,
                                   const PublicSuffixList& public_suffix_list,
                                   absl::Duration max_expiry_age, CookieDraft* out) {
@@ -172,7 +172,7 @@ CookieInclusionStatus DraftCookie(const ParsedCookie& parsed, const Url& url, ab
   if (parsed.path && !parsed.path->empty() && parsed.path->front() == '/') {
     cookie.path = *parsed.path;
   } else {
-    cookie.path = DefaultPath(url.path());
+    cookie.path = DefaultPath(url.path);
   }
 
   std::optional<int64_t> max_age;
@@ -198,9 +198,9 @@ CookieInclusionStatus DraftCookie(const ParsedCookie& parsed, const Url& url, ab
   cookie.same_site = parsed.SameSite();
   cookie.priority = parsed.Priority();
   cookie.source_scheme =
-      url.IsCryptographic() ? CookieSourceScheme::kSecure : CookieSourceScheme::kNonSecure;
+      url.cryptographic ? CookieSourceScheme::kSecure : CookieSourceScheme::kNonSecure;
 
-  if (cookie.secure && !url.IsPotentiallyTrustworthy()) status.Add(Reason::kSecureOnly);
+  if (cookie.secure && !url.trustworthy) status.Add(Reason::kSecureOnly);
   if (cookie.http_only && context.api != CookieApi::kHttp) status.Add(Reason::kHttpOnly);
   if (!PrefixesHold(parsed, cookie, url, context.prefixes)) status.Add(Reason::kInvalidPrefix);
 

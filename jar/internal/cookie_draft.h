@@ -12,9 +12,25 @@
 
 #include "absl/time/time.h"
 #include "cookiejar/canonical_cookie.h"
+#include "cookiejar/url.h"
 
 namespace cookiejar {
 namespace jar_internal {
+
+// What DraftCookie reads of the URL of the response that sets a cookie, so
+// that a URL the fast parser took is read where the caller wrote it.
+struct SetterUrl {
+  std::string_view host;
+  HostKind host_kind = HostKind::kDomain;
+  std::string_view path;
+  bool cryptographic = false;  // Url::IsCryptographic.
+  bool trustworthy = false;    // Url::IsPotentiallyTrustworthy.
+
+  static SetterUrl Of(const Url& url) {
+    return {url.host(), url.host_kind(), url.path(), url.IsCryptographic(),
+            url.IsPotentiallyTrustworthy()};
+  }
+};
 
 struct CookieDraft {
   CookieDraft() = default;
@@ -47,7 +63,8 @@ struct CookieDraft {
 
 // CanonicalCookie::Create's validation, into a draft. `parsed` (and so the
 // line it points into) and `url` must outlive `*out`.
-CookieInclusionStatus DraftCookie(const ParsedCookie& parsed, const Url& url, absl::Time now,
+// `url`'s views must outlive `out`.
+CookieInclusionStatus DraftCookie(const ParsedCookie& parsed, const SetterUrl& url, absl::Time now,
                                   const CookieAccessContext& context,
                                   const PublicSuffixList& public_suffix_list,
                                   absl::Duration max_expiry_age, CookieDraft* out);

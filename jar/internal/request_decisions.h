@@ -25,6 +25,7 @@
 #include "cookiejar/cookie_request.h"
 #include "cookiejar/public_suffix_list.h"
 #include "cookiejar/same_site.h"
+#include "jar/internal/cookie_draft.h"
 #include "cookiejar/url.h"
 #include "jar/internal/url_parser.h"
 
@@ -109,6 +110,11 @@ class RequestDecisions {
   bool trustworthy() const {
     return parts_ != nullptr ? parts_->https || IsLocalhost(parts_->host)
                              : url_->IsPotentiallyTrustworthy();
+  }
+  // What a Set-Cookie's draft reads of the URL, without making the Url.
+  SetterUrl setter_url() const {
+    if (parts_ == nullptr) return SetterUrl::Of(*url_);
+    return {parts_->host, HostKind::kDomain, parts_->path, parts_->https, trustworthy()};
   }
   const CookieOptions& options() const { return options_; }
 
