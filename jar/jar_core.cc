@@ -530,11 +530,11 @@ class CanonicalSink {
 class HeaderCursor {
  public:
   explicit HeaderCursor(const Bucket* bucket) {
-    bucket->ForEachSpan([&](const std::vector<CookieRecord*>& span) { spans_.push_back(&span); });
+    bucket->ForEachSpan([&](absl::Span<CookieRecord* const> span) { spans_.push_back(span); });
     Settle();
   }
   bool done() const { return span_ == spans_.size(); }
-  const CookieRecord& cookie() const { return *(*spans_[span_])[index_]; }
+  const CookieRecord& cookie() const { return *spans_[span_][index_]; }
   void Next() {
     ++index_;
     Settle();
@@ -543,14 +543,14 @@ class HeaderCursor {
  private:
   void Settle() {
     while (span_ < spans_.size()) {
-      const std::vector<CookieRecord*>& span = *spans_[span_];
+      const absl::Span<CookieRecord* const> span = spans_[span_];
       while (index_ < span.size() && span[index_]->removed()) ++index_;
       if (index_ < span.size()) return;
       ++span_;
       index_ = 0;
     }
   }
-  absl::InlinedVector<const std::vector<CookieRecord*>*, 1> spans_;
+  absl::InlinedVector<absl::Span<CookieRecord* const>, 1> spans_;
   size_t span_ = 0;
   size_t index_ = 0;
 };
@@ -636,7 +636,7 @@ void JarCore::VisitIncluded(RequestDecisions& request, Sink& sink) {
   // Which of each bucket's domains the host matches, worked out once.
   auto domain_matches = [&](const Bucket* bucket, std::vector<uint8_t>* matches) {
     if (bucket == nullptr) return;
-    const std::vector<DomainEntry>& domains = bucket->domains();
+    const absl::Span<const DomainEntry> domains = bucket->domains();
     matches->resize(domains.size());
     for (size_t d = 0; d < domains.size(); ++d) {
       const DomainEntry& entry = domains[d];
@@ -666,7 +666,7 @@ void JarCore::VisitIncluded(RequestDecisions& request, Sink& sink) {
   if (partitioned == nullptr) {
     // Walks the bucket; `track` also notes what the header cache needs.
     auto walk = [&](auto track, bool* path_matters, int64_t* min_last_access) {
-      plain->ForEachSpan([&](const std::vector<CookieRecord*>& span) {
+      plain->ForEachSpan([&](absl::Span<CookieRecord* const> span) {
         for (const CookieRecord* cookie : span) {
           if constexpr (decltype(track)::value) *path_matters |= cookie->path_size() != 1;
           if (included(*cookie, plain_matches)) {

@@ -139,7 +139,7 @@ PathGroup* Bucket::FindGroup(uint32_t path_size) {
   return nullptr;
 }
 
-std::vector<CookieRecord*>& Bucket::ArrayFor(uint32_t path_size) {
+RecordArray& Bucket::ArrayFor(uint32_t path_size) {
   if (!grouped()) return records_;
   std::vector<PathGroup>& groups = extras_->groups;
   size_t at = 0;
@@ -227,7 +227,7 @@ void Bucket::IndexRemove(CookieRecord* record) {
 void Bucket::Insert(CookieRecord* record) {
   Changed();
   if (!grouped() && live_ >= kGroupAbove) Group();
-  std::vector<CookieRecord*>& records = ArrayFor(record->path_size());
+  RecordArray& records = ArrayFor(record->path_size());
   // Grow by half rather than double, so that a small site wastes little room.
   if (records.size() == records.capacity()) {
     records.reserve(records.size() + std::max<size_t>(1, records.size() / 2));
@@ -253,7 +253,7 @@ void Bucket::Insert(CookieRecord* record) {
 
 void Bucket::ReplaceInPlace(CookieRecord* old, CookieRecord* fresh) {
   Changed();
-  std::vector<CookieRecord*>& records = ArrayFor(old->path_size());
+  RecordArray& records = ArrayFor(old->path_size());
   auto it = std::lower_bound(records.begin(), records.end(), old, HeaderBefore);
   while (*it != old) ++it;  // Past equal creation times, if any.
   *it = fresh;

@@ -32,6 +32,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
+#include "absl/types/span.h"
 #include "cookiejar/canonical_cookie.h"
 #include "jar/internal/cookie_draft.h"
 #include "common/micros.h"
@@ -150,6 +151,11 @@ class CookieRecord {
 };
 static_assert(sizeof(CookieRecord) == 40, "the fixed part of a cookie stays small");
 
+// Cookie pointers in header order. Most sites hold a few cookies: up to
+// three live in the bucket itself, so that a new site costs no allocation
+// for them (the array is the size of a std::vector of pointers plus one).
+using RecordArray = absl::InlinedVector<CookieRecord*, 3>;
+
 struct DomainEntry {
   std::string domain;
   bool host_only = false;
@@ -161,7 +167,7 @@ struct DomainEntry {
 struct PathGroup {
   uint32_t path_size = 0;
   uint32_t removed = 0;
-  std::vector<CookieRecord*> records;
+  RecordArray records;
 };
 
 class Bucket {
@@ -175,7 +181,8 @@ class Bucket {
   size_t size() const { return live_; }
   bool empty() const { return live_ == 0; }
 
-  // Calls `fn(span)` for each array of cookies, in header order; a span may
+  // Calls `fn(span)` (an absl::Span<CookieRecord* const>) for each array of
+  // cookies, in header order; a span may
   // hold removed cookies, which callers skip (their needs() include
   // kNeedNever, which no request grants).
   template <typename Fn>
@@ -189,14 +196,14 @@ class Bucket {
   // Calls `fn(record)` for each live cookie in header order.
   template <typename Fn>
   void ForEach(Fn&& fn) const {
-    ForEachSpan([&](const std::vector<CookieRecord*>& span) {
+    ForEachSpan([&](absl::Span<CookieRecord* const> span) {
       for (const CookieRecord* record : span) {
         if (!record->removed()) fn(*record);
       }
     });
   }
 
-  const std::vector<DomainEntry>& domains() const { return domains_; }
+  absl::Span<const DomainEntry> domains() const { return domains_; }
   const DomainEntry& domain_of(const CookieRecord& record) const {
     return domains_[record.domain_index()];
   }
@@ -273,7 +280,7 @@ class Bucket {
   }
   NameIndex* by_name() const { return extras_ ? extras_->by_name.get() : nullptr; }
   // The array holding cookies of `path_size` (grouped: created if missing).
-  std::vector<CookieRecord*>& ArrayFor(uint32_t path_size);
+  RecordArray& ArrayFor(uint32_t path_size);
   PathGroup* FindGroup(uint32_t path_size);
   // Splits records_ into path groups.
   void Group();
@@ -284,8 +291,9 @@ class Bucket {
   // destroys `old`, dropping its domain reference.
   void ReplaceInPlace(CookieRecord* old, CookieRecord* fresh);
 
-  std::vector<CookieRecord*> records_;  // Header order, while not grouped.
-  std::vector<DomainEntry> domains_;
+  RecordArray records_;  // Header order, while not grouped.
+  // Almost every bucket has one domain (its site's, or one host's).
+  absl::InlinedVector<DomainEntry, 1> domains_;
   std::unique_ptr<Extras> extras_;
   // No cookie of the bucket expires before this instant.
   int64_t earliest_expiry_us_ = kNeverUs;
