@@ -5,6 +5,7 @@
 #include <cstring>
 #include <optional>
 
+#include "absl/base/attributes.h"
 #include "jar/internal/byte_block.h"
 
 namespace cookiejar {
@@ -44,7 +45,7 @@ bool IsSpaceOrTab(char c) { return c == ' ' || c == '\t'; }
 
 // Trimming stops at the first byte that is not blank, so it reads only the
 // blanks at the edges, not the token again.
-std::string_view Trim(const char* begin, const char* end) {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline std::string_view Trim(const char* begin, const char* end) {
   while (begin != end && IsSpaceOrTab(*begin)) ++begin;
   while (begin != end && IsSpaceOrTab(end[-1])) --end;
   return std::string_view(begin, static_cast<size_t>(end - begin));
@@ -88,7 +89,7 @@ class LineTokenizer {
   // The next part. False after the last one, or at a control character
   // other than tab (control() then says so; the line is refused whatever
   // else it holds).
-  bool Next(LinePart* part) {
+  ABSL_ATTRIBUTE_ALWAYS_INLINE bool Next(LinePart* part) {
     if (done_) return false;
     for (;;) {
       while (bits_ == 0) {
@@ -142,7 +143,7 @@ class LineTokenizer {
     if (left < static_cast<ptrdiff_t>(ByteBlock::kSize)) bits_ &= (1u << left) - 1;
   }
 
-  void Emit(const char* stop, LinePart* part) const {
+  ABSL_ATTRIBUTE_ALWAYS_INLINE void Emit(const char* stop, LinePart* part) const {
     part->has_equals = equals_ != nullptr;
     part->has_tab = tab_;
     part->key = Trim(part_, equals_ != nullptr ? equals_ : stop);
