@@ -113,7 +113,8 @@ Bucket::~Bucket() {
 CookieRecord* Bucket::Find(std::string_view name, std::string_view domain, bool host_only,
                            std::string_view path) const {
   auto same = [&](const CookieRecord& r) {
-    return r.host_only() == host_only && r.path() == path && domain_of(r).domain == domain;
+    return r.host_only() == host_only && SameBytes(r.path(), path) &&
+           SameBytes(domain_of(r).domain, domain);
   };
   if (NameIndex* index = by_name()) {
     auto it = index->find(absl::string_view(name.data(), name.size()));

@@ -92,7 +92,10 @@ class JarCore {
    public:
     explicit ChangeLog(ChangeDispatcher* dispatcher)
         : dispatcher_(dispatcher), recording_(dispatcher->has_listeners()) {}
-    ~ChangeLog() { dispatcher_->Deliver(std::move(changes_)); }
+    // Most writes happen with no listener: no call, nothing to hand over.
+    ~ChangeLog() {
+      if (!changes_.empty()) dispatcher_->Deliver(std::move(changes_));
+    }
     ChangeLog(const ChangeLog&) = delete;
     ChangeLog& operator=(const ChangeLog&) = delete;
 
