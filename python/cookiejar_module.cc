@@ -428,7 +428,9 @@ void BindJar(py::module_& m) {
            },
            py::arg("seconds"), "Moves the clock forward by `seconds`.");
 
-  py::class_<Jar>(m, "Jar",
+  // Named as the public class that extends it, so that pybind11's argument
+  // errors name the class users know.
+  py::class_<Jar>(m, "NativeJar",
                   "The engine's cookie jar; use cookiejar.NativeJar, which adds the\n"
                   "request-context keywords and Pythonic results.")
       .def(py::init<const std::string&, std::shared_ptr<FakeClock>>(),
@@ -812,7 +814,7 @@ void BindFormats(py::module_& m) {
       "all); `home`: another home folder to search. An unknown browser raises\n"
       "ValueError; nothing installed is [].");
 
-  auto jar = py::reinterpret_borrow<py::class_<Jar>>(m.attr("Jar"));
+  auto jar = py::reinterpret_borrow<py::class_<Jar>>(m.attr("NativeJar"));
   jar.def(
          "import_browser",
          [](Jar& self, py::handle source, py::handle profile, py::handle home, bool keyring,

@@ -15,7 +15,7 @@ def _context(top_level_navigation, top_level_url, initiator, frame_ancestors, re
             "redirect_chain": redirect_chain, "method": method, "script": script}
 
 
-class NativeJar(_cookiejar.Jar):
+class NativeJar(_cookiejar.NativeJar):
     """The cookies of one browser profile, kept as that browser keeps them,
     with the engine's own API: give it URLs and Set-Cookie lines, get Cookie
     headers, explanations and stores. (For requests, httpx or urllib use

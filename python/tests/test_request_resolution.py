@@ -110,6 +110,18 @@ def test_bad_context_urls_raise_invalid_url_naming_them(context, named):
     assert len(jar) == 0
 
 
+def test_argument_errors_name_the_public_classes(tmp_path):
+    """pybind11 writes the extension's class names into its argument errors;
+    they must be the names users import (NativeJar), not a private one."""
+    jar = cookiejar.NativeJar()
+    store = cookiejar.SqliteStore(str(tmp_path / "cookies.db"))
+    for call in (lambda: jar.export_cookies_txt(3), lambda: store.attach(5)):
+        with pytest.raises(TypeError) as e:
+            call()
+        assert "cookiejar._cookiejar.NativeJar" in str(e.value)
+        assert not re.search(r"\bJar\b", str(e.value))
+
+
 def test_context_values_of_the_wrong_type_raise_type_error():
     jar = cookiejar.NativeJar()
     with pytest.raises(TypeError):

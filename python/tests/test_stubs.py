@@ -148,7 +148,7 @@ def test_the_parameter_check_sees_a_difference():
     tree = ast.parse("def cookies_txt_text(self) -> str: ...\n"
                      "def export_cookies_txt(self, path: str, lossy: bool = False) -> None: ...\n"
                      "def import_cookie(self, cookie, *, keep: bool = True) -> None: ...\n")
-    runtime = _cookiejar.Jar
+    runtime = _cookiejar.NativeJar
     same, moved, renamed = tree.body
     assert _stub_params(same) == _runtime_params(runtime.cookies_txt_text, "cookies_txt_text")
     assert _stub_params(moved) != _runtime_params(runtime.export_cookies_txt,
