@@ -7,6 +7,7 @@
 
 #include "absl/hash/hash.h"
 #include "common/absl_view.h"
+#include "jar/internal/short_bytes.h"
 
 namespace cookiejar {
 namespace jar_internal {
@@ -54,10 +55,10 @@ HostSite LookupSite(const PublicSuffixList& psl, std::string_view host) {
   }
   thread_local std::unique_ptr<Table> table;
   if (table == nullptr) table = std::make_unique<Table>();
-  Table::Set& set = table->sets[absl::Hash<absl::string_view>{}(AbslView(host)) % kSets];
+  Table::Set& set = table->sets[ShortHash(host) % kSets];
   const Entry* found = nullptr;
   for (const Entry& entry : set.ways) {
-    if (entry.host == host) {
+    if (SameBytes(entry.host, host)) {
       found = &entry;
       break;
     }
