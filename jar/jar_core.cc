@@ -17,6 +17,7 @@
 #include "common/absl_view.h"
 #include "cookiejar/parsed_cookie.h"
 #include "jar/internal/lookup_clock.h"
+#include "jar/internal/short_bytes.h"
 #include "jar/internal/site_cache.h"
 #include "jar/internal/utf8_repair.h"
 
@@ -636,24 +637,48 @@ void JarCore::VisitIncluded(RequestDecisions& request, Sink& sink) {
     }
   }
 
-  // Which of each bucket's domains the host matches, worked out once.
-  auto domain_matches = [&](const Bucket* bucket, std::vector<uint8_t>* matches) {
-    if (bucket == nullptr) return;
-    const std::vector<DomainEntry>& domains = bucket->domains();
-    matches->resize(domains.size());
-    for (size_t d = 0; d < domains.size(); ++d) {
-      const DomainEntry& entry = domains[d];
-      (*matches)[d] = entry.references != 0 && (entry.host_only ? host == entry.domain
-                                                                : DomainMatches(host, entry.domain));
+  // Which of each bucket's domains the host matches, worked out once: on
+  // the stack for the few domains of almost every site.
+  const bool host_is_name = request.host_is_name();
+  auto domain_matches = [&](const Bucket& bucket, uint8_t* local, size_t local_size,
+                            std::vector<uint8_t>* spill) -> const uint8_t* {
+    const std::vector<DomainEntry>& domains = bucket.domains();
+    const size_t count = domains.size();
+    uint8_t* matches = local;
+    if (count > local_size) {
+      if (spill->size() < count) spill->resize(count);
+      matches = spill->data();
     }
+    for (size_t d = 0; d < count; ++d) {
+      const DomainEntry& entry = domains[d];
+      const std::string_view domain = entry.domain;
+      bool match;
+      if (entry.host_only) {
+        match = SameBytes(host, domain);
+      } else if (host_is_name) {
+        // DomainMatches, without its test for an IP literal.
+        const size_t n = host.size(), m = domain.size();
+        match = n == m ? SameBytes(host.data(), domain.data(), n)
+                       : m != 0 && n > m && host[n - m - 1] == '.' &&
+                             SameBytes(host.data() + (n - m), domain.data(), m);
+      } else {
+        match = DomainMatches(host, domain);
+      }
+      matches[d] = entry.references != 0 && match;
+    }
+    return matches;
   };
-  thread_local std::vector<uint8_t> plain_matches_storage, partitioned_matches_storage;
-  std::vector<uint8_t>& plain_matches = plain_matches_storage;
-  std::vector<uint8_t>& partitioned_matches = partitioned_matches_storage;
-  domain_matches(plain, &plain_matches);
-  domain_matches(partitioned, &partitioned_matches);
+  constexpr size_t kLocalDomains = 16;
+  uint8_t plain_local[kLocalDomains], partitioned_local[kLocalDomains];
+  thread_local std::vector<uint8_t> plain_spill, partitioned_spill;
+  const uint8_t* const plain_matches =
+      plain ? domain_matches(*plain, plain_local, kLocalDomains, &plain_spill) : nullptr;
+  const uint8_t* const partitioned_matches =
+      partitioned
+          ? domain_matches(*partitioned, partitioned_local, kLocalDomains, &partitioned_spill)
+          : nullptr;
 
-  auto included = [&](const CookieRecord& cookie, const std::vector<uint8_t>& matches) {
+  auto included = [&](const CookieRecord& cookie, const uint8_t* matches) {
     return filter.Allows(cookie) && matches[cookie.domain_index()] &&
            (cookie.path_size() == 1 || PathMatches(path, cookie.path()));
   };

@@ -110,6 +110,10 @@ class RequestDecisions {
     return parts_ != nullptr ? parts_->https || IsLocalhost(parts_->host)
                              : url_->IsPotentiallyTrustworthy();
   }
+  // Whether the host is known to be a domain name, not an IP literal: a
+  // URL the fast path took (which refuses a numeric last label). False
+  // says only that it is not known.
+  bool host_is_name() const { return parts_ != nullptr; }
   const CookieOptions& options() const { return options_; }
 
   // Inline, for the hot path's plain lookup (no initiator, top-level page

@@ -10,6 +10,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "absl/base/attributes.h"
+
 namespace cookiejar {
 namespace jar_internal {
 namespace short_bytes {
@@ -28,7 +30,7 @@ inline uint32_t Load32(const char* p) {
 
 // The first up to 8 bytes of [p, p + n) in one word (overlapping reads, so
 // the same bytes give the same word only for the same n).
-inline uint64_t LoadUpTo8(const char* p, size_t n) {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline uint64_t LoadUpTo8(const char* p, size_t n) {
   if (n >= 4) return Load32(p) | uint64_t{Load32(p + n - 4)} << 32;
   if (n == 0) return 0;
   return uint64_t{static_cast<unsigned char>(p[0])} |
@@ -40,7 +42,7 @@ inline uint64_t LoadUpTo8(const char* p, size_t n) {
 
 // Whether the `n` bytes at `a` and at `b` are the same. Longer strings than
 // a few words go to memcmp.
-inline bool SameBytes(const char* a, const char* b, size_t n) {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool SameBytes(const char* a, const char* b, size_t n) {
   using short_bytes::Load64;
   if (n < 8) return short_bytes::LoadUpTo8(a, n) == short_bytes::LoadUpTo8(b, n);
   if (n > 32) return std::memcmp(a, b, n) == 0;
