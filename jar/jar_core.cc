@@ -100,9 +100,8 @@ std::string JarCore::PartitionBucketKey(const CookiePartitionKey& partition,
                       AbslView(site));
 }
 
-JarCore::Shard* JarCore::Shards(bool create) const {
-  ShardSet* set = shards_.load(std::memory_order_acquire);
-  if (set != nullptr || !create) return set ? set->shards : nullptr;
+JarCore::Shard* JarCore::CreateShards() const {
+  ShardSet* set = nullptr;
   ShardSet* fresh = new ShardSet;
   if (shards_.compare_exchange_strong(set, fresh, std::memory_order_acq_rel)) return fresh->shards;
   delete fresh;  // Another thread won; `set` now holds its shards.
@@ -123,19 +122,7 @@ CookieAccessContext JarCore::AccessContext(RequestDecisions& request, bool sendi
   return context;
 }
 
-bool JarCore::PolicyAllows(RequestDecisions& request, bool partitioned) const {
-  if (policy_allows_all_.load(std::memory_order_acquire)) return true;
-  // Without site exceptions the answer needs no lock (the common case:
-  // browsers' third-party defaults).
-  if (!policy_has_exceptions_.load(std::memory_order_acquire)) {
-    switch (static_cast<CookieAcceptPolicy>(policy_accept_.load(std::memory_order_acquire))) {
-      case CookieAcceptPolicy::kAllowAll: return true;
-      case CookieAcceptPolicy::kBlockAll: return false;
-      case CookieAcceptPolicy::kBlockThirdParty:
-      case CookieAcceptPolicy::kPartitionThirdParty:
-        return partitioned || !request.ThirdParty();
-    }
-  }
+bool JarCore::PolicyAllowsLocked(RequestDecisions& request, bool partitioned) const {
   std::shared_lock<SharedMutex> lock(policy_mu_);
   if (!access_policy_.site_exceptions.empty()) {
     auto exception = access_policy_.site_exceptions.find(AbslView(request.Site()));

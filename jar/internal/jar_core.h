@@ -133,13 +133,34 @@ class JarCore {
                                         std::string_view site);
   Shard* ShardFor(std::string_view site) const;
   // The shards, created on first use so that an empty jar costs little.
-  Shard* Shards(bool create) const;
+  // Inline: every lookup asks.
+  Shard* Shards(bool create) const {
+    ShardSet* set = shards_.load(std::memory_order_acquire);
+    if (set != nullptr) return set->shards;
+    return create ? CreateShards() : nullptr;
+  }
+  Shard* CreateShards() const;
   // The context of a request that sets cookies, or (`sending`) receives them.
   CookieAccessContext AccessContext(RequestDecisions& request, bool sending) const;
   // Whether the access policy lets cookies be set or sent for this request;
   // `partitioned` asks for partitioned cookies, which survive third-party
   // blocking.
-  bool PolicyAllows(RequestDecisions& request, bool partitioned) const;
+  // Inline for a policy without site exceptions (what each lookup asks);
+  // the rest takes the policy's lock.
+  bool PolicyAllows(RequestDecisions& request, bool partitioned) const {
+    if (policy_allows_all_.load(std::memory_order_acquire)) return true;
+    if (!policy_has_exceptions_.load(std::memory_order_acquire)) {
+      switch (static_cast<CookieAcceptPolicy>(policy_accept_.load(std::memory_order_acquire))) {
+        case CookieAcceptPolicy::kAllowAll: return true;
+        case CookieAcceptPolicy::kBlockAll: return false;
+        case CookieAcceptPolicy::kBlockThirdParty:
+        case CookieAcceptPolicy::kPartitionThirdParty:
+          return partitioned || !request.ThirdParty();
+      }
+    }
+    return PolicyAllowsLocked(request, partitioned);
+  }
+  bool PolicyAllowsLocked(RequestDecisions& request, bool partitioned) const;
   // Whether the access policy puts every cookie this request sets into its
   // partition (Firefox's Total Cookie Protection in a third-party context).
   bool PartitionsEverything(RequestDecisions& request) const;
