@@ -628,7 +628,8 @@ void JarCore::VisitIncluded(RequestDecisions& request, Sink& sink) {
   // the stack for the few domains of almost every site.
   const bool host_is_name = request.host_is_name();
   auto domain_matches = [&](const Bucket& bucket, uint8_t* local, size_t local_size,
-                            std::vector<uint8_t>* spill) -> const uint8_t* {
+                            std::vector<uint8_t>* spill)
+                            ABSL_ATTRIBUTE_ALWAYS_INLINE -> const uint8_t* {
     const std::vector<DomainEntry>& domains = bucket.domains();
     const size_t count = domains.size();
     uint8_t* matches = local;
