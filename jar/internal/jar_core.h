@@ -19,6 +19,8 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/hash/hash.h"
+#include "absl/strings/string_view.h"
 #include "common/distributed_shared_mutex.h"
 #include "common/shared_mutex.h"
 #include "cookiejar/cookie_jar.h"
@@ -26,6 +28,7 @@
 #include "jar/internal/cookie_bucket.h"
 #include "jar/internal/cookie_draft.h"
 #include "jar/internal/request_decisions.h"
+#include "jar/internal/short_bytes.h"
 
 namespace cookiejar {
 namespace jar_internal {
@@ -64,7 +67,20 @@ class JarCore {
  private:
   // Buckets live behind pointers: the map's slots stay small, so probing it
   // touches fewer cache lines.
-  using BucketMap = absl::flat_hash_map<std::string, std::unique_ptr<Bucket>>;
+  // Keys are hashed as absl hashes them (SiteHash, which a lookup brings
+  // along) and compared inline: a site key is a few words, less than a call
+  // to memcmp costs.
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(absl::string_view key) const { return absl::Hash<absl::string_view>{}(key); }
+  };
+  struct KeyEq {
+    using is_transparent = void;
+    bool operator()(absl::string_view a, absl::string_view b) const {
+      return SameBytes(std::string_view(a.data(), a.size()), std::string_view(b.data(), b.size()));
+    }
+  };
+  using BucketMap = absl::flat_hash_map<std::string, std::unique_ptr<Bucket>, KeyHash, KeyEq>;
 
   struct alignas(64) Shard {
     // A writer writes to the lock: it gets a cache line of its own, so that
