@@ -628,14 +628,16 @@ void JarCore::VisitIncluded(RequestDecisions& request, Sink& sink) {
   // the stack for the few domains of almost every site.
   const bool host_is_name = request.host_is_name();
   auto domain_matches = [&](const Bucket& bucket, uint8_t* local, size_t local_size,
-                            std::vector<uint8_t>* spill)
+                            bool partitioned_bucket)
                             ABSL_ATTRIBUTE_ALWAYS_INLINE -> const uint8_t* {
     const std::vector<DomainEntry>& domains = bucket.domains();
     const size_t count = domains.size();
     uint8_t* matches = local;
-    if (count > local_size) {
-      if (spill->size() < count) spill->resize(count);
-      matches = spill->data();
+    if (ABSL_PREDICT_FALSE(count > local_size)) {
+      thread_local std::vector<uint8_t> plain_spill, partitioned_spill;
+      std::vector<uint8_t>& spill = partitioned_bucket ? partitioned_spill : plain_spill;
+      if (spill.size() < count) spill.resize(count);
+      matches = spill.data();
     }
     for (size_t d = 0; d < count; ++d) {
       const DomainEntry& entry = domains[d];
@@ -658,13 +660,11 @@ void JarCore::VisitIncluded(RequestDecisions& request, Sink& sink) {
   };
   constexpr size_t kLocalDomains = 16;
   uint8_t plain_local[kLocalDomains], partitioned_local[kLocalDomains];
-  thread_local std::vector<uint8_t> plain_spill, partitioned_spill;
   const uint8_t* const plain_matches =
-      plain ? domain_matches(*plain, plain_local, kLocalDomains, &plain_spill) : nullptr;
+      plain ? domain_matches(*plain, plain_local, kLocalDomains, false) : nullptr;
   const uint8_t* const partitioned_matches =
-      partitioned
-          ? domain_matches(*partitioned, partitioned_local, kLocalDomains, &partitioned_spill)
-          : nullptr;
+      partitioned ? domain_matches(*partitioned, partitioned_local, kLocalDomains, true)
+                  : nullptr;
 
   auto included = [&](const CookieRecord& cookie, const uint8_t* matches) {
     return filter.Allows(cookie) && matches[cookie.domain_index()] &&

@@ -50,7 +50,9 @@ HostSite Compute(const PublicSuffixList& psl, std::string_view host) {
 size_t SiteHash(std::string_view site) { return absl::Hash<absl::string_view>{}(AbslView(site)); }
 
 HostSite LookupSite(const PublicSuffixList& psl, std::string_view host) {
-  if (&psl != &PublicSuffixList::Builtin() || host.size() > kMaxCachedHost) {
+  // Read once: a call per lookup costs more than the test.
+  static const PublicSuffixList* const builtin = &PublicSuffixList::Builtin();
+  if (&psl != builtin || host.size() > kMaxCachedHost) {
     return Compute(psl, host);
   }
   thread_local std::unique_ptr<Table> table;
