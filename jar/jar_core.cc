@@ -561,7 +561,7 @@ std::vector<CanonicalCookie> JarCore::GetCookies(RequestDecisions& request) {
 }
 
 template <typename Sink>
-void JarCore::VisitIncluded(RequestDecisions& request, Sink& sink) {
+inline void JarCore::VisitIncluded(RequestDecisions& request, Sink& sink) {
   Shard* shards = Shards(false);
   if (shards == nullptr) return;  // An empty jar.
   size_t site_hash;

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/base/attributes.h"
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/hash/hash.h"
@@ -184,7 +185,7 @@ class JarCore {
   // in header order, then `sink.Finish()`, all under a shared lock; updates
   // last-access times.
   template <typename Sink>
-  void VisitIncluded(RequestDecisions& request, Sink& sink);
+  ABSL_ATTRIBUTE_ALWAYS_INLINE void VisitIncluded(RequestDecisions& request, Sink& sink);
 
   // Removes a live cookie, recording why.
   void Remove(Bucket* bucket, CookieRecord* record, CookieChangeCause cause, ChangeLog* log);
