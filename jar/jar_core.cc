@@ -462,7 +462,8 @@ class HeaderSink {
     count_ = next_ - pairs_.data();
     if (count_ == 0) return;
     const size_t start = start_ = out_->size();
-    out_->resize(start + bytes_ + 2 * (count_ - 1));
+    // append(n, c) rather than resize: the same fill without resize's call.
+    out_->append(bytes_ + 2 * (count_ - 1), '\0');
     char* p = out_->data() + start;
     for (size_t i = 0; i < count_; ++i) {
       if (i > 0) {
