@@ -53,6 +53,7 @@ JAR_HDRS = [
     "internal/jar_core.h",
     "internal/lookup_clock.h",
     "internal/request_decisions.h",
+    "internal/short_bytes.h",
     "internal/site_cache.h",
     "internal/url_parser.h",
     "internal/utf8_repair.h",

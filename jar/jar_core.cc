@@ -17,6 +17,7 @@
 #include "common/absl_view.h"
 #include "cookiejar/parsed_cookie.h"
 #include "jar/internal/lookup_clock.h"
+#include "jar/internal/short_bytes.h"
 #include "jar/internal/site_cache.h"
 #include "jar/internal/utf8_repair.h"
 
@@ -99,9 +100,8 @@ std::string JarCore::PartitionBucketKey(const CookiePartitionKey& partition,
                       AbslView(site));
 }
 
-JarCore::Shard* JarCore::Shards(bool create) const {
-  ShardSet* set = shards_.load(std::memory_order_acquire);
-  if (set != nullptr || !create) return set ? set->shards : nullptr;
+JarCore::Shard* JarCore::CreateShards() const {
+  ShardSet* set = nullptr;
   ShardSet* fresh = new ShardSet;
   if (shards_.compare_exchange_strong(set, fresh, std::memory_order_acq_rel)) return fresh->shards;
   delete fresh;  // Another thread won; `set` now holds its shards.
@@ -122,19 +122,7 @@ CookieAccessContext JarCore::AccessContext(RequestDecisions& request, bool sendi
   return context;
 }
 
-bool JarCore::PolicyAllows(RequestDecisions& request, bool partitioned) const {
-  if (policy_allows_all_.load(std::memory_order_acquire)) return true;
-  // Without site exceptions the answer needs no lock (the common case:
-  // browsers' third-party defaults).
-  if (!policy_has_exceptions_.load(std::memory_order_acquire)) {
-    switch (static_cast<CookieAcceptPolicy>(policy_accept_.load(std::memory_order_acquire))) {
-      case CookieAcceptPolicy::kAllowAll: return true;
-      case CookieAcceptPolicy::kBlockAll: return false;
-      case CookieAcceptPolicy::kBlockThirdParty:
-      case CookieAcceptPolicy::kPartitionThirdParty:
-        return partitioned || !request.ThirdParty();
-    }
-  }
+bool JarCore::PolicyAllowsLocked(RequestDecisions& request, bool partitioned) const {
   std::shared_lock<SharedMutex> lock(policy_mu_);
   if (!access_policy_.site_exceptions.empty()) {
     auto exception = access_policy_.site_exceptions.find(AbslView(request.Site()));
@@ -471,7 +459,8 @@ class HeaderSink {
     count_ = next_ - pairs_.data();
     if (count_ == 0) return;
     const size_t start = start_ = out_->size();
-    out_->resize(start + bytes_ + 2 * (count_ - 1));
+    // append(n, c) rather than resize: the same fill without resize's call.
+    out_->append(bytes_ + 2 * (count_ - 1), '\0');
     char* p = out_->data() + start;
     for (size_t i = 0; i < count_; ++i) {
       if (i > 0) {
@@ -570,7 +559,7 @@ std::vector<CanonicalCookie> JarCore::GetCookies(RequestDecisions& request) {
 }
 
 template <typename Sink>
-void JarCore::VisitIncluded(RequestDecisions& request, Sink& sink) {
+inline void JarCore::VisitIncluded(RequestDecisions& request, Sink& sink) {
   Shard* shards = Shards(false);
   if (shards == nullptr) return;  // An empty jar.
   size_t site_hash;
@@ -633,24 +622,49 @@ void JarCore::VisitIncluded(RequestDecisions& request, Sink& sink) {
     }
   }
 
-  // Which of each bucket's domains the host matches, worked out once.
-  auto domain_matches = [&](const Bucket* bucket, std::vector<uint8_t>* matches) {
-    if (bucket == nullptr) return;
-    const absl::Span<const DomainEntry> domains = bucket->domains();
-    matches->resize(domains.size());
-    for (size_t d = 0; d < domains.size(); ++d) {
-      const DomainEntry& entry = domains[d];
-      (*matches)[d] = entry.references != 0 && (entry.host_only ? host == entry.domain
-                                                                : DomainMatches(host, entry.domain));
+  // Which of each bucket's domains the host matches, worked out once: on
+  // the stack for the few domains of almost every site.
+  const bool host_is_name = request.host_is_name();
+  auto domain_matches = [&](const Bucket& bucket, uint8_t* local, size_t local_size,
+                            bool partitioned_bucket)
+                            ABSL_ATTRIBUTE_ALWAYS_INLINE -> const uint8_t* {
+    const absl::Span<const DomainEntry> domains = bucket.domains();
+    const size_t count = domains.size();
+    uint8_t* matches = local;
+    if (ABSL_PREDICT_FALSE(count > local_size)) {
+      thread_local std::vector<uint8_t> plain_spill, partitioned_spill;
+      std::vector<uint8_t>& spill = partitioned_bucket ? partitioned_spill : plain_spill;
+      if (spill.size() < count) spill.resize(count);
+      matches = spill.data();
     }
+    for (size_t d = 0; d < count; ++d) {
+      const DomainEntry& entry = domains[d];
+      const std::string_view domain = entry.domain;
+      bool match;
+      if (entry.host_only) {
+        match = SameBytes(host, domain);
+      } else if (host_is_name) {
+        // DomainMatches, without its test for an IP literal.
+        const size_t n = host.size(), m = domain.size();
+        match = n == m ? SameBytes(host.data(), domain.data(), n)
+                       : m != 0 && n > m && host[n - m - 1] == '.' &&
+                             SameBytes(host.data() + (n - m), domain.data(), m);
+      } else {
+        match = DomainMatches(host, domain);
+      }
+      matches[d] = entry.references != 0 && match;
+    }
+    return matches;
   };
-  thread_local std::vector<uint8_t> plain_matches_storage, partitioned_matches_storage;
-  std::vector<uint8_t>& plain_matches = plain_matches_storage;
-  std::vector<uint8_t>& partitioned_matches = partitioned_matches_storage;
-  domain_matches(plain, &plain_matches);
-  domain_matches(partitioned, &partitioned_matches);
+  constexpr size_t kLocalDomains = 16;
+  uint8_t plain_local[kLocalDomains], partitioned_local[kLocalDomains];
+  const uint8_t* const plain_matches =
+      plain ? domain_matches(*plain, plain_local, kLocalDomains, false) : nullptr;
+  const uint8_t* const partitioned_matches =
+      partitioned ? domain_matches(*partitioned, partitioned_local, kLocalDomains, true)
+                  : nullptr;
 
-  auto included = [&](const CookieRecord& cookie, const std::vector<uint8_t>& matches) {
+  auto included = [&](const CookieRecord& cookie, const uint8_t* matches) {
     return filter.Allows(cookie) && matches[cookie.domain_index()] &&
            (cookie.path_size() == 1 || PathMatches(path, cookie.path()));
   };

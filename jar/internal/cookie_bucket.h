@@ -35,6 +35,7 @@
 #include "absl/types/span.h"
 #include "cookiejar/canonical_cookie.h"
 #include "jar/internal/cookie_draft.h"
+#include "jar/internal/short_bytes.h"
 #include "common/micros.h"
 
 namespace cookiejar {
@@ -60,30 +61,6 @@ enum Need : uint8_t {
   kNeedStrict = 1 << 3,       // SameSite Strict.
   kNeedNever = 1 << 7,        // Removed: no request grants it.
 };
-
-// a == b for the short strings of cookies (names, paths, domains): up to 16
-// bytes compared in two overlapping loads, without a call to memcmp.
-inline bool SameBytes(std::string_view a, std::string_view b) {
-  const size_t n = a.size();
-  if (n != b.size()) return false;
-  const char* x = a.data();
-  const char* y = b.data();
-  if (n >= 8 && n <= 16) {
-    uint64_t x0, x1, y0, y1;
-    std::memcpy(&x0, x, 8);
-    std::memcpy(&y0, y, 8);
-    std::memcpy(&x1, x + n - 8, 8);
-    std::memcpy(&y1, y + n - 8, 8);
-    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
-  }
-  if (n < 8) {
-    for (size_t i = 0; i < n; ++i) {
-      if (x[i] != y[i]) return false;
-    }
-    return true;
-  }
-  return std::memcmp(x, y, n) == 0;
-}
 
 class CookieRecord {
  public:

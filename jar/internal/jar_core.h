@@ -17,8 +17,11 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/base/attributes.h"
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/hash/hash.h"
+#include "absl/strings/string_view.h"
 #include "common/distributed_shared_mutex.h"
 #include "common/shared_mutex.h"
 #include "cookiejar/cookie_jar.h"
@@ -26,6 +29,7 @@
 #include "jar/internal/cookie_bucket.h"
 #include "jar/internal/cookie_draft.h"
 #include "jar/internal/request_decisions.h"
+#include "jar/internal/short_bytes.h"
 
 namespace cookiejar {
 namespace jar_internal {
@@ -64,7 +68,20 @@ class JarCore {
  private:
   // Buckets live behind pointers: the map's slots stay small, so probing it
   // touches fewer cache lines.
-  using BucketMap = absl::flat_hash_map<std::string, std::unique_ptr<Bucket>>;
+  // Keys are hashed as absl hashes them (SiteHash, which a lookup brings
+  // along) and compared inline: a site key is a few words, less than a call
+  // to memcmp costs.
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(absl::string_view key) const { return absl::Hash<absl::string_view>{}(key); }
+  };
+  struct KeyEq {
+    using is_transparent = void;
+    bool operator()(absl::string_view a, absl::string_view b) const {
+      return SameBytes(std::string_view(a.data(), a.size()), std::string_view(b.data(), b.size()));
+    }
+  };
+  using BucketMap = absl::flat_hash_map<std::string, std::unique_ptr<Bucket>, KeyHash, KeyEq>;
 
   struct alignas(64) Shard {
     // A writer writes to the lock: it gets a cache line of its own, so that
@@ -136,13 +153,34 @@ class JarCore {
                                         std::string_view site);
   Shard* ShardFor(std::string_view site) const;
   // The shards, created on first use so that an empty jar costs little.
-  Shard* Shards(bool create) const;
+  // Inline: every lookup asks.
+  Shard* Shards(bool create) const {
+    ShardSet* set = shards_.load(std::memory_order_acquire);
+    if (set != nullptr) return set->shards;
+    return create ? CreateShards() : nullptr;
+  }
+  Shard* CreateShards() const;
   // The context of a request that sets cookies, or (`sending`) receives them.
   CookieAccessContext AccessContext(RequestDecisions& request, bool sending) const;
   // Whether the access policy lets cookies be set or sent for this request;
   // `partitioned` asks for partitioned cookies, which survive third-party
   // blocking.
-  bool PolicyAllows(RequestDecisions& request, bool partitioned) const;
+  // Inline for a policy without site exceptions (what each lookup asks);
+  // the rest takes the policy's lock.
+  bool PolicyAllows(RequestDecisions& request, bool partitioned) const {
+    if (policy_allows_all_.load(std::memory_order_acquire)) return true;
+    if (!policy_has_exceptions_.load(std::memory_order_acquire)) {
+      switch (static_cast<CookieAcceptPolicy>(policy_accept_.load(std::memory_order_acquire))) {
+        case CookieAcceptPolicy::kAllowAll: return true;
+        case CookieAcceptPolicy::kBlockAll: return false;
+        case CookieAcceptPolicy::kBlockThirdParty:
+        case CookieAcceptPolicy::kPartitionThirdParty:
+          return partitioned || !request.ThirdParty();
+      }
+    }
+    return PolicyAllowsLocked(request, partitioned);
+  }
+  bool PolicyAllowsLocked(RequestDecisions& request, bool partitioned) const;
   // Whether the access policy puts every cookie this request sets into its
   // partition (Firefox's Total Cookie Protection in a third-party context).
   bool PartitionsEverything(RequestDecisions& request) const;
@@ -150,7 +188,7 @@ class JarCore {
   // in header order, then `sink.Finish()`, all under a shared lock; updates
   // last-access times.
   template <typename Sink>
-  void VisitIncluded(RequestDecisions& request, Sink& sink);
+  ABSL_ATTRIBUTE_ALWAYS_INLINE void VisitIncluded(RequestDecisions& request, Sink& sink);
 
   // Removes a live cookie, recording why.
   void Remove(Bucket* bucket, CookieRecord* record, CookieChangeCause cause, ChangeLog* log);

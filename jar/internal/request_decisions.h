@@ -116,6 +116,10 @@ class RequestDecisions {
     if (parts_ == nullptr) return SetterUrl::Of(*url_);
     return {parts_->host, HostKind::kDomain, parts_->path, parts_->https, trustworthy()};
   }
+  // Whether the host is known to be a domain name, not an IP literal: a
+  // URL the fast path took (which refuses a numeric last label). False
+  // says only that it is not known.
+  bool host_is_name() const { return parts_ != nullptr; }
   const CookieOptions& options() const { return options_; }
 
   // Inline, for the hot path's plain lookup (no initiator, top-level page

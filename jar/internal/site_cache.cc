@@ -7,6 +7,7 @@
 
 #include "absl/hash/hash.h"
 #include "common/absl_view.h"
+#include "jar/internal/short_bytes.h"
 
 namespace cookiejar {
 namespace jar_internal {
@@ -49,15 +50,17 @@ HostSite Compute(const PublicSuffixList& psl, std::string_view host) {
 size_t SiteHash(std::string_view site) { return absl::Hash<absl::string_view>{}(AbslView(site)); }
 
 HostSite LookupSite(const PublicSuffixList& psl, std::string_view host) {
-  if (&psl != &PublicSuffixList::Builtin() || host.size() > kMaxCachedHost) {
+  // Read once: a call per lookup costs more than the test.
+  static const PublicSuffixList* const builtin = &PublicSuffixList::Builtin();
+  if (&psl != builtin || host.size() > kMaxCachedHost) {
     return Compute(psl, host);
   }
   thread_local std::unique_ptr<Table> table;
   if (table == nullptr) table = std::make_unique<Table>();
-  Table::Set& set = table->sets[absl::Hash<absl::string_view>{}(AbslView(host)) % kSets];
+  Table::Set& set = table->sets[ShortHash(host) % kSets];
   const Entry* found = nullptr;
   for (const Entry& entry : set.ways) {
-    if (entry.host == host) {
+    if (SameBytes(entry.host, host)) {
       found = &entry;
       break;
     }
