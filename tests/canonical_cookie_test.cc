@@ -195,6 +195,22 @@ TEST(CanonicalCookieTest, ExpiryIsCappedAt400Days) {
   EXPECT_TRUE(Accept("http://h.test/", "a=b; Max-Age=-99999999999999999999").IsExpired(kNow));
 }
 
+// Digits are summed unchecked up to 18 of them; longer values, and values
+// padded with zeros, must still saturate rather than wrap to a past date.
+TEST(CanonicalCookieTest, LongMaxAgeValuesSaturateOrReadAsWritten) {
+  EXPECT_EQ(Accept("http://h.test/", "a=b; Max-Age=0000000000000000000000007").expiry,
+            kNow + absl::Seconds(7));
+  EXPECT_EQ(Accept("http://h.test/", "a=b; Max-Age=999999999999999999").expiry, kNow + k400Days);
+  for (const char* max_age : {"9223372036854775807", "9223372036854775808",
+                              "18446744073709551616", "92233720368547758070"}) {
+    const CanonicalCookie c = Accept("http://h.test/", std::string("a=b; Max-Age=") + max_age);
+    EXPECT_EQ(c.expiry, kNow + k400Days) << max_age;
+  }
+  EXPECT_TRUE(
+      Accept("http://h.test/", "a=b; Max-Age=-0000000000000000000000001").IsExpired(kNow));
+  EXPECT_FALSE(Accept("http://h.test/", "a=b; Max-Age=12345678901234567890x").IsPersistent());
+}
+
 TEST(CanonicalCookieTest, PastExpiresIsAlreadyExpired) {
   CanonicalCookie c = Accept("http://h.test/", "a=b; Expires=Thu, 01 Jan 1970 00:00:00 GMT");
   EXPECT_TRUE(c.IsExpired(kNow));

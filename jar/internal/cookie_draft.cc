@@ -35,10 +35,16 @@ std::optional<int64_t> ParseMaxAge(std::string_view text, CookieDateSyntax synta
   if (text.empty()) return std::nullopt;
   int64_t value = 0;
   constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    const int digit = c - '0';
-    value = value > (kMax - digit) / 10 ? kMax : value * 10 + digit;
+  // Eighteen digits cannot overflow: only longer values need the check.
+  constexpr size_t kSafeDigits = 18;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned digit = static_cast<unsigned char>(text[i]) - unsigned{'0'};
+    if (digit > 9) return std::nullopt;
+    if (i < kSafeDigits) {
+      value = value * 10 + digit;
+    } else {
+      value = value > (kMax - static_cast<int64_t>(digit)) / 10 ? kMax : value * 10 + digit;
+    }
   }
   return negative ? -value : value;
 }
