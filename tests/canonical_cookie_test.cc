@@ -3,6 +3,7 @@
 
 #include "cookiejar/canonical_cookie.h"
 
+#include <algorithm>
 #include <string>
 
 #include "gtest/gtest.h"
@@ -53,6 +54,23 @@ TEST(CanonicalCookieTest, NoDomainAttributeMakesAHostOnlyCookie) {
   CanonicalCookie c = Accept("http://www.example.com/", "a=b");
   EXPECT_TRUE(c.host_only);
   EXPECT_EQ(c.domain, "www.example.com");
+}
+
+// Short lowercase Domain attributes are judged sixteen bytes at a time, up
+// to 63 bytes; the rest by the byte loop. Each length on both sides of the
+// block and size limits, lowercase and with a capital.
+TEST(CanonicalCookieTest, DomainAttributeOfEachLength) {
+  for (size_t size = 6; size <= 68; ++size) {
+    const std::string domain = std::string(size - 5, 'a') + ".test";
+    CanonicalCookie c = Accept("http://www." + domain + "/", "a=b; Domain=" + domain);
+    EXPECT_FALSE(c.host_only) << domain;
+    EXPECT_EQ(c.domain, domain);
+    std::string capital = domain;
+    capital[(size - 5) / 2] = 'A';  // In the label of a's, at each place in turn.
+    c = Accept("http://www." + domain + "/", "a=b; Domain=" + capital);
+    EXPECT_FALSE(c.host_only) << capital;
+    EXPECT_EQ(c.domain, domain);
+  }
 }
 
 TEST(CanonicalCookieTest, DomainAttributeLeadingDotIsDroppedAndCaseFolded) {
@@ -209,6 +227,29 @@ TEST(CanonicalCookieTest, LongMaxAgeValuesSaturateOrReadAsWritten) {
   EXPECT_TRUE(
       Accept("http://h.test/", "a=b; Max-Age=-0000000000000000000000001").IsExpired(kNow));
   EXPECT_FALSE(Accept("http://h.test/", "a=b; Max-Age=12345678901234567890x").IsPersistent());
+}
+
+// Values of 4 to 8 digits are converted a word at a time: each length, the
+// zeros that pad short values, and a stray byte at each place (bytes with the
+// high bit set, next to '0' and '9', and one that carries when 6 is added).
+TEST(CanonicalCookieTest, MaxAgeOfEachLengthReadsAsWritten) {
+  for (std::string max_age : {"7", "12", "123", "0000", "0001", "1234", "12345", "123456",
+                              "1234567", "00000000", "09999999", "19990101", "34559999",
+                              "123456789", "1234567890"}) {
+    const absl::Duration seconds = absl::Seconds(std::stoll(max_age));
+    EXPECT_EQ(Accept("http://h.test/", "a=b; Max-Age=" + max_age).expiry,
+              seconds == absl::ZeroDuration() ? absl::InfinitePast()
+                                              : kNow + std::min(seconds, k400Days))
+        << max_age;
+    EXPECT_TRUE(Accept("http://h.test/", "a=b; Max-Age=-" + max_age).IsExpired(kNow)) << max_age;
+    for (size_t i = 0; i < max_age.size(); ++i) {
+      for (char stray : {'/', ':', 'a', '\x80', '\xb9', '\xfa', '\xff'}) {
+        std::string bad = max_age;
+        bad[i] = stray;
+        EXPECT_FALSE(Accept("http://h.test/", "a=b; Max-Age=" + bad).IsPersistent()) << bad;
+      }
+    }
+  }
 }
 
 TEST(CanonicalCookieTest, PastExpiresIsAlreadyExpired) {

@@ -94,6 +94,38 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool IsCanonicalHost(std::string_view host, 
   return true;
 }
 
+// The size of the host at `host`: the simple bytes (lowercase letters,
+// digits, '-', '_', '.') before the first other byte or `end`, when there
+// are 1 to 63 of them and they are a host exactly as CanonicalizeHost would
+// return it (IsCanonicalHost). 0 otherwise: the general path decides. Bytes
+// from `floor` on are readable.
+constexpr size_t kMaxCommonHost = 63;
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline size_t CanonicalHostSize(const char* host, const char* end,
+                                                             const char* floor) {
+  uint64_t dots = 0, dashes = 0, digits = 0;
+  size_t host_size = kMaxCommonHost + 1;
+  for (size_t offset = 0; offset <= kMaxCommonHost; offset += ByteBlock::kSize) {
+    const ByteBlock block = ByteBlock::LoadUpTo(host + offset, end, floor);
+    const uint32_t dot = block.EqualsAny<'.'>(), dash = block.EqualsAny<'-'>();
+    const uint32_t digit = block.InRange('0', '9');
+    const uint32_t simple = block.InRange('a', 'z') | digit | dot | dash | block.EqualsAny<'_'>();
+    dots |= uint64_t{dot} << offset;
+    dashes |= uint64_t{dash} << offset;
+    digits |= uint64_t{digit} << offset;
+    if (simple != 0xffff) {
+      host_size = offset + CountTrailingZeros(~simple & 0xffff);
+      break;
+    }
+  }
+  if (host_size == 0 || host_size > kMaxCommonHost) return 0;
+  const uint64_t in_host = LowBits(host_size);
+  if (!IsCanonicalHost(std::string_view(host, host_size), dots & in_host, dashes & in_host,
+                       digits & in_host)) {
+    return 0;
+  }
+  return host_size;
+}
+
 // The first byte of [p, end) that is not plain in a canonical path: one that
 // ends the path ('?', '#'), one the path escapes, a backslash, or a '.' or
 // '%' right after a slash (a dot segment to resolve, an escape that might
@@ -153,28 +185,8 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool ParseCommonParts(std::string_view text,
   // them, up to a port, a path, a query, a fragment or the end. Anything
   // else in the authority (user info, IPv6, escapes, capitals, IDNA) is the
   // general path's.
-  constexpr size_t kMaxHost = 63;
-  uint64_t dots = 0, dashes = 0, digits = 0;
-  size_t host_size = kMaxHost + 1;
-  for (size_t offset = 0; offset <= kMaxHost; offset += ByteBlock::kSize) {
-    const ByteBlock block = ByteBlock::LoadUpTo(host + offset, end, begin);
-    const uint32_t dot = block.EqualsAny<'.'>(), dash = block.EqualsAny<'-'>();
-    const uint32_t digit = block.InRange('0', '9');
-    const uint32_t simple = block.InRange('a', 'z') | digit | dot | dash | block.EqualsAny<'_'>();
-    dots |= uint64_t{dot} << offset;
-    dashes |= uint64_t{dash} << offset;
-    digits |= uint64_t{digit} << offset;
-    if (simple != 0xffff) {
-      host_size = offset + CountTrailingZeros(~simple & 0xffff);
-      break;
-    }
-  }
-  if (host_size == 0 || host_size > kMaxHost) return false;
-  const std::string_view host_name(host, host_size);
-  const uint64_t in_host = LowBits(host_size);
-  if (!IsCanonicalHost(host_name, dots & in_host, dashes & in_host, digits & in_host)) {
-    return false;
-  }
+  const size_t host_size = CanonicalHostSize(host, end, begin);
+  if (host_size == 0) return false;
 
   const char* p = host + host_size;
   int port = https ? 443 : 80;
@@ -202,7 +214,7 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool ParseCommonParts(std::string_view text,
 
   out->https = https;
   out->port = port;
-  out->host = host_name;
+  out->host = std::string_view(host, host_size);
   out->path = path_end == p ? std::string_view("/")
                              : std::string_view(p, static_cast<size_t>(path_end - p));
   out->query = std::string_view(path_end, static_cast<size_t>(query_end - path_end));
