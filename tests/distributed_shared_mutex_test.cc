@@ -76,6 +76,29 @@ TEST(DistributedSharedMutexTest, ReadersShareTheLock) {
   EXPECT_FALSE(std::unique_lock<DistributedSharedMutex>(mu, std::try_to_lock).owns_lock());
 }
 
+// A writer looks only at the slots that ever held a reader: one new thread
+// after another takes each slot in turn, and each one's reader must hold
+// writers off until it leaves, in a table where it is the first of its slot.
+TEST(DistributedSharedMutexTest, AReaderInAnySlotHoldsWritersOff) {
+  ReaderCounts counts;
+  DistributedSharedMutex mu;
+  mu.Bind(&counts, 5);
+  for (size_t i = 0; i < ReaderCounts::kSlots; ++i) {
+    std::atomic<bool> reading{false}, release{false};
+    std::thread reader([&] {
+      std::shared_lock<DistributedSharedMutex> lock(mu);
+      reading = true;
+      while (!release.load()) std::this_thread::yield();
+    });
+    while (!reading.load()) std::this_thread::yield();
+    EXPECT_FALSE(std::unique_lock<DistributedSharedMutex>(mu, std::try_to_lock).owns_lock())
+        << "reader " << i;
+    release = true;
+    reader.join();
+    EXPECT_TRUE(std::unique_lock<DistributedSharedMutex>(mu, std::try_to_lock).owns_lock());
+  }
+}
+
 TEST(DistributedSharedMutexTest, AWaitingWriterGetsInAgainstAStreamOfReaders) {
   ReaderCounts counts;
   DistributedSharedMutex mu;
