@@ -50,8 +50,8 @@ CookieInclusionStatus CanonicalCookie::Create(const ParsedCookie& parsed, const 
                                               CanonicalCookie* out) {
   jar_internal::CookieDraft draft;
   CookieInclusionStatus status = jar_internal::DraftCookie(
-      parsed, jar_internal::SetterUrl::Of(url), now, context, public_suffix_list, max_expiry_age,
-      &draft);
+      parsed, jar_internal::SetterUrl::Of(url), micros::ClampFinite(micros::ToMicros(now)), context,
+      public_suffix_list, micros::DurationMicros(max_expiry_age), &draft);
   if (!status.IsInclude()) return status;
   CanonicalCookie cookie;
   cookie.name = std::string(draft.name);
@@ -59,7 +59,7 @@ CookieInclusionStatus CanonicalCookie::Create(const ParsedCookie& parsed, const 
   cookie.domain = std::string(draft.domain);
   cookie.path = std::string(draft.path);
   cookie.creation = cookie.last_access = now;
-  cookie.expiry = draft.expiry;
+  cookie.expiry = micros::FromMicros(draft.expiry_us);
   cookie.host_only = draft.host_only;
   cookie.secure = draft.secure;
   cookie.http_only = draft.http_only;

@@ -201,7 +201,6 @@ CookieInclusionStatus JarCore::SetCookie(RequestDecisions& request, std::string_
     parsed.value = repaired_value;
   }
   const int64_t now_us = NowMicros();
-  const absl::Time now = FromMicros(now_us);
   CookieAccessContext context = AccessContext(request, /*sending=*/false);
   context.server_date = server_date;
   context.partition_everything = PartitionsEverything(request);
@@ -209,7 +208,7 @@ CookieInclusionStatus JarCore::SetCookie(RequestDecisions& request, std::string_
   if (partitioned) context.partition_key = &request.Partition();
   CookieDraft draft;
   const SetterUrl url = request.setter_url();
-  status = DraftCookie(parsed, url, now, context, *psl_, limits_.max_expiry_age, &draft);
+  status = DraftCookie(parsed, url, now_us, context, *psl_, max_expiry_us_, &draft);
   if (!PolicyAllows(request, partitioned)) status.Add(Reason::kUserPreferences);
   if (!status.IsInclude()) return status;
 
@@ -239,11 +238,11 @@ CookieInclusionStatus JarCore::ImportCookie(const CanonicalCookie& cookie, bool 
   const int64_t last_access_us = now ? now_us : std::min(ToMicros(cookie.last_access), now_us);
   // The cap counts from creation, as for cookies loaded by Chromium.
   const int64_t cap_us =
-      SatAdd(std::min(creation_us, now_us), DurationMicros(limits_.max_expiry_age));
-  if (draft.expiry != absl::InfiniteFuture() && ToMicros(draft.expiry) > cap_us) {
-    draft.expiry = FromMicros(ClampFinite(cap_us));
+      SatAdd(std::min(creation_us, now_us), max_expiry_us_);
+  if (draft.expiry_us != kNeverUs && draft.expiry_us > cap_us) {
+    draft.expiry_us = ClampFinite(cap_us);
   }
-  if (ToMicros(draft.expiry) <= now_us) return CookieInclusionStatus(Reason::kExpired);
+  if (draft.expiry_us <= now_us) return CookieInclusionStatus(Reason::kExpired);
   StoreRequest request;
   request.draft = &draft;
   request.partition = cookie.partition_key ? &*cookie.partition_key : nullptr;
@@ -271,7 +270,7 @@ CookieInclusionStatus JarCore::Store(const StoreRequest& request) {
     auto bucket_it =
         draft.partitioned ? map.find(AbslView(key)) : map.find(AbslView(key), site_hash);
     Bucket* bucket = bucket_it == map.end() ? nullptr : bucket_it->second.get();
-    const bool expired = ToMicros(draft.expiry) <= now_us;
+    const bool expired = draft.expiry_us <= now_us;
     CookieRecord* same = nullptr;
     if (bucket != nullptr) {
       PurgeExpired(bucket, now_us, &log);

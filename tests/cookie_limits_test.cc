@@ -317,6 +317,22 @@ TEST_F(CookieLimitsTest, UnlimitedKeepsEverythingAndDoesNotCapExpiry) {
   EXPECT_TRUE(found);
 }
 
+// Without a cap, a Max-Age past the end of time is the latest instant, not
+// "no expiry": the cookie stays persistent (it was a session cookie while
+// the sum overflowed to absl's infinite future).
+TEST_F(CookieLimitsTest, HugeMaxAgeWithoutACapStaysPersistent) {
+  MakeJar(CookieLimits::Unlimited());
+  jar_->SetCookie("http://a.test/", "a=1; Max-Age=99999999999999999999");
+  jar_->SetCookie("http://a.test/", "b=1; Max-Age=9223372036854775807");
+  jar_->SetCookie("http://a.test/", "c=1; Max-Age=9223372036");
+  const std::vector<CanonicalCookie> cookies = jar_->GetAllCookies();
+  ASSERT_EQ(cookies.size(), 3u);
+  for (const CanonicalCookie& c : cookies) {
+    EXPECT_TRUE(c.IsPersistent()) << c.name;
+    EXPECT_GT(c.expiry, clock_.Now() + absl::Hours(24 * 365 * 290)) << c.name;
+  }
+}
+
 TEST_F(CookieLimitsTest, ExpiryCapIsConfigurable) {
   CookieLimits limits;
   limits.max_expiry_age = absl::Hours(1);

@@ -54,7 +54,7 @@ void CookieRecord::Fill(const CookieDraft& draft, int64_t creation_us, int64_t l
   const bool nameless = draft.name.empty();
   const size_t pair_size =
       nameless ? draft.value.size() : draft.name.size() + 1 + draft.value.size();
-  expiry_us_ = ToMicros(draft.expiry);
+  expiry_us_ = draft.expiry_us;
   creation_us_ = creation_us;
   last_access_us_.store(last_access_us, std::memory_order_relaxed);
   path_size_ = static_cast<uint32_t>(draft.path.size());

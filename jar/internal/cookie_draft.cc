@@ -220,10 +220,10 @@ bool PrefixesHold(const ParsedCookie& parsed, const jar_internal::CookieDraft& c
 
 namespace jar_internal {
 
-CookieInclusionStatus DraftCookie(const ParsedCookie& parsed, const SetterUrl& url, absl::Time now,
-                                  const CookieAccessContext& context,
+CookieInclusionStatus DraftCookie(const ParsedCookie& parsed, const SetterUrl& url,
+                                  int64_t now_us, const CookieAccessContext& context,
                                   const PublicSuffixList& public_suffix_list,
-                                  absl::Duration max_expiry_age, CookieDraft* out) {
+                                  int64_t max_expiry_us, CookieDraft* out) {
   CookieDraft& cookie = *out;
   const CookieSyntaxRules& syntax = context.syntax;
   CookieInclusionStatus status =
@@ -238,19 +238,24 @@ CookieInclusionStatus DraftCookie(const ParsedCookie& parsed, const SetterUrl& u
 
   std::optional<int64_t> max_age;
   if (parsed.max_age) max_age = ParseMaxAge(*parsed.max_age, syntax.dates);
+  // A far expiry saturates to the latest finite instant: it stays a
+  // persistent cookie, whatever the cap (none, with CookieLimits::Unlimited).
+  const int64_t latest_us = micros::ClampFinite(micros::SatAdd(now_us, max_expiry_us));
   if (max_age) {
-    cookie.expiry = *max_age <= 0
-                        ? absl::InfinitePast()
-                        : now + std::min(absl::Seconds(*max_age), max_expiry_age);
+    cookie.expiry_us =
+        *max_age <= 0
+            ? micros::kAlwaysUs
+            : std::min(micros::ClampFinite(micros::SatAdd(now_us, micros::SatMul(*max_age, 1000000))),
+                       latest_us);
   } else if (parsed.expires) {
     if (std::optional<absl::Time> date = ParseCookieDate(*parsed.expires, syntax.dates)) {
       if (!context.server_date.empty()) {
         if (std::optional<absl::Time> server_now = ParseHttpDate(context.server_date)) {
           // absl::Time saturates at its infinities: a date far out stays so.
-          *date += now - *server_now;
+          *date += micros::FromMicros(now_us) - *server_now;
         }
       }
-      cookie.expiry = std::min(*date, now + max_expiry_age);
+      cookie.expiry_us = std::min(micros::ToMicros(*date), latest_us);
     }
   }
 
@@ -337,7 +342,7 @@ CookieInclusionStatus DraftFromCanonical(const CanonicalCookie& cookie,
   draft.name = cookie.name;
   draft.value = cookie.value;
   draft.path = cookie.path.empty() ? std::string_view("/") : std::string_view(cookie.path);
-  draft.expiry = cookie.expiry;
+  draft.expiry_us = micros::ToMicros(cookie.expiry);
   draft.secure = cookie.secure;
   draft.http_only = cookie.http_only;
   draft.same_site = cookie.same_site;

@@ -6,11 +6,13 @@
 #ifndef COOKIEJAR_JAR_INTERNAL_COOKIE_DRAFT_H_
 #define COOKIEJAR_JAR_INTERNAL_COOKIE_DRAFT_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "absl/time/time.h"
+#include "common/micros.h"
 #include "cookiejar/canonical_cookie.h"
 #include "cookiejar/url.h"
 
@@ -49,7 +51,9 @@ struct CookieDraft {
   std::optional<size_t> site_hash;
   std::string domain_storage;  // Backs `domain` when it had to be rewritten.
 
-  absl::Time expiry = absl::InfiniteFuture();
+  // Microseconds since the epoch, micros::kNeverUs for a session cookie
+  // (common/micros.h): the jar's unit, so that storing converts nothing.
+  int64_t expiry_us = micros::kNeverUs;
   bool host_only = true;
   bool secure = false;
   bool http_only = false;
@@ -57,17 +61,16 @@ struct CookieDraft {
   CookieSameSite same_site = CookieSameSite::kUnspecified;
   CookiePriority priority = CookiePriority::kMedium;
   CookieSourceScheme source_scheme = CookieSourceScheme::kNonSecure;
-
-  bool IsExpired(absl::Time now) const { return expiry <= now; }
 };
 
 // CanonicalCookie::Create's validation, into a draft. `parsed` (and so the
-// line it points into) and `url` must outlive `*out`.
-// `url`'s views must outlive `out`.
-CookieInclusionStatus DraftCookie(const ParsedCookie& parsed, const SetterUrl& url, absl::Time now,
-                                  const CookieAccessContext& context,
+// line it points into) and `url`'s views must outlive `*out`. Times are
+// microseconds (common/micros.h): `now_us` finite, `max_expiry_us` possibly
+// micros::kNeverUs (no cap).
+CookieInclusionStatus DraftCookie(const ParsedCookie& parsed, const SetterUrl& url,
+                                  int64_t now_us, const CookieAccessContext& context,
                                   const PublicSuffixList& public_suffix_list,
-                                  absl::Duration max_expiry_age, CookieDraft* out);
+                                  int64_t max_expiry_us, CookieDraft* out);
 
 // Checks a cookie that was stored before (a cookie file, a database) and
 // drafts it for storing again: name and value as the browser's `syntax`

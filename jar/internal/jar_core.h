@@ -224,6 +224,7 @@ class JarCore {
   const int64_t lax_allowing_unsafe_us_ =
       DurationMicros(same_site_policy_.lax_allowing_unsafe_max_age);
   const int64_t global_purge_spares_us_ = DurationMicros(limits_.global_purge_spares_recent);
+  const int64_t max_expiry_us_ = DurationMicros(limits_.max_expiry_age);
 
   mutable std::atomic<ShardSet*> shards_{nullptr};
   std::atomic<int64_t> count_{0};  // Live cookies in all shards, expired ones included.
