@@ -46,20 +46,43 @@ bool ParseTime(std::string_view token, int* hour, int* minute, int* second) {
   return ReadNumber(token, &pos, 1, 2, second);
 }
 
+// Three bytes with 0x20 set in each, as one number: names of months and
+// weekdays compare in one test, ASCII case folded (other bytes get the bit
+// too, which the comparisons before this folded the same way).
+constexpr uint32_t Fold3(const char* p) {
+  return (static_cast<uint32_t>(static_cast<unsigned char>(p[0]) | 0x20)) |
+         (static_cast<uint32_t>(static_cast<unsigned char>(p[1]) | 0x20) << 8) |
+         (static_cast<uint32_t>(static_cast<unsigned char>(p[2]) | 0x20) << 16);
+}
+
 // month = ( "jan" / "feb" / ... / "dec" ) *OCTET, case-insensitive.
 bool ParseMonth(std::string_view token, int* month) {
-  static constexpr char kMonths[] = "janfebmaraprmayjunjulaugsepoctnovdec";
   if (token.size() < 3) return false;
-  char lower[3];
-  for (int i = 0; i < 3; ++i) lower[i] = static_cast<char>(token[i] | 0x20);
-  for (int m = 0; m < 12; ++m) {
-    if (lower[0] == kMonths[3 * m] && lower[1] == kMonths[3 * m + 1] &&
-        lower[2] == kMonths[3 * m + 2]) {
-      *month = m + 1;
-      return true;
-    }
+  switch (Fold3(token.data())) {
+    case Fold3("jan"): *month = 1; return true;
+    case Fold3("feb"): *month = 2; return true;
+    case Fold3("mar"): *month = 3; return true;
+    case Fold3("apr"): *month = 4; return true;
+    case Fold3("may"): *month = 5; return true;
+    case Fold3("jun"): *month = 6; return true;
+    case Fold3("jul"): *month = 7; return true;
+    case Fold3("aug"): *month = 8; return true;
+    case Fold3("sep"): *month = 9; return true;
+    case Fold3("oct"): *month = 10; return true;
+    case Fold3("nov"): *month = 11; return true;
+    case Fold3("dec"): *month = 12; return true;
+    default: return false;
   }
-  return false;
+}
+
+bool IsWeekday(const char* p) {
+  switch (Fold3(p)) {
+    case Fold3("mon"): case Fold3("tue"): case Fold3("wed"): case Fold3("thu"):
+    case Fold3("fri"): case Fold3("sat"): case Fold3("sun"):
+      return true;
+    default:
+      return false;
+  }
 }
 
 // Builds the instant from fields, or nullopt when they are out of range or
@@ -103,13 +126,7 @@ std::optional<std::optional<absl::Time>> ParseImfFixdate(std::string_view t) {
     return std::nullopt;
   }
   // A month name in the weekday's place would win in the general algorithm.
-  static constexpr char kDays[] = "montuewedthufrisatsun";
-  bool weekday = false;
-  for (int d = 0; d < 7 && !weekday; ++d) {
-    weekday = (t[0] | 0x20) == (kDays[3 * d] | 0x20) && (t[1] | 0x20) == kDays[3 * d + 1] &&
-              (t[2] | 0x20) == kDays[3 * d + 2];
-  }
-  if (!weekday) return std::nullopt;
+  if (!IsWeekday(t.data())) return std::nullopt;
   int month = 0;
   const int day = Digits(t, 5, 2), year = Digits(t, 12, 4), hour = Digits(t, 17, 2),
             minute = Digits(t, 20, 2), second = Digits(t, 23, 2);
