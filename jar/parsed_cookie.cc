@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "absl/base/attributes.h"
+#include "absl/base/optimization.h"
 #include "jar/internal/byte_block.h"
 
 namespace cookiejar {
@@ -44,10 +45,13 @@ namespace {
 bool IsSpaceOrTab(char c) { return c == ' ' || c == '\t'; }
 
 // Trimming stops at the first byte that is not blank, so it reads only the
-// blanks at the edges, not the token again.
+// blanks at the edges, not the token again. A part without a tab has only
+// spaces to trim, one compare a byte.
+template <bool kTabs>
 ABSL_ATTRIBUTE_ALWAYS_INLINE inline std::string_view Trim(const char* begin, const char* end) {
-  while (begin != end && IsSpaceOrTab(*begin)) ++begin;
-  while (begin != end && IsSpaceOrTab(end[-1])) --end;
+  auto blank = [](char c) { return kTabs ? IsSpaceOrTab(c) : c == ' '; };
+  while (begin != end && blank(*begin)) ++begin;
+  while (begin != end && blank(end[-1])) --end;
   return std::string_view(begin, static_cast<size_t>(end - begin));
 }
 
@@ -64,101 +68,99 @@ bool EqualsLower(std::string_view s, std::string_view lower) {
   return true;
 }
 
-// One ';'-separated part of a line: split at its first '=' and trimmed.
+// One ';'-separated part of a line, untrimmed.
 struct LinePart {
-  std::string_view key;    // The whole part when it has no '='.
-  std::string_view value;  // Empty when it has no '='.
-  bool has_equals = false;
-  // Whether the untrimmed part has a tab: only then can key or value have
-  // one inside, so only then are they searched for it.
-  bool has_tab = false;
+  const char* begin;
+  const char* equals;  // Its first '=', or null.
+  const char* end;     // Its ';', or the end of the line.
+  // Only then can its key or value have a tab inside, or blanks other
+  // than spaces at their edges.
+  bool tab;
 };
+
+// The part's key (the whole part when it has no '=') and value (empty
+// without '='), trimmed.
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline void Split(const LinePart& part, std::string_view* key,
+                                               std::string_view* value) {
+  const char* const key_end = part.equals != nullptr ? part.equals : part.end;
+  if (ABSL_PREDICT_TRUE(!part.tab)) {
+    *key = Trim<false>(part.begin, key_end);
+    *value = part.equals != nullptr ? Trim<false>(part.equals + 1, part.end) : std::string_view();
+  } else {
+    *key = Trim<true>(part.begin, key_end);
+    *value = part.equals != nullptr ? Trim<true>(part.equals + 1, part.end) : std::string_view();
+  }
+}
 
 // Splits a Set-Cookie line into its parts in one pass. Each block of 16
 // bytes is classified once into a mask of the bytes that matter (';', '=',
 // controls, tab); the parts come from walking the mask's bits, so no byte
 // is searched twice and the bytes between separators are never looked at
 // one by one.
-class LineTokenizer {
+class LineScanner {
  public:
-  explicit LineTokenizer(std::string_view line)
-      : begin_(line.data()), end_(line.data() + line.size()), part_(begin_) {
-    Classify();
-  }
+  explicit LineScanner(std::string_view line)
+      : line_(line.data()), size_(static_cast<ptrdiff_t>(line.size())) {}
 
-  // The next part. False after the last one, or at a control character
-  // other than tab (control() then says so; the line is refused whatever
-  // else it holds).
-  ABSL_ATTRIBUTE_ALWAYS_INLINE bool Next(LinePart* part) {
-    if (done_) return false;
+  // The part that starts at `begin` (the line's start or just after a
+  // ';'), up to the next ';' or the end. False at a control character other
+  // than tab: the line is refused whatever else it holds.
+  ABSL_ATTRIBUTE_ALWAYS_INLINE bool Next(const char* begin, LinePart* part) {
+    part->begin = begin;
+    part->equals = nullptr;
+    part->tab = false;
     for (;;) {
-      while (bits_ == 0) {
-        if (end_ - block_ <= static_cast<ptrdiff_t>(ByteBlock::kSize)) {
-          Emit(end_, part);
-          done_ = true;
-          part_ = end_;
-          return true;
-        }
-        block_ += ByteBlock::kSize;
-        Classify();
+      if (bits_ == 0 && !Advance()) {
+        part->end = line_ + size_;
+        return true;
       }
-      const char* const at = block_ + __builtin_ctz(bits_);
+      const char* const at = line_ + block_ + __builtin_ctz(bits_);
       bits_ &= bits_ - 1;
-      switch (*at) {
-        case ';':
-          Emit(at, part);
-          part_ = at + 1;
-          equals_ = nullptr;
-          tab_ = false;
-          return true;
-        case '=':
-          if (equals_ == nullptr) equals_ = at;
-          break;
-        case '\t':
-          tab_ = true;
-          break;
-        default:
-          control_ = true;
-          done_ = true;
-          return false;
+      const char c = *at;
+      if (c == ';') {
+        part->end = at;
+        return true;
+      }
+      if (c == '=') {
+        if (part->equals == nullptr) part->equals = at;
+      } else if (c == '\t') {
+        part->tab = true;
+      } else {
+        return false;
       }
     }
   }
 
-  bool control() const { return control_; }
-  // The line after the last part returned: what a refusal of that part
-  // must still check for control characters.
-  std::string_view unread() const {
-    return std::string_view(part_, static_cast<size_t>(end_ - part_));
-  }
-
  private:
   using ByteBlock = jar_internal::ByteBlock;
+  static constexpr ptrdiff_t kSize = ByteBlock::kSize;
 
-  void Classify() {
-    const ByteBlock block = ByteBlock::LoadUpTo(block_, end_, begin_);
-    bits_ = block.EqualsAny<';', '=', '\x7f'>() | block.InRange('\0', '\x1f');
-    // A short last block reads zero bytes past the end: not the line's.
-    const ptrdiff_t left = end_ - block_;
-    if (left < static_cast<ptrdiff_t>(ByteBlock::kSize)) bits_ &= (1u << left) - 1;
+  static uint32_t Mask(const ByteBlock& block) {
+    return block.EqualsAny<';', '=', '\x7f'>() | block.AtMost('\x1f');
   }
 
-  ABSL_ATTRIBUTE_ALWAYS_INLINE void Emit(const char* stop, LinePart* part) const {
-    part->has_equals = equals_ != nullptr;
-    part->has_tab = tab_;
-    part->key = Trim(part_, equals_ != nullptr ? equals_ : stop);
-    part->value = equals_ != nullptr ? Trim(equals_ + 1, stop) : std::string_view();
+  // Moves to the next block with a byte of interest; false past the end.
+  // Blocks that end within the line (all but the last) cost one compare
+  // on top of their classification.
+  ABSL_ATTRIBUTE_ALWAYS_INLINE bool Advance() {
+    do {
+      block_ += kSize;
+      if (ABSL_PREDICT_FALSE(block_ > size_ - kSize)) {
+        if (block_ >= size_) return false;
+        // A short last block reads zero bytes past the end: not the line's.
+        bits_ = Mask(ByteBlock::LoadUpTo(line_ + block_, line_ + size_, line_)) &
+                ((1u << (size_ - block_)) - 1);
+        return bits_ != 0;
+      }
+      bits_ = Mask(ByteBlock::Load(line_ + block_));
+    } while (bits_ == 0);
+    return true;
   }
 
-  const char* const begin_;
-  const char* const end_;
-  const char* block_ = begin_;    // The block whose mask is bits_.
-  uint32_t bits_ = 0;             // Bytes of interest in it not yet walked.
-  const char* part_;              // Where the current part starts.
-  const char* equals_ = nullptr;  // Its first '=', if seen.
-  bool tab_ = false;              // Whether it has a tab so far.
-  bool control_ = false;
-  bool done_ = false;
+  const char* const line_;
+  const ptrdiff_t size_;
+  ptrdiff_t block_ = -kSize;  // Where the block whose mask is bits_ starts.
+  uint32_t bits_ = 0;         // Bytes of interest in it not yet walked.
 };
 
 // Attribute names are matched a word at a time: the name's bytes (up to
@@ -245,7 +247,7 @@ void SetAttribute(std::string_view attribute, std::string_view value, ParsedCook
 
 // Why the name-value pair is refused, if it is. What CheckNameAndValue would
 // look for again is known from the split: the name has no ';' or '=', the
-// value no ';', both are trimmed, and the tokenizer sees every control
+// value no ';', both are trimmed, and the scanner sees every control
 // character.
 std::optional<CookieExclusionReason> CheckPair(const LinePart& pair, std::string_view name,
                                                std::string_view value,
@@ -258,7 +260,7 @@ std::optional<CookieExclusionReason> CheckPair(const LinePart& pair, std::string
   if (name.empty() && value.find('=') != std::string_view::npos) {
     return Reason::kInvalidNameOrValue;
   }
-  if (pair.has_tab && rules.reject_tab && (HasTab(name) || HasTab(value))) {
+  if (pair.tab && rules.reject_tab && (HasTab(name) || HasTab(value))) {
     return Reason::kControlCharacter;
   }
   return std::nullopt;
@@ -269,36 +271,49 @@ std::optional<CookieExclusionReason> CheckPair(const LinePart& pair, std::string
 CookieInclusionStatus ParsedCookie::Parse(std::string_view line, const CookieSyntaxRules& rules,
                                           ParsedCookie* out, size_t max_name_value_bytes) {
   using Reason = CookieExclusionReason;
-  *out = ParsedCookie();
-  LineTokenizer tokenizer(line);
-  // A control character anywhere refuses the line before anything else is
-  // judged, so a part refused for another reason still has the rest of the
-  // line checked for one.
-  auto refuse = [&tokenizer](Reason reason) {
-    return CookieInclusionStatus(
-        HasCookieControlCharacter(tokenizer.unread()) ? Reason::kControlCharacter : reason);
-  };
+  // Field by field: `*out = ParsedCookie()` builds a whole one on the stack
+  // and copies it, payloads of the empty optionals included.
+  out->name = std::string_view();
+  out->value = std::string_view();
+  out->expires.reset();
+  out->max_age.reset();
+  out->domain.reset();
+  out->path.reset();
+  out->same_site.reset();
+  out->priority.reset();
+  out->secure = false;
+  out->http_only = false;
+  out->partitioned = false;
+  const char* const end = line.data() + line.size();
+  LineScanner scanner(line);
   LinePart part;
-  if (!tokenizer.Next(&part)) return CookieInclusionStatus(Reason::kControlCharacter);
-  if (part.has_equals) {
-    out->name = part.key;
-    out->value = part.value;
+  if (!scanner.Next(line.data(), &part)) return CookieInclusionStatus(Reason::kControlCharacter);
+  std::string_view key, value;
+  Split(part, &key, &value);
+  if (part.equals != nullptr) {
+    out->name = key;
+    out->value = value;
   } else {
-    (rules.bare_token == CookieSyntaxRules::BareToken::kName ? out->name : out->value) = part.key;
+    (rules.bare_token == CookieSyntaxRules::BareToken::kName ? out->name : out->value) = key;
   }
   if (std::optional<Reason> reason =
           CheckPair(part, out->name, out->value, rules, max_name_value_bytes)) {
-    return refuse(*reason);
+    // A control character anywhere refuses the line before anything else
+    // is judged, so the rest of the line is still checked for one.
+    const char* const rest = part.end == end ? end : part.end + 1;
+    return CookieInclusionStatus(
+        HasCookieControlCharacter(std::string_view(rest, static_cast<size_t>(end - rest)))
+            ? Reason::kControlCharacter
+            : *reason);
   }
-  while (tokenizer.Next(&part)) {
-    if (part.has_tab && rules.reject_tab && (HasTab(part.key) || HasTab(part.value))) {
-      return refuse(Reason::kControlCharacter);
+  while (part.end != end) {
+    if (!scanner.Next(part.end + 1, &part)) return CookieInclusionStatus(Reason::kControlCharacter);
+    Split(part, &key, &value);
+    if (part.tab && rules.reject_tab && (HasTab(key) || HasTab(value))) {
+      return CookieInclusionStatus(Reason::kControlCharacter);
     }
-    if (!part.key.empty() && part.value.size() <= kMaxAttributeValueBytes) {
-      SetAttribute(part.key, part.value, out);
-    }
+    if (!key.empty() && value.size() <= kMaxAttributeValueBytes) SetAttribute(key, value, out);
   }
-  if (tokenizer.control()) return CookieInclusionStatus(Reason::kControlCharacter);
   if (!rules.priority) out->priority.reset();
   return CookieInclusionStatus();
 }

@@ -87,6 +87,22 @@ class ByteBlock {
 #endif
   }
 
+  // Bytes from 0 to `hi`, unsigned: the controls with 0x1f, non-ASCII
+  // bytes never. Two instructions with SSE2, where InRange from 0 takes
+  // five.
+  uint32_t AtMost(char hi) const {
+#if defined(__SSE2__)
+    const __m128i capped = _mm_min_epu8(v_, _mm_set1_epi8(hi));
+    return Finish(static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(capped, v_))), true);
+#else
+    uint32_t mask = 0;
+    for (size_t i = 0; i < kSize; ++i) {
+      if (static_cast<unsigned char>(b_[i]) <= static_cast<unsigned char>(hi)) mask |= 1u << i;
+    }
+    return Finish(mask, true);
+#endif
+  }
+
   // Bytes below `bound` (ASCII) or from 0x80 up: controls and space with
   // bound 0x21, controls alone with 0x20, together with every non-ASCII byte.
   uint32_t BelowOrNonAscii(char bound) const {
