@@ -46,12 +46,16 @@ bool IsSpaceOrTab(char c) { return c == ' ' || c == '\t'; }
 
 // Trimming stops at the first byte that is not blank, so it reads only the
 // blanks at the edges, not the token again. A part without a tab has only
-// spaces to trim, one compare a byte.
-template <bool kTabs>
+// spaces to trim, one compare a byte. Where `end` is a byte of the line that
+// is not blank (the part's '=' or ';'), the forward scan needs no bound; the
+// backward scan never does, as it stops at the first byte kept at the latest.
+template <bool kTabs, bool kEndIsSeparator>
 ABSL_ATTRIBUTE_ALWAYS_INLINE inline std::string_view Trim(const char* begin, const char* end) {
   auto blank = [](char c) { return kTabs ? IsSpaceOrTab(c) : c == ' '; };
-  while (begin != end && blank(*begin)) ++begin;
-  while (begin != end && blank(end[-1])) --end;
+  while ((kEndIsSeparator || begin != end) && blank(*begin)) ++begin;
+  if (begin != end) {
+    while (blank(end[-1])) --end;
+  }
   return std::string_view(begin, static_cast<size_t>(end - begin));
 }
 
@@ -73,6 +77,7 @@ struct LinePart {
   const char* begin;
   const char* equals;  // Its first '=', or null.
   const char* end;     // Its ';', or the end of the line.
+  bool semicolon;      // Whether `end` is a ';' (not the end of the line).
   // Only then can its key or value have a tab inside, or blanks other
   // than spaces at their edges.
   bool tab;
@@ -82,13 +87,20 @@ struct LinePart {
 // without '='), trimmed.
 ABSL_ATTRIBUTE_ALWAYS_INLINE inline void Split(const LinePart& part, std::string_view* key,
                                                std::string_view* value) {
-  const char* const key_end = part.equals != nullptr ? part.equals : part.end;
-  if (ABSL_PREDICT_TRUE(!part.tab)) {
-    *key = Trim<false>(part.begin, key_end);
-    *value = part.equals != nullptr ? Trim<false>(part.equals + 1, part.end) : std::string_view();
+  if (ABSL_PREDICT_FALSE(part.tab)) {
+    *key = Trim<true, false>(part.begin, part.equals != nullptr ? part.equals : part.end);
+    *value = part.equals != nullptr ? Trim<true, false>(part.equals + 1, part.end)
+                                    : std::string_view();
+  } else if (ABSL_PREDICT_TRUE(part.semicolon)) {
+    *key = Trim<false, true>(part.begin, part.equals != nullptr ? part.equals : part.end);
+    *value = part.equals != nullptr ? Trim<false, true>(part.equals + 1, part.end)
+                                    : std::string_view();
+  } else if (part.equals != nullptr) {
+    *key = Trim<false, true>(part.begin, part.equals);
+    *value = Trim<false, false>(part.equals + 1, part.end);
   } else {
-    *key = Trim<true>(part.begin, key_end);
-    *value = part.equals != nullptr ? Trim<true>(part.equals + 1, part.end) : std::string_view();
+    *key = Trim<false, false>(part.begin, part.end);
+    *value = std::string_view();
   }
 }
 
@@ -112,6 +124,7 @@ class LineScanner {
     for (;;) {
       if (bits_ == 0 && !Advance()) {
         part->end = line_ + size_;
+        part->semicolon = false;
         return true;
       }
       const char* const at = line_ + block_ + __builtin_ctz(bits_);
@@ -119,6 +132,7 @@ class LineScanner {
       const char c = *at;
       if (c == ';') {
         part->end = at;
+        part->semicolon = true;
         return true;
       }
       if (c == '=') {
@@ -312,7 +326,8 @@ CookieInclusionStatus ParsedCookie::Parse(std::string_view line, const CookieSyn
     if (part.tab && rules.reject_tab && (HasTab(key) || HasTab(value))) {
       return CookieInclusionStatus(Reason::kControlCharacter);
     }
-    if (!key.empty() && value.size() <= kMaxAttributeValueBytes) SetAttribute(key, value, out);
+    // An empty key falls through SetAttribute's switch.
+    if (value.size() <= kMaxAttributeValueBytes) SetAttribute(key, value, out);
   }
   if (!rules.priority) out->priority.reset();
   return CookieInclusionStatus();
