@@ -61,17 +61,6 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline std::string_view Trim(const char* begin, con
 
 bool HasTab(std::string_view s) { return s.find('\t') != std::string_view::npos; }
 
-// ASCII case-insensitive equality with a lowercase literal.
-bool EqualsLower(std::string_view s, std::string_view lower) {
-  if (s.size() != lower.size()) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (static_cast<unsigned>(c - 'A') < 26u) c += 32;
-    if (c != static_cast<unsigned char>(lower[i])) return false;
-  }
-  return true;
-}
-
 // One ';'-separated part of a line, untrimmed.
 struct LinePart {
   const char* begin;
@@ -207,6 +196,12 @@ constexpr NameKey kPriority = Key("priority");
 // Partitioned, in two overlapping words (bytes 0-7 and 3-10).
 constexpr NameKey kPartitio = Key("partitio");
 constexpr NameKey kTitioned = Key("titioned");
+// SameSite and Priority values.
+constexpr NameKey kLax = Key("lax");
+constexpr NameKey kNone = Key("none");
+constexpr NameKey kStrict = Key("strict");
+constexpr NameKey kLow = Key("low");
+constexpr NameKey kHigh = Key("high");
 
 // The N bytes at `p` as Key lays them out.
 template <size_t N>
@@ -369,18 +364,40 @@ CookieInclusionStatus CheckNameAndValue(std::string_view name, std::string_view 
   return CheckNameAndValue(name, value, lenient, max_name_value_bytes);
 }
 
+// A word compare per value, as for attribute names: these run on every
+// cookie stored.
 CookieSameSite ParsedCookie::SameSite() const {
   if (!same_site) return CookieSameSite::kUnspecified;
-  if (EqualsLower(*same_site, "strict")) return CookieSameSite::kStrict;
-  if (EqualsLower(*same_site, "lax")) return CookieSameSite::kLax;
-  if (EqualsLower(*same_site, "none")) return CookieSameSite::kNoRestriction;
+  const char* const p = same_site->data();
+  switch (same_site->size()) {
+    case 3:
+      if (Matches(LoadName<3>(p), kLax)) return CookieSameSite::kLax;
+      break;
+    case 4:
+      if (Matches(LoadName<4>(p), kNone)) return CookieSameSite::kNoRestriction;
+      break;
+    case 6:
+      if (Matches(LoadName<6>(p), kStrict)) return CookieSameSite::kStrict;
+      break;
+    default:
+      break;
+  }
   return CookieSameSite::kUnspecified;
 }
 
 CookiePriority ParsedCookie::Priority() const {
   if (!priority) return CookiePriority::kMedium;
-  if (EqualsLower(*priority, "low")) return CookiePriority::kLow;
-  if (EqualsLower(*priority, "high")) return CookiePriority::kHigh;
+  const char* const p = priority->data();
+  switch (priority->size()) {
+    case 3:
+      if (Matches(LoadName<3>(p), kLow)) return CookiePriority::kLow;
+      break;
+    case 4:
+      if (Matches(LoadName<4>(p), kHigh)) return CookiePriority::kHigh;
+      break;
+    default:
+      break;
+  }
   return CookiePriority::kMedium;
 }
 
