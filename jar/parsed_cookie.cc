@@ -150,9 +150,14 @@ class LineScanner {
       block_ += kSize;
       if (ABSL_PREDICT_FALSE(block_ > size_ - kSize)) {
         if (block_ >= size_) return false;
-        // A short last block reads zero bytes past the end: not the line's.
-        bits_ = Mask(ByteBlock::LoadUpTo(line_ + block_, line_ + size_, line_)) &
-                ((1u << (size_ - block_)) - 1);
+        const ptrdiff_t left = size_ - block_;
+        if (size_ >= kSize) {
+          // The line's last 16 bytes, less those of the block before.
+          bits_ = Mask(ByteBlock::Load(line_ + size_ - kSize)) >> (kSize - left);
+        } else {
+          // A short line is copied, zero bytes after it: not the line's.
+          bits_ = Mask(ByteBlock::LoadUpTo(line_, line_ + size_, line_)) & ((1u << left) - 1);
+        }
         return bits_ != 0;
       }
       bits_ = Mask(ByteBlock::Load(line_ + block_));
@@ -203,16 +208,32 @@ constexpr NameKey kStrict = Key("strict");
 constexpr NameKey kLow = Key("low");
 constexpr NameKey kHigh = Key("high");
 
-// The N bytes at `p` as Key lays them out.
+// The bytes at `p` as an integer, the first lowest.
+template <typename T>
+T LoadLittle(const char* p) {
+  T value;
+  std::memcpy(&value, p, sizeof(T));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  if constexpr (sizeof(T) == 8) value = __builtin_bswap64(value);
+  if constexpr (sizeof(T) == 4) value = __builtin_bswap32(value);
+  if constexpr (sizeof(T) == 2) value = __builtin_bswap16(value);
+#endif
+  return value;
+}
+
+// The N bytes at `p` as Key lays them out. Two overlapping loads where N
+// is not a power of two (their common bytes agree): a copy of N bytes into
+// a word would go through memory.
 template <size_t N>
 uint64_t LoadName(const char* p) {
-  static_assert(N <= 8);
-  uint64_t word = 0;
-  std::memcpy(&word, p, N);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-  word = __builtin_bswap64(word);
-#endif
-  return word;
+  static_assert(N >= 2 && N <= 8);
+  if constexpr (N == 8) {
+    return LoadLittle<uint64_t>(p);
+  } else if constexpr (N >= 4) {
+    return LoadLittle<uint32_t>(p) | uint64_t{LoadLittle<uint32_t>(p + N - 4)} << (8 * (N - 4));
+  } else {
+    return LoadLittle<uint16_t>(p) | uint64_t{LoadLittle<uint16_t>(p + N - 2)} << (8 * (N - 2));
+  }
 }
 
 bool Matches(uint64_t word, NameKey key) { return (word | key.fold) == key.word; }
