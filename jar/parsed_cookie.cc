@@ -139,7 +139,7 @@ class LineScanner {
   static constexpr ptrdiff_t kSize = ByteBlock::kSize;
 
   static uint32_t Mask(const ByteBlock& block) {
-    return block.EqualsAny<';', '=', '\x7f'>() | block.AtMost('\x1f');
+    return block.AtMostOrEqualsAny<';', '=', '\x7f'>('\x1f');
   }
 
   // Moves to the next block with a byte of interest; false past the end.
