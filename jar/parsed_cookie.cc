@@ -3,7 +3,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <new>
 #include <optional>
+#include <type_traits>
 
 #include "absl/base/attributes.h"
 #include "absl/base/optimization.h"
@@ -142,6 +144,13 @@ class LineScanner {
     return block.AtMostOrEqualsAny<';', '=', '\x7f'>('\x1f');
   }
 
+  // A line shorter than a block is copied out, zero bytes after it: not the
+  // line's. Out of line, so that Parse's frame has no buffer (nor the check
+  // of the stack protector that a buffer brings).
+  ABSL_ATTRIBUTE_NOINLINE static uint32_t ShortLineMask(const char* line, ptrdiff_t size) {
+    return Mask(ByteBlock::LoadUpTo(line, line + size, line)) & ((1u << size) - 1);
+  }
+
   // Moves to the next block with a byte of interest; false past the end.
   // Blocks that end within the line (all but the last) cost one compare
   // on top of their classification.
@@ -155,8 +164,7 @@ class LineScanner {
           // The line's last 16 bytes, less those of the block before.
           bits_ = Mask(ByteBlock::Load(line_ + size_ - kSize)) >> (kSize - left);
         } else {
-          // A short line is copied, zero bytes after it: not the line's.
-          bits_ = Mask(ByteBlock::LoadUpTo(line_, line_ + size_, line_)) & ((1u << left) - 1);
+          bits_ = ShortLineMask(line_, size_);
         }
         return bits_ != 0;
       }
@@ -301,19 +309,10 @@ std::optional<CookieExclusionReason> CheckPair(const LinePart& pair, std::string
 CookieInclusionStatus ParsedCookie::Parse(std::string_view line, const CookieSyntaxRules& rules,
                                           ParsedCookie* out, size_t max_name_value_bytes) {
   using Reason = CookieExclusionReason;
-  // Field by field: `*out = ParsedCookie()` builds a whole one on the stack
-  // and copies it, payloads of the empty optionals included.
-  out->name = std::string_view();
-  out->value = std::string_view();
-  out->expires.reset();
-  out->max_age.reset();
-  out->domain.reset();
-  out->path.reset();
-  out->same_site.reset();
-  out->priority.reset();
-  out->secure = false;
-  out->http_only = false;
-  out->partitioned = false;
+  // A new one in place: `*out = ParsedCookie()` builds one on the stack and
+  // copies it, and resetting each optional tests it first.
+  static_assert(std::is_trivially_destructible_v<ParsedCookie>);
+  out = new (out) ParsedCookie;
   const char* const end = line.data() + line.size();
   LineScanner scanner(line);
   LinePart part;
