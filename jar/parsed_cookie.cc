@@ -69,8 +69,8 @@ struct LinePart {
   const char* equals;  // Its first '=', or null.
   const char* end;     // Its ';', or the end of the line.
   bool semicolon;      // Whether `end` is a ';' (not the end of the line).
-  // Only then can its key or value have a tab inside, or blanks other
-  // than spaces at their edges.
+  // Whether it has a tab: only then can its key or value have one inside,
+  // or blanks other than spaces at their edges.
   bool tab;
 };
 
@@ -99,7 +99,8 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline void Split(const LinePart& part, std::string
 // bytes is classified once into a mask of the bytes that matter (';', '=',
 // controls, tab); the parts come from walking the mask's bits, so no byte
 // is searched twice and the bytes between separators are never looked at
-// one by one.
+// one by one. Trimming is left to the caller, which knows which edges it
+// needs.
 class LineScanner {
  public:
   explicit LineScanner(std::string_view line)
