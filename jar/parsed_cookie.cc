@@ -3,9 +3,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <new>
 #include <optional>
+#include <type_traits>
 
 #include "absl/base/attributes.h"
+#include "absl/base/optimization.h"
 #include "jar/internal/byte_block.h"
 
 namespace cookiejar {
@@ -44,121 +47,147 @@ namespace {
 bool IsSpaceOrTab(char c) { return c == ' ' || c == '\t'; }
 
 // Trimming stops at the first byte that is not blank, so it reads only the
-// blanks at the edges, not the token again.
+// blanks at the edges, not the token again. A part without a tab has only
+// spaces to trim, one compare a byte. Where `end` is a byte of the line that
+// is not blank (the part's '=' or ';'), the forward scan needs no bound; the
+// backward scan never does, as it stops at the first byte kept at the latest.
+template <bool kTabs, bool kEndIsSeparator>
 ABSL_ATTRIBUTE_ALWAYS_INLINE inline std::string_view Trim(const char* begin, const char* end) {
-  while (begin != end && IsSpaceOrTab(*begin)) ++begin;
-  while (begin != end && IsSpaceOrTab(end[-1])) --end;
+  auto blank = [](char c) { return kTabs ? IsSpaceOrTab(c) : c == ' '; };
+  while ((kEndIsSeparator || begin != end) && blank(*begin)) ++begin;
+  if (begin != end) {
+    while (blank(end[-1])) --end;
+  }
   return std::string_view(begin, static_cast<size_t>(end - begin));
 }
 
 bool HasTab(std::string_view s) { return s.find('\t') != std::string_view::npos; }
 
-// ASCII case-insensitive equality with a lowercase literal.
-bool EqualsLower(std::string_view s, std::string_view lower) {
-  if (s.size() != lower.size()) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (static_cast<unsigned>(c - 'A') < 26u) c += 32;
-    if (c != static_cast<unsigned char>(lower[i])) return false;
-  }
-  return true;
-}
-
-// One ';'-separated part of a line: split at its first '=' and trimmed.
+// One ';'-separated part of a line, untrimmed.
 struct LinePart {
-  std::string_view key;    // The whole part when it has no '='.
-  std::string_view value;  // Empty when it has no '='.
-  bool has_equals = false;
-  // Whether the untrimmed part has a tab: only then can key or value have
-  // one inside, so only then are they searched for it.
-  bool has_tab = false;
+  const char* begin;
+  const char* equals;  // Its first '=', or null.
+  const char* end;     // Its ';', or the end of the line.
+  bool semicolon;      // Whether `end` is a ';' (not the end of the line).
+  // Whether it has a tab: only then can its key or value have one inside,
+  // or blanks other than spaces at their edges.
+  bool tab;
 };
+
+// The part's key (the whole part when it has no '=') and value (empty
+// without '='), trimmed.
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline void Split(const LinePart& part, std::string_view* key,
+                                               std::string_view* value) {
+  if (ABSL_PREDICT_FALSE(part.tab)) {
+    *key = Trim<true, false>(part.begin, part.equals != nullptr ? part.equals : part.end);
+    *value = part.equals != nullptr ? Trim<true, false>(part.equals + 1, part.end)
+                                    : std::string_view();
+  } else if (ABSL_PREDICT_TRUE(part.semicolon)) {
+    *key = Trim<false, true>(part.begin, part.equals != nullptr ? part.equals : part.end);
+    *value = part.equals != nullptr ? Trim<false, true>(part.equals + 1, part.end)
+                                    : std::string_view();
+  } else if (part.equals != nullptr) {
+    *key = Trim<false, true>(part.begin, part.equals);
+    *value = Trim<false, false>(part.equals + 1, part.end);
+  } else {
+    *key = Trim<false, false>(part.begin, part.end);
+    *value = std::string_view();
+  }
+}
 
 // Splits a Set-Cookie line into its parts in one pass. Each block of 16
 // bytes is classified once into a mask of the bytes that matter (';', '=',
 // controls, tab); the parts come from walking the mask's bits, so no byte
 // is searched twice and the bytes between separators are never looked at
-// one by one.
-class LineTokenizer {
+// one by one. Trimming is left to the caller, which knows which edges it
+// needs.
+class LineScanner {
  public:
-  explicit LineTokenizer(std::string_view line)
-      : begin_(line.data()), end_(line.data() + line.size()), part_(begin_) {
-    Classify();
-  }
+  explicit LineScanner(std::string_view line)
+      : line_(line.data()), size_(static_cast<ptrdiff_t>(line.size())) {}
 
-  // The next part. False after the last one, or at a control character
-  // other than tab (control() then says so; the line is refused whatever
-  // else it holds).
-  ABSL_ATTRIBUTE_ALWAYS_INLINE bool Next(LinePart* part) {
-    if (done_) return false;
+  // The part that starts at `begin` (the line's start or just after a
+  // ';'), up to the next ';' or the end. False at a control character other
+  // than tab: the line is refused whatever else it holds.
+  ABSL_ATTRIBUTE_ALWAYS_INLINE bool Next(const char* begin, LinePart* part) {
+    part->begin = begin;
+    part->equals = nullptr;
+    part->tab = false;
     for (;;) {
-      while (bits_ == 0) {
-        if (end_ - block_ <= static_cast<ptrdiff_t>(ByteBlock::kSize)) {
-          Emit(end_, part);
-          done_ = true;
-          part_ = end_;
-          return true;
-        }
-        block_ += ByteBlock::kSize;
-        Classify();
+      if (bits_ == 0 && !Advance()) {
+        part->end = line_ + size_;
+        part->semicolon = false;
+        return true;
       }
-      const char* const at = block_ + __builtin_ctz(bits_);
+      const char* const at = line_ + block_ + __builtin_ctz(bits_);
       bits_ &= bits_ - 1;
-      switch (*at) {
-        case ';':
-          Emit(at, part);
-          part_ = at + 1;
-          equals_ = nullptr;
-          tab_ = false;
-          return true;
-        case '=':
-          if (equals_ == nullptr) equals_ = at;
-          break;
-        case '\t':
-          tab_ = true;
-          break;
-        default:
-          control_ = true;
-          done_ = true;
-          return false;
+      const char c = *at;
+      if (c == ';') {
+        part->end = at;
+        part->semicolon = true;
+        return true;
+      }
+      if (c == '=') {
+        if (part->equals == nullptr) part->equals = at;
+      } else if (c == '\t') {
+        part->tab = true;
+      } else {
+        return false;
       }
     }
   }
 
-  bool control() const { return control_; }
-  // The line after the last part returned: what a refusal of that part
-  // must still check for control characters.
-  std::string_view unread() const {
-    return std::string_view(part_, static_cast<size_t>(end_ - part_));
-  }
-
  private:
   using ByteBlock = jar_internal::ByteBlock;
+  static constexpr ptrdiff_t kSize = ByteBlock::kSize;
 
-  void Classify() {
-    const ByteBlock block = ByteBlock::LoadUpTo(block_, end_, begin_);
-    bits_ = block.EqualsAny<';', '=', '\x7f'>() | block.InRange('\0', '\x1f');
-    // A short last block reads zero bytes past the end: not the line's.
-    const ptrdiff_t left = end_ - block_;
-    if (left < static_cast<ptrdiff_t>(ByteBlock::kSize)) bits_ &= (1u << left) - 1;
+  static uint32_t Mask(const ByteBlock& block) {
+    return block.AtMostOrEqualsAny<';', '=', '\x7f'>('\x1f');
   }
 
-  ABSL_ATTRIBUTE_ALWAYS_INLINE void Emit(const char* stop, LinePart* part) const {
-    part->has_equals = equals_ != nullptr;
-    part->has_tab = tab_;
-    part->key = Trim(part_, equals_ != nullptr ? equals_ : stop);
-    part->value = equals_ != nullptr ? Trim(equals_ + 1, stop) : std::string_view();
+  // A line shorter than a block is copied out, zero bytes after it: not the
+  // line's. Out of line, so that Parse's frame has no buffer (nor the check
+  // of the stack protector that a buffer brings).
+  ABSL_ATTRIBUTE_NOINLINE static uint32_t ShortLineMask(const char* line, ptrdiff_t size) {
+    return Mask(ByteBlock::LoadUpTo(line, line + size, line)) & ((1u << size) - 1);
   }
 
-  const char* const begin_;
-  const char* const end_;
-  const char* block_ = begin_;    // The block whose mask is bits_.
-  uint32_t bits_ = 0;             // Bytes of interest in it not yet walked.
-  const char* part_;              // Where the current part starts.
-  const char* equals_ = nullptr;  // Its first '=', if seen.
-  bool tab_ = false;              // Whether it has a tab so far.
-  bool control_ = false;
-  bool done_ = false;
+  // Moves to the next span with a byte of interest; false past the end.
+  // A span is two blocks where the line has 32 bytes left (bits_ holds
+  // both masks: one test and one loop turn for the two, which pays in long
+  // values), one block where it has 16, then the line's last bytes.
+  ABSL_ATTRIBUTE_ALWAYS_INLINE bool Advance() {
+    for (;;) {
+      block_ = next_;
+      if (block_ <= size_ - 2 * kSize) {
+        next_ = block_ + 2 * kSize;
+        bits_ = Mask(ByteBlock::Load(line_ + block_)) |
+                Mask(ByteBlock::Load(line_ + block_ + kSize)) << kSize;
+        if (bits_ != 0) return true;
+      } else if (block_ <= size_ - kSize) {
+        next_ = block_ + kSize;
+        bits_ = Mask(ByteBlock::Load(line_ + block_));
+        if (bits_ != 0) return true;
+      } else {
+        if (block_ >= size_) return false;
+        next_ = size_;
+        const ptrdiff_t left = size_ - block_;
+        if (size_ >= kSize) {
+          // The line's last 16 bytes, less those of the block before.
+          bits_ = Mask(ByteBlock::Load(line_ + size_ - kSize)) >> (kSize - left);
+        } else {
+          bits_ = ShortLineMask(line_, size_);
+        }
+        return bits_ != 0;
+      }
+    }
+  }
+
+  const char* const line_;
+  const ptrdiff_t size_;
+  ptrdiff_t block_ = 0;  // Where the span whose mask is bits_ starts.
+  ptrdiff_t next_ = 0;   // Where it ends.
+  uint32_t bits_ = 0;    // Bytes of interest in it not yet walked.
 };
 
 // Attribute names are matched a word at a time: the name's bytes (up to
@@ -191,17 +220,39 @@ constexpr NameKey kPriority = Key("priority");
 // Partitioned, in two overlapping words (bytes 0-7 and 3-10).
 constexpr NameKey kPartitio = Key("partitio");
 constexpr NameKey kTitioned = Key("titioned");
+// SameSite and Priority values.
+constexpr NameKey kLax = Key("lax");
+constexpr NameKey kNone = Key("none");
+constexpr NameKey kStrict = Key("strict");
+constexpr NameKey kLow = Key("low");
+constexpr NameKey kHigh = Key("high");
 
-// The N bytes at `p` as Key lays them out.
+// The bytes at `p` as an integer, the first lowest.
+template <typename T>
+T LoadLittle(const char* p) {
+  T value;
+  std::memcpy(&value, p, sizeof(T));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  if constexpr (sizeof(T) == 8) value = __builtin_bswap64(value);
+  if constexpr (sizeof(T) == 4) value = __builtin_bswap32(value);
+  if constexpr (sizeof(T) == 2) value = __builtin_bswap16(value);
+#endif
+  return value;
+}
+
+// The N bytes at `p` as Key lays them out. Two overlapping loads where N
+// is not a power of two (their common bytes agree): a copy of N bytes into
+// a word would go through memory.
 template <size_t N>
 uint64_t LoadName(const char* p) {
-  static_assert(N <= 8);
-  uint64_t word = 0;
-  std::memcpy(&word, p, N);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-  word = __builtin_bswap64(word);
-#endif
-  return word;
+  static_assert(N >= 2 && N <= 8);
+  if constexpr (N == 8) {
+    return LoadLittle<uint64_t>(p);
+  } else if constexpr (N >= 4) {
+    return LoadLittle<uint32_t>(p) | uint64_t{LoadLittle<uint32_t>(p + N - 4)} << (8 * (N - 4));
+  } else {
+    return LoadLittle<uint16_t>(p) | uint64_t{LoadLittle<uint16_t>(p + N - 2)} << (8 * (N - 2));
+  }
 }
 
 bool Matches(uint64_t word, NameKey key) { return (word | key.fold) == key.word; }
@@ -245,7 +296,7 @@ void SetAttribute(std::string_view attribute, std::string_view value, ParsedCook
 
 // Why the name-value pair is refused, if it is. What CheckNameAndValue would
 // look for again is known from the split: the name has no ';' or '=', the
-// value no ';', both are trimmed, and the tokenizer sees every control
+// value no ';', both are trimmed, and the scanner sees every control
 // character.
 std::optional<CookieExclusionReason> CheckPair(const LinePart& pair, std::string_view name,
                                                std::string_view value,
@@ -258,7 +309,7 @@ std::optional<CookieExclusionReason> CheckPair(const LinePart& pair, std::string
   if (name.empty() && value.find('=') != std::string_view::npos) {
     return Reason::kInvalidNameOrValue;
   }
-  if (pair.has_tab && rules.reject_tab && (HasTab(name) || HasTab(value))) {
+  if (pair.tab && rules.reject_tab && (HasTab(name) || HasTab(value))) {
     return Reason::kControlCharacter;
   }
   return std::nullopt;
@@ -269,36 +320,41 @@ std::optional<CookieExclusionReason> CheckPair(const LinePart& pair, std::string
 CookieInclusionStatus ParsedCookie::Parse(std::string_view line, const CookieSyntaxRules& rules,
                                           ParsedCookie* out, size_t max_name_value_bytes) {
   using Reason = CookieExclusionReason;
-  *out = ParsedCookie();
-  LineTokenizer tokenizer(line);
-  // A control character anywhere refuses the line before anything else is
-  // judged, so a part refused for another reason still has the rest of the
-  // line checked for one.
-  auto refuse = [&tokenizer](Reason reason) {
-    return CookieInclusionStatus(
-        HasCookieControlCharacter(tokenizer.unread()) ? Reason::kControlCharacter : reason);
-  };
+  // A new one in place: `*out = ParsedCookie()` builds one on the stack and
+  // copies it, and resetting each optional tests it first.
+  static_assert(std::is_trivially_destructible_v<ParsedCookie>);
+  out = new (out) ParsedCookie;
+  const char* const end = line.data() + line.size();
+  LineScanner scanner(line);
   LinePart part;
-  if (!tokenizer.Next(&part)) return CookieInclusionStatus(Reason::kControlCharacter);
-  if (part.has_equals) {
-    out->name = part.key;
-    out->value = part.value;
+  if (!scanner.Next(line.data(), &part)) return CookieInclusionStatus(Reason::kControlCharacter);
+  std::string_view key, value;
+  Split(part, &key, &value);
+  if (part.equals != nullptr) {
+    out->name = key;
+    out->value = value;
   } else {
-    (rules.bare_token == CookieSyntaxRules::BareToken::kName ? out->name : out->value) = part.key;
+    (rules.bare_token == CookieSyntaxRules::BareToken::kName ? out->name : out->value) = key;
   }
   if (std::optional<Reason> reason =
           CheckPair(part, out->name, out->value, rules, max_name_value_bytes)) {
-    return refuse(*reason);
+    // A control character anywhere refuses the line before anything else
+    // is judged, so the rest of the line is still checked for one.
+    const char* const rest = part.end == end ? end : part.end + 1;
+    return CookieInclusionStatus(
+        HasCookieControlCharacter(std::string_view(rest, static_cast<size_t>(end - rest)))
+            ? Reason::kControlCharacter
+            : *reason);
   }
-  while (tokenizer.Next(&part)) {
-    if (part.has_tab && rules.reject_tab && (HasTab(part.key) || HasTab(part.value))) {
-      return refuse(Reason::kControlCharacter);
+  while (part.end != end) {
+    if (!scanner.Next(part.end + 1, &part)) return CookieInclusionStatus(Reason::kControlCharacter);
+    Split(part, &key, &value);
+    if (part.tab && rules.reject_tab && (HasTab(key) || HasTab(value))) {
+      return CookieInclusionStatus(Reason::kControlCharacter);
     }
-    if (!part.key.empty() && part.value.size() <= kMaxAttributeValueBytes) {
-      SetAttribute(part.key, part.value, out);
-    }
+    // An empty key falls through SetAttribute's switch.
+    if (value.size() <= kMaxAttributeValueBytes) SetAttribute(key, value, out);
   }
-  if (tokenizer.control()) return CookieInclusionStatus(Reason::kControlCharacter);
   if (!rules.priority) out->priority.reset();
   return CookieInclusionStatus();
 }
@@ -339,18 +395,40 @@ CookieInclusionStatus CheckNameAndValue(std::string_view name, std::string_view 
   return CheckNameAndValue(name, value, lenient, max_name_value_bytes);
 }
 
+// A word compare per value, as for attribute names: these run on every
+// cookie stored.
 CookieSameSite ParsedCookie::SameSite() const {
   if (!same_site) return CookieSameSite::kUnspecified;
-  if (EqualsLower(*same_site, "strict")) return CookieSameSite::kStrict;
-  if (EqualsLower(*same_site, "lax")) return CookieSameSite::kLax;
-  if (EqualsLower(*same_site, "none")) return CookieSameSite::kNoRestriction;
+  const char* const p = same_site->data();
+  switch (same_site->size()) {
+    case 3:
+      if (Matches(LoadName<3>(p), kLax)) return CookieSameSite::kLax;
+      break;
+    case 4:
+      if (Matches(LoadName<4>(p), kNone)) return CookieSameSite::kNoRestriction;
+      break;
+    case 6:
+      if (Matches(LoadName<6>(p), kStrict)) return CookieSameSite::kStrict;
+      break;
+    default:
+      break;
+  }
   return CookieSameSite::kUnspecified;
 }
 
 CookiePriority ParsedCookie::Priority() const {
   if (!priority) return CookiePriority::kMedium;
-  if (EqualsLower(*priority, "low")) return CookiePriority::kLow;
-  if (EqualsLower(*priority, "high")) return CookiePriority::kHigh;
+  const char* const p = priority->data();
+  switch (priority->size()) {
+    case 3:
+      if (Matches(LoadName<3>(p), kLow)) return CookiePriority::kLow;
+      break;
+    case 4:
+      if (Matches(LoadName<4>(p), kHigh)) return CookiePriority::kHigh;
+      break;
+    default:
+      break;
+  }
   return CookiePriority::kMedium;
 }
 

@@ -261,6 +261,19 @@ TEST(ParsedCookieDifferentialTest, EdgeCases) {
       }
     }
   }
+  // Each of them at every position of longer lines, which the tokenizer
+  // walks two blocks at a time, and after a pair that ends there.
+  for (size_t length : {63, 64, 65, 80, 96}) {
+    for (char c : {';', '=', '\t', ' ', '\x01', '\x7f', '\x1f', '\x80'}) {
+      for (size_t at = 0; at < length; ++at) {
+        std::string line(length, 'x');
+        line[at] = c;
+        lines.push_back(line);
+        line.replace(at / 2, 1, ";");
+        lines.push_back(line);
+      }
+    }
+  }
   // Attribute values around the 1,024-byte limit, a pair around 4,096.
   for (size_t n : {1023, 1024, 1025}) lines.push_back("a=b; Path=/" + std::string(n - 1, 'p'));
   for (size_t n : {4094, 4095, 4096}) lines.push_back("a=" + std::string(n, 'v'));

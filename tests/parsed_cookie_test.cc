@@ -192,12 +192,22 @@ TEST(ParsedCookieTest, SameSiteValues) {
   EXPECT_EQ(Parse("a=b; SameSite=bogus").SameSite(), CookieSameSite::kUnspecified);
   EXPECT_EQ(Parse("a=b; SameSite").SameSite(), CookieSameSite::kUnspecified);
   EXPECT_EQ(Parse("a=b").SameSite(), CookieSameSite::kUnspecified);
+  // Only letters fold, and only the whole value counts.
+  EXPECT_EQ(Parse("a=b; SameSite=sTrIcT").SameSite(), CookieSameSite::kStrict);
+  EXPECT_EQ(Parse("a=b; SameSite=la").SameSite(), CookieSameSite::kUnspecified);
+  EXPECT_EQ(Parse("a=b; SameSite=laxx").SameSite(), CookieSameSite::kUnspecified);
+  EXPECT_EQ(Parse("a=b; SameSite=l\xc1x").SameSite(), CookieSameSite::kUnspecified);
+  EXPECT_EQ(Parse("a=b; SameSite=n\xcfne").SameSite(), CookieSameSite::kUnspecified);
+  EXPECT_EQ(Parse("a=b; SameSite=\"lax\"").SameSite(), CookieSameSite::kUnspecified);
 }
 
 TEST(ParsedCookieTest, PriorityValues) {
   EXPECT_EQ(Parse("a=b; Priority=low").Priority(), CookiePriority::kLow);
   EXPECT_EQ(Parse("a=b; Priority=Medium").Priority(), CookiePriority::kMedium);
   EXPECT_EQ(Parse("a=b; Priority=HIGH").Priority(), CookiePriority::kHigh);
+  EXPECT_EQ(Parse("a=b; Priority=LoW").Priority(), CookiePriority::kLow);
+  EXPECT_EQ(Parse("a=b; Priority=hig").Priority(), CookiePriority::kMedium);
+  EXPECT_EQ(Parse("a=b; Priority=h\xc9gh").Priority(), CookiePriority::kMedium);
   EXPECT_EQ(Parse("a=b; Priority=urgent").Priority(), CookiePriority::kMedium);
   EXPECT_EQ(Parse("a=b").Priority(), CookiePriority::kMedium);
 }
