@@ -27,6 +27,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 
 #include "common/shared_mutex.h"
 
@@ -106,6 +107,9 @@ class DistributedSharedMutex {
       }
       LockWait(attempt);
     }
+    // Most often no reader holds the lock: one branch tells, rather than one
+    // per slot.
+    if (OrOfCounts(std::make_index_sequence<ReaderCounts::kSlots>()) == 0) return;
     for (size_t slot = 0; slot < ReaderCounts::kSlots; ++slot) {
       std::atomic<uint32_t>& count = counts_->count(slot, index_);
       for (int attempt = 0; count.load(std::memory_order_seq_cst) != 0; ++attempt) {
@@ -132,6 +136,13 @@ class DistributedSharedMutex {
   void unlock() { writer_.store(0, std::memory_order_release); }
 
  private:
+  // The bitwise or of every slot's count for this lock: zero when none has
+  // a reader.
+  template <size_t... Slot>
+  uint32_t OrOfCounts(std::index_sequence<Slot...>) {
+    return (counts_->count(Slot, index_).load(std::memory_order_seq_cst) | ...);
+  }
+
   ReaderCounts* counts_ = nullptr;
   size_t index_ = 0;
   std::atomic<uint32_t> writer_{0};  // 1 while a writer holds or waits for the lock.

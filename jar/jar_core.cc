@@ -265,15 +265,29 @@ CookieInclusionStatus JarCore::Store(const StoreRequest& request) {
     std::unique_lock<DistributedSharedMutex> lock(shard->mu);
     BucketMap& map = draft.partitioned ? shard->partitioned : shard->buckets;
     std::string partition_bucket_key;
-    if (draft.partitioned) partition_bucket_key = PartitionBucketKey(*request.partition, draft.site);
-    const std::string_view key = draft.partitioned ? partition_bucket_key : draft.site;
+    HashedKey key{draft.site, site_hash};
+    if (draft.partitioned) {
+      partition_bucket_key = PartitionBucketKey(*request.partition, draft.site);
+      key = {partition_bucket_key, KeyHash()(AbslView(partition_bucket_key))};
+    }
 
-    auto bucket_it =
-        draft.partitioned ? map.find(AbslView(key)) : map.find(AbslView(key), site_hash);
-    Bucket* bucket = bucket_it == map.end() ? nullptr : bucket_it->second.get();
     const bool expired = ToMicros(draft.expiry) <= now_us;
+    // A cookie that is not expired is stored unless a cookie of its site
+    // refuses it: a site without a bucket gets one, in the same probe.
+    bool fresh = false;
+    BucketMap::iterator bucket_it;
+    if (expired) {
+      bucket_it = map.find(key);
+    } else {
+      bucket_it = map.lazy_emplace(key, [&](const BucketMap::constructor& construct) {
+        fresh = true;
+        construct(std::string(key.key), std::make_unique<Bucket>());
+      });
+      if (fresh && draft.partitioned) bucket_it->second->set_partition(*request.partition);
+    }
+    Bucket* bucket = bucket_it == map.end() ? nullptr : bucket_it->second.get();
     CookieRecord* same = nullptr;
-    if (bucket != nullptr) {
+    if (bucket != nullptr && !fresh) {
       PurgeExpired(bucket, now_us, &log);
       // Leave secure cookies alone: same name, either domain within the
       // other, and the new cookie's path on the secure cookie's path.
@@ -299,16 +313,10 @@ CookieInclusionStatus JarCore::Store(const StoreRequest& request) {
       if (same != nullptr) Remove(bucket, same, CookieChangeCause::kExpiredOverwrite, &log);
     } else if (same == nullptr && limits_.style == EvictionStyle::kFirefox &&
                limits_.max_cookies_per_site != 0 &&
-               bucket != nullptr && bucket->size() >= limits_.max_cookies_per_site &&
+               bucket->size() >= limits_.max_cookies_per_site &&
                !MakeRoomFirefoxStyle(bucket, draft.secure, &log)) {
       status.Add(Reason::kSiteCookieLimit);
     } else {
-      if (bucket == nullptr) {
-        std::unique_ptr<Bucket>& slot = map[AbslView(key)];
-        slot = std::make_unique<Bucket>();
-        bucket = slot.get();
-        if (draft.partitioned) bucket->set_partition(*request.partition);
-      }
       // An overwrite keeps the old creation time, and with it the cookie's
       // place in the header, when the value is unchanged (Chromium) or
       // always (Firefox).
@@ -343,7 +351,7 @@ CookieInclusionStatus JarCore::Store(const StoreRequest& request) {
       }
       inserted = true;
     }
-    if (bucket != nullptr && bucket->empty()) map.erase(AbslView(key));
+    if (bucket != nullptr && bucket->empty()) map.erase(bucket_it);
   }
   if (inserted) EnforceGlobalLimit(now_us, &log);
   return status;

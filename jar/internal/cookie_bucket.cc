@@ -228,7 +228,7 @@ void Bucket::IndexRemove(CookieRecord* record) {
 void Bucket::Insert(CookieRecord* record) {
   Changed();
   if (!grouped() && live_ >= kGroupAbove) Group();
-  RecordArray& records = ArrayFor(record->path_size());
+  RecordArray& records = grouped() ? ArrayFor(record->path_size()) : records_;
   // Grow by half rather than double, so that a small site wastes little room.
   if (records.size() == records.capacity()) {
     records.reserve(records.size() + std::max<size_t>(1, records.size() / 2));
