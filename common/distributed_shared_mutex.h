@@ -97,24 +97,18 @@ class DistributedSharedMutex {
         .fetch_sub(1, std::memory_order_release);
   }
 
+  // The uncontended path is inline and short; waiting is out of line.
   void lock() {
-    for (int attempt = 0;; ++attempt) {
-      uint32_t free = 0;
-      if (writer_.load(std::memory_order_relaxed) == 0 &&
-          writer_.compare_exchange_weak(free, 1, std::memory_order_seq_cst,
-                                        std::memory_order_relaxed)) {
-        break;
-      }
-      LockWait(attempt);
+    uint32_t free = 0;
+    if (writer_.load(std::memory_order_relaxed) != 0 ||
+        !writer_.compare_exchange_weak(free, 1, std::memory_order_seq_cst,
+                                       std::memory_order_relaxed)) {
+      AnnounceWriter();
     }
     // Most often no reader holds the lock: one branch tells, rather than one
     // per slot.
-    if (OrOfCounts(std::make_index_sequence<ReaderCounts::kSlots>()) == 0) return;
-    for (size_t slot = 0; slot < ReaderCounts::kSlots; ++slot) {
-      std::atomic<uint32_t>& count = counts_->count(slot, index_);
-      for (int attempt = 0; count.load(std::memory_order_seq_cst) != 0; ++attempt) {
-        LockWait(attempt);
-      }
+    if (OrOfCounts(counts_, index_, std::make_index_sequence<ReaderCounts::kSlots>()) != 0) {
+      WaitForReaders();
     }
   }
 
@@ -136,11 +130,31 @@ class DistributedSharedMutex {
   void unlock() { writer_.store(0, std::memory_order_release); }
 
  private:
-  // The bitwise or of every slot's count for this lock: zero when none has
-  // a reader.
+  // The bitwise or of every slot's count for lock `index`: zero when none
+  // has a reader. Static: the loads, sequentially consistent, would
+  // otherwise read counts_ and index_ again each time.
   template <size_t... Slot>
-  uint32_t OrOfCounts(std::index_sequence<Slot...>) {
-    return (counts_->count(Slot, index_).load(std::memory_order_seq_cst) | ...);
+  static uint32_t OrOfCounts(ReaderCounts* counts, size_t index, std::index_sequence<Slot...>) {
+    return (counts->count(Slot, index).load(std::memory_order_seq_cst) | ...);
+  }
+  __attribute__((noinline)) void AnnounceWriter() {
+    for (int attempt = 0;; ++attempt) {
+      uint32_t free = 0;
+      if (writer_.load(std::memory_order_relaxed) == 0 &&
+          writer_.compare_exchange_weak(free, 1, std::memory_order_seq_cst,
+                                        std::memory_order_relaxed)) {
+        return;
+      }
+      LockWait(attempt);
+    }
+  }
+  __attribute__((noinline)) void WaitForReaders() {
+    for (size_t slot = 0; slot < ReaderCounts::kSlots; ++slot) {
+      std::atomic<uint32_t>& count = counts_->count(slot, index_);
+      for (int attempt = 0; count.load(std::memory_order_seq_cst) != 0; ++attempt) {
+        LockWait(attempt);
+      }
+    }
   }
 
   ReaderCounts* counts_ = nullptr;

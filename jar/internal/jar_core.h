@@ -123,7 +123,7 @@ class JarCore {
     // Most writes happen with no listener: no call, nothing to hand over.
     // Inline, as Add is, for the same reason.
     ABSL_ATTRIBUTE_ALWAYS_INLINE ~ChangeLog() {
-      if (!changes_.empty()) Deliver();
+      if (changes_ != nullptr) Deliver();
     }
     ChangeLog(const ChangeLog&) = delete;
     ChangeLog& operator=(const ChangeLog&) = delete;
@@ -136,13 +136,16 @@ class JarCore {
    private:
     ABSL_ATTRIBUTE_NOINLINE void Record(const Bucket& bucket, const CookieRecord& record,
                                         CookieChangeCause cause) {
-      changes_.push_back({bucket.ToCanonical(record), cause, dispatcher_->NextSequence()});
+      if (changes_ == nullptr) changes_ = std::make_unique<std::vector<CookieChange>>();
+      changes_->push_back({bucket.ToCanonical(record), cause, dispatcher_->NextSequence()});
     }
-    ABSL_ATTRIBUTE_NOINLINE void Deliver() { dispatcher_->Deliver(std::move(changes_)); }
+    ABSL_ATTRIBUTE_NOINLINE void Deliver() { dispatcher_->Deliver(std::move(*changes_)); }
 
     ChangeDispatcher* const dispatcher_;
     const bool recording_;
-    std::vector<CookieChange> changes_;
+    // Made by the first change: a log with none destroys nothing out of
+    // line.
+    std::unique_ptr<std::vector<CookieChange>> changes_;
   };
 
   // What one request may receive, worked out once per request.
