@@ -359,30 +359,6 @@ CookieInclusionStatus JarCore::Store(const StoreRequest& request) {
 
 namespace {
 
-// Copies n bytes with at most two overlapping moves when n <= 32: cookie
-// pairs are short, and a call to memcpy per pair costs more than the copy.
-inline void CopyPair(char* dst, const char* src, size_t n) {
-  if (n <= 32) {
-    if (n >= 16) {
-      char a[16], b[16];
-      std::memcpy(a, src, 16);
-      std::memcpy(b, src + n - 16, 16);
-      std::memcpy(dst, a, 16);
-      std::memcpy(dst + n - 16, b, 16);
-    } else if (n >= 8) {
-      uint64_t a, b;
-      std::memcpy(&a, src, 8);
-      std::memcpy(&b, src + n - 8, 8);
-      std::memcpy(dst, &a, 8);
-      std::memcpy(dst + n - 8, &b, 8);
-    } else {
-      for (size_t i = 0; i < n; ++i) dst[i] = src[i];
-    }
-    return;
-  }
-  std::memcpy(dst, src, n);
-}
-
 // The last few Cookie headers this thread built from large buckets, so that
 // a repeated lookup on a site of many cookies is a copy. An entry holds as
 // long as the bucket's generation (which any change to the bucket renews)
@@ -476,7 +452,7 @@ class HeaderSink {
         p[1] = ' ';
         p += 2;
       }
-      CopyPair(p, pairs_[i].data(), pairs_[i].size());
+      CopyBytes(p, pairs_[i].data(), pairs_[i].size());
       p += pairs_[i].size();
     }
   }

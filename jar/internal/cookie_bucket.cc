@@ -64,17 +64,23 @@ void CookieRecord::Fill(const CookieDraft& draft, int64_t creation_us, int64_t l
   priority_ = static_cast<uint8_t>(draft.priority);
 
   // An empty string_view may carry a null data(), which memcpy must not see
-  // even with a zero size.
+  // even with a zero size (CopyBytes gives it none).
   char* out = data();
   auto append = [&out](std::string_view bytes) {
-    if (!bytes.empty()) std::memcpy(out, bytes.data(), bytes.size());
+    CopyBytes(out, bytes.data(), bytes.size());
     out += bytes.size();
   };
-  if (!nameless) {
+  if (nameless) {
+    append(draft.value);
+  } else if (draft.value.data() == draft.name.data() + draft.name.size() + 1 &&
+             draft.name.data()[draft.name.size()] == '=') {
+    // Most often the pair is as the Set-Cookie line had it: one copy.
+    append(std::string_view(draft.name.data(), pair_size));
+  } else {
     append(draft.name);
     *out++ = '=';
+    append(draft.value);
   }
-  append(draft.value);
   append(draft.path);
 
   uint8_t needs = 0;
@@ -175,21 +181,25 @@ uint32_t Bucket::AddDomainReference(std::string_view domain, bool host_only) {
       if (free_slot < 0) free_slot = static_cast<ptrdiff_t>(i);
       continue;
     }
-    if (entry.host_only == host_only && entry.domain == domain) {
+    if (entry.host_only == host_only && SameBytes(entry.domain, domain)) {
       ++entry.references;
       return static_cast<uint32_t>(i);
     }
   }
-  if (free_slot < 0) {
-    free_slot = static_cast<ptrdiff_t>(domains_.size());
-    if (domains_.size() == domains_.capacity()) domains_.reserve(domains_.size() + 1);
-    domains_.emplace_back();
+  if (free_slot >= 0) {
+    DomainEntry& entry = domains_[free_slot];
+    entry.domain.assign(domain.data(), domain.size());
+    entry.host_only = host_only;
+    entry.references = 1;
+    return static_cast<uint32_t>(free_slot);
   }
-  DomainEntry& entry = domains_[free_slot];
-  entry.domain.assign(domain.data(), domain.size());
-  entry.host_only = host_only;
-  entry.references = 1;
-  return static_cast<uint32_t>(free_slot);
+  // Past the inline entry, grow by one: a third domain is rare. Growing from
+  // one entry to two is what emplace_back does anyway, without a call.
+  if (domains_.size() > 1 && domains_.size() == domains_.capacity()) {
+    domains_.reserve(domains_.size() + 1);
+  }
+  domains_.emplace_back(domain, host_only);
+  return static_cast<uint32_t>(domains_.size() - 1);
 }
 
 void Bucket::DropDomainReference(uint32_t index) {

@@ -158,6 +158,9 @@ static_assert(sizeof(CookieRecord) == 40, "the fixed part of a cookie stays smal
 using RecordArray = absl::InlinedVector<CookieRecord*, 3>;
 
 struct DomainEntry {
+  DomainEntry(std::string_view domain, bool host_only)
+      : domain(domain), host_only(host_only), references(1) {}
+
   std::string domain;
   bool host_only = false;
   uint32_t references = 0;  // 0: a free slot.
