@@ -271,7 +271,8 @@ CookieInclusionStatus JarCore::Store(const StoreRequest& request) {
       key = {partition_bucket_key, KeyHash()(AbslView(partition_bucket_key))};
     }
 
-    const bool expired = ToMicros(draft.expiry) <= now_us;
+    const int64_t expiry_us = ToMicros(draft.expiry);
+    const bool expired = expiry_us <= now_us;
     // A cookie that is not expired is stored unless a cookie of its site
     // refuses it: a site without a bucket gets one, in the same probe.
     bool fresh = false;
@@ -333,13 +334,11 @@ CookieInclusionStatus JarCore::Store(const StoreRequest& request) {
       CookieRecord* record;
       if (same != nullptr) {
         log.Add(*bucket, *same, CookieChangeCause::kOverwrite);
-        record = bucket->Overwrite(same, draft, creation, last_access,
+        record = bucket->Overwrite(same, draft, expiry_us, creation, last_access,
                                    same_site_policy_.lax_by_default);
       } else {
-        record = CookieRecord::Create(draft,
-                                      bucket->AddDomainReference(draft.domain, draft.host_only),
-                                      creation, last_access, same_site_policy_.lax_by_default);
-        bucket->Insert(record);
+        record = bucket->Add(draft, expiry_us, creation, last_access,
+                             same_site_policy_.lax_by_default);
         count_.fetch_add(1, std::memory_order_relaxed);
       }
       log.Add(*bucket, *record, CookieChangeCause::kInserted);

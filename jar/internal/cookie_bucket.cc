@@ -5,6 +5,8 @@
 #include <cstring>
 #include <new>
 
+#include "absl/base/attributes.h"
+
 namespace cookiejar {
 namespace jar_internal {
 namespace {
@@ -35,13 +37,15 @@ size_t CookieRecord::ContentSize(const CookieDraft& draft) {
          draft.path.size();
 }
 
-CookieRecord* CookieRecord::Create(const CookieDraft& draft, uint32_t domain_index,
-                                   int64_t creation_us, int64_t last_access_us,
-                                   bool lax_by_default) {
+// Create, Fill, AddDomainReference and Insert are inline: a new cookie
+// calls each once, and their calls cost as much as their work.
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline CookieRecord* CookieRecord::Create(
+    const CookieDraft& draft, uint32_t domain_index, int64_t expiry_us, int64_t creation_us,
+    int64_t last_access_us, bool lax_by_default) {
   void* memory = ::operator new(BlockSize(ContentSize(draft)));
   CookieRecord* record = new (memory) CookieRecord();
   record->domain_index_ = domain_index;
-  record->Fill(draft, creation_us, last_access_us, lax_by_default);
+  record->Fill(draft, expiry_us, creation_us, last_access_us, lax_by_default);
   return record;
 }
 
@@ -49,12 +53,14 @@ bool CookieRecord::Fits(const CookieDraft& draft) const {
   return sizeof(CookieRecord) + ContentSize(draft) <= BlockSize(size_t{pair_size_} + path_size_);
 }
 
-void CookieRecord::Fill(const CookieDraft& draft, int64_t creation_us, int64_t last_access_us,
-                        bool lax_by_default) {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline void CookieRecord::Fill(const CookieDraft& draft,
+                                                           int64_t expiry_us, int64_t creation_us,
+                                                           int64_t last_access_us,
+                                                           bool lax_by_default) {
   const bool nameless = draft.name.empty();
   const size_t pair_size =
       nameless ? draft.value.size() : draft.name.size() + 1 + draft.value.size();
-  expiry_us_ = ToMicros(draft.expiry);
+  expiry_us_ = expiry_us;
   creation_us_ = creation_us;
   last_access_us_.store(last_access_us, std::memory_order_relaxed);
   path_size_ = static_cast<uint32_t>(draft.path.size());
@@ -172,7 +178,8 @@ void Bucket::Group() {
   records_.shrink_to_fit();
 }
 
-uint32_t Bucket::AddDomainReference(std::string_view domain, bool host_only) {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline uint32_t Bucket::AddDomainReference(std::string_view domain,
+                                                                        bool host_only) {
   Changed();
   ptrdiff_t free_slot = -1;
   for (size_t i = 0; i < domains_.size(); ++i) {
@@ -235,7 +242,7 @@ void Bucket::IndexRemove(CookieRecord* record) {
   }
 }
 
-void Bucket::Insert(CookieRecord* record) {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline void Bucket::Insert(CookieRecord* record) {
   Changed();
   if (!grouped() && live_ >= kGroupAbove) Group();
   RecordArray& records = grouped() ? ArrayFor(record->path_size()) : records_;
@@ -279,7 +286,16 @@ void Bucket::ReplaceInPlace(CookieRecord* old, CookieRecord* fresh) {
   CookieRecord::Destroy(old);
 }
 
-CookieRecord* Bucket::Overwrite(CookieRecord* old, const CookieDraft& draft,
+CookieRecord* Bucket::Add(const CookieDraft& draft, int64_t expiry_us, int64_t creation_us,
+                          int64_t last_access_us, bool lax_by_default) {
+  CookieRecord* record =
+      CookieRecord::Create(draft, AddDomainReference(draft.domain, draft.host_only), expiry_us,
+                           creation_us, last_access_us, lax_by_default);
+  Insert(record);
+  return record;
+}
+
+CookieRecord* Bucket::Overwrite(CookieRecord* old, const CookieDraft& draft, int64_t expiry_us,
                                 int64_t creation_us, int64_t last_access_us,
                                 bool lax_by_default) {
   // A large bucket's groups keep removed cookies in place until compaction,
@@ -287,7 +303,7 @@ CookieRecord* Bucket::Overwrite(CookieRecord* old, const CookieDraft& draft,
   // new record.
   if (grouped() || !old->Fits(draft)) {
     CookieRecord* fresh =
-        CookieRecord::Create(draft, AddDomainReference(draft.domain, draft.host_only),
+        CookieRecord::Create(draft, AddDomainReference(draft.domain, draft.host_only), expiry_us,
                              creation_us, last_access_us, lax_by_default);
     if (old->creation_us() == creation_us) {
       ReplaceInPlace(old, fresh);
@@ -303,7 +319,7 @@ CookieRecord* Bucket::Overwrite(CookieRecord* old, const CookieDraft& draft,
   const int64_t old_creation_us = old->creation_us();
   if (old->secure()) --secure_;
   // The name, and so the name index's key (the record's first bytes), stay.
-  old->Fill(draft, creation_us, last_access_us, lax_by_default);
+  old->Fill(draft, expiry_us, creation_us, last_access_us, lax_by_default);
   if (old->secure()) ++secure_;
   earliest_expiry_us_ = std::min(earliest_expiry_us_, old->expiry_us());
   // A new creation time moves the cookie among the others of its path

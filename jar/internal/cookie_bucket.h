@@ -64,7 +64,8 @@ enum Need : uint8_t {
 
 class CookieRecord {
  public:
-  static CookieRecord* Create(const CookieDraft& draft, uint32_t domain_index,
+  // `expiry_us`: the draft's expiry, ToMicros(draft.expiry).
+  static CookieRecord* Create(const CookieDraft& draft, uint32_t domain_index, int64_t expiry_us,
                               int64_t creation_us, int64_t last_access_us, bool lax_by_default);
   // Whether the draft's pair and path fit in this record's block.
   bool Fits(const CookieDraft& draft) const;
@@ -123,7 +124,7 @@ class CookieRecord {
 
   CookieRecord() = default;
   // Writes everything but the domain index.
-  void Fill(const CookieDraft& draft, int64_t creation_us, int64_t last_access_us,
+  void Fill(const CookieDraft& draft, int64_t expiry_us, int64_t creation_us, int64_t last_access_us,
             bool lax_by_default);
   // Bytes of a record's pair and path for this draft.
   static size_t ContentSize(const CookieDraft& draft);
@@ -229,19 +230,17 @@ class Bucket {
   // can be kept and known to be current; 0 for a small bucket.
   uint64_t generation() const { return extras_ ? extras_->generation : 0; }
 
-  // Index of the entry for (domain, host_only), added or referenced once more.
-  uint32_t AddDomainReference(std::string_view domain, bool host_only);
-
-  // Takes ownership of `record` (made with a domain index from
-  // AddDomainReference) and inserts it in header order.
-  void Insert(CookieRecord* record);
+  // Makes the cookie of `draft`, whose key no live cookie has, and inserts
+  // it in header order. `expiry_us`: ToMicros(draft.expiry).
+  CookieRecord* Add(const CookieDraft& draft, int64_t expiry_us, int64_t creation_us,
+                    int64_t last_access_us, bool lax_by_default);
   // Replaces the live cookie `old` by `draft`, which has its name, domain,
   // host-only flag and path, and returns the cookie now stored. An overwrite
   // mostly changes only the value and the times, so the old cookie's block
   // is rewritten when the new one fits in it: no allocation, no change to
   // the domain table or the name index.
-  CookieRecord* Overwrite(CookieRecord* old, const CookieDraft& draft, int64_t creation_us,
-                          int64_t last_access_us, bool lax_by_default);
+  CookieRecord* Overwrite(CookieRecord* old, const CookieDraft& draft, int64_t expiry_us,
+                          int64_t creation_us, int64_t last_access_us, bool lax_by_default);
   // Removes a live cookie and drops its domain reference.
   void Remove(CookieRecord* record);
 
@@ -288,7 +287,12 @@ class Bucket {
   PathGroup* FindGroup(uint32_t path_size);
   // Splits records_ into path groups.
   void Group();
+  // Index of the entry for (domain, host_only), added or referenced once more.
+  uint32_t AddDomainReference(std::string_view domain, bool host_only);
   void DropDomainReference(uint32_t index);
+  // Takes ownership of `record` (made with a domain index from
+  // AddDomainReference) and inserts it in header order.
+  void Insert(CookieRecord* record);
   void IndexAdd(CookieRecord* record);
   void IndexRemove(CookieRecord* record);
   // Puts `fresh` where `old` is (same path length and creation time), and
