@@ -30,6 +30,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/base/attributes.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
 #include "absl/types/span.h"
@@ -80,7 +81,7 @@ class CookieRecord {
     return nameless() ? pair() : pair().substr(pair().find('=') + 1);
   }
   // name() == `name`, without searching for the '='.
-  bool HasName(std::string_view name) const {
+  ABSL_ATTRIBUTE_ALWAYS_INLINE bool HasName(std::string_view name) const {
     if (nameless()) return name.empty();
     return pair_size_ > name.size() && data()[name.size()] == '=' &&
            SameBytes(std::string_view(data(), name.size()), name);
