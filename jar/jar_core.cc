@@ -158,7 +158,7 @@ void JarCore::Remove(Bucket* bucket, CookieRecord* record, CookieChangeCause cau
   count_.fetch_sub(1, std::memory_order_relaxed);
 }
 
-void JarCore::PurgeExpired(Bucket* bucket, int64_t now_us, ChangeLog* log) {
+void JarCore::RemoveExpired(Bucket* bucket, int64_t now_us, ChangeLog* log) {
   bucket->RemoveExpired(now_us, [&](const CookieRecord& record) {
     log->Add(*bucket, record, CookieChangeCause::kExpired);
     count_.fetch_sub(1, std::memory_order_relaxed);

@@ -213,7 +213,11 @@ class JarCore {
 
   // Removes a live cookie, recording why.
   void Remove(Bucket* bucket, CookieRecord* record, CookieChangeCause cause, ChangeLog* log);
-  void PurgeExpired(Bucket* bucket, int64_t now_us, ChangeLog* log);
+  // Inline: most buckets have nothing expired, which the bucket tells.
+  void PurgeExpired(Bucket* bucket, int64_t now_us, ChangeLog* log) {
+    if (now_us >= bucket->earliest_expiry_us()) RemoveExpired(bucket, now_us, log);
+  }
+  void RemoveExpired(Bucket* bucket, int64_t now_us, ChangeLog* log);
   // Eviction (eviction.cc).
   // Firefox: makes room in a full site before a new cookie is added. False
   // when the cookie must be refused instead.
