@@ -116,20 +116,20 @@ class DistributedSharedMutex {
         .fetch_sub(1, std::memory_order_release);
   }
 
+  // The uncontended path is inline and short; waiting is out of line.
   void lock() {
-    for (int attempt = 0;; ++attempt) {
-      uint32_t free = 0;
-      if (writer_.load(std::memory_order_relaxed) == 0 &&
-          writer_.compare_exchange_weak(free, 1, std::memory_order_seq_cst,
-                                        std::memory_order_relaxed)) {
-        break;
-      }
-      LockWait(attempt);
+    uint32_t free = 0;
+    if (writer_.load(std::memory_order_relaxed) != 0 ||
+        !writer_.compare_exchange_weak(free, 1, std::memory_order_seq_cst,
+                                       std::memory_order_relaxed)) {
+      AnnounceWriter();
     }
+    // Most often no reader holds the lock: the used slots' counts are read
+    // inline, and only a reader to wait for calls out.
     for (uint32_t used = counts_->used_slots(); used != 0; used &= used - 1) {
-      std::atomic<uint32_t>& count = counts_->count(__builtin_ctz(used), index_);
-      for (int attempt = 0; count.load(std::memory_order_seq_cst) != 0; ++attempt) {
-        LockWait(attempt);
+      if (counts_->count(__builtin_ctz(used), index_).load(std::memory_order_seq_cst) != 0) {
+        WaitForReaders(used);
+        return;
       }
     }
   }
@@ -152,6 +152,27 @@ class DistributedSharedMutex {
   void unlock() { writer_.store(0, std::memory_order_release); }
 
  private:
+  __attribute__((noinline)) void AnnounceWriter() {
+    for (int attempt = 0;; ++attempt) {
+      uint32_t free = 0;
+      if (writer_.load(std::memory_order_relaxed) == 0 &&
+          writer_.compare_exchange_weak(free, 1, std::memory_order_seq_cst,
+                                        std::memory_order_relaxed)) {
+        return;
+      }
+      LockWait(attempt);
+    }
+  }
+  // Waits until the readers of the slots in `used` have left.
+  __attribute__((noinline)) void WaitForReaders(uint32_t used) {
+    for (; used != 0; used &= used - 1) {
+      std::atomic<uint32_t>& count = counts_->count(__builtin_ctz(used), index_);
+      for (int attempt = 0; count.load(std::memory_order_seq_cst) != 0; ++attempt) {
+        LockWait(attempt);
+      }
+    }
+  }
+
   ReaderCounts* counts_ = nullptr;
   size_t index_ = 0;
   std::atomic<uint32_t> writer_{0};  // 1 while a writer holds or waits for the lock.

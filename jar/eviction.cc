@@ -60,9 +60,8 @@ bool JarCore::MakeRoomFirefoxStyle(Bucket* bucket, bool incoming_secure, ChangeL
   return true;
 }
 
-void JarCore::EnforceSiteLimit(Bucket* bucket, int64_t now_us, ChangeLog* log) {
+void JarCore::EvictFromSite(Bucket* bucket, int64_t now_us, ChangeLog* log) {
   const size_t max = limits_.max_cookies_per_site;
-  if (max == 0 || bucket->size() <= max) return;
   PurgeExpired(bucket, now_us, log);
   const size_t size = bucket->size();
   if (size <= max) return;
@@ -134,11 +133,9 @@ void JarCore::EnforcePartitionLimit(Bucket* bucket, int64_t now_us, ChangeLog* l
   }
 }
 
-void JarCore::EnforceGlobalLimit(int64_t now_us, ChangeLog* log) {
+void JarCore::EvictGlobally(size_t count, int64_t now_us, ChangeLog* log) {
   const size_t max = limits_.max_cookies;
   const size_t hard = limits_.max_cookies_hard;
-  const size_t count = static_cast<size_t>(count_.load(std::memory_order_relaxed));
-  if (max == 0 || count <= max) return;
   const bool over_hard = hard != 0 && count > hard;
   // Chromium's shortcut: until the oldest access is older than the spared
   // period, a purge could only remove expired cookies; skip it.

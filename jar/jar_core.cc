@@ -158,7 +158,7 @@ void JarCore::Remove(Bucket* bucket, CookieRecord* record, CookieChangeCause cau
   count_.fetch_sub(1, std::memory_order_relaxed);
 }
 
-void JarCore::PurgeExpired(Bucket* bucket, int64_t now_us, ChangeLog* log) {
+void JarCore::RemoveExpired(Bucket* bucket, int64_t now_us, ChangeLog* log) {
   bucket->RemoveExpired(now_us, [&](const CookieRecord& record) {
     log->Add(*bucket, record, CookieChangeCause::kExpired);
     count_.fetch_sub(1, std::memory_order_relaxed);
@@ -264,15 +264,29 @@ CookieInclusionStatus JarCore::Store(const StoreRequest& request) {
     std::unique_lock<DistributedSharedMutex> lock(shard->mu);
     BucketMap& map = draft.partitioned ? shard->partitioned : shard->buckets;
     std::string partition_bucket_key;
-    if (draft.partitioned) partition_bucket_key = PartitionBucketKey(*request.partition, draft.site);
-    const std::string_view key = draft.partitioned ? partition_bucket_key : draft.site;
+    HashedKey key{draft.site, site_hash};
+    if (draft.partitioned) {
+      partition_bucket_key = PartitionBucketKey(*request.partition, draft.site);
+      key = {partition_bucket_key, KeyHash()(AbslView(partition_bucket_key))};
+    }
 
-    auto bucket_it =
-        draft.partitioned ? map.find(AbslView(key)) : map.find(AbslView(key), site_hash);
-    Bucket* bucket = bucket_it == map.end() ? nullptr : bucket_it->second.get();
     const bool expired = draft.expiry_us <= now_us;
+    // A cookie that is not expired is stored unless a cookie of its site
+    // refuses it: a site without a bucket gets one, in the same probe.
+    bool fresh = false;
+    BucketMap::iterator bucket_it;
+    if (expired) {
+      bucket_it = map.find(key);
+    } else {
+      bucket_it = map.lazy_emplace(key, [&](const BucketMap::constructor& construct) {
+        fresh = true;
+        construct(std::string(key.key), std::make_unique<Bucket>());
+      });
+      if (fresh && draft.partitioned) bucket_it->second->set_partition(*request.partition);
+    }
+    Bucket* bucket = bucket_it == map.end() ? nullptr : bucket_it->second.get();
     CookieRecord* same = nullptr;
-    if (bucket != nullptr) {
+    if (bucket != nullptr && !fresh) {
       PurgeExpired(bucket, now_us, &log);
       // Leave secure cookies alone: same name, either domain within the
       // other, and the new cookie's path on the secure cookie's path.
@@ -298,16 +312,10 @@ CookieInclusionStatus JarCore::Store(const StoreRequest& request) {
       if (same != nullptr) Remove(bucket, same, CookieChangeCause::kExpiredOverwrite, &log);
     } else if (same == nullptr && limits_.style == EvictionStyle::kFirefox &&
                limits_.max_cookies_per_site != 0 &&
-               bucket != nullptr && bucket->size() >= limits_.max_cookies_per_site &&
+               bucket->size() >= limits_.max_cookies_per_site &&
                !MakeRoomFirefoxStyle(bucket, draft.secure, &log)) {
       status.Add(Reason::kSiteCookieLimit);
     } else {
-      if (bucket == nullptr) {
-        std::unique_ptr<Bucket>& slot = map[AbslView(key)];
-        slot = std::make_unique<Bucket>();
-        bucket = slot.get();
-        if (draft.partitioned) bucket->set_partition(*request.partition);
-      }
       // An overwrite keeps the old creation time, and with it the cookie's
       // place in the header, when the value is unchanged (Chromium) or
       // always (Firefox).
@@ -327,10 +335,7 @@ CookieInclusionStatus JarCore::Store(const StoreRequest& request) {
         record = bucket->Overwrite(same, draft, creation, last_access,
                                    same_site_policy_.lax_by_default);
       } else {
-        record = CookieRecord::Create(draft,
-                                      bucket->AddDomainReference(draft.domain, draft.host_only),
-                                      creation, last_access, same_site_policy_.lax_by_default);
-        bucket->Insert(record);
+        record = bucket->Add(draft, creation, last_access, same_site_policy_.lax_by_default);
         count_.fetch_add(1, std::memory_order_relaxed);
       }
       log.Add(*bucket, *record, CookieChangeCause::kInserted);
@@ -342,37 +347,13 @@ CookieInclusionStatus JarCore::Store(const StoreRequest& request) {
       }
       inserted = true;
     }
-    if (bucket != nullptr && bucket->empty()) map.erase(AbslView(key));
+    if (bucket != nullptr && bucket->empty()) map.erase(bucket_it);
   }
   if (inserted) EnforceGlobalLimit(now_us, &log);
   return status;
 }
 
 namespace {
-
-// Copies n bytes with at most two overlapping moves when n <= 32: cookie
-// pairs are short, and a call to memcpy per pair costs more than the copy.
-inline void CopyPair(char* dst, const char* src, size_t n) {
-  if (n <= 32) {
-    if (n >= 16) {
-      char a[16], b[16];
-      std::memcpy(a, src, 16);
-      std::memcpy(b, src + n - 16, 16);
-      std::memcpy(dst, a, 16);
-      std::memcpy(dst + n - 16, b, 16);
-    } else if (n >= 8) {
-      uint64_t a, b;
-      std::memcpy(&a, src, 8);
-      std::memcpy(&b, src + n - 8, 8);
-      std::memcpy(dst, &a, 8);
-      std::memcpy(dst + n - 8, &b, 8);
-    } else {
-      for (size_t i = 0; i < n; ++i) dst[i] = src[i];
-    }
-    return;
-  }
-  std::memcpy(dst, src, n);
-}
 
 // The last few Cookie headers this thread built from large buckets, so that
 // a repeated lookup on a site of many cookies is a copy. An entry holds as
@@ -467,7 +448,7 @@ class HeaderSink {
         p[1] = ' ';
         p += 2;
       }
-      CopyPair(p, pairs_[i].data(), pairs_[i].size());
+      CopyBytes(p, pairs_[i].data(), pairs_[i].size());
       p += pairs_[i].size();
     }
   }

@@ -55,6 +55,32 @@ TEST_F(CookieJarTest, SameNameDomainAndPathOverwrites) {
   EXPECT_EQ(jar_.size(), 1u);
 }
 
+// A cookie's pair is stored as "name=value" whether or not the Set-Cookie
+// line had them side by side, for names, values and paths of every length
+// the copies treat apart (under 8, 8 to 15, 16 to 32, longer).
+TEST_F(CookieJarTest, PairsAndPathsAreStoredWhateverTheirSpacingAndLength) {
+  const std::string long_name(40, 'n');
+  const std::string long_value(70, 'v');
+  const std::string long_path = "/" + std::string(39, 'p');
+  EXPECT_TRUE(Set("http://shop.test/", "a = spaced").IsInclude());
+  EXPECT_TRUE(Set("http://shop.test/", "  b=  ").IsInclude());
+  EXPECT_TRUE(Set("http://shop.test/", "nameless-value").IsInclude());
+  EXPECT_TRUE(Set("http://shop.test/", "eight_ch=value-of-16-byte; Path=/a-path").IsInclude());
+  EXPECT_TRUE(Set("http://shop.test/", "sixteen_chars_nm=v; Path=/a-path/of-17-byt").IsInclude());
+  EXPECT_TRUE(Set("http://shop.test/", long_name + "=" + long_value + "; Path=" + long_path)
+                  .IsInclude());
+  EXPECT_EQ(Get("http://shop.test/"), "a=spaced; b=; nameless-value");
+  EXPECT_EQ(Get("http://shop.test/a-path/of-17-byt"),
+            "sixteen_chars_nm=v; eight_ch=value-of-16-byte; a=spaced; b=; nameless-value");
+  EXPECT_EQ(Get("http://shop.test" + long_path),
+            long_name + "=" + long_value + "; a=spaced; b=; nameless-value");
+  // Overwrites in place and into a larger block keep the same bytes.
+  EXPECT_TRUE(Set("http://shop.test/", "a =x").IsInclude());
+  EXPECT_TRUE(Set("http://shop.test/", "b = " + long_value).IsInclude());
+  EXPECT_EQ(Get("http://shop.test/"), "nameless-value; a=x; b=" + long_value);
+  EXPECT_EQ(jar_.size(), 6u);
+}
+
 TEST_F(CookieJarTest, DifferentPathOrHostOnlyFlagIsADifferentCookie) {
   Set("http://shop.test/", "a=root; Path=/");
   Set("http://shop.test/", "a=cart; Path=/cart");

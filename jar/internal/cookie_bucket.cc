@@ -5,6 +5,8 @@
 #include <cstring>
 #include <new>
 
+#include "absl/base/attributes.h"
+
 namespace cookiejar {
 namespace jar_internal {
 namespace {
@@ -35,9 +37,11 @@ size_t CookieRecord::ContentSize(const CookieDraft& draft) {
          draft.path.size();
 }
 
-CookieRecord* CookieRecord::Create(const CookieDraft& draft, uint32_t domain_index,
-                                   int64_t creation_us, int64_t last_access_us,
-                                   bool lax_by_default) {
+// Create, Fill, AddDomainReference and Insert are inline: a new cookie
+// calls each once, and their calls cost as much as their work.
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline CookieRecord* CookieRecord::Create(
+    const CookieDraft& draft, uint32_t domain_index, int64_t creation_us, int64_t last_access_us,
+    bool lax_by_default) {
   void* memory = ::operator new(BlockSize(ContentSize(draft)));
   CookieRecord* record = new (memory) CookieRecord();
   record->domain_index_ = domain_index;
@@ -49,8 +53,10 @@ bool CookieRecord::Fits(const CookieDraft& draft) const {
   return sizeof(CookieRecord) + ContentSize(draft) <= BlockSize(size_t{pair_size_} + path_size_);
 }
 
-void CookieRecord::Fill(const CookieDraft& draft, int64_t creation_us, int64_t last_access_us,
-                        bool lax_by_default) {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline void CookieRecord::Fill(const CookieDraft& draft,
+                                                           int64_t creation_us,
+                                                           int64_t last_access_us,
+                                                           bool lax_by_default) {
   const bool nameless = draft.name.empty();
   const size_t pair_size =
       nameless ? draft.value.size() : draft.name.size() + 1 + draft.value.size();
@@ -64,17 +70,23 @@ void CookieRecord::Fill(const CookieDraft& draft, int64_t creation_us, int64_t l
   priority_ = static_cast<uint8_t>(draft.priority);
 
   // An empty string_view may carry a null data(), which memcpy must not see
-  // even with a zero size.
+  // even with a zero size (CopyBytes gives it none).
   char* out = data();
   auto append = [&out](std::string_view bytes) {
-    if (!bytes.empty()) std::memcpy(out, bytes.data(), bytes.size());
+    CopyBytes(out, bytes.data(), bytes.size());
     out += bytes.size();
   };
-  if (!nameless) {
+  if (nameless) {
+    append(draft.value);
+  } else if (draft.value.data() == draft.name.data() + draft.name.size() + 1 &&
+             draft.name.data()[draft.name.size()] == '=') {
+    // Most often the pair is as the Set-Cookie line had it: one copy.
+    append(std::string_view(draft.name.data(), pair_size));
+  } else {
     append(draft.name);
     *out++ = '=';
+    append(draft.value);
   }
-  append(draft.value);
   append(draft.path);
 
   uint8_t needs = 0;
@@ -166,7 +178,8 @@ void Bucket::Group() {
   records_.shrink_to_fit();
 }
 
-uint32_t Bucket::AddDomainReference(std::string_view domain, bool host_only) {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline uint32_t Bucket::AddDomainReference(std::string_view domain,
+                                                                        bool host_only) {
   Changed();
   ptrdiff_t free_slot = -1;
   for (size_t i = 0; i < domains_.size(); ++i) {
@@ -175,21 +188,25 @@ uint32_t Bucket::AddDomainReference(std::string_view domain, bool host_only) {
       if (free_slot < 0) free_slot = static_cast<ptrdiff_t>(i);
       continue;
     }
-    if (entry.host_only == host_only && entry.domain == domain) {
+    if (entry.host_only == host_only && SameBytes(entry.domain, domain)) {
       ++entry.references;
       return static_cast<uint32_t>(i);
     }
   }
-  if (free_slot < 0) {
-    free_slot = static_cast<ptrdiff_t>(domains_.size());
-    if (domains_.size() == domains_.capacity()) domains_.reserve(domains_.size() + 1);
-    domains_.emplace_back();
+  if (free_slot >= 0) {
+    DomainEntry& entry = domains_[free_slot];
+    entry.domain.assign(domain.data(), domain.size());
+    entry.host_only = host_only;
+    entry.references = 1;
+    return static_cast<uint32_t>(free_slot);
   }
-  DomainEntry& entry = domains_[free_slot];
-  entry.domain.assign(domain.data(), domain.size());
-  entry.host_only = host_only;
-  entry.references = 1;
-  return static_cast<uint32_t>(free_slot);
+  // Past the inline entry, grow by one: a third domain is rare. Growing from
+  // one entry to two is what emplace_back does anyway, without a call.
+  if (domains_.size() > 1 && domains_.size() == domains_.capacity()) {
+    domains_.reserve(domains_.size() + 1);
+  }
+  domains_.emplace_back(domain, host_only);
+  return static_cast<uint32_t>(domains_.size() - 1);
 }
 
 void Bucket::DropDomainReference(uint32_t index) {
@@ -225,10 +242,10 @@ void Bucket::IndexRemove(CookieRecord* record) {
   }
 }
 
-void Bucket::Insert(CookieRecord* record) {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline void Bucket::Insert(CookieRecord* record) {
   Changed();
   if (!grouped() && live_ >= kGroupAbove) Group();
-  RecordArray& records = ArrayFor(record->path_size());
+  RecordArray& records = grouped() ? ArrayFor(record->path_size()) : records_;
   // Grow by half rather than double, so that a small site wastes little room.
   if (records.size() == records.capacity()) {
     records.reserve(records.size() + std::max<size_t>(1, records.size() / 2));
@@ -269,9 +286,16 @@ void Bucket::ReplaceInPlace(CookieRecord* old, CookieRecord* fresh) {
   CookieRecord::Destroy(old);
 }
 
-CookieRecord* Bucket::Overwrite(CookieRecord* old, const CookieDraft& draft,
-                                int64_t creation_us, int64_t last_access_us,
-                                bool lax_by_default) {
+CookieRecord* Bucket::Add(const CookieDraft& draft, int64_t creation_us, int64_t last_access_us,
+                          bool lax_by_default) {
+  CookieRecord* record = CookieRecord::Create(draft, AddDomainReference(draft.domain, draft.host_only),
+                                              creation_us, last_access_us, lax_by_default);
+  Insert(record);
+  return record;
+}
+
+CookieRecord* Bucket::Overwrite(CookieRecord* old, const CookieDraft& draft, int64_t creation_us,
+                                int64_t last_access_us, bool lax_by_default) {
   // A large bucket's groups keep removed cookies in place until compaction,
   // and a block too small for the new bytes cannot be reused: both take a
   // new record.

@@ -30,6 +30,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/base/attributes.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
 #include "absl/types/span.h"
@@ -79,7 +80,7 @@ class CookieRecord {
     return nameless() ? pair() : pair().substr(pair().find('=') + 1);
   }
   // name() == `name`, without searching for the '='.
-  bool HasName(std::string_view name) const {
+  ABSL_ATTRIBUTE_ALWAYS_INLINE bool HasName(std::string_view name) const {
     if (nameless()) return name.empty();
     return pair_size_ > name.size() && data()[name.size()] == '=' &&
            SameBytes(std::string_view(data(), name.size()), name);
@@ -158,6 +159,9 @@ static_assert(sizeof(CookieRecord) == 40, "the fixed part of a cookie stays smal
 using RecordArray = absl::InlinedVector<CookieRecord*, 3>;
 
 struct DomainEntry {
+  DomainEntry(std::string_view domain, bool host_only)
+      : domain(domain), host_only(host_only), references(1) {}
+
   std::string domain;
   bool host_only = false;
   uint32_t references = 0;  // 0: a free slot.
@@ -226,12 +230,10 @@ class Bucket {
   // can be kept and known to be current; 0 for a small bucket.
   uint64_t generation() const { return extras_ ? extras_->generation : 0; }
 
-  // Index of the entry for (domain, host_only), added or referenced once more.
-  uint32_t AddDomainReference(std::string_view domain, bool host_only);
-
-  // Takes ownership of `record` (made with a domain index from
-  // AddDomainReference) and inserts it in header order.
-  void Insert(CookieRecord* record);
+  // Makes the cookie of `draft`, whose key no live cookie has, and inserts
+  // it in header order.
+  CookieRecord* Add(const CookieDraft& draft, int64_t creation_us, int64_t last_access_us,
+                    bool lax_by_default);
   // Replaces the live cookie `old` by `draft`, which has its name, domain,
   // host-only flag and path, and returns the cookie now stored. An overwrite
   // mostly changes only the value and the times, so the old cookie's block
@@ -285,7 +287,12 @@ class Bucket {
   PathGroup* FindGroup(uint32_t path_size);
   // Splits records_ into path groups.
   void Group();
+  // Index of the entry for (domain, host_only), added or referenced once more.
+  uint32_t AddDomainReference(std::string_view domain, bool host_only);
   void DropDomainReference(uint32_t index);
+  // Takes ownership of `record` (made with a domain index from
+  // AddDomainReference) and inserts it in header order.
+  void Insert(CookieRecord* record);
   void IndexAdd(CookieRecord* record);
   void IndexRemove(CookieRecord* record);
   // Puts `fresh` where `old` is (same path length and creation time), and

@@ -71,15 +71,26 @@ class JarCore {
   // Keys are hashed as absl hashes them (SiteHash, which a lookup brings
   // along) and compared inline: a site key is a few words, less than a call
   // to memcmp costs.
+  // A key with its KeyHash worked out beforehand, so that the probe of a
+  // store, which may insert, hashes nothing.
+  struct HashedKey {
+    std::string_view key;
+    size_t hash;
+  };
   struct KeyHash {
     using is_transparent = void;
     size_t operator()(absl::string_view key) const { return absl::Hash<absl::string_view>{}(key); }
+    size_t operator()(const HashedKey& key) const { return key.hash; }
   };
   struct KeyEq {
     using is_transparent = void;
     bool operator()(absl::string_view a, absl::string_view b) const {
       return SameBytes(std::string_view(a.data(), a.size()), std::string_view(b.data(), b.size()));
     }
+    bool operator()(absl::string_view a, const HashedKey& b) const {
+      return SameBytes(std::string_view(a.data(), a.size()), b.key);
+    }
+    bool operator()(const HashedKey& a, absl::string_view b) const { return (*this)(b, a); }
   };
   using BucketMap = absl::flat_hash_map<std::string, std::unique_ptr<Bucket>, KeyHash, KeyEq>;
 
@@ -110,21 +121,31 @@ class JarCore {
     explicit ChangeLog(ChangeDispatcher* dispatcher)
         : dispatcher_(dispatcher), recording_(dispatcher->has_listeners()) {}
     // Most writes happen with no listener: no call, nothing to hand over.
-    ~ChangeLog() {
-      if (!changes_.empty()) dispatcher_->Deliver(std::move(changes_));
+    // Inline, as Add is, for the same reason.
+    ABSL_ATTRIBUTE_ALWAYS_INLINE ~ChangeLog() {
+      if (changes_ != nullptr) Deliver();
     }
     ChangeLog(const ChangeLog&) = delete;
     ChangeLog& operator=(const ChangeLog&) = delete;
 
-    void Add(const Bucket& bucket, const CookieRecord& record, CookieChangeCause cause) {
-      if (!recording_) return;
-      changes_.push_back({bucket.ToCanonical(record), cause, dispatcher_->NextSequence()});
+    ABSL_ATTRIBUTE_ALWAYS_INLINE void Add(const Bucket& bucket, const CookieRecord& record,
+                                          CookieChangeCause cause) {
+      if (recording_) Record(bucket, record, cause);
     }
 
    private:
+    ABSL_ATTRIBUTE_NOINLINE void Record(const Bucket& bucket, const CookieRecord& record,
+                                        CookieChangeCause cause) {
+      if (changes_ == nullptr) changes_ = std::make_unique<std::vector<CookieChange>>();
+      changes_->push_back({bucket.ToCanonical(record), cause, dispatcher_->NextSequence()});
+    }
+    ABSL_ATTRIBUTE_NOINLINE void Deliver() { dispatcher_->Deliver(std::move(*changes_)); }
+
     ChangeDispatcher* const dispatcher_;
     const bool recording_;
-    std::vector<CookieChange> changes_;
+    // Made by the first change: a log with none destroys nothing out of
+    // line.
+    std::unique_ptr<std::vector<CookieChange>> changes_;
   };
 
   // What one request may receive, worked out once per request.
@@ -192,15 +213,31 @@ class JarCore {
 
   // Removes a live cookie, recording why.
   void Remove(Bucket* bucket, CookieRecord* record, CookieChangeCause cause, ChangeLog* log);
-  void PurgeExpired(Bucket* bucket, int64_t now_us, ChangeLog* log);
+  // Inline: most buckets have nothing expired, which the bucket tells.
+  void PurgeExpired(Bucket* bucket, int64_t now_us, ChangeLog* log) {
+    if (now_us >= bucket->earliest_expiry_us()) RemoveExpired(bucket, now_us, log);
+  }
+  void RemoveExpired(Bucket* bucket, int64_t now_us, ChangeLog* log);
   // Eviction (eviction.cc).
   // Firefox: makes room in a full site before a new cookie is added. False
   // when the cookie must be refused instead.
   bool MakeRoomFirefoxStyle(Bucket* bucket, bool incoming_secure, ChangeLog* log);
-  void EnforceSiteLimit(Bucket* bucket, int64_t now_us, ChangeLog* log);
+  // Inline: most stores leave the site under its limit.
+  void EnforceSiteLimit(Bucket* bucket, int64_t now_us, ChangeLog* log) {
+    const size_t max = limits_.max_cookies_per_site;
+    if (max != 0 && bucket->size() > max) EvictFromSite(bucket, now_us, log);
+  }
+  void EvictFromSite(Bucket* bucket, int64_t now_us, ChangeLog* log);
   void EnforcePartitionLimit(Bucket* bucket, int64_t now_us, ChangeLog* log);
-  // Locks every shard itself.
-  void EnforceGlobalLimit(int64_t now_us, ChangeLog* log);
+  // Locks every shard itself. Inline: most stores leave the jar under its
+  // limit.
+  void EnforceGlobalLimit(int64_t now_us, ChangeLog* log) {
+    const size_t max = limits_.max_cookies;
+    const size_t count = static_cast<size_t>(count_.load(std::memory_order_relaxed));
+    if (max != 0 && count > max) EvictGlobally(count, now_us, log);
+  }
+  // `count`: the live cookies counted, above the limit.
+  void EvictGlobally(size_t count, int64_t now_us, ChangeLog* log);
   // The global purge may find something to evict from `at_us` on.
   void LowerNextGlobalPurge(int64_t at_us);
 

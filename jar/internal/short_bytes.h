@@ -1,5 +1,5 @@
-// Comparing and hashing the short strings of a lookup (hosts, site keys,
-// domains) without a call: a call to memcmp or to absl's hash costs more
+// Comparing, copying and hashing the short strings of a lookup (hosts, site
+// keys, domains) and of a cookie without a call: a call to memcmp or to absl's hash costs more
 // than the few words such a string is read in.
 
 #ifndef COOKIEJAR_JAR_INTERNAL_SHORT_BYTES_H_
@@ -53,6 +53,31 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool SameBytes(const char* a, const char* b,
 
 ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool SameBytes(std::string_view a, std::string_view b) {
   return a.size() == b.size() && SameBytes(a.data(), b.data(), a.size());
+}
+
+// Copies n bytes with at most two overlapping moves when n <= 32: cookie
+// pairs, names and paths are short, and a call to memcpy costs more than
+// copying them.
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline void CopyBytes(char* dst, const char* src, size_t n) {
+  if (n <= 32) {
+    if (n >= 16) {
+      char a[16], b[16];
+      std::memcpy(a, src, 16);
+      std::memcpy(b, src + n - 16, 16);
+      std::memcpy(dst, a, 16);
+      std::memcpy(dst + n - 16, b, 16);
+    } else if (n >= 8) {
+      uint64_t a, b;
+      std::memcpy(&a, src, 8);
+      std::memcpy(&b, src + n - 8, 8);
+      std::memcpy(dst, &a, 8);
+      std::memcpy(dst + n - 8, &b, 8);
+    } else {
+      for (size_t i = 0; i < n; ++i) dst[i] = src[i];
+    }
+    return;
+  }
+  std::memcpy(dst, src, n);
 }
 
 // A hash of a short string for a cache's index, not for a table an outside
