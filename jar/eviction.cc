@@ -36,7 +36,8 @@ size_t Quota(const CookieLimits& limits, CookiePriority priority) {
 
 }  // namespace
 
-bool JarCore::MakeRoomFirefoxStyle(Bucket* bucket, bool incoming_secure, ChangeLog* log) {
+bool JarCore::MakeRoomFirefoxStyle(RecordArena* arena, Bucket* bucket, bool incoming_secure,
+                                   ChangeLog* log) {
   // Enough that the site holds `purge_site_to` once the new cookie is in
   // (recorded: 181 cookies leave 150, 250 leave 157).
   const size_t limit = limits_.max_cookies_per_site + 1 - std::min(limits_.purge_site_to,
@@ -56,13 +57,15 @@ bool JarCore::MakeRoomFirefoxStyle(Bucket* bucket, bool incoming_secure, ChangeL
       doomed.push_back(record);
     }
   }
-  for (CookieRecord* record : doomed) Remove(bucket, record, CookieChangeCause::kEvictedSite, log);
+  for (CookieRecord* record : doomed) {
+    Remove(arena, bucket, record, CookieChangeCause::kEvictedSite, log);
+  }
   return true;
 }
 
-void JarCore::EvictFromSite(Bucket* bucket, int64_t now_us, ChangeLog* log) {
+void JarCore::EvictFromSite(RecordArena* arena, Bucket* bucket, int64_t now_us, ChangeLog* log) {
   const size_t max = limits_.max_cookies_per_site;
-  PurgeExpired(bucket, now_us, log);
+  PurgeExpired(arena, bucket, now_us, log);
   const size_t size = bucket->size();
   if (size <= max) return;
   size_t goal = size - std::min(limits_.purge_site_to, size);
@@ -107,11 +110,12 @@ void JarCore::EvictFromSite(Bucket* bucket, int64_t now_us, ChangeLog* log) {
     }
   }
   for (size_t i = 0; i < order.size(); ++i) {
-    if (doomed[i]) Remove(bucket, order[i], CookieChangeCause::kEvictedSite, log);
+    if (doomed[i]) Remove(arena, bucket, order[i], CookieChangeCause::kEvictedSite, log);
   }
 }
 
-void JarCore::EnforcePartitionLimit(Bucket* bucket, int64_t now_us, ChangeLog* log) {
+void JarCore::EnforcePartitionLimit(RecordArena* arena, Bucket* bucket, int64_t now_us,
+                                    ChangeLog* log) {
   const size_t max_count = limits_.max_cookies_per_partition_site;
   const size_t max_bytes = limits_.max_bytes_per_partition_site;
   auto over = [&](size_t count, size_t bytes) {
@@ -123,13 +127,13 @@ void JarCore::EnforcePartitionLimit(Bucket* bucket, int64_t now_us, ChangeLog* l
     return bytes;
   };
   if (!over(bucket->size(), bytes_of(*bucket))) return;
-  PurgeExpired(bucket, now_us, log);
+  PurgeExpired(arena, bucket, now_us, log);
   size_t count = bucket->size(), bytes = bytes_of(*bucket);
   for (CookieRecord* record : InEvictionOrder(*bucket)) {
     if (!over(count, bytes)) break;
     --count;
     bytes -= record->name_value_bytes();
-    Remove(bucket, record, CookieChangeCause::kEvictedPartition, log);
+    Remove(arena, bucket, record, CookieChangeCause::kEvictedPartition, log);
   }
 }
 
@@ -148,11 +152,12 @@ void JarCore::EvictGlobally(size_t count, int64_t now_us, ChangeLog* log) {
   auto for_each_bucket = [&](auto&& fn) {
     for (size_t s = 0; s < kShardCount; ++s) {
       for (BucketMap* map : {&shards[s].buckets, &shards[s].partitioned}) {
-        for (auto& entry : *map) fn(entry.second.get());
+        for (auto& entry : *map) fn(&shards[s].arena, entry.second.get());
       }
     }
   };
-  for_each_bucket([&](Bucket* bucket) { PurgeExpired(bucket, now_us, log); });
+  for_each_bucket(
+      [&](RecordArena* arena, Bucket* bucket) { PurgeExpired(arena, bucket, now_us, log); });
 
   // Above the hard limit, or with nothing spared, every cookie may go.
   const int64_t full_spare = DurationMicros(limits_.global_purge_spares_recent);
@@ -162,14 +167,15 @@ void JarCore::EvictGlobally(size_t count, int64_t now_us, ChangeLog* log) {
   if (live > max) {
     size_t goal = live - std::min(limits_.purge_to, live);
     struct Candidate {
+      RecordArena* arena;
       Bucket* bucket;
       CookieRecord* record;
     };
     std::vector<Candidate> candidates;
-    for_each_bucket([&](Bucket* bucket) {
+    for_each_bucket([&](RecordArena* arena, Bucket* bucket) {
       bucket->ForEach([&](const CookieRecord& record) {
         if (record.last_access_us() < spared_since) {
-          candidates.push_back({bucket, const_cast<CookieRecord*>(&record)});
+          candidates.push_back({arena, bucket, const_cast<CookieRecord*>(&record)});
         }
       });
     });
@@ -181,13 +187,14 @@ void JarCore::EvictGlobally(size_t count, int64_t now_us, ChangeLog* log) {
     };
     std::partial_sort(candidates.begin(), candidates.begin() + take, candidates.end(), order);
     for (size_t i = 0; i < take; ++i) {
-      Remove(candidates[i].bucket, candidates[i].record, CookieChangeCause::kEvictedGlobal, log);
+      Remove(candidates[i].arena, candidates[i].bucket, candidates[i].record,
+             CookieChangeCause::kEvictedGlobal, log);
     }
   }
   // The next purge can find nothing before the oldest remaining access
   // leaves the spared period.
   int64_t oldest = kNeverUs;
-  for_each_bucket([&](Bucket* bucket) {
+  for_each_bucket([&](RecordArena*, Bucket* bucket) {
     bucket->ForEach(
         [&](const CookieRecord& c) { oldest = std::min(oldest, c.last_access_us()); });
   });

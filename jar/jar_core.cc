@@ -151,15 +151,15 @@ bool JarCore::PartitionsEverything(RequestDecisions& request) const {
   return request.ThirdParty();
 }
 
-void JarCore::Remove(Bucket* bucket, CookieRecord* record, CookieChangeCause cause,
-                     ChangeLog* log) {
+void JarCore::Remove(RecordArena* arena, Bucket* bucket, CookieRecord* record,
+                     CookieChangeCause cause, ChangeLog* log) {
   log->Add(*bucket, *record, cause);
-  bucket->Remove(record);
+  bucket->Remove(arena, record);
   count_.fetch_sub(1, std::memory_order_relaxed);
 }
 
-void JarCore::RemoveExpired(Bucket* bucket, int64_t now_us, ChangeLog* log) {
-  bucket->RemoveExpired(now_us, [&](const CookieRecord& record) {
+void JarCore::RemoveExpired(RecordArena* arena, Bucket* bucket, int64_t now_us, ChangeLog* log) {
+  bucket->RemoveExpired(arena, now_us, [&](const CookieRecord& record) {
     log->Add(*bucket, record, CookieChangeCause::kExpired);
     count_.fetch_sub(1, std::memory_order_relaxed);
   });
@@ -285,9 +285,10 @@ CookieInclusionStatus JarCore::Store(const StoreRequest& request) {
       if (fresh && draft.partitioned) bucket_it->second->set_partition(*request.partition);
     }
     Bucket* bucket = bucket_it == map.end() ? nullptr : bucket_it->second.get();
+    RecordArena* const arena = &shard->arena;
     CookieRecord* same = nullptr;
     if (bucket != nullptr && !fresh) {
-      PurgeExpired(bucket, now_us, &log);
+      PurgeExpired(arena, bucket, now_us, &log);
       // Leave secure cookies alone: same name, either domain within the
       // other, and the new cookie's path on the secure cookie's path.
       if (request.protect_secure && bucket->has_secure() &&
@@ -309,11 +310,13 @@ CookieInclusionStatus JarCore::Store(const StoreRequest& request) {
     if (!status.IsInclude()) {
       // Refused; expired cookies may still have been purged above.
     } else if (expired) {
-      if (same != nullptr) Remove(bucket, same, CookieChangeCause::kExpiredOverwrite, &log);
+      if (same != nullptr) {
+        Remove(arena, bucket, same, CookieChangeCause::kExpiredOverwrite, &log);
+      }
     } else if (same == nullptr && limits_.style == EvictionStyle::kFirefox &&
                limits_.max_cookies_per_site != 0 &&
                bucket->size() >= limits_.max_cookies_per_site &&
-               !MakeRoomFirefoxStyle(bucket, draft.secure, &log)) {
+               !MakeRoomFirefoxStyle(arena, bucket, draft.secure, &log)) {
       status.Add(Reason::kSiteCookieLimit);
     } else {
       // An overwrite keeps the old creation time, and with it the cookie's
@@ -332,18 +335,19 @@ CookieInclusionStatus JarCore::Store(const StoreRequest& request) {
       CookieRecord* record;
       if (same != nullptr) {
         log.Add(*bucket, *same, CookieChangeCause::kOverwrite);
-        record = bucket->Overwrite(same, draft, creation, last_access,
+        record = bucket->Overwrite(arena, same, draft, creation, last_access,
                                    same_site_policy_.lax_by_default);
       } else {
-        record = bucket->Add(draft, creation, last_access, same_site_policy_.lax_by_default);
+        record =
+            bucket->Add(arena, draft, creation, last_access, same_site_policy_.lax_by_default);
         count_.fetch_add(1, std::memory_order_relaxed);
       }
       log.Add(*bucket, *record, CookieChangeCause::kInserted);
       LowerNextGlobalPurge(SatAdd(last_access, global_purge_spares_us_));
       if (draft.partitioned) {
-        EnforcePartitionLimit(bucket, now_us, &log);
+        EnforcePartitionLimit(arena, bucket, now_us, &log);
       } else if (limits_.style != EvictionStyle::kFirefox) {
-        EnforceSiteLimit(bucket, now_us, &log);
+        EnforceSiteLimit(arena, bucket, now_us, &log);
       }
       inserted = true;
     }
@@ -808,7 +812,7 @@ bool JarCore::DeleteCookie(const CanonicalCookie& cookie) {
       Bucket& b = *bucket->second;
       CookieRecord* same = b.Find(cookie.name, cookie.domain, cookie.host_only, cookie.path);
       if (same != nullptr) {
-        Remove(&b, same, CookieChangeCause::kExplicit, &log);
+        Remove(&shard->arena, &b, same, CookieChangeCause::kExplicit, &log);
         if (b.empty()) map.erase(bucket);
         deleted = true;
       }
@@ -830,10 +834,10 @@ size_t JarCore::RemoveEverywhere(Doomed doomed, CookieChangeCause cause) {
       for (auto it = map->begin(); it != map->end();) {
         Bucket& bucket = *it->second;
         // Expired cookies go as expired, and are not counted.
-        PurgeExpired(&bucket, now_us, &log);
+        PurgeExpired(&shards[s].arena, &bucket, now_us, &log);
         for (CookieRecord* record : bucket.Live()) {
           if (!doomed(*record)) continue;
-          Remove(&bucket, record, cause, &log);
+          Remove(&shards[s].arena, &bucket, record, cause, &log);
           ++removed;
         }
         if (bucket.empty()) {

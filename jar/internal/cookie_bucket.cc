@@ -40,17 +40,19 @@ size_t CookieRecord::ContentSize(const CookieDraft& draft) {
 // Create, Fill, AddDomainReference and Insert are inline: a new cookie
 // calls each once, and their calls cost as much as their work.
 ABSL_ATTRIBUTE_ALWAYS_INLINE inline CookieRecord* CookieRecord::Create(
-    const CookieDraft& draft, uint32_t domain_index, int64_t creation_us, int64_t last_access_us,
-    bool lax_by_default) {
-  void* memory = ::operator new(BlockSize(ContentSize(draft)));
+    RecordArena* arena, const CookieDraft& draft, uint32_t domain_index, int64_t creation_us,
+    int64_t last_access_us, bool lax_by_default) {
+  uint8_t size_class;
+  void* memory = arena->Allocate(sizeof(CookieRecord) + ContentSize(draft), &size_class);
   CookieRecord* record = new (memory) CookieRecord();
+  record->size_class_ = size_class;
   record->domain_index_ = domain_index;
   record->Fill(draft, creation_us, last_access_us, lax_by_default);
   return record;
 }
 
 bool CookieRecord::Fits(const CookieDraft& draft) const {
-  return sizeof(CookieRecord) + ContentSize(draft) <= BlockSize(size_t{pair_size_} + path_size_);
+  return sizeof(CookieRecord) + ContentSize(draft) <= BlockBytes();
 }
 
 ABSL_ATTRIBUTE_ALWAYS_INLINE inline void CookieRecord::Fill(const CookieDraft& draft,
@@ -108,16 +110,23 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline void CookieRecord::Fill(const CookieDraft& d
   needs_.store(needs, std::memory_order_relaxed);
 }
 
-void CookieRecord::Destroy(CookieRecord* record) {
+void CookieRecord::Destroy(RecordArena* arena, CookieRecord* record) {
+  const uint8_t size_class = record->size_class_;
   record->~CookieRecord();
-  ::operator delete(record);
+  arena->Free(record, size_class);
+}
+
+void CookieRecord::Abandon(CookieRecord* record) {
+  const uint8_t size_class = record->size_class_;
+  record->~CookieRecord();
+  if (size_class == RecordArena::kHeapClass) ::operator delete(record);
 }
 
 Bucket::~Bucket() {
-  for (CookieRecord* record : records_) CookieRecord::Destroy(record);
+  for (CookieRecord* record : records_) CookieRecord::Abandon(record);
   if (extras_) {
     for (PathGroup& group : extras_->groups) {
-      for (CookieRecord* record : group.records) CookieRecord::Destroy(record);
+      for (CookieRecord* record : group.records) CookieRecord::Abandon(record);
     }
   }
 }
@@ -269,7 +278,7 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline void Bucket::Insert(CookieRecord* record) {
   }
 }
 
-void Bucket::ReplaceInPlace(CookieRecord* old, CookieRecord* fresh) {
+void Bucket::ReplaceInPlace(RecordArena* arena, CookieRecord* old, CookieRecord* fresh) {
   Changed();
   RecordArray& records = ArrayFor(old->path_size());
   auto it = std::lower_bound(records.begin(), records.end(), old, HeaderBefore);
@@ -283,30 +292,32 @@ void Bucket::ReplaceInPlace(CookieRecord* old, CookieRecord* fresh) {
     IndexAdd(fresh);
   }
   DropDomainReference(old->domain_index());
-  CookieRecord::Destroy(old);
+  CookieRecord::Destroy(arena, old);
 }
 
-CookieRecord* Bucket::Add(const CookieDraft& draft, int64_t creation_us, int64_t last_access_us,
-                          bool lax_by_default) {
-  CookieRecord* record = CookieRecord::Create(draft, AddDomainReference(draft.domain, draft.host_only),
-                                              creation_us, last_access_us, lax_by_default);
+CookieRecord* Bucket::Add(RecordArena* arena, const CookieDraft& draft, int64_t creation_us,
+                          int64_t last_access_us, bool lax_by_default) {
+  CookieRecord* record =
+      CookieRecord::Create(arena, draft, AddDomainReference(draft.domain, draft.host_only),
+                           creation_us, last_access_us, lax_by_default);
   Insert(record);
   return record;
 }
 
-CookieRecord* Bucket::Overwrite(CookieRecord* old, const CookieDraft& draft, int64_t creation_us,
-                                int64_t last_access_us, bool lax_by_default) {
+CookieRecord* Bucket::Overwrite(RecordArena* arena, CookieRecord* old, const CookieDraft& draft,
+                                int64_t creation_us, int64_t last_access_us,
+                                bool lax_by_default) {
   // A large bucket's groups keep removed cookies in place until compaction,
   // and a block too small for the new bytes cannot be reused: both take a
   // new record.
   if (grouped() || !old->Fits(draft)) {
     CookieRecord* fresh =
-        CookieRecord::Create(draft, AddDomainReference(draft.domain, draft.host_only),
+        CookieRecord::Create(arena, draft, AddDomainReference(draft.domain, draft.host_only),
                              creation_us, last_access_us, lax_by_default);
     if (old->creation_us() == creation_us) {
-      ReplaceInPlace(old, fresh);
+      ReplaceInPlace(arena, old, fresh);
     } else {
-      Remove(old);
+      Remove(arena, old);
       Insert(fresh);
     }
     return fresh;
@@ -331,7 +342,7 @@ CookieRecord* Bucket::Overwrite(CookieRecord* old, const CookieDraft& draft, int
   return old;
 }
 
-void Bucket::Remove(CookieRecord* record) {
+void Bucket::Remove(RecordArena* arena, CookieRecord* record) {
   Changed();
   if (by_name()) IndexRemove(record);
   DropDomainReference(record->domain_index());
@@ -341,7 +352,7 @@ void Bucket::Remove(CookieRecord* record) {
     auto it = std::lower_bound(records_.begin(), records_.end(), record, HeaderBefore);
     while (*it != record) ++it;
     records_.erase(it);
-    CookieRecord::Destroy(record);
+    CookieRecord::Destroy(arena, record);
     return;
   }
   // Large: mark it, and compact its group once removed cookies outnumber
@@ -352,7 +363,7 @@ void Bucket::Remove(CookieRecord* record) {
   size_t kept = 0;
   for (CookieRecord* r : group->records) {
     if (r->removed()) {
-      CookieRecord::Destroy(r);
+      CookieRecord::Destroy(arena, r);
     } else {
       group->records[kept++] = r;
     }

@@ -1,7 +1,9 @@
 // The jar's storage for the cookies of one site (or of one site within one
 // partition), laid out for the Cookie-header hot path and for sites of any
 // size:
-//   - each cookie is one heap block (CookieRecord): a 40-byte fixed part with
+//   - each cookie is one block (CookieRecord) from its shard's RecordArena,
+//     which the shard passes to each call that makes or frees one: a 40-byte
+//     fixed part with
 //     times as integer microseconds and its rules folded into a few bits,
 //     then its "name=value" pair (as it appears in the header) and its path;
 //   - a site's cookies are kept in header order (longer path first, then
@@ -36,6 +38,7 @@
 #include "absl/types/span.h"
 #include "cookiejar/canonical_cookie.h"
 #include "jar/internal/cookie_draft.h"
+#include "jar/internal/record_arena.h"
 #include "jar/internal/short_bytes.h"
 #include "common/micros.h"
 
@@ -65,11 +68,16 @@ enum Need : uint8_t {
 
 class CookieRecord {
  public:
-  static CookieRecord* Create(const CookieDraft& draft, uint32_t domain_index,
-                              int64_t creation_us, int64_t last_access_us, bool lax_by_default);
+  static CookieRecord* Create(RecordArena* arena, const CookieDraft& draft,
+                              uint32_t domain_index, int64_t creation_us, int64_t last_access_us,
+                              bool lax_by_default);
   // Whether the draft's pair and path fit in this record's block.
   bool Fits(const CookieDraft& draft) const;
-  static void Destroy(CookieRecord* record);
+  // Gives the record's block back to `arena`, the one it came from.
+  static void Destroy(RecordArena* arena, CookieRecord* record);
+  // For a record whose arena is being destroyed with it (its shard's end):
+  // frees only what the arena does not hold.
+  static void Abandon(CookieRecord* record);
 
   std::string_view pair() const { return {data(), pair_size_}; }
   // A name never holds '=' and a nameless cookie's pair is its value.
@@ -128,13 +136,14 @@ class CookieRecord {
             bool lax_by_default);
   // Bytes of a record's pair and path for this draft.
   static size_t ContentSize(const CookieDraft& draft);
-  // The size allocated for a record of `content` bytes. Rounded up as
-  // glibc's malloc rounds (a 16-byte multiple less its 8-byte header), so
-  // the slack costs no memory and lets a value that grows by a few bytes
-  // be overwritten in place. A record's block is at least the size for its
-  // current content, which may have shrunk since it was made.
-  static size_t BlockSize(size_t content) {
-    return ((sizeof(CookieRecord) + content + 7) | 15) - 7;
+  // The bytes of this record's block, or a lower bound of them: a block
+  // from the heap was at least HeapBytes of the record's size when it was
+  // made, and its contents can only have shrunk since (the slack lets a
+  // value that grows by a few bytes be overwritten in place).
+  size_t BlockBytes() const {
+    return size_class_ != RecordArena::kHeapClass
+               ? RecordArena::ClassBytes(size_class_)
+               : RecordArena::HeapBytes(sizeof(CookieRecord) + pair_size_ + path_size_);
   }
   const char* data() const { return reinterpret_cast<const char*>(this + 1); }
   char* data() { return reinterpret_cast<char*>(this + 1); }
@@ -148,8 +157,13 @@ class CookieRecord {
   uint32_t pair_size_;
   std::atomic<uint8_t> needs_;
   uint8_t flags_;
-  uint8_t same_site_;  // CookieSameSite
-  uint8_t priority_;   // CookiePriority
+  // Four bits each, so that the block's size class has a byte of its own
+  // without growing the record.
+  uint8_t same_site_ : 4;  // CookieSameSite
+  uint8_t priority_ : 4;   // CookiePriority
+  // The RecordArena class of the record's block: its contents may have
+  // shrunk since it was made, so their size does not tell the block's.
+  uint8_t size_class_;
 };
 static_assert(sizeof(CookieRecord) == 40, "the fixed part of a cookie stays small");
 
@@ -178,6 +192,8 @@ struct PathGroup {
 class Bucket {
  public:
   Bucket() = default;
+  // A bucket is destroyed empty, or with its shard and so with the arena
+  // that holds its records: it frees only what the arena does not hold.
   ~Bucket();
   Bucket(const Bucket&) = delete;
   Bucket& operator=(const Bucket&) = delete;
@@ -232,21 +248,23 @@ class Bucket {
 
   // Makes the cookie of `draft`, whose key no live cookie has, and inserts
   // it in header order.
-  CookieRecord* Add(const CookieDraft& draft, int64_t creation_us, int64_t last_access_us,
+  // Every call that makes or frees a record takes the arena of the bucket's
+  // shard, the one that holds the bucket's records.
+  CookieRecord* Add(RecordArena* arena, const CookieDraft& draft, int64_t creation_us, int64_t last_access_us,
                     bool lax_by_default);
   // Replaces the live cookie `old` by `draft`, which has its name, domain,
   // host-only flag and path, and returns the cookie now stored. An overwrite
   // mostly changes only the value and the times, so the old cookie's block
   // is rewritten when the new one fits in it: no allocation, no change to
   // the domain table or the name index.
-  CookieRecord* Overwrite(CookieRecord* old, const CookieDraft& draft, int64_t creation_us,
+  CookieRecord* Overwrite(RecordArena* arena, CookieRecord* old, const CookieDraft& draft, int64_t creation_us,
                           int64_t last_access_us, bool lax_by_default);
   // Removes a live cookie and drops its domain reference.
-  void Remove(CookieRecord* record);
+  void Remove(RecordArena* arena, CookieRecord* record);
 
   // Removes expired cookies, calling `on_removed(record)` before each goes.
   template <typename Fn>
-  void RemoveExpired(int64_t now_us, Fn&& on_removed);
+  void RemoveExpired(RecordArena* arena, int64_t now_us, Fn&& on_removed);
 
   // Live cookies, in header order.
   std::vector<CookieRecord*> Live() const;
@@ -297,7 +315,7 @@ class Bucket {
   void IndexRemove(CookieRecord* record);
   // Puts `fresh` where `old` is (same path length and creation time), and
   // destroys `old`, dropping its domain reference.
-  void ReplaceInPlace(CookieRecord* old, CookieRecord* fresh);
+  void ReplaceInPlace(RecordArena* arena, CookieRecord* old, CookieRecord* fresh);
 
   RecordArray records_;  // Header order, while not grouped.
   // Almost every bucket has one domain (its site's, or one host's).
@@ -327,7 +345,7 @@ bool Bucket::AnyNamed(std::string_view name, Fn&& fn) const {
 }
 
 template <typename Fn>
-void Bucket::RemoveExpired(int64_t now_us, Fn&& on_removed) {
+void Bucket::RemoveExpired(RecordArena* arena, int64_t now_us, Fn&& on_removed) {
   if (now_us < earliest_expiry_us_) return;
   int64_t earliest = kNeverUs;
   std::vector<CookieRecord*> expired;
@@ -340,7 +358,7 @@ void Bucket::RemoveExpired(int64_t now_us, Fn&& on_removed) {
   });
   for (CookieRecord* record : expired) {
     on_removed(*record);
-    Remove(record);
+    Remove(arena, record);
   }
   earliest_expiry_us_ = earliest;
 }

@@ -28,6 +28,7 @@
 #include "jar/internal/change_dispatcher.h"
 #include "jar/internal/cookie_bucket.h"
 #include "jar/internal/cookie_draft.h"
+#include "jar/internal/record_arena.h"
 #include "jar/internal/request_decisions.h"
 #include "jar/internal/short_bytes.h"
 
@@ -98,6 +99,11 @@ class JarCore {
     // A writer writes to the lock: it gets a cache line of its own, so that
     // readers keep the maps' headers in their caches meanwhile.
     alignas(64) mutable DistributedSharedMutex mu;
+    // The blocks of the shard's cookie records. Only writers, under `mu`,
+    // use it: it shares the lock's line, which they write anyway, and the
+    // shard stays two lines. Declared before the maps, so that it outlives
+    // their buckets, which hold its blocks.
+    RecordArena arena;
     alignas(64) BucketMap buckets;  // By site.
     BucketMap partitioned;          // By partition and site.
   };
@@ -211,24 +217,28 @@ class JarCore {
   template <typename Sink>
   ABSL_ATTRIBUTE_ALWAYS_INLINE void VisitIncluded(RequestDecisions& request, Sink& sink);
 
+  // Each function that may remove cookies from a bucket takes the arena of
+  // its shard (Shard::arena), which holds the bucket's records.
   // Removes a live cookie, recording why.
-  void Remove(Bucket* bucket, CookieRecord* record, CookieChangeCause cause, ChangeLog* log);
+  void Remove(RecordArena* arena, Bucket* bucket, CookieRecord* record, CookieChangeCause cause,
+              ChangeLog* log);
   // Inline: most buckets have nothing expired, which the bucket tells.
-  void PurgeExpired(Bucket* bucket, int64_t now_us, ChangeLog* log) {
-    if (now_us >= bucket->earliest_expiry_us()) RemoveExpired(bucket, now_us, log);
+  void PurgeExpired(RecordArena* arena, Bucket* bucket, int64_t now_us, ChangeLog* log) {
+    if (now_us >= bucket->earliest_expiry_us()) RemoveExpired(arena, bucket, now_us, log);
   }
-  void RemoveExpired(Bucket* bucket, int64_t now_us, ChangeLog* log);
+  void RemoveExpired(RecordArena* arena, Bucket* bucket, int64_t now_us, ChangeLog* log);
   // Eviction (eviction.cc).
   // Firefox: makes room in a full site before a new cookie is added. False
   // when the cookie must be refused instead.
-  bool MakeRoomFirefoxStyle(Bucket* bucket, bool incoming_secure, ChangeLog* log);
+  bool MakeRoomFirefoxStyle(RecordArena* arena, Bucket* bucket, bool incoming_secure,
+                            ChangeLog* log);
   // Inline: most stores leave the site under its limit.
-  void EnforceSiteLimit(Bucket* bucket, int64_t now_us, ChangeLog* log) {
+  void EnforceSiteLimit(RecordArena* arena, Bucket* bucket, int64_t now_us, ChangeLog* log) {
     const size_t max = limits_.max_cookies_per_site;
-    if (max != 0 && bucket->size() > max) EvictFromSite(bucket, now_us, log);
+    if (max != 0 && bucket->size() > max) EvictFromSite(arena, bucket, now_us, log);
   }
-  void EvictFromSite(Bucket* bucket, int64_t now_us, ChangeLog* log);
-  void EnforcePartitionLimit(Bucket* bucket, int64_t now_us, ChangeLog* log);
+  void EvictFromSite(RecordArena* arena, Bucket* bucket, int64_t now_us, ChangeLog* log);
+  void EnforcePartitionLimit(RecordArena* arena, Bucket* bucket, int64_t now_us, ChangeLog* log);
   // Locks every shard itself. Inline: most stores leave the jar under its
   // limit.
   void EnforceGlobalLimit(int64_t now_us, ChangeLog* log) {
