@@ -107,6 +107,8 @@ class JarCore {
     alignas(64) BucketMap buckets;  // By site.
     BucketMap partitioned;          // By partition and site.
   };
+  static_assert(sizeof(DistributedSharedMutex) + sizeof(RecordArena) <= 64,
+                "the arena shares the lock's line");
   static constexpr size_t kShardCount = 8;
   static_assert(kShardCount <= ReaderCounts::kLocks, "a column of reader counts per shard");
   // The shards and the reader counts of their locks, allocated together on
