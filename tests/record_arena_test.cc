@@ -254,7 +254,7 @@ TEST(RecordArenaTest, ShrunkRecordGrowsBackInItsBlock) {
   Bucket bucket;
   // Past the arena's young phase, with records of another site's size.
   std::vector<Block> young = PastHeapPhase(arena);
-  const std::string big(150, 'b'), small(3, 's'), middle(120, 'm');
+  const std::string big(150, 'b'), small(3, 's'), middle(120, 'm'), large(200, 'l');
   CookieDraft draft;
   draft.name = "n";
   draft.value = big;
@@ -279,12 +279,12 @@ TEST(RecordArenaTest, ShrunkRecordGrowsBackInItsBlock) {
   // Past the block: a new one.
   CookieDraft larger;
   larger.name = "n";
-  larger.value = std::string(200, 'l');
+  larger.value = large;
   larger.domain = "example.com";
   larger.path = "/";
   EXPECT_FALSE(record->Fits(larger));
   CookieRecord* moved = bucket.Overwrite(&arena, record, larger, 1, 4, false);
-  EXPECT_EQ(moved->value(), larger.value);
+  EXPECT_EQ(moved->value(), large);
   bucket.Remove(&arena, moved);
   EXPECT_TRUE(bucket.empty());
   Release(arena, young);
