@@ -247,6 +247,62 @@ TEST(RecordArenaTest, BucketChurnStaysBoundedAndIntact) {
   // of AddressSanitizer sees any it does not free.
 }
 
+// A site of more cookies than a bucket keeps in one array (Bucket's
+// kGroupAbove, 256) keeps one array per path length, replaces a record on
+// every overwrite and frees removed ones only when their array is
+// compacted: through those paths too, blocks go back to the arena and every
+// value stays what was last set.
+TEST(RecordArenaTest, GroupedBucketChurnStaysBoundedAndIntact) {
+  RecordArena arena;
+  Bucket bucket;
+  constexpr size_t kNames = 400;
+  const std::string paths[] = {"/", "/a", "/ab", "/abc"};
+  std::vector<std::string> names;
+  for (size_t n = 0; n < kNames; ++n) names.push_back("n" + std::to_string(n));
+  auto path_of = [&](size_t n) -> const std::string& { return paths[n % 4]; };
+  std::map<size_t, std::string> expected;
+  std::mt19937 random(256);
+  std::uniform_int_distribution<size_t> value_size(0, 240);
+  int64_t creation = 1;
+  // First fill the site past the point where it is grouped.
+  for (size_t i = 0; i < 300000; ++i) {
+    const size_t n = i < kNames ? i : random() % kNames;
+    const std::string value(value_size(random), static_cast<char>('A' + i % 26));
+    CookieDraft draft;
+    draft.name = names[n];
+    draft.value = value;
+    draft.domain = "example.com";
+    draft.path = path_of(n);
+    CookieRecord* same = bucket.Find(names[n], "example.com", true, path_of(n));
+    const int64_t created = creation++;
+    if (same == nullptr) {
+      bucket.Add(&arena, draft, created, created, false);
+      expected[n] = value;
+    } else if (i % 4 == 0) {
+      bucket.Remove(&arena, same);
+      expected.erase(n);
+    } else {
+      bucket.Overwrite(&arena, same, draft, created, created, false);
+      expected[n] = value;
+    }
+  }
+  ASSERT_EQ(bucket.size(), expected.size());
+  size_t seen = 0;
+  bucket.ForEach([&](const CookieRecord& record) {
+    ++seen;
+    const std::string name(record.name());
+    const size_t n = std::stoul(name.substr(1));
+    ASSERT_EQ(expected.count(n), 1u) << name;
+    EXPECT_EQ(record.value(), expected[n]) << name;
+    EXPECT_EQ(record.path(), path_of(n)) << name;
+  });
+  EXPECT_EQ(seen, expected.size());
+  // At most 400 live records and as many removed ones awaiting compaction,
+  // of about 150 bytes on average: far below the 45 MB that 300,000 records
+  // never reused would take.
+  EXPECT_LT(arena.reserved_bytes(), 512u * 1024) << arena.reserved_bytes();
+}
+
 // An overwrite that shrinks a record keeps its block; one that grows it back
 // within that block is written in place, and contents stay whole.
 TEST(RecordArenaTest, ShrunkRecordGrowsBackInItsBlock) {

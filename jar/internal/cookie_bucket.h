@@ -3,9 +3,9 @@
 // size:
 //   - each cookie is one block (CookieRecord) from its shard's RecordArena,
 //     which the shard passes to each call that makes or frees one: a 40-byte
-//     fixed part with
-//     times as integer microseconds and its rules folded into a few bits,
-//     then its "name=value" pair (as it appears in the header) and its path;
+//     fixed part with times as integer microseconds and its rules folded
+//     into a few bits, then its "name=value" pair (as it appears in the
+//     header) and its path;
 //   - a site's cookies are kept in header order (longer path first, then
 //     earlier creation), so building a header is one filtered pass. A site of
 //     up to kGroupAbove cookies (every site under a browser's limits) keeps
@@ -246,19 +246,19 @@ class Bucket {
   // can be kept and known to be current; 0 for a small bucket.
   uint64_t generation() const { return extras_ ? extras_->generation : 0; }
 
-  // Makes the cookie of `draft`, whose key no live cookie has, and inserts
-  // it in header order.
   // Every call that makes or frees a record takes the arena of the bucket's
   // shard, the one that holds the bucket's records.
-  CookieRecord* Add(RecordArena* arena, const CookieDraft& draft, int64_t creation_us, int64_t last_access_us,
-                    bool lax_by_default);
+  // Makes the cookie of `draft`, whose key no live cookie has, and inserts
+  // it in header order.
+  CookieRecord* Add(RecordArena* arena, const CookieDraft& draft, int64_t creation_us,
+                    int64_t last_access_us, bool lax_by_default);
   // Replaces the live cookie `old` by `draft`, which has its name, domain,
   // host-only flag and path, and returns the cookie now stored. An overwrite
   // mostly changes only the value and the times, so the old cookie's block
   // is rewritten when the new one fits in it: no allocation, no change to
   // the domain table or the name index.
-  CookieRecord* Overwrite(RecordArena* arena, CookieRecord* old, const CookieDraft& draft, int64_t creation_us,
-                          int64_t last_access_us, bool lax_by_default);
+  CookieRecord* Overwrite(RecordArena* arena, CookieRecord* old, const CookieDraft& draft,
+                          int64_t creation_us, int64_t last_access_us, bool lax_by_default);
   // Removes a live cookie and drops its domain reference.
   void Remove(RecordArena* arena, CookieRecord* record);
 
