@@ -7,6 +7,7 @@ namespace cookiejar {
 namespace jar_internal {
 
 RecordArena::~RecordArena() {
+  delete[] free_;
   for (Chunk* chunk = chunks_; chunk != nullptr;) {
     Chunk* next = chunk->next;
     // The heap may reuse the chunk's bytes for anything: unpoison them.
@@ -25,6 +26,7 @@ void* RecordArena::AllocateSlowly(size_t bytes, uint8_t* size_class) {
   // kMaxBlock: it serves a later request of its own size.
   const size_t rest = static_cast<size_t>(end_ - cursor_);
   if (rest >= kMinBlock) {
+    if (free_ == nullptr) MakeFreeLists();
     FreeBlock*& head = free_[rest / kGranule - kMinClass];
     COOKIEJAR_ARENA_UNPOISON(cursor_, sizeof(FreeBlock));
     head = new (cursor_) FreeBlock{head};
@@ -39,18 +41,15 @@ void* RecordArena::AllocateSlowly(size_t bytes, uint8_t* size_class) {
   char* memory = static_cast<char*>(::operator new(chunk_bytes));
   chunks_ = new (memory) Chunk{chunks_, chunk_bytes};
   char* begin = memory + sizeof(Chunk);
-  if (free_ == nullptr) {
-    free_ = new (begin) FreeBlock*[kClasses]();
-    begin += kClasses * sizeof(FreeBlock*);
-  }
-  static_assert((sizeof(Chunk) + kClasses * sizeof(FreeBlock*)) % kGranule == 0, "aligned");
-  static_assert(kFirstChunk >= sizeof(Chunk) + kClasses * sizeof(FreeBlock*) + kMaxBlock,
-                "the first chunk holds the largest block");
+  static_assert(sizeof(Chunk) % kGranule == 0, "blocks stay aligned");
+  static_assert(kFirstChunk >= sizeof(Chunk) + kMaxBlock, "a chunk holds the largest block");
   cursor_ = begin + bytes;
   end_ = memory + chunk_bytes;
   COOKIEJAR_ARENA_POISON(cursor_, static_cast<size_t>(end_ - cursor_));
   return begin;
 }
+
+void RecordArena::MakeFreeLists() { free_ = new FreeBlock*[kClasses](); }
 
 size_t RecordArena::reserved_bytes() const {
   size_t bytes = 0;

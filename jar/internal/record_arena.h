@@ -67,8 +67,8 @@ class RecordArena {
   // hundred) would lose to the free-list heads and the unused rest of a
   // chunk more than the arena saves on each block.
   static constexpr size_t kHeapFirst = 4096;
-  // Chunk sizes, header and (in the first) the free-list heads included.
-  static constexpr size_t kFirstChunk = 1024;
+  // Chunk sizes, header included.
+  static constexpr size_t kFirstChunk = 512;
   static constexpr size_t kMaxChunk = 4096;
 
   RecordArena() = default;
@@ -107,6 +107,7 @@ class RecordArena {
       ::operator delete(block);
       return;
     }
+    if (ABSL_PREDICT_FALSE(free_ == nullptr)) MakeFreeLists();
     FreeBlock*& head = free_[size_class - kMinClass];
     head = new (block) FreeBlock{head};
     COOKIEJAR_ARENA_POISON(block, ClassBytes(size_class));
@@ -149,9 +150,11 @@ class RecordArena {
   // list nor the newest chunk has one: from the heap while the arena is
   // young, else from a new chunk.
   ABSL_ATTRIBUTE_NOINLINE void* AllocateSlowly(size_t bytes, uint8_t* size_class);
+  ABSL_ATTRIBUTE_NOINLINE void MakeFreeLists();
 
-  // The heads of the free lists by class (kClasses of them), kept in the
-  // first chunk: an arena that never allocates costs its four words only.
+  // The heads of the free lists by class (kClasses of them), made by the
+  // first free or the second chunk: a shard that is only filled, as most
+  // are, pays nothing for them.
   FreeBlock** free_ = nullptr;
   // The unused bytes of the newest chunk.
   char* cursor_ = nullptr;
