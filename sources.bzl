@@ -50,6 +50,7 @@ JAR_HDRS = [
     "internal/change_dispatcher.h",
     "internal/cookie_bucket.h",
     "internal/cookie_draft.h",
+    "internal/cookie_line.h",
     "internal/jar_core.h",
     "internal/lookup_clock.h",
     "internal/request_decisions.h",

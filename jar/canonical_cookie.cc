@@ -50,7 +50,7 @@ CookieInclusionStatus CanonicalCookie::Create(const ParsedCookie& parsed, const 
                                               CanonicalCookie* out) {
   jar_internal::CookieDraft draft;
   CookieInclusionStatus status = jar_internal::DraftCookie(
-      parsed, jar_internal::SetterUrl::Of(url), micros::ClampFinite(micros::ToMicros(now)), context,
+      jar_internal::CookieLineOf(parsed), jar_internal::SetterUrl::Of(url), micros::ClampFinite(micros::ToMicros(now)), context,
       public_suffix_list, micros::DurationMicros(max_expiry_age), &draft);
   if (!status.IsInclude()) return status;
   CanonicalCookie cookie;

@@ -15,6 +15,7 @@
 #include "common/micros.h"
 #include "cookiejar/canonical_cookie.h"
 #include "cookiejar/url.h"
+#include "jar/internal/cookie_line.h"
 
 namespace cookiejar {
 namespace jar_internal {
@@ -67,7 +68,7 @@ struct CookieDraft {
 // line it points into) and `url`'s views must outlive `*out`. Times are
 // microseconds (common/micros.h): `now_us` finite, `max_expiry_us` possibly
 // micros::kNeverUs (no cap).
-CookieInclusionStatus DraftCookie(const ParsedCookie& parsed, const SetterUrl& url,
+CookieInclusionStatus DraftCookie(const CookieLine& parsed, const SetterUrl& url,
                                   int64_t now_us, const CookieAccessContext& context,
                                   const PublicSuffixList& public_suffix_list,
                                   int64_t max_expiry_us, CookieDraft* out);
