@@ -4,6 +4,7 @@
 #include <cstring>
 #include <limits>
 
+#include "absl/base/attributes.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/absl_view.h"
@@ -96,6 +97,29 @@ std::optional<int64_t> ParseMaxAge(std::string_view text, CookieDateSyntax synta
   return negative ? -value : value;
 }
 
+// A Domain attribute (without its leading dot, not empty) that is not a
+// short lowercase name as it stands, as the cookie's domain in `*domain`:
+// false where it is refused. Out of line: few attributes come here, and
+// DraftCookie keeps its registers for the others.
+ABSL_ATTRIBUTE_NOINLINE bool CanonicalizeDomain(std::string_view attribute,
+                                                bool allow_unicode_domain,
+                                                jar_internal::CookieDraft* draft,
+                                                std::string_view* domain) {
+  // Chromium refuses escapes rather than guess what they mean in a Domain.
+  if (attribute.find('%') != std::string_view::npos) return false;
+  if (!allow_unicode_domain) {
+    for (char c : attribute) {
+      if (static_cast<unsigned char>(c) >= 0x80) return false;
+    }
+  }
+  if (IsSimpleCanonicalDomain(attribute)) return true;
+  absl::StatusOr<CanonicalHost> canonical = CanonicalizeHost(attribute);
+  if (!canonical.ok()) return false;
+  draft->domain_storage = std::move(canonical->name);
+  *domain = draft->domain_storage;
+  return true;
+}
+
 // Decides the cookie's domain, host-only flag and site key.
 CookieInclusionStatus DecideDomain(const CookieLine& parsed, const jar_internal::SetterUrl& url,
                                    const PublicSuffixList& psl, bool allow_unicode_domain,
@@ -116,29 +140,18 @@ CookieInclusionStatus DecideDomain(const CookieLine& parsed, const jar_internal:
   }
 
   if (attribute.front() == '.') attribute.remove_prefix(1);
-  // Chromium refuses escapes rather than guess what they mean in a Domain.
-  if (attribute.empty() || attribute.find('%') != std::string_view::npos) {
-    return CookieInclusionStatus(Reason::kInvalidDomain);
-  }
-  if (!allow_unicode_domain) {
-    for (char c : attribute) {
-      if (static_cast<unsigned char>(c) >= 0x80) {
-        return CookieInclusionStatus(Reason::kInvalidDomain);
-      }
-    }
-  }
+  if (attribute.empty()) return CookieInclusionStatus(Reason::kInvalidDomain);
   std::string_view domain = attribute;
   // Most Domain attributes are short lowercase names, which the URL
-  // parser's block scan judges in a fraction of the byte loop's cost.
+  // parser's block scan judges in a fraction of the byte loop's cost. Such
+  // a name has neither '%' nor a byte outside ASCII: only the others are
+  // searched for them (a call to memchr).
   const char* const attribute_end = attribute.data() + attribute.size();
   if (jar_internal::url_parser_internal::CanonicalHostSize(attribute.data(), attribute_end,
                                                           attribute.data()) !=
           attribute.size() &&
-      !IsSimpleCanonicalDomain(attribute)) {
-    absl::StatusOr<CanonicalHost> canonical = CanonicalizeHost(attribute);
-    if (!canonical.ok()) return CookieInclusionStatus(Reason::kInvalidDomain);
-    draft->domain_storage = std::move(canonical->name);
-    domain = draft->domain_storage;
+      !CanonicalizeDomain(attribute, allow_unicode_domain, draft, &domain)) {
+    return CookieInclusionStatus(Reason::kInvalidDomain);
   }
 
   if (url.host_kind != HostKind::kDomain) {
