@@ -260,7 +260,7 @@ bool Matches(uint64_t word, NameKey key) { return (word | key.fold) == key.word;
 
 // What a SameSite or Priority value means: a word compare per value, as for
 // attribute names.
-CookieSameSite DecodeSameSite(std::string_view value) {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline CookieSameSite DecodeSameSite(std::string_view value) {
   const char* const p = value.data();
   switch (value.size()) {
     case 3:
@@ -278,7 +278,7 @@ CookieSameSite DecodeSameSite(std::string_view value) {
   return CookieSameSite::kUnspecified;
 }
 
-CookiePriority DecodePriority(std::string_view value) {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline CookiePriority DecodePriority(std::string_view value) {
   const char* const p = value.data();
   switch (value.size()) {
     case 3:
