@@ -197,9 +197,12 @@ CookieInclusionStatus JarCore::SetCookie(RequestDecisions& request, std::string_
   CookieInclusionStatus status =
       ParseCookieLine(set_cookie, rules_.syntax, &parsed, limits_.max_name_value_bytes);
   if (!status.IsInclude()) return status;
-  std::string repaired_value;
-  if (rules_.syntax.replace_invalid_utf8 && RepairUtf8(parsed.value, &repaired_value)) {
-    parsed.value = repaired_value;
+  // Engaged only for the rules that repair: an empty std::string's
+  // destructor is still a call into libstdc++.
+  std::optional<std::string> repaired_value;
+  if (rules_.syntax.replace_invalid_utf8 &&
+      RepairUtf8(parsed.value, &repaired_value.emplace())) {
+    parsed.value = *repaired_value;
   }
   const int64_t now_us = NowMicros();
   CookieAccessContext context = AccessContext(request, /*sending=*/false);

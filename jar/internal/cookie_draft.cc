@@ -115,8 +115,7 @@ ABSL_ATTRIBUTE_NOINLINE bool CanonicalizeDomain(std::string_view attribute,
   if (IsSimpleCanonicalDomain(attribute)) return true;
   absl::StatusOr<CanonicalHost> canonical = CanonicalizeHost(attribute);
   if (!canonical.ok()) return false;
-  draft->domain_storage = std::move(canonical->name);
-  *domain = draft->domain_storage;
+  *domain = draft->domain_storage.emplace(std::move(canonical->name));
   return true;
 }
 
@@ -340,8 +339,7 @@ CookieInclusionStatus DraftFromCanonical(const CanonicalCookie& cookie,
   }
   absl::StatusOr<CanonicalHost> host = CanonicalizeHost(domain);
   if (!host.ok()) return CookieInclusionStatus(Reason::kInvalidDomain);
-  draft.domain_storage = std::move(host->name);
-  draft.domain = draft.domain_storage;
+  draft.domain = draft.domain_storage.emplace(std::move(host->name));
   draft.host_only = cookie.host_only;
   if (host->is_ip()) {
     if (!cookie.host_only) return CookieInclusionStatus(Reason::kDomainMismatch);

@@ -50,7 +50,10 @@ struct CookieDraft {
   std::string_view site;
   // SiteHash(site), when the site came from the site cache.
   std::optional<size_t> site_hash;
-  std::string domain_storage;  // Backs `domain` when it had to be rewritten.
+  // Backs `domain` when it had to be rewritten. Engaged only then: an empty
+  // std::string's destructor is still a call into libstdc++, on every
+  // Set-Cookie.
+  std::optional<std::string> domain_storage;
 
   // Microseconds since the epoch, micros::kNeverUs for a session cookie
   // (common/micros.h): the jar's unit, so that storing converts nothing.
