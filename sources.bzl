@@ -52,6 +52,7 @@ JAR_HDRS = [
     "internal/cookie_bucket.h",
     "internal/record_arena.h",
     "internal/cookie_draft.h",
+    "internal/cookie_line.h",
     "internal/jar_core.h",
     "internal/lookup_clock.h",
     "internal/request_decisions.h",

@@ -50,8 +50,9 @@ CookieInclusionStatus CanonicalCookie::Create(const ParsedCookie& parsed, const 
                                               CanonicalCookie* out) {
   jar_internal::CookieDraft draft;
   CookieInclusionStatus status = jar_internal::DraftCookie(
-      parsed, jar_internal::SetterUrl::Of(url), micros::ClampFinite(micros::ToMicros(now)), context,
-      public_suffix_list, micros::DurationMicros(max_expiry_age), &draft);
+      jar_internal::CookieLineOf(parsed), jar_internal::SetterUrl::Of(url),
+      micros::ClampFinite(micros::ToMicros(now)), context, public_suffix_list,
+      micros::DurationMicros(max_expiry_age), &draft);
   if (!status.IsInclude()) return status;
   CanonicalCookie cookie;
   cookie.name = std::string(draft.name);

@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/absl_view.h"
 #include "cookiejar/parsed_cookie.h"
+#include "jar/internal/cookie_line.h"
 #include "jar/internal/lookup_clock.h"
 #include "jar/internal/short_bytes.h"
 #include "jar/internal/site_cache.h"
@@ -192,19 +193,22 @@ void JarCore::LowerNextGlobalPurge(int64_t at_us) {
 
 CookieInclusionStatus JarCore::SetCookie(RequestDecisions& request, std::string_view set_cookie,
                                          std::string_view server_date) {
-  ParsedCookie parsed;
+  CookieLine parsed;
   CookieInclusionStatus status =
-      ParsedCookie::Parse(set_cookie, rules_.syntax, &parsed, limits_.max_name_value_bytes);
+      ParseCookieLine(set_cookie, rules_.syntax, &parsed, limits_.max_name_value_bytes);
   if (!status.IsInclude()) return status;
-  std::string repaired_value;
-  if (rules_.syntax.replace_invalid_utf8 && RepairUtf8(parsed.value, &repaired_value)) {
-    parsed.value = repaired_value;
+  // Engaged only for the rules that repair: an empty std::string's
+  // destructor is still a call into libstdc++.
+  std::optional<std::string> repaired_value;
+  if (rules_.syntax.replace_invalid_utf8 &&
+      RepairUtf8(parsed.value, &repaired_value.emplace())) {
+    parsed.value = *repaired_value;
   }
   const int64_t now_us = NowMicros();
   CookieAccessContext context = AccessContext(request, /*sending=*/false);
   context.server_date = server_date;
   context.partition_everything = PartitionsEverything(request);
-  const bool partitioned = parsed.partitioned || context.partition_everything;
+  const bool partitioned = parsed.has(CookieLine::kPartitioned) || context.partition_everything;
   if (partitioned) context.partition_key = &request.Partition();
   CookieDraft draft;
   const SetterUrl url = request.setter_url();

@@ -10,6 +10,7 @@
 #include "absl/base/attributes.h"
 #include "absl/base/optimization.h"
 #include "jar/internal/byte_block.h"
+#include "jar/internal/cookie_line.h"
 
 namespace cookiejar {
 namespace {
@@ -257,36 +258,95 @@ uint64_t LoadName(const char* p) {
 
 bool Matches(uint64_t word, NameKey key) { return (word | key.fold) == key.word; }
 
+// What a SameSite or Priority value means: a word compare per value, as for
+// attribute names.
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline CookieSameSite DecodeSameSite(std::string_view value) {
+  const char* const p = value.data();
+  switch (value.size()) {
+    case 3:
+      if (Matches(LoadName<3>(p), kLax)) return CookieSameSite::kLax;
+      break;
+    case 4:
+      if (Matches(LoadName<4>(p), kNone)) return CookieSameSite::kNoRestriction;
+      break;
+    case 6:
+      if (Matches(LoadName<6>(p), kStrict)) return CookieSameSite::kStrict;
+      break;
+    default:
+      break;
+  }
+  return CookieSameSite::kUnspecified;
+}
+
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline CookiePriority DecodePriority(std::string_view value) {
+  const char* const p = value.data();
+  switch (value.size()) {
+    case 3:
+      if (Matches(LoadName<3>(p), kLow)) return CookiePriority::kLow;
+      break;
+    case 4:
+      if (Matches(LoadName<4>(p), kHigh)) return CookiePriority::kHigh;
+      break;
+    default:
+      break;
+  }
+  return CookiePriority::kMedium;
+}
+
+using jar_internal::CookieLine;
+
 // Records one attribute (RFC 6265bis §5.6.1 to §5.6.7, Partitioned and
-// Priority). Unknown attributes are ignored.
-void SetAttribute(std::string_view attribute, std::string_view value, ParsedCookie* out) {
+// Priority). Unknown attributes are ignored. SameSite and Priority are
+// decoded at each occurrence: the last one's meaning stays, and a line
+// rarely repeats them.
+void SetAttribute(std::string_view attribute, std::string_view value, CookieLine* out) {
   const char* const p = attribute.data();
   switch (attribute.size()) {
     case 4:
-      if (Matches(LoadName<4>(p), kPath)) out->path = value;
+      if (Matches(LoadName<4>(p), kPath)) {
+        out->path = value;
+        out->attributes |= CookieLine::kPath;
+      }
       break;
     case 6: {
       const uint64_t word = LoadName<6>(p);
-      if (Matches(word, kDomain)) out->domain = value;
-      if (Matches(word, kSecure)) out->secure = true;
+      if (Matches(word, kDomain)) {
+        out->domain = value;
+        out->attributes |= CookieLine::kDomain;
+      }
+      if (Matches(word, kSecure)) out->attributes |= CookieLine::kSecure;
       break;
     }
     case 7: {
       const uint64_t word = LoadName<7>(p);
-      if (Matches(word, kExpires)) out->expires = value;
-      if (Matches(word, kMaxAge)) out->max_age = value;
+      if (Matches(word, kExpires)) {
+        out->expires = value;
+        out->attributes |= CookieLine::kExpires;
+      }
+      if (Matches(word, kMaxAge)) {
+        out->max_age = value;
+        out->attributes |= CookieLine::kMaxAge;
+      }
       break;
     }
     case 8: {
       const uint64_t word = LoadName<8>(p);
-      if (Matches(word, kHttpOnly)) out->http_only = true;
-      if (Matches(word, kSameSite)) out->same_site = value;
-      if (Matches(word, kPriority)) out->priority = value;
+      if (Matches(word, kHttpOnly)) out->attributes |= CookieLine::kHttpOnly;
+      if (Matches(word, kSameSite)) {
+        out->same_site = value;
+        out->same_site_value = DecodeSameSite(value);
+        out->attributes |= CookieLine::kSameSite;
+      }
+      if (Matches(word, kPriority)) {
+        out->priority = value;
+        out->priority_value = DecodePriority(value);
+        out->attributes |= CookieLine::kPriority;
+      }
       break;
     }
     case 11:
       if (Matches(LoadName<8>(p), kPartitio) && Matches(LoadName<8>(p + 3), kTitioned)) {
-        out->partitioned = true;
+        out->attributes |= CookieLine::kPartitioned;
       }
       break;
     default:
@@ -317,13 +377,11 @@ std::optional<CookieExclusionReason> CheckPair(const LinePart& pair, std::string
 
 }  // namespace
 
-CookieInclusionStatus ParsedCookie::Parse(std::string_view line, const CookieSyntaxRules& rules,
-                                          ParsedCookie* out, size_t max_name_value_bytes) {
+namespace jar_internal {
+
+CookieInclusionStatus ParseCookieLine(std::string_view line, const CookieSyntaxRules& rules,
+                                      CookieLine* out, size_t max_name_value_bytes) {
   using Reason = CookieExclusionReason;
-  // A new one in place: `*out = ParsedCookie()` builds one on the stack and
-  // copies it, and resetting each optional tests it first.
-  static_assert(std::is_trivially_destructible_v<ParsedCookie>);
-  out = new (out) ParsedCookie;
   const char* const end = line.data() + line.size();
   LineScanner scanner(line);
   LinePart part;
@@ -333,8 +391,12 @@ CookieInclusionStatus ParsedCookie::Parse(std::string_view line, const CookieSyn
   if (part.equals != nullptr) {
     out->name = key;
     out->value = value;
+  } else if (rules.bare_token == CookieSyntaxRules::BareToken::kName) {
+    out->name = key;
+    out->value = std::string_view();
   } else {
-    (rules.bare_token == CookieSyntaxRules::BareToken::kName ? out->name : out->value) = key;
+    out->name = std::string_view();
+    out->value = key;
   }
   if (std::optional<Reason> reason =
           CheckPair(part, out->name, out->value, rules, max_name_value_bytes)) {
@@ -346,6 +408,9 @@ CookieInclusionStatus ParsedCookie::Parse(std::string_view line, const CookieSyn
             ? Reason::kControlCharacter
             : *reason);
   }
+  out->attributes = 0;
+  out->same_site_value = CookieSameSite::kUnspecified;
+  out->priority_value = CookiePriority::kMedium;
   while (part.end != end) {
     if (!scanner.Next(part.end + 1, &part)) return CookieInclusionStatus(Reason::kControlCharacter);
     Split(part, &key, &value);
@@ -355,8 +420,63 @@ CookieInclusionStatus ParsedCookie::Parse(std::string_view line, const CookieSyn
     // An empty key falls through SetAttribute's switch.
     if (value.size() <= kMaxAttributeValueBytes) SetAttribute(key, value, out);
   }
-  if (!rules.priority) out->priority.reset();
+  if (!rules.priority) {
+    out->attributes &= ~CookieLine::kPriority;
+    out->priority_value = CookiePriority::kMedium;
+  }
   return CookieInclusionStatus();
+}
+
+CookieLine CookieLineOf(const ParsedCookie& parsed) {
+  CookieLine line;
+  line.name = parsed.name;
+  line.value = parsed.value;
+  line.attributes = 0;
+  auto copy = [&line](const std::optional<std::string_view>& from, jar_internal::LineView* to,
+                      CookieLine::Attribute bit) {
+    if (from) {
+      *to = *from;
+      line.attributes |= bit;
+    }
+  };
+  copy(parsed.expires, &line.expires, CookieLine::kExpires);
+  copy(parsed.max_age, &line.max_age, CookieLine::kMaxAge);
+  copy(parsed.domain, &line.domain, CookieLine::kDomain);
+  copy(parsed.path, &line.path, CookieLine::kPath);
+  copy(parsed.same_site, &line.same_site, CookieLine::kSameSite);
+  copy(parsed.priority, &line.priority, CookieLine::kPriority);
+  if (parsed.secure) line.attributes |= CookieLine::kSecure;
+  if (parsed.http_only) line.attributes |= CookieLine::kHttpOnly;
+  if (parsed.partitioned) line.attributes |= CookieLine::kPartitioned;
+  line.same_site_value = parsed.SameSite();
+  line.priority_value = parsed.Priority();
+  return line;
+}
+
+}  // namespace jar_internal
+
+CookieInclusionStatus ParsedCookie::Parse(std::string_view line, const CookieSyntaxRules& rules,
+                                          ParsedCookie* out, size_t max_name_value_bytes) {
+  // A new one in place: `*out = ParsedCookie()` builds one on the stack and
+  // copies it, and resetting each optional tests it first.
+  static_assert(std::is_trivially_destructible_v<ParsedCookie>);
+  out = new (out) ParsedCookie;
+  CookieLine parsed;
+  CookieInclusionStatus status =
+      jar_internal::ParseCookieLine(line, rules, &parsed, max_name_value_bytes);
+  if (!status.IsInclude()) return status;
+  out->name = parsed.name;
+  out->value = parsed.value;
+  if (parsed.has(CookieLine::kExpires)) out->expires = parsed.expires;
+  if (parsed.has(CookieLine::kMaxAge)) out->max_age = parsed.max_age;
+  if (parsed.has(CookieLine::kDomain)) out->domain = parsed.domain;
+  if (parsed.has(CookieLine::kPath)) out->path = parsed.path;
+  if (parsed.has(CookieLine::kSameSite)) out->same_site = parsed.same_site;
+  if (parsed.has(CookieLine::kPriority)) out->priority = parsed.priority;
+  out->secure = parsed.has(CookieLine::kSecure);
+  out->http_only = parsed.has(CookieLine::kHttpOnly);
+  out->partitioned = parsed.has(CookieLine::kPartitioned);
+  return status;
 }
 
 CookieInclusionStatus CheckNameAndValue(std::string_view name, std::string_view value,
@@ -395,41 +515,12 @@ CookieInclusionStatus CheckNameAndValue(std::string_view name, std::string_view 
   return CheckNameAndValue(name, value, lenient, max_name_value_bytes);
 }
 
-// A word compare per value, as for attribute names: these run on every
-// cookie stored.
 CookieSameSite ParsedCookie::SameSite() const {
-  if (!same_site) return CookieSameSite::kUnspecified;
-  const char* const p = same_site->data();
-  switch (same_site->size()) {
-    case 3:
-      if (Matches(LoadName<3>(p), kLax)) return CookieSameSite::kLax;
-      break;
-    case 4:
-      if (Matches(LoadName<4>(p), kNone)) return CookieSameSite::kNoRestriction;
-      break;
-    case 6:
-      if (Matches(LoadName<6>(p), kStrict)) return CookieSameSite::kStrict;
-      break;
-    default:
-      break;
-  }
-  return CookieSameSite::kUnspecified;
+  return same_site ? DecodeSameSite(*same_site) : CookieSameSite::kUnspecified;
 }
 
 CookiePriority ParsedCookie::Priority() const {
-  if (!priority) return CookiePriority::kMedium;
-  const char* const p = priority->data();
-  switch (priority->size()) {
-    case 3:
-      if (Matches(LoadName<3>(p), kLow)) return CookiePriority::kLow;
-      break;
-    case 4:
-      if (Matches(LoadName<4>(p), kHigh)) return CookiePriority::kHigh;
-      break;
-    default:
-      break;
-  }
-  return CookiePriority::kMedium;
+  return priority ? DecodePriority(*priority) : CookiePriority::kMedium;
 }
 
 }  // namespace cookiejar

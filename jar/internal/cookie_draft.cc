@@ -4,11 +4,13 @@
 #include <cstring>
 #include <limits>
 
+#include "absl/base/attributes.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/absl_view.h"
 #include "cookiejar/canonical_host.h"
 #include "cookiejar/cookie_date.h"
+#include "jar/internal/cookie_line.h"
 #include "jar/internal/site_cache.h"
 #include "jar/internal/url_parser.h"
 
@@ -16,6 +18,7 @@ namespace cookiejar {
 namespace {
 
 using Reason = CookieExclusionReason;
+using jar_internal::CookieLine;
 
 bool StartsWithIgnoreCase(std::string_view text, std::string_view prefix) {
   return absl::StartsWithIgnoreCase(AbslView(text), AbslView(prefix));
@@ -94,14 +97,37 @@ std::optional<int64_t> ParseMaxAge(std::string_view text, CookieDateSyntax synta
   return negative ? -value : value;
 }
 
+// A Domain attribute (without its leading dot, not empty) that is not a
+// short lowercase name as it stands, as the cookie's domain in `*domain`:
+// false where it is refused. Out of line: few attributes come here, and
+// DraftCookie keeps its registers for the others.
+ABSL_ATTRIBUTE_NOINLINE bool CanonicalizeDomain(std::string_view attribute,
+                                                bool allow_unicode_domain,
+                                                jar_internal::CookieDraft* draft,
+                                                std::string_view* domain) {
+  // Chromium refuses escapes rather than guess what they mean in a Domain.
+  if (attribute.find('%') != std::string_view::npos) return false;
+  if (!allow_unicode_domain) {
+    for (char c : attribute) {
+      if (static_cast<unsigned char>(c) >= 0x80) return false;
+    }
+  }
+  if (IsSimpleCanonicalDomain(attribute)) return true;
+  absl::StatusOr<CanonicalHost> canonical = CanonicalizeHost(attribute);
+  if (!canonical.ok()) return false;
+  *domain = draft->domain_storage.emplace(std::move(canonical->name));
+  return true;
+}
+
 // Decides the cookie's domain, host-only flag and site key.
-CookieInclusionStatus DecideDomain(const ParsedCookie& parsed, const jar_internal::SetterUrl& url,
+CookieInclusionStatus DecideDomain(const CookieLine& parsed, const jar_internal::SetterUrl& url,
                                    const PublicSuffixList& psl, bool allow_unicode_domain,
                                    jar_internal::CookieDraft* draft) {
   const std::string_view host = url.host;
   draft->host_only = true;
   draft->domain = host;
-  if (!parsed.domain || parsed.domain->empty()) {
+  std::string_view attribute = parsed.domain_or_empty();
+  if (attribute.empty()) {
     if (url.host_kind == HostKind::kDomain) {
       const jar_internal::HostSite site = jar_internal::LookupSite(psl, host);
       draft->site = site.key;
@@ -112,31 +138,19 @@ CookieInclusionStatus DecideDomain(const ParsedCookie& parsed, const jar_interna
     return {};
   }
 
-  std::string_view attribute = *parsed.domain;
   if (attribute.front() == '.') attribute.remove_prefix(1);
-  // Chromium refuses escapes rather than guess what they mean in a Domain.
-  if (attribute.empty() || attribute.find('%') != std::string_view::npos) {
-    return CookieInclusionStatus(Reason::kInvalidDomain);
-  }
-  if (!allow_unicode_domain) {
-    for (char c : attribute) {
-      if (static_cast<unsigned char>(c) >= 0x80) {
-        return CookieInclusionStatus(Reason::kInvalidDomain);
-      }
-    }
-  }
+  if (attribute.empty()) return CookieInclusionStatus(Reason::kInvalidDomain);
   std::string_view domain = attribute;
   // Most Domain attributes are short lowercase names, which the URL
-  // parser's block scan judges in a fraction of the byte loop's cost.
+  // parser's block scan judges in a fraction of the byte loop's cost. Such
+  // a name has neither '%' nor a byte outside ASCII: only the others are
+  // searched for them (a call to memchr).
   const char* const attribute_end = attribute.data() + attribute.size();
   if (jar_internal::url_parser_internal::CanonicalHostSize(attribute.data(), attribute_end,
                                                           attribute.data()) !=
           attribute.size() &&
-      !IsSimpleCanonicalDomain(attribute)) {
-    absl::StatusOr<CanonicalHost> canonical = CanonicalizeHost(attribute);
-    if (!canonical.ok()) return CookieInclusionStatus(Reason::kInvalidDomain);
-    draft->domain_storage = std::move(canonical->name);
-    domain = draft->domain_storage;
+      !CanonicalizeDomain(attribute, allow_unicode_domain, draft, &domain)) {
+    return CookieInclusionStatus(Reason::kInvalidDomain);
   }
 
   if (url.host_kind != HostKind::kDomain) {
@@ -200,19 +214,18 @@ bool PrefixRulesHold(std::string_view name, std::string_view value, bool secure_
   return true;
 }
 
-bool PrefixesHold(const ParsedCookie& parsed, const jar_internal::CookieDraft& cookie,
+bool PrefixesHold(const CookieLine& parsed, const jar_internal::CookieDraft& cookie,
                   const jar_internal::SetterUrl& url, const CookiePrefixRules& rules) {
   // Every prefix starts with "__": most cookies are done here, without the
   // call.
   const std::string_view checked = cookie.name.empty() ? cookie.value : cookie.name;
   if (checked.size() < 2 || checked[0] != '_' || checked[1] != '_') return true;
   const std::string_view host_path =
-      rules.host_needs_path_attribute ? parsed.path.value_or(std::string_view()) : cookie.path;
+      rules.host_needs_path_attribute ? parsed.path_or_empty() : cookie.path;
   return PrefixRulesHold(cookie.name, cookie.value,
                          cookie.secure && url.trustworthy, cookie.host_only,
                          cookie.http_only, host_path,
-                         !parsed.domain || parsed.domain->empty() ||
-                             url.host_kind != HostKind::kDomain,
+                         parsed.domain_or_empty().empty() || url.host_kind != HostKind::kDomain,
                          rules);
 }
 
@@ -220,7 +233,7 @@ bool PrefixesHold(const ParsedCookie& parsed, const jar_internal::CookieDraft& c
 
 namespace jar_internal {
 
-CookieInclusionStatus DraftCookie(const ParsedCookie& parsed, const SetterUrl& url,
+CookieInclusionStatus DraftCookie(const CookieLine& parsed, const SetterUrl& url,
                                   int64_t now_us, const CookieAccessContext& context,
                                   const PublicSuffixList& public_suffix_list,
                                   int64_t max_expiry_us, CookieDraft* out) {
@@ -230,14 +243,14 @@ CookieInclusionStatus DraftCookie(const ParsedCookie& parsed, const SetterUrl& u
       DecideDomain(parsed, url, public_suffix_list, syntax.allow_unicode_domain, &cookie);
   cookie.name = parsed.name;
   cookie.value = parsed.value;
-  if (parsed.path && !parsed.path->empty() && parsed.path->front() == '/') {
-    cookie.path = *parsed.path;
+  if (const std::string_view path = parsed.path_or_empty(); !path.empty() && path.front() == '/') {
+    cookie.path = path;
   } else {
     cookie.path = DefaultPath(url.path);
   }
 
   std::optional<int64_t> max_age;
-  if (parsed.max_age) max_age = ParseMaxAge(*parsed.max_age, syntax.dates);
+  if (parsed.has(CookieLine::kMaxAge)) max_age = ParseMaxAge(parsed.max_age, syntax.dates);
   // A far expiry saturates to the latest finite instant: it stays a
   // persistent cookie, whatever the cap (none, with CookieLimits::Unlimited).
   const int64_t latest_us = micros::ClampFinite(micros::SatAdd(now_us, max_expiry_us));
@@ -247,8 +260,8 @@ CookieInclusionStatus DraftCookie(const ParsedCookie& parsed, const SetterUrl& u
             ? micros::kAlwaysUs
             : std::min(micros::ClampFinite(micros::SatAdd(now_us, micros::SatMul(*max_age, 1000000))),
                        latest_us);
-  } else if (parsed.expires) {
-    if (std::optional<absl::Time> date = ParseCookieDate(*parsed.expires, syntax.dates)) {
+  } else if (parsed.has(CookieLine::kExpires)) {
+    if (std::optional<absl::Time> date = ParseCookieDate(parsed.expires, syntax.dates)) {
       if (!context.server_date.empty()) {
         if (std::optional<absl::Time> server_now = ParseHttpDate(context.server_date)) {
           // absl::Time saturates at its infinities: a date far out stays so.
@@ -259,10 +272,10 @@ CookieInclusionStatus DraftCookie(const ParsedCookie& parsed, const SetterUrl& u
     }
   }
 
-  cookie.secure = parsed.secure;
-  cookie.http_only = parsed.http_only;
-  cookie.same_site = parsed.SameSite();
-  cookie.priority = parsed.Priority();
+  cookie.secure = parsed.has(CookieLine::kSecure);
+  cookie.http_only = parsed.has(CookieLine::kHttpOnly);
+  cookie.same_site = parsed.same_site_value;
+  cookie.priority = parsed.priority_value;
   cookie.source_scheme =
       url.cryptographic ? CookieSourceScheme::kSecure : CookieSourceScheme::kNonSecure;
 
@@ -294,8 +307,9 @@ CookieInclusionStatus DraftCookie(const ParsedCookie& parsed, const SetterUrl& u
   }
   // A Partitioned attribute needs Secure, even where every cookie would be
   // partitioned anyway (recorded in Firefox: embedded-00263).
-  if (parsed.partitioned && !cookie.secure) status.Add(Reason::kInvalidPartitioned);
-  if (parsed.partitioned || context.partition_everything) {
+  const bool partitioned = parsed.has(CookieLine::kPartitioned);
+  if (partitioned && !cookie.secure) status.Add(Reason::kInvalidPartitioned);
+  if (partitioned || context.partition_everything) {
     cookie.partitioned = context.partition_key != nullptr;
   }
   return status;
@@ -325,8 +339,7 @@ CookieInclusionStatus DraftFromCanonical(const CanonicalCookie& cookie,
   }
   absl::StatusOr<CanonicalHost> host = CanonicalizeHost(domain);
   if (!host.ok()) return CookieInclusionStatus(Reason::kInvalidDomain);
-  draft.domain_storage = std::move(host->name);
-  draft.domain = draft.domain_storage;
+  draft.domain = draft.domain_storage.emplace(std::move(host->name));
   draft.host_only = cookie.host_only;
   if (host->is_ip()) {
     if (!cookie.host_only) return CookieInclusionStatus(Reason::kDomainMismatch);

@@ -15,6 +15,7 @@
 #include "common/micros.h"
 #include "cookiejar/canonical_cookie.h"
 #include "cookiejar/url.h"
+#include "jar/internal/cookie_line.h"
 
 namespace cookiejar {
 namespace jar_internal {
@@ -49,7 +50,10 @@ struct CookieDraft {
   std::string_view site;
   // SiteHash(site), when the site came from the site cache.
   std::optional<size_t> site_hash;
-  std::string domain_storage;  // Backs `domain` when it had to be rewritten.
+  // Backs `domain` when it had to be rewritten. Engaged only then: an empty
+  // std::string's destructor is still a call into libstdc++, on every
+  // Set-Cookie.
+  std::optional<std::string> domain_storage;
 
   // Microseconds since the epoch, micros::kNeverUs for a session cookie
   // (common/micros.h): the jar's unit, so that storing converts nothing.
@@ -67,7 +71,7 @@ struct CookieDraft {
 // line it points into) and `url`'s views must outlive `*out`. Times are
 // microseconds (common/micros.h): `now_us` finite, `max_expiry_us` possibly
 // micros::kNeverUs (no cap).
-CookieInclusionStatus DraftCookie(const ParsedCookie& parsed, const SetterUrl& url,
+CookieInclusionStatus DraftCookie(const CookieLine& parsed, const SetterUrl& url,
                                   int64_t now_us, const CookieAccessContext& context,
                                   const PublicSuffixList& public_suffix_list,
                                   int64_t max_expiry_us, CookieDraft* out);
