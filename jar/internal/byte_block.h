@@ -17,6 +17,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "jar/internal/short_bytes.h"
+
 namespace cookiejar {
 namespace jar_internal {
 
@@ -52,12 +54,14 @@ class ByteBlock {
     // block make the load wait for their stores (a failed store-to-load
     // forwarding), which was a sixth of DraftCookie's time on the short
     // Domain attributes it checks.
+    // Little-endian word loads (SSE2 implies x86).
     uint64_t low = 0, high = 0;
     if (left >= 8) {
-      low = Load64(p);
-      if (left > 8) high = Load64(p + left - 8) >> (8 * (kSize - left));
+      low = short_bytes::Load64(p);
+      if (left > 8) high = short_bytes::Load64(p + left - 8) >> (8 * (kSize - left));
     } else if (left >= 4) {
-      low = Load32(p) | uint64_t{Load32(p + left - 4)} << (8 * (left - 4));
+      low = short_bytes::Load32(p) |
+            uint64_t{short_bytes::Load32(p + left - 4)} << (8 * (left - 4));
     } else if (left != 0) {
       low = uint64_t{static_cast<unsigned char>(p[0])} |
             uint64_t{static_cast<unsigned char>(p[left / 2])} << (8 * (left / 2)) |
@@ -161,17 +165,6 @@ class ByteBlock {
   }
 
  private:
-  // Little-endian loads (SSE2 implies x86).
-  static uint64_t Load64(const char* p) {
-    uint64_t v;
-    std::memcpy(&v, p, sizeof(v));
-    return v;
-  }
-  static uint32_t Load32(const char* p) {
-    uint32_t v;
-    std::memcpy(&v, p, sizeof(v));
-    return v;
-  }
 
   // A block read from before its start (LoadUpTo) drops the bytes before it
   // and answers for the positions past the end as for a zero byte.
