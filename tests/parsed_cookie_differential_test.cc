@@ -14,7 +14,7 @@
 
 #include "gtest/gtest.h"
 #include "cookiejar/parsed_cookie.h"
-#include "tests/test_data.h"
+#include "tests/http_state_lines.h"
 
 namespace cookiejar {
 namespace {
@@ -218,21 +218,14 @@ int CountDifferences(const std::string& line) {
 }
 
 TEST(ParsedCookieDifferentialTest, HttpStateCorpus) {
-  int lines = 0;
-  for (const char* file : {"http_state/parser.json", "http_state/parser-6265bis-deltas.json"}) {
-    const nlohmann::json cases = nlohmann::json::parse(testing::ReadTestData(file));
-    for (const auto& c : cases) {
-      if (!c.contains("received")) continue;
-      for (const auto& line : c["received"]) {
-        ++lines;
-        // Each line also at a few offsets, which moves it across the blocks.
-        for (const char* prefix : {"", " ", "       ", "\t              "}) {
-          EXPECT_EQ(CountDifferences(prefix + line.get<std::string>()), 0);
-        }
-      }
+  const std::vector<std::string> lines = testing::HttpStateSetCookieLines();
+  for (const std::string& line : lines) {
+    // Each line also at a few offsets, which moves it across the blocks.
+    for (const char* prefix : {"", " ", "       ", "\t              "}) {
+      EXPECT_EQ(CountDifferences(prefix + line), 0);
     }
   }
-  EXPECT_GT(lines, 250);
+  EXPECT_GT(lines.size(), 250u);
 }
 
 TEST(ParsedCookieDifferentialTest, EdgeCases) {
