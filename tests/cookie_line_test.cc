@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gtest/gtest.h"
+#include "cookiejar/browser_rules.h"
 #include "cookiejar/parsed_cookie.h"
 #include "tests/http_state_lines.h"
 
@@ -58,14 +59,9 @@ std::string Difference(const CookieLine& line, const ParsedCookie& parsed) {
   return "";
 }
 
+// The syntax of each browser's rules, as a jar uses them.
 std::vector<CookieSyntaxRules> AllRules() {
-  CookieSyntaxRules chromium;
-  CookieSyntaxRules firefox;
-  firefox.bare_token = CookieSyntaxRules::BareToken::kName;
-  firefox.allow_empty_name = false;
-  firefox.reject_tab = false;
-  firefox.priority = false;
-  return {chromium, firefox};
+  return {BrowserRules::Chromium().syntax, BrowserRules::Firefox().syntax};
 }
 
 // Parses `text` both ways with each rule set; returns how many differed.
