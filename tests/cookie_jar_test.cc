@@ -298,6 +298,37 @@ TEST_F(CookieJarTest, DomainCookieGoesToTheDomainAndItsSubdomains) {
   EXPECT_EQ(Get("http://badexample.com/"), "");
 }
 
+// A Domain attribute may name the host or a parent down to the host's
+// registrable domain. Above it lies another site, refused as Chromium and
+// Firefox refuse it, even where it is no public suffix itself: a host under
+// the private suffix s3.amazonaws.com may not set cookies for all of
+// amazonaws.com (which the jar used to accept, and then never sent to the
+// host that set it).
+TEST_F(CookieJarTest, DomainAttributesAtEveryLevelOfTheHost) {
+  EXPECT_TRUE(Set("https://a.b.example.co.uk/", "mid=1; Domain=b.example.co.uk").IsInclude());
+  EXPECT_TRUE(Set("https://a.b.example.co.uk/", "reg=1; Domain=example.co.uk").IsInclude());
+  EXPECT_TRUE(Set("https://a.b.example.co.uk/", "self=1; Domain=a.b.example.co.uk").IsInclude());
+  EXPECT_TRUE(Set("https://a.b.example.co.uk/", "suffix=1; Domain=co.uk")
+                  .HasOnly(Reason::kDomainIsPublicSuffix));
+  EXPECT_EQ(Get("https://a.b.example.co.uk/"), "mid=1; reg=1; self=1");
+  EXPECT_EQ(Get("https://c.b.example.co.uk/"), "mid=1; reg=1");
+  EXPECT_EQ(Get("https://example.co.uk/"), "reg=1");
+  EXPECT_EQ(Get("https://other.co.uk/"), "");
+
+  EXPECT_TRUE(Set("https://q.s3.amazonaws.com/", "bucket=1; Domain=q.s3.amazonaws.com").IsInclude());
+  EXPECT_TRUE(Set("https://q.s3.amazonaws.com/", "parent=1; Domain=amazonaws.com")
+                  .HasOnly(Reason::kDomainMismatch));
+  EXPECT_TRUE(Set("https://q.s3.amazonaws.com/", "psl=1; Domain=s3.amazonaws.com")
+                  .HasOnly(Reason::kDomainIsPublicSuffix));
+  // The public suffix itself as a host: only its own name, host-only.
+  EXPECT_TRUE(Set("https://s3.amazonaws.com/", "up=1; Domain=amazonaws.com")
+                  .HasOnly(Reason::kDomainMismatch));
+  EXPECT_TRUE(Set("https://s3.amazonaws.com/", "own=1; Domain=s3.amazonaws.com").IsInclude());
+  EXPECT_EQ(Get("https://q.s3.amazonaws.com/"), "bucket=1");
+  EXPECT_EQ(Get("https://s3.amazonaws.com/"), "own=1");
+  EXPECT_EQ(Get("https://www.amazonaws.com/"), "");
+}
+
 TEST_F(CookieJarTest, HostsAreComparedCanonically) {
   Set("http://WWW.Example.COM/", "a=b");
   EXPECT_EQ(Get("http://www.example.com./"), "");

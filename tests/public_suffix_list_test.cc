@@ -94,6 +94,43 @@ TEST(PublicSuffixListTest, AllTestPslVectorsPass) {
   }
 }
 
+// The jar decides the site of a cookie whose Domain attribute lies between
+// the request's host and the host's registrable domain from the host's
+// (cached) answer, without asking about the attribute. That holds when every
+// such name has the host's registrable domain: checked for the test
+// vectors' hosts, with labels added in front so that each rule is reached
+// from below. A name above the registrable domain may have one of its own,
+// which is why the jar asks about such an attribute.
+TEST(PublicSuffixListTest, NamesBetweenAHostAndItsRegistrableDomainShareIt) {
+  const PublicSuffixList& psl = PublicSuffixList::Builtin();
+  std::vector<std::string> hosts = {"a.b.city.kawasaki.jp", "x.y.z.kawasaki.jp", "a.www.ck",
+                                    "a.b.anything.ck",      "q.s3.amazonaws.com", "a.b.c.user.github.io"};
+  for (const Vector& v : ReadVectors()) {
+    if (!v.has_input) continue;
+    absl::StatusOr<CanonicalHost> host = CanonicalizeHost(v.input);
+    if (!host.ok()) continue;
+    hosts.push_back(host->name);
+    hosts.push_back("a.b." + host->name);
+  }
+  size_t checked = 0;
+  for (const std::string& host : hosts) {
+    for (SuffixRules rules : {SuffixRules::kIcannAndPrivate, SuffixRules::kIcannOnly}) {
+      const std::string_view registrable = psl.RegistrableDomain(host, rules);
+      if (registrable.empty()) continue;
+      for (std::string_view domain = host; domain.size() >= registrable.size();) {
+        EXPECT_EQ(psl.RegistrableDomain(domain, rules), registrable) << host << " / " << domain;
+        ++checked;
+        const size_t dot = domain.find('.');
+        if (dot == std::string_view::npos) break;
+        domain.remove_prefix(dot + 1);
+      }
+    }
+  }
+  EXPECT_GT(checked, 150u);
+  EXPECT_EQ(psl.RegistrableDomain("q.s3.amazonaws.com"), "q.s3.amazonaws.com");
+  EXPECT_EQ(psl.RegistrableDomain("amazonaws.com"), "amazonaws.com");
+}
+
 TEST(PublicSuffixListTest, PublicSuffixAndRegistrableDomain) {
   const PublicSuffixList& psl = PublicSuffixList::Builtin();
   EXPECT_EQ(psl.PublicSuffix("www.example.co.uk"), "co.uk");

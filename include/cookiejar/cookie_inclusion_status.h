@@ -29,8 +29,9 @@ enum class CookieExclusionReason : uint8_t {
   kNameValueTooLong,
   // The Domain attribute is not a valid host name.
   kInvalidDomain,
-  // The Domain attribute does not domain-match the request host (for a cookie
-  // being set), or the request host does not match the cookie (when sending).
+  // The Domain attribute does not domain-match the request host, or names a
+  // parent above the host's registrable domain, another site (for a cookie
+  // being set); or the request host does not match the cookie (when sending).
   kDomainMismatch,
   // The Domain attribute is a public suffix ("com", "co.uk", "github.io").
   kDomainIsPublicSuffix,

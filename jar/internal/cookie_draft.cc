@@ -164,14 +164,26 @@ CookieInclusionStatus DecideDomain(const CookieLine& parsed, const jar_internal:
     return {};
   }
   if (!DomainMatches(host, domain)) return CookieInclusionStatus(Reason::kDomainMismatch);
-  const jar_internal::HostSite host_site = jar_internal::LookupSite(psl, domain);
+  // The attribute may name the host or a parent of it down to the host's
+  // registrable domain, as Chromium and Firefox allow: a name above that is
+  // another site, even when it is not itself a public suffix (a host under
+  // the private suffix s3.amazonaws.com may not set cookies for
+  // amazonaws.com). Each name in that range has the host's registrable
+  // domain (every suffix rule matching it matches the host, and the one
+  // deciding the host's matches it), so the host's cache entry, which the
+  // jar started loading before the parse, answers for it.
+  const jar_internal::HostSite host_site = jar_internal::LookupSite(psl, host);
   const std::string_view site = host_site.registrable;
-  if (site.empty()) {
-    // A public suffix (or a name with no registrable part, like "localhost")
-    // may only name the host itself, and the cookie stays host-only.
-    if (domain != host) return CookieInclusionStatus(Reason::kDomainIsPublicSuffix);
-    draft->site = host;
-    return {};
+  if (site.empty() || domain.size() < site.size()) {
+    // A host with no registrable domain (a public suffix, or a name like
+    // "localhost") may only name itself, and the cookie stays host-only.
+    if (domain == host) {
+      draft->site = host;
+      return {};
+    }
+    return CookieInclusionStatus(jar_internal::LookupSite(psl, domain).registrable.empty()
+                                     ? Reason::kDomainIsPublicSuffix
+                                     : Reason::kDomainMismatch);
   }
   draft->host_only = false;
   draft->domain = domain;
