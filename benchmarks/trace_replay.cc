@@ -42,6 +42,12 @@ struct LoadedTrace {
   std::vector<Url> urls;       // Parallel to events.
   std::vector<GUri*> guris;    // Parallel to events.
   size_t sets = 0, gets = 0;
+  // The indices of the S and of the G events, in trace order: the timed
+  // loops visit only the events they time. (Skipping the other kind inside
+  // the timing cost the single-site Set-Cookie phase, whose 150 S events sit
+  // among 10,000 G events, about 40 ns an event, as much as some jars'
+  // whole call.)
+  std::vector<size_t> set_events, get_events;
   std::vector<std::string> headers;  // From this library, for the memcpy floor.
 };
 
@@ -123,9 +129,7 @@ class SoupParsedJar : public SoupJar {
 
 template <typename Jar>
 void ReplaySets(const LoadedTrace& trace, Jar* jar) {
-  for (size_t i = 0; i < trace.events.size(); ++i) {
-    if (trace.events[i].is_set) jar->Set(trace, i);
-  }
+  for (size_t i : trace.set_events) jar->Set(trace, i);
 }
 
 struct Summary {
@@ -141,8 +145,7 @@ Summary Verify(const LoadedTrace& trace) {
   Summary summary;
   std::string joined, header;
   bool first = true;
-  for (size_t i = 0; i < trace.events.size(); ++i) {
-    if (trace.events[i].is_set) continue;
+  for (size_t i : trace.get_events) {
     jar.Get(trace, i, &header);
     summary.header_bytes += header.size();
     if (!first) joined += '\n';
@@ -183,13 +186,12 @@ void BM_Get(benchmark::State& state, const LoadedTrace* trace) {
   // request different pages, and visits every event.
   std::string header;
   size_t bytes = 0;
-  const size_t n = trace->events.size();
+  const size_t n = trace->get_events.size();
   const size_t offset = n * state.thread_index() / state.threads();
   for (auto _ : state) {
     Jar* jar = (*jars)[trace].get();
     for (size_t k = 0; k < n; ++k) {
-      const size_t i = (k + offset) % n;
-      if (trace->events[i].is_set) continue;
+      const size_t i = trace->get_events[(k + offset) % n];
       jar->Get(*trace, i, &header);
       bytes += header.size();
     }
@@ -321,6 +323,7 @@ int main(int argc, char** argv) {
       trace->urls.push_back(*url);
       trace->guris.push_back(guri);
       (event.is_set ? trace->sets : trace->gets)++;
+      (event.is_set ? trace->set_events : trace->get_events).push_back(trace->urls.size() - 1);
     }
     Summary ours = Verify<CookiejarJar>(*trace);
     Summary soup = Verify<SoupJar>(*trace);
