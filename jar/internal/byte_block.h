@@ -77,6 +77,43 @@ class ByteBlock {
 #endif
   }
 
+  // Whether any of the `n` bytes at `p` is at most `kHi` (unsigned) or
+  // equal to `C`. A parser that leaves lines with such bytes to a slower path
+  // asks once per line: the blocks are folded into two registers, with one
+  // test at the end instead of a mask and a branch per block.
+  template <char kHi, char C>
+  static bool AnyAtMostOrEquals(const char* p, size_t n) {
+    if (n < kSize) {
+      return (LoadUpTo(p, p + n, p).AtMostOrEqualsAny<C>(kHi) & ((1u << n) - 1)) != 0;
+    }
+#if defined(__SSE2__)
+    const __m128i c = _mm_set1_epi8(C);
+    __m128i least = _mm_set1_epi8(-1), equal = _mm_setzero_si128();
+    auto fold = [&](const char* at) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+      least = _mm_min_epu8(least, v);
+      equal = _mm_or_si128(equal, _mm_cmpeq_epi8(v, c));
+    };
+    // Two blocks a turn: one loop test for both.
+    size_t i = 0;
+    for (; i + 2 * kSize <= n; i += 2 * kSize) {
+      fold(p + i);
+      fold(p + i + kSize);
+    }
+    if (i + kSize <= n) fold(p + i);
+    fold(p + n - kSize);  // The last bytes, overlapping those before.
+    const __m128i low = _mm_cmpeq_epi8(_mm_min_epu8(least, _mm_set1_epi8(kHi)), least);
+    return _mm_movemask_epi8(_mm_or_si128(low, equal)) != 0;
+#else
+    for (size_t i = 0; i < n; ++i) {
+      if (static_cast<unsigned char>(p[i]) <= static_cast<unsigned char>(kHi) || p[i] == C) {
+        return true;
+      }
+    }
+    return false;
+#endif
+  }
+
   // Bytes equal to any of `C...`.
   template <char... C>
   uint32_t EqualsAny() const {
