@@ -1,5 +1,6 @@
 #include "cookiejar/parsed_cookie.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -383,7 +384,7 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline void DropPriorityUnlessRead(const CookieSynt
 
 // Any line: the path for those with a tab or a control character, and for
 // those ParsePlainLine leaves (a pair refused or nameless).
-CookieInclusionStatus ParseAnyLine(std::string_view line, const CookieSyntaxRules& rules,
+ABSL_ATTRIBUTE_NOINLINE CookieInclusionStatus ParseAnyLine(std::string_view line, const CookieSyntaxRules& rules,
                                    CookieLine* out, size_t max_name_value_bytes) {
   using Reason = CookieExclusionReason;
   const char* const end = line.data() + line.size();
@@ -435,16 +436,23 @@ CookieInclusionStatus ParseAnyLine(std::string_view line, const CookieSyntaxRule
 
 constexpr ptrdiff_t kBlockSize = jar_internal::ByteBlock::kSize;
 
-// Where a block's first hit is. Unsigned, so that adding it to a pointer
-// needs no sign extension.
+// Where a block's first hit is.
 inline unsigned FirstHit(uint32_t hits) { return static_cast<unsigned>(__builtin_ctz(hits)); }
 
 // The first ';' from `p` on, or `end`; the bytes of [begin, end) are all
 // readable. Two blocks a turn where the line has them (one test for both,
 // which pays in long values), then one, then the line's last bytes.
+// `kShort`: the part is likely to end within a block (an attribute's
+// value), which is then tried alone first.
+template <bool kShort>
 ABSL_ATTRIBUTE_ALWAYS_INLINE inline const char* FindSemicolon(const char* p, const char* begin,
                                                               const char* end) {
   using jar_internal::ByteBlock;
+  if (kShort && end - p >= kBlockSize) {
+    const uint32_t hits = ByteBlock::Load(p).EqualsAny<';'>();
+    if (hits != 0) return p + FirstHit(hits);
+    p += kBlockSize;
+  }
   while (end - p >= 2 * kBlockSize) {
     const uint32_t hits = ByteBlock::Load(p).EqualsAny<';'>() |
                           ByteBlock::Load(p + kBlockSize).EqualsAny<';'>() << kBlockSize;
@@ -477,10 +485,14 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline const char* FindEquals(const char* p, const 
   return stop;
 }
 
+// [begin, end) without the spaces at its edges. Nearly always there are
+// none: one look at each edge says so.
 ABSL_ATTRIBUTE_ALWAYS_INLINE inline std::string_view SpaceTrimmed(const char* begin,
                                                                   const char* end) {
-  while (begin != end && *begin == ' ') ++begin;
-  while (end != begin && end[-1] == ' ') --end;
+  if (ABSL_PREDICT_FALSE(begin != end && (*begin == ' ' || end[-1] == ' '))) {
+    while (begin != end && *begin == ' ') ++begin;
+    while (begin != end && end[-1] == ' ') --end;
+  }
   return std::string_view(begin, static_cast<size_t>(end - begin));
 }
 
@@ -488,7 +500,7 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline std::string_view SpaceTrimmed(const char* be
 // ParseAnyLine's. Returns where the part ends (its ';' or the line's end).
 const char* TakeAnyAttribute(const char* p, const char* begin, const char* end,
                              CookieLine* out) {
-  const char* const part_end = FindSemicolon(p, begin, end);
+  const char* const part_end = FindSemicolon<true>(p, begin, end);
   const char* const equals = FindEquals(p, part_end, begin, end);
   const std::string_view key = SpaceTrimmed(p, equals);
   const std::string_view value =
@@ -503,7 +515,7 @@ template <typename KeepFn>
 ABSL_ATTRIBUTE_ALWAYS_INLINE inline const char* TakeValue(const char* p, const char* begin,
                                                           const char* end, CookieLine* out,
                                                           KeepFn keep) {
-  const char* const part_end = FindSemicolon(p, begin, end);
+  const char* const part_end = FindSemicolon<true>(p, begin, end);
   const std::string_view value = SpaceTrimmed(p, part_end);
   if (ABSL_PREDICT_TRUE(value.size() <= kMaxAttributeValueBytes)) keep(value, out);
   return part_end;
@@ -525,35 +537,39 @@ constexpr uint64_t kDomainEquals = Folded("domain=");
 constexpr uint64_t kExpiresEquals = Folded("expires=");
 constexpr uint64_t kHttpOnlyWord = Folded("httponly");
 
-// One attribute part, from just after its ';'; returns where it ends. The
-// forms servers send ("; Path=/", "; Max-Age=60", "; Secure") are known
-// from the word at the name's start: its '=' (or the part's end) is where
-// the word says, so neither the name nor its end is searched for. Any other
-// form takes the general way.
-ABSL_ATTRIBUTE_ALWAYS_INLINE inline const char* TakeAttribute(const char* p, const char* begin,
-                                                              const char* end,
+// One attribute part, from its ';' on; returns where it ends. The forms
+// servers send ("; Path=/", "; Max-Age=60", "; Secure") are known from the
+// word at the name's start: its '=' (or the part's end) is where the word
+// says, so neither the name nor its end is searched for. Any other form
+// takes the general way.
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline const char* TakeAttribute(const char* semicolon,
+                                                              const char* begin, const char* end,
                                                               CookieLine* out) {
-  const char* const k = p + (p != end && *p == ' ');
-  const ptrdiff_t left = end - k;
+  const char* const p = semicolon + 1;
+  const char* k;
   uint64_t word;
-  if (ABSL_PREDICT_TRUE(left >= 8)) {
+  if (ABSL_PREDICT_TRUE(end - semicolon >= 10)) {
+    // A space and a word fit before the end: no bound to test.
+    k = p + (*p == ' ');
     word = jar_internal::short_bytes::Load64(k);
-  } else if (left > 0 && end - begin >= 8) {
+  } else {
+    if (p == end) return end;  // An empty last part: nothing to record.
+    k = p + (*p == ' ');
+    const ptrdiff_t left = end - k;
+    if (left == 0 || end - begin < 8) return TakeAnyAttribute(p, begin, end, out);
     // The line's last bytes, moved down to where a load at `k` has them:
     // the bytes past the end read as spaces once folded, which no name has.
     word = jar_internal::short_bytes::Load64(end - 8) >> (8 * (8 - left));
-  } else {
-    return TakeAnyAttribute(p, begin, end, out);
   }
   word |= 0x2020202020202020ull;
-  // Bytes past `left` cannot match '=' or a letter, so a match of N bytes
-  // also says that the part has them.
-  switch (word & 0xff) {
+  // Bytes past the end cannot match '=' or a letter, so a match of N bytes
+  // also says that the line has them.
+  switch (static_cast<unsigned char>(word)) {
     case 'p':
       if ((word & LowBytes(5)) == kPathEquals) {
         return TakeValue(k + 5, begin, end, out, Keep<&CookieLine::path, CookieLine::kPath>);
       }
-      if (word == kPriorityWord && left > 8 && k[8] == '=') {
+      if (word == kPriorityWord && k + 8 != end && k[8] == '=') {
         return TakeValue(k + 9, begin, end, out, KeepPriority);
       }
       break;
@@ -563,11 +579,11 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline const char* TakeAttribute(const char* p, con
       }
       break;
     case 's':
-      if (word == kSameSiteWord && left > 8 && k[8] == '=') {
+      if (word == kSameSiteWord && k + 8 != end && k[8] == '=') {
         return TakeValue(k + 9, begin, end, out, KeepSameSite);
       }
       if ((word & LowBytes(6)) == kSecureWord) {
-        if (left == 6) {
+        if (k + 6 == end) {
           out->attributes |= CookieLine::kSecure;
           return end;
         }
@@ -589,7 +605,7 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline const char* TakeAttribute(const char* p, con
       break;
     case 'h':
       if (word == kHttpOnlyWord) {
-        if (left == 8) {
+        if (k + 8 == end) {
           out->attributes |= CookieLine::kHttpOnly;
           return end;
         }
@@ -605,15 +621,33 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline const char* TakeAttribute(const char* p, con
   return TakeAnyAttribute(p, begin, end, out);
 }
 
-// A line without a tab, a control character or DEL: false where it is for
-// ParseAnyLine to say (its pair is nameless, or too long), else what
-// ParseAnyLine would give.
-bool ParsePlainLine(std::string_view line, const CookieSyntaxRules& rules, CookieLine* out,
+// What ParseAnyLine would give for a line without a tab, a control
+// character or DEL, whose pair is accepted and named; false for any other
+// pair (then ParseAnyLine says).
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool ParsePlainLine(std::string_view line, const CookieSyntaxRules& rules, CookieLine* out,
                     size_t max_name_value_bytes) {
   const char* const begin = line.data();
   const char* const end = begin + line.size();
-  const char* const pair_end = FindSemicolon(begin, begin, end);
-  const char* const equals = FindEquals(begin, pair_end, begin, end);
+  const char* pair_end;
+  const char* equals;
+  if (ABSL_PREDICT_TRUE(end - begin >= 2 * kBlockSize)) {
+    // The name and its '=' are nearly always in the first two blocks: one
+    // look at them finds both separators.
+    using jar_internal::ByteBlock;
+    const ByteBlock low = ByteBlock::Load(begin), high = ByteBlock::Load(begin + kBlockSize);
+    const uint32_t semicolons = low.EqualsAny<';'>() | high.EqualsAny<';'>() << kBlockSize;
+    const uint32_t equal_signs = low.EqualsAny<'='>() | high.EqualsAny<'='>() << kBlockSize;
+    pair_end = semicolons != 0 ? begin + FirstHit(semicolons)
+                               : FindSemicolon<false>(begin + 2 * kBlockSize, begin, end);
+    if (equal_signs != 0) {
+      equals = std::min(begin + FirstHit(equal_signs), pair_end);
+    } else {
+      equals = FindEquals(begin + 2 * kBlockSize, pair_end, begin, end);
+    }
+  } else {
+    pair_end = FindSemicolon<false>(begin, begin, end);
+    equals = FindEquals(begin, pair_end, begin, end);
+  }
   const std::string_view key = SpaceTrimmed(begin, equals);
   std::string_view value;
   if (equals != pair_end) {
@@ -629,7 +663,7 @@ bool ParsePlainLine(std::string_view line, const CookieSyntaxRules& rules, Cooki
   out->attributes = 0;
   out->same_site_value = CookieSameSite::kUnspecified;
   out->priority_value = CookiePriority::kMedium;
-  for (const char* p = pair_end; p != end;) p = TakeAttribute(p + 1, begin, end, out);
+  for (const char* p = pair_end; p != end;) p = TakeAttribute(p, begin, end, out);
   DropPriorityUnlessRead(rules, out);
   return true;
 }
@@ -639,12 +673,7 @@ namespace jar_internal {
 
 CookieInclusionStatus ParseCookieLine(std::string_view line, const CookieSyntaxRules& rules,
                                       CookieLine* out, size_t max_name_value_bytes) {
-  // A tab, a control character or DEL changes what a line means (trimming,
-  // refusal) wherever it is: one look at the whole line first spares every
-  // part the question.
-  const bool plain =
-      !jar_internal::ByteBlock::AnyAtMostOrEquals<'\x1f', '\x7f'>(line.data(), line.size());
-  if (ABSL_PREDICT_TRUE(plain) &&
+  if (ABSL_PREDICT_TRUE(!jar_internal::ByteBlock::HasControlOrDelete(line.data(), line.size())) &&
       ABSL_PREDICT_TRUE(ParsePlainLine(line, rules, out, max_name_value_bytes))) {
     return CookieInclusionStatus();
   }
