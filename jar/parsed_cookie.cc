@@ -453,11 +453,15 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline const char* FindSemicolon(const char* p, con
     if (hits != 0) return p + FirstHit(hits);
     p += kBlockSize;
   }
-  while (end - p >= 2 * kBlockSize) {
-    const uint32_t hits = ByteBlock::Load(p).EqualsAny<';'>() |
-                          ByteBlock::Load(p + kBlockSize).EqualsAny<';'>() << kBlockSize;
-    if (hits != 0) return p + FirstHit(hits);
-    p += 2 * kBlockSize;
+  if (end - p >= 2 * kBlockSize) {
+    // A bound computed once: the loop's test is then one compare.
+    const char* const last = end - 2 * kBlockSize;
+    do {
+      const uint32_t hits = ByteBlock::Load(p).EqualsAny<';'>() |
+                            ByteBlock::Load(p + kBlockSize).EqualsAny<';'>() << kBlockSize;
+      if (hits != 0) return p + FirstHit(hits);
+      p += 2 * kBlockSize;
+    } while (p <= last);
   }
   if (end - p >= kBlockSize) {
     const uint32_t hits = ByteBlock::Load(p).EqualsAny<';'>();
