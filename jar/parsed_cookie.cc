@@ -1,5 +1,6 @@
 #include "cookiejar/parsed_cookie.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -295,6 +296,23 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline CookiePriority DecodePriority(std::string_vi
 
 using jar_internal::CookieLine;
 
+// Records a value attribute's last occurrence.
+template <jar_internal::LineView CookieLine::*kField, CookieLine::Attribute kBit>
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline void Keep(std::string_view value, CookieLine* out) {
+  out->*kField = value;
+  out->attributes |= kBit;
+}
+
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline void KeepSameSite(std::string_view value, CookieLine* out) {
+  Keep<&CookieLine::same_site, CookieLine::kSameSite>(value, out);
+  out->same_site_value = DecodeSameSite(value);
+}
+
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline void KeepPriority(std::string_view value, CookieLine* out) {
+  Keep<&CookieLine::priority, CookieLine::kPriority>(value, out);
+  out->priority_value = DecodePriority(value);
+}
+
 // Records one attribute (RFC 6265bis §5.6.1 to §5.6.7, Partitioned and
 // Priority). Unknown attributes are ignored. SameSite and Priority are
 // decoded at each occurrence: the last one's meaning stays, and a line
@@ -303,45 +321,25 @@ void SetAttribute(std::string_view attribute, std::string_view value, CookieLine
   const char* const p = attribute.data();
   switch (attribute.size()) {
     case 4:
-      if (Matches(LoadName<4>(p), kPath)) {
-        out->path = value;
-        out->attributes |= CookieLine::kPath;
-      }
+      if (Matches(LoadName<4>(p), kPath)) Keep<&CookieLine::path, CookieLine::kPath>(value, out);
       break;
     case 6: {
       const uint64_t word = LoadName<6>(p);
-      if (Matches(word, kDomain)) {
-        out->domain = value;
-        out->attributes |= CookieLine::kDomain;
-      }
+      if (Matches(word, kDomain)) Keep<&CookieLine::domain, CookieLine::kDomain>(value, out);
       if (Matches(word, kSecure)) out->attributes |= CookieLine::kSecure;
       break;
     }
     case 7: {
       const uint64_t word = LoadName<7>(p);
-      if (Matches(word, kExpires)) {
-        out->expires = value;
-        out->attributes |= CookieLine::kExpires;
-      }
-      if (Matches(word, kMaxAge)) {
-        out->max_age = value;
-        out->attributes |= CookieLine::kMaxAge;
-      }
+      if (Matches(word, kExpires)) Keep<&CookieLine::expires, CookieLine::kExpires>(value, out);
+      if (Matches(word, kMaxAge)) Keep<&CookieLine::max_age, CookieLine::kMaxAge>(value, out);
       break;
     }
     case 8: {
       const uint64_t word = LoadName<8>(p);
       if (Matches(word, kHttpOnly)) out->attributes |= CookieLine::kHttpOnly;
-      if (Matches(word, kSameSite)) {
-        out->same_site = value;
-        out->same_site_value = DecodeSameSite(value);
-        out->attributes |= CookieLine::kSameSite;
-      }
-      if (Matches(word, kPriority)) {
-        out->priority = value;
-        out->priority_value = DecodePriority(value);
-        out->attributes |= CookieLine::kPriority;
-      }
+      if (Matches(word, kSameSite)) KeepSameSite(value, out);
+      if (Matches(word, kPriority)) KeepPriority(value, out);
       break;
     }
     case 11:
@@ -375,12 +373,19 @@ std::optional<CookieExclusionReason> CheckPair(const LinePart& pair, std::string
   return std::nullopt;
 }
 
-}  // namespace
+// Priority as rules that do not read it see it: absent, every cookie medium.
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline void DropPriorityUnlessRead(const CookieSyntaxRules& rules,
+                                                                CookieLine* out) {
+  if (!rules.priority) {
+    out->attributes &= ~CookieLine::kPriority;
+    out->priority_value = CookiePriority::kMedium;
+  }
+}
 
-namespace jar_internal {
-
-CookieInclusionStatus ParseCookieLine(std::string_view line, const CookieSyntaxRules& rules,
-                                      CookieLine* out, size_t max_name_value_bytes) {
+// Any line: the path for those with a tab or a control character, and for
+// those ParsePlainLine leaves (a pair refused or nameless).
+ABSL_ATTRIBUTE_NOINLINE CookieInclusionStatus ParseAnyLine(std::string_view line, const CookieSyntaxRules& rules,
+                                   CookieLine* out, size_t max_name_value_bytes) {
   using Reason = CookieExclusionReason;
   const char* const end = line.data() + line.size();
   LineScanner scanner(line);
@@ -420,11 +425,263 @@ CookieInclusionStatus ParseCookieLine(std::string_view line, const CookieSyntaxR
     // An empty key falls through SetAttribute's switch.
     if (value.size() <= kMaxAttributeValueBytes) SetAttribute(key, value, out);
   }
-  if (!rules.priority) {
-    out->attributes &= ~CookieLine::kPriority;
-    out->priority_value = CookiePriority::kMedium;
-  }
+  DropPriorityUnlessRead(rules, out);
   return CookieInclusionStatus();
+}
+
+// The rest of this namespace is the path of lines without tabs, control
+// characters or DEL (nearly all): blanks are spaces only, and a byte ORed
+// with 0x20 is a lowercase letter only where it was a letter (only controls
+// become '=', ';', '-' or ' ' that way), so a whole word folds at once.
+
+constexpr ptrdiff_t kBlockSize = jar_internal::ByteBlock::kSize;
+
+// Where a block's first hit is.
+inline unsigned FirstHit(uint32_t hits) { return static_cast<unsigned>(__builtin_ctz(hits)); }
+
+// The first ';' from `p` on, or `end`; the bytes of [begin, end) are all
+// readable. Two blocks a turn where the line has them (one test for both,
+// which pays in long values), then one, then the line's last bytes.
+// `kShort`: the part is likely to end within a block (an attribute's
+// value), which is then tried alone first.
+template <bool kShort>
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline const char* FindSemicolon(const char* p, const char* begin,
+                                                              const char* end) {
+  using jar_internal::ByteBlock;
+  if (kShort && end - p >= kBlockSize) {
+    const uint32_t hits = ByteBlock::Load(p).EqualsAny<';'>();
+    if (hits != 0) return p + FirstHit(hits);
+    p += kBlockSize;
+  }
+  if (end - p >= 2 * kBlockSize) {
+    // A bound computed once: the loop's test is then one compare.
+    const char* const last = end - 2 * kBlockSize;
+    do {
+      const uint32_t hits = ByteBlock::Load(p).EqualsAny<';'>() |
+                            ByteBlock::Load(p + kBlockSize).EqualsAny<';'>() << kBlockSize;
+      if (hits != 0) return p + FirstHit(hits);
+      p += 2 * kBlockSize;
+    } while (p <= last);
+  }
+  if (end - p >= kBlockSize) {
+    const uint32_t hits = ByteBlock::Load(p).EqualsAny<';'>();
+    if (hits != 0) return p + FirstHit(hits);
+    p += kBlockSize;
+  }
+  if (p == end) return end;
+  const uint32_t hits = ByteBlock::LoadUpTo(p, end, begin).EqualsAny<';'>();
+  return hits != 0 ? p + FirstHit(hits) : end;
+}
+
+// The first '=' in [p, stop), or `stop`; blocks may overrun `stop` up to
+// `end`. Names are short: the first block nearly always decides.
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline const char* FindEquals(const char* p, const char* stop,
+                                                           const char* begin, const char* end) {
+  using jar_internal::ByteBlock;
+  for (; p < stop; p += kBlockSize) {
+    const uint32_t hits = end - p >= kBlockSize ? ByteBlock::Load(p).EqualsAny<'='>()
+                                                : ByteBlock::LoadUpTo(p, end, begin).EqualsAny<'='>();
+    if (hits != 0) {
+      const char* const at = p + FirstHit(hits);
+      return at < stop ? at : stop;
+    }
+  }
+  return stop;
+}
+
+// [begin, end) without the spaces at its edges. Nearly always there are
+// none: one look at each edge says so.
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline std::string_view SpaceTrimmed(const char* begin,
+                                                                  const char* end) {
+  if (ABSL_PREDICT_FALSE(begin != end && (*begin == ' ' || end[-1] == ' '))) {
+    while (begin != end && *begin == ' ') ++begin;
+    while (begin != end && end[-1] == ' ') --end;
+  }
+  return std::string_view(begin, static_cast<size_t>(end - begin));
+}
+
+// An attribute part in any form, from just after its ';': the same split as
+// ParseAnyLine's. Returns where the part ends (its ';' or the line's end).
+const char* TakeAnyAttribute(const char* p, const char* begin, const char* end,
+                             CookieLine* out) {
+  const char* const part_end = FindSemicolon<true>(p, begin, end);
+  const char* const equals = FindEquals(p, part_end, begin, end);
+  const std::string_view key = SpaceTrimmed(p, equals);
+  const std::string_view value =
+      equals != part_end ? SpaceTrimmed(equals + 1, part_end) : std::string_view();
+  if (value.size() <= kMaxAttributeValueBytes) SetAttribute(key, value, out);
+  return part_end;
+}
+
+// The value that starts at `p` (just after '='), up to the part's end,
+// handed to `keep` unless it is too long to count; returns the part's end.
+template <typename KeepFn>
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline const char* TakeValue(const char* p, const char* begin,
+                                                          const char* end, CookieLine* out,
+                                                          KeepFn keep) {
+  const char* const part_end = FindSemicolon<true>(p, begin, end);
+  const std::string_view value = SpaceTrimmed(p, part_end);
+  if (ABSL_PREDICT_TRUE(value.size() <= kMaxAttributeValueBytes)) keep(value, out);
+  return part_end;
+}
+
+// A name with its '=' (or a flag with the ';' after it) as a folded word.
+constexpr uint64_t Folded(std::string_view lower) { return Key(lower).word; }
+
+constexpr uint64_t LowBytes(int n) { return n == 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * n)) - 1; }
+
+// The words TakeAttribute compares, as constants (a call of Folded in an
+// `if` is not evaluated at compile time).
+constexpr uint64_t kPathEquals = Folded("path=");
+constexpr uint64_t kPriorityWord = Folded("priority");
+constexpr uint64_t kMaxAgeEquals = Folded("max-age=");
+constexpr uint64_t kSameSiteWord = Folded("samesite");
+constexpr uint64_t kSecureWord = Folded("secure");
+constexpr uint64_t kDomainEquals = Folded("domain=");
+constexpr uint64_t kExpiresEquals = Folded("expires=");
+constexpr uint64_t kHttpOnlyWord = Folded("httponly");
+
+// One attribute part, from its ';' on; returns where it ends. The forms
+// servers send ("; Path=/", "; Max-Age=60", "; Secure") are known from the
+// word at the name's start: its '=' (or the part's end) is where the word
+// says, so neither the name nor its end is searched for. Any other form
+// takes the general way.
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline const char* TakeAttribute(const char* semicolon,
+                                                              const char* begin, const char* end,
+                                                              CookieLine* out) {
+  const char* const p = semicolon + 1;
+  const char* k;
+  uint64_t word;
+  if (ABSL_PREDICT_TRUE(end - semicolon >= 10)) {
+    // A space and a word fit before the end: no bound to test.
+    k = p + (*p == ' ');
+    word = jar_internal::short_bytes::Load64(k);
+  } else {
+    if (p == end) return end;  // An empty last part: nothing to record.
+    k = p + (*p == ' ');
+    const ptrdiff_t left = end - k;
+    if (left == 0 || end - begin < 8) return TakeAnyAttribute(p, begin, end, out);
+    // The line's last bytes, moved down to where a load at `k` has them:
+    // the bytes past the end read as spaces once folded, which no name has.
+    word = jar_internal::short_bytes::Load64(end - 8) >> (8 * (8 - left));
+  }
+  word |= 0x2020202020202020ull;
+  // Bytes past the end cannot match '=' or a letter, so a match of N bytes
+  // also says that the line has them.
+  switch (static_cast<unsigned char>(word)) {
+    case 'p':
+      if ((word & LowBytes(5)) == kPathEquals) {
+        return TakeValue(k + 5, begin, end, out, Keep<&CookieLine::path, CookieLine::kPath>);
+      }
+      if (word == kPriorityWord && k + 8 != end && k[8] == '=') {
+        return TakeValue(k + 9, begin, end, out, KeepPriority);
+      }
+      break;
+    case 'm':
+      if (word == kMaxAgeEquals) {
+        return TakeValue(k + 8, begin, end, out, Keep<&CookieLine::max_age, CookieLine::kMaxAge>);
+      }
+      break;
+    case 's':
+      if (word == kSameSiteWord && k + 8 != end && k[8] == '=') {
+        return TakeValue(k + 9, begin, end, out, KeepSameSite);
+      }
+      if ((word & LowBytes(6)) == kSecureWord) {
+        if (k + 6 == end) {
+          out->attributes |= CookieLine::kSecure;
+          return end;
+        }
+        if (k[6] == ';') {
+          out->attributes |= CookieLine::kSecure;
+          return k + 6;
+        }
+      }
+      break;
+    case 'd':
+      if ((word & LowBytes(7)) == kDomainEquals) {
+        return TakeValue(k + 7, begin, end, out, Keep<&CookieLine::domain, CookieLine::kDomain>);
+      }
+      break;
+    case 'e':
+      if (word == kExpiresEquals) {
+        return TakeValue(k + 8, begin, end, out, Keep<&CookieLine::expires, CookieLine::kExpires>);
+      }
+      break;
+    case 'h':
+      if (word == kHttpOnlyWord) {
+        if (k + 8 == end) {
+          out->attributes |= CookieLine::kHttpOnly;
+          return end;
+        }
+        if (k[8] == ';') {
+          out->attributes |= CookieLine::kHttpOnly;
+          return k + 8;
+        }
+      }
+      break;
+    default:
+      break;
+  }
+  return TakeAnyAttribute(p, begin, end, out);
+}
+
+// What ParseAnyLine would give for a line without a tab, a control
+// character or DEL, whose pair is accepted and named; false for any other
+// pair (then ParseAnyLine says).
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool ParsePlainLine(std::string_view line, const CookieSyntaxRules& rules, CookieLine* out,
+                    size_t max_name_value_bytes) {
+  const char* const begin = line.data();
+  const char* const end = begin + line.size();
+  const char* pair_end;
+  const char* equals;
+  if (ABSL_PREDICT_TRUE(end - begin >= 2 * kBlockSize)) {
+    // The name and its '=' are nearly always in the first two blocks: one
+    // look at them finds both separators.
+    using jar_internal::ByteBlock;
+    const ByteBlock low = ByteBlock::Load(begin), high = ByteBlock::Load(begin + kBlockSize);
+    const uint32_t semicolons = low.EqualsAny<';'>() | high.EqualsAny<';'>() << kBlockSize;
+    const uint32_t equal_signs = low.EqualsAny<'='>() | high.EqualsAny<'='>() << kBlockSize;
+    pair_end = semicolons != 0 ? begin + FirstHit(semicolons)
+                               : FindSemicolon<false>(begin + 2 * kBlockSize, begin, end);
+    if (equal_signs != 0) {
+      equals = std::min(begin + FirstHit(equal_signs), pair_end);
+    } else {
+      equals = FindEquals(begin + 2 * kBlockSize, pair_end, begin, end);
+    }
+  } else {
+    pair_end = FindSemicolon<false>(begin, begin, end);
+    equals = FindEquals(begin, pair_end, begin, end);
+  }
+  const std::string_view key = SpaceTrimmed(begin, equals);
+  std::string_view value;
+  if (equals != pair_end) {
+    value = SpaceTrimmed(equals + 1, pair_end);
+  } else if (rules.bare_token != CookieSyntaxRules::BareToken::kName) {
+    return false;  // A nameless cookie.
+  }
+  if (ABSL_PREDICT_FALSE(key.empty() || key.size() + value.size() > max_name_value_bytes)) {
+    return false;
+  }
+  out->name = key;
+  out->value = value;
+  out->attributes = 0;
+  out->same_site_value = CookieSameSite::kUnspecified;
+  out->priority_value = CookiePriority::kMedium;
+  for (const char* p = pair_end; p != end;) p = TakeAttribute(p, begin, end, out);
+  DropPriorityUnlessRead(rules, out);
+  return true;
+}
+}  // namespace
+
+namespace jar_internal {
+
+CookieInclusionStatus ParseCookieLine(std::string_view line, const CookieSyntaxRules& rules,
+                                      CookieLine* out, size_t max_name_value_bytes) {
+  if (ABSL_PREDICT_TRUE(!jar_internal::ByteBlock::HasControlOrDelete(line.data(), line.size())) &&
+      ABSL_PREDICT_TRUE(ParsePlainLine(line, rules, out, max_name_value_bytes))) {
+    return CookieInclusionStatus();
+  }
+  return ParseAnyLine(line, rules, out, max_name_value_bytes);
 }
 
 CookieLine CookieLineOf(const ParsedCookie& parsed) {

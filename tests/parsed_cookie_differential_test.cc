@@ -275,6 +275,65 @@ TEST(ParsedCookieDifferentialTest, EdgeCases) {
   EXPECT_EQ(differences, 0);
 }
 
+// The fast path for lines without controls (jar/parsed_cookie.cc): it reads
+// an attribute's name as the word at its start (shifted into place near the
+// line's end), looks at the first two blocks for the pair's ';' and '=',
+// and checks the whole line for controls by blocks folded into their least
+// and greatest bytes. Each of those at every offset from the line's end and
+// from the blocks' edges.
+TEST(ParsedCookieDifferentialTest, FastPathEdges) {
+  std::vector<std::string> lines;
+  const std::vector<std::string> attributes = {
+      "Path=/p", "path=", "PATH=/a/b/c/d/e/f/g/h/i", "Max-Age=5", "max-age=", "SameSite=Lax",
+      "samesite=STRICT", "SameSite=", "SameSite", "Priority=High", "priority=low", "Priority",
+      "Domain=d.com", "DOMAIN=", "Expires=x", "expires=", "Secure", "SECURE", "secure=1",
+      "Secur", "Securex", "HttpOnly", "httponly=", "HttpOnlyx", "Partitioned", "Path =/",
+      "Path= /", "Path=/ ", "Pathx=1", "Pat=1", "Max-Agex=1", "samesitex=1", "=", "", " "};
+  for (size_t pad = 0; pad <= 40; ++pad) {
+    const std::string pair = "n=" + std::string(pad, 'v');
+    for (const std::string& attribute : attributes) {
+      for (const char* separator : {";", "; ", ";  "}) {
+        lines.push_back(pair + separator + attribute);
+        lines.push_back(pair + separator + attribute + ";");
+        lines.push_back(pair + separator + attribute + "; Secure");
+        lines.push_back(pair + separator + attribute + separator + "x=" + std::string(pad, 'y'));
+      }
+    }
+  }
+  // ';', '=', blanks and controls at every position of lines of every
+  // length around one and two blocks, alone and with a '=' or ';' after.
+  for (size_t length = 1; length <= 40; ++length) {
+    for (char c : {';', '=', '\t', ' ', '\x01', '\x7f', '\x80', '\xff'}) {
+      for (size_t at = 0; at < length; ++at) {
+        std::string line(length, 'x');
+        line[at] = c;
+        lines.push_back(line);
+        if (at + 1 < length) {
+          line[length - 1] = c == '=' ? ';' : '=';
+          lines.push_back(line);
+        }
+      }
+    }
+  }
+  // DEL among bytes outside ASCII (which alone do not refuse a line) at
+  // every position, and bytes outside ASCII alone.
+  for (size_t length = 16; length <= 70; ++length) {
+    std::string line = "n=" + std::string(length - 2, '\xc3');
+    lines.push_back(line);
+    for (size_t at = 0; at < length; ++at) {
+      std::string with_delete = line;
+      with_delete[at] = '\x7f';
+      lines.push_back(with_delete);
+    }
+  }
+  int differences = 0;
+  for (const std::string& line : lines) {
+    differences += CountDifferences(line);
+    if (differences > 20) break;
+  }
+  EXPECT_EQ(differences, 0);
+}
+
 TEST(ParsedCookieDifferentialTest, SeededRandomLines) {
   std::mt19937 random(27);
   const std::vector<std::string> pieces = {

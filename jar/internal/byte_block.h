@@ -17,6 +17,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "absl/base/attributes.h"
 #include "jar/internal/short_bytes.h"
 
 namespace cookiejar {
@@ -74,6 +75,45 @@ class ByteBlock {
     char bytes[kSize] = {};
     if (left != 0) std::memcpy(bytes, p, left);
     return Load(bytes);
+#endif
+  }
+
+  // Whether any of the `n` bytes at `p` is a control character (below
+  // 0x20, tab included) or DEL. A parser that leaves lines with such bytes
+  // to a slower path asks once per line: the blocks are folded into their
+  // least and greatest bytes, two instructions a block and one test at the
+  // end. A greatest byte from 0x7f up is DEL or a byte outside ASCII, which
+  // only then are told apart.
+  ABSL_ATTRIBUTE_ALWAYS_INLINE static bool HasControlOrDelete(const char* p, size_t n) {
+    if (n < kSize) {
+      return (LoadUpTo(p, p + n, p).AtMostOrEqualsAny<'\x7f'>('\x1f') & ((1u << n) - 1)) != 0;
+    }
+#if defined(__SSE2__)
+    auto load = [p](size_t at) {
+      return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at));
+    };
+    // The last 16 bytes first (overlapping those the loop reads last).
+    __m128i least = load(n - kSize), most = least;
+    for (size_t i = 0; i + 2 * kSize <= n; i += 2 * kSize) {
+      const __m128i a = load(i), b = load(i + kSize);
+      least = _mm_min_epu8(least, _mm_min_epu8(a, b));
+      most = _mm_max_epu8(most, _mm_max_epu8(a, b));
+    }
+    if (n % (2 * kSize) >= kSize) {
+      const __m128i a = load(n / (2 * kSize) * (2 * kSize));
+      least = _mm_min_epu8(least, a);
+      most = _mm_max_epu8(most, a);
+    }
+    const __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(least, _mm_set1_epi8(0x1f)), least);
+    if (_mm_movemask_epi8(control) != 0) return true;
+    const __m128i high = _mm_cmpeq_epi8(_mm_max_epu8(most, _mm_set1_epi8(0x7f)), most);
+    return _mm_movemask_epi8(high) != 0 && HasDelete(p, n);
+#else
+    for (size_t i = 0; i < n; ++i) {
+      const unsigned char c = static_cast<unsigned char>(p[i]);
+      if (c < 0x20 || c == 0x7f) return true;
+    }
+    return false;
 #endif
   }
 
@@ -165,6 +205,13 @@ class ByteBlock {
   }
 
  private:
+  // Whether any of the `n` bytes at `p`, at least 16, is DEL.
+  ABSL_ATTRIBUTE_NOINLINE static bool HasDelete(const char* p, size_t n) {
+    uint32_t hits = Load(p + n - kSize).EqualsAny<'\x7f'>();
+    for (size_t i = 0; i + kSize <= n; i += kSize) hits |= Load(p + i).EqualsAny<'\x7f'>();
+    return hits != 0;
+  }
+
 
   // A block read from before its start (LoadUpTo) drops the bytes before it
   // and answers for the positions past the end as for a zero byte.
