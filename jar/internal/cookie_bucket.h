@@ -40,6 +40,7 @@
 #include "jar/internal/cookie_draft.h"
 #include "jar/internal/record_arena.h"
 #include "jar/internal/short_bytes.h"
+#include "jar/internal/tagged_record_array.h"
 #include "common/micros.h"
 
 namespace cookiejar {
@@ -167,9 +168,7 @@ class CookieRecord {
 };
 static_assert(sizeof(CookieRecord) == 40, "the fixed part of a cookie stays small");
 
-// Cookie pointers in header order. Most sites hold a few cookies: up to
-// three live in the bucket itself, so that a new site costs no allocation
-// for them (the array is the size of a std::vector of pointers plus one).
+// Cookie pointers in creation order (a path group of a large bucket).
 using RecordArray = absl::InlinedVector<CookieRecord*, 3>;
 
 struct DomainEntry {
@@ -209,7 +208,7 @@ class Bucket {
   template <typename Fn>
   void ForEachSpan(Fn&& fn) const {
     if (!grouped()) {
-      fn(records_);
+      fn(records_.span());
       return;
     }
     for (const PathGroup& group : extras_->groups) fn(group.records);
@@ -300,8 +299,8 @@ class Bucket {
     return *extras_;
   }
   NameIndex* by_name() const { return extras_ ? extras_->by_name.get() : nullptr; }
-  // The array holding cookies of `path_size` (grouped: created if missing).
-  RecordArray& ArrayFor(uint32_t path_size);
+  // The group holding cookies of `path_size`, created if missing.
+  RecordArray& GroupFor(uint32_t path_size);
   PathGroup* FindGroup(uint32_t path_size);
   // Splits records_ into path groups.
   void Group();
@@ -309,15 +308,18 @@ class Bucket {
   uint32_t AddDomainReference(std::string_view domain, bool host_only);
   void DropDomainReference(uint32_t index);
   // Takes ownership of `record` (made with a domain index from
-  // AddDomainReference) and inserts it in header order.
-  void Insert(CookieRecord* record);
+  // AddDomainReference; `tag` is its RecordTag) and inserts it in header
+  // order.
+  void Insert(CookieRecord* record, uint8_t tag);
+  // Position in records_ of `record`, which it holds.
+  size_t PositionOf(const CookieRecord* record) const;
   void IndexAdd(CookieRecord* record);
   void IndexRemove(CookieRecord* record);
   // Puts `fresh` where `old` is (same path length and creation time), and
   // destroys `old`, dropping its domain reference.
   void ReplaceInPlace(RecordArena* arena, CookieRecord* old, CookieRecord* fresh);
 
-  RecordArray records_;  // Header order, while not grouped.
+  TaggedRecordArray records_;  // Header order, while not grouped.
   // Almost every bucket has one domain (its site's, or one host's).
   absl::InlinedVector<DomainEntry, 1> domains_;
   std::unique_ptr<Extras> extras_;
