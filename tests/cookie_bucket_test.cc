@@ -90,7 +90,7 @@ class BucketModel {
       const int choice = random_() % 3;
       const int64_t creation =
           choice == 0 ? same->creation_us() : choice == 1 ? ++latest_ : --earliest_;
-      bucket_.Overwrite(&arena_, same, draft, creation, creation, false);
+      bucket_.Overwrite(&arena_, same, draft, creation, creation, false, choice == 1);
       it->second = {value, creation};
     }
   }

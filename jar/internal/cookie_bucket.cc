@@ -269,6 +269,8 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline void Bucket::Insert(CookieRecord* record, ui
   // A new cookie is the latest created: it goes last among its path length,
   // which in a group (and most often in a small bucket) is the end.
   if (!grouped()) {
+    one_path_length_ =
+        records_.empty() || (one_path_length_ && records_.back()->path_size() == record->path_size());
     if (records_.empty() || !HeaderBefore(record, records_.back())) {
       records_.PushBack(record, tag);
     } else {
@@ -333,7 +335,7 @@ CookieRecord* Bucket::Add(RecordArena* arena, const CookieDraft& draft, int64_t 
 
 CookieRecord* Bucket::Overwrite(RecordArena* arena, CookieRecord* old, const CookieDraft& draft,
                                 int64_t creation_us, int64_t last_access_us,
-                                bool lax_by_default) {
+                                bool lax_by_default, bool latest_creation) {
   // A large bucket's groups keep removed cookies in place until compaction,
   // and a block too small for the new bytes cannot be reused: both take a
   // new record.
@@ -362,9 +364,14 @@ CookieRecord* Bucket::Overwrite(RecordArena* arena, CookieRecord* old, const Coo
   // length: after them when it was just created (a short move, as the
   // cookie is the latest), anywhere for an import's own time.
   if (creation_us > old_creation_us) {
+    // Most sites' cookies share one path length, so the latest goes last:
+    // no record read to know it (or one, rather than a binary search's few).
     CookieRecord* const* begin = records_.begin();
-    records_.Rotate(at, at + 1,
-                    std::upper_bound(begin + at + 1, records_.end(), old, HeaderBefore) - begin);
+    const size_t to = (latest_creation && one_path_length_) || !HeaderBefore(old, records_.back())
+                          ? records_.size()
+                          : std::upper_bound(begin + at + 1, records_.end(), old, HeaderBefore) -
+                                begin;
+    records_.Rotate(at, at + 1, to);
   } else if (creation_us < old_creation_us) {
     CookieRecord* const* begin = records_.begin();
     records_.Rotate(std::upper_bound(begin, begin + at, old, HeaderBefore) - begin, at, at + 1);

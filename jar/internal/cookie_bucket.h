@@ -190,7 +190,7 @@ struct PathGroup {
 
 class Bucket {
  public:
-  Bucket() = default;
+  Bucket() : secure_(0), one_path_length_(1) {}
   // A bucket is destroyed empty, or with its shard and so with the arena
   // that holds its records: it frees only what the arena does not hold.
   ~Bucket();
@@ -255,9 +255,13 @@ class Bucket {
   // host-only flag and path, and returns the cookie now stored. An overwrite
   // mostly changes only the value and the times, so the old cookie's block
   // is rewritten when the new one fits in it: no allocation, no change to
-  // the domain table or the name index.
+  // the domain table or the name index. `latest_creation` says that
+  // `creation_us` is at least every creation time the bucket holds (a new
+  // one from the jar's clock), so that a cookie of a site whose cookies
+  // share one path length goes last without reading any other.
   CookieRecord* Overwrite(RecordArena* arena, CookieRecord* old, const CookieDraft& draft,
-                          int64_t creation_us, int64_t last_access_us, bool lax_by_default);
+                          int64_t creation_us, int64_t last_access_us, bool lax_by_default,
+                          bool latest_creation);
   // Removes a live cookie and drops its domain reference.
   void Remove(RecordArena* arena, CookieRecord* record);
 
@@ -326,7 +330,10 @@ class Bucket {
   // No cookie of the bucket expires before this instant.
   int64_t earliest_expiry_us_ = kNeverUs;
   uint32_t live_ = 0;
-  uint32_t secure_ = 0;  // Live Secure cookies.
+  uint32_t secure_ : 31;  // Live Secure cookies.
+  // Whether the cookies of records_ all have one path length (it may stay
+  // false after removals, until the array is empty again).
+  uint32_t one_path_length_ : 1;
 };
 
 template <typename Fn>
