@@ -9,11 +9,13 @@
 //   - a site's cookies are kept in header order (longer path first, then
 //     earlier creation), so building a header is one filtered pass. A site of
 //     up to kGroupAbove cookies (every site under a browser's limits) keeps
-//     them in one array; a larger one (the unlimited rules) keeps one array
-//     per path length, each in creation order, so that a new cookie, the
-//     latest created, is always appended and removal is amortized constant
-//     time (removed cookies are marked and skipped until their array is
-//     compacted);
+//     them in one array, with a byte of each cookie's name and path length
+//     beside its pointer (TaggedRecordArray), so that finding a cookie by its
+//     key reads only the records that may match; a larger one (the
+//     unlimited rules) keeps one array per path length, each in creation
+//     order, so that a new cookie, the latest created, is always appended
+//     and removal is amortized constant time (removed cookies are marked
+//     and skipped until their array is compacted);
 //   - a bucket of many cookies keeps an index by name, so finding a cookie's
 //     match and the "leave secure cookies alone" check cost what the cookies
 //     of that name cost, not the whole site;
