@@ -57,6 +57,7 @@ JAR_HDRS = [
     "internal/lookup_clock.h",
     "internal/request_decisions.h",
     "internal/short_bytes.h",
+    "internal/tagged_record_array.h",
     "internal/site_cache.h",
     "internal/url_parser.h",
     "internal/utf8_repair.h",

@@ -345,8 +345,11 @@ CookieInclusionStatus JarCore::Store(const StoreRequest& request) {
       CookieRecord* record;
       if (same != nullptr) {
         log.Add(*bucket, *same, CookieChangeCause::kOverwrite);
+        // NextCreation's times, taken under the shard's lock, are at least
+        // every time the bucket holds.
+        const bool latest_creation = !request.creation_us && !keep_creation;
         record = bucket->Overwrite(arena, same, draft, creation, last_access,
-                                   same_site_policy_.lax_by_default);
+                                   same_site_policy_.lax_by_default, latest_creation);
       } else {
         record =
             bucket->Add(arena, draft, creation, last_access, same_site_policy_.lax_by_default);

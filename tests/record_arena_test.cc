@@ -229,7 +229,7 @@ TEST(RecordArenaTest, BucketChurnStaysBoundedAndIntact) {
       // Keep the creation time now and then: the record may be rewritten in
       // place, or replaced in place.
       const int64_t created = i % 3 == 0 ? same->creation_us() : creation++;
-      bucket.Overwrite(&arena, same, draft, created, created, false);
+      bucket.Overwrite(&arena, same, draft, created, created, false, false);
       expected[name] = value;
     }
   }
@@ -282,7 +282,7 @@ TEST(RecordArenaTest, GroupedBucketChurnStaysBoundedAndIntact) {
       bucket.Remove(&arena, same);
       expected.erase(n);
     } else {
-      bucket.Overwrite(&arena, same, draft, created, created, false);
+      bucket.Overwrite(&arena, same, draft, created, created, false, false);
       expected[n] = value;
     }
   }
@@ -322,7 +322,7 @@ TEST(RecordArenaTest, ShrunkRecordGrowsBackInItsBlock) {
   shrink.value = small;
   shrink.domain = "example.com";
   shrink.path = "/";
-  EXPECT_EQ(bucket.Overwrite(&arena, record, shrink, 1, 2, false), record);
+  EXPECT_EQ(bucket.Overwrite(&arena, record, shrink, 1, 2, false, false), record);
   EXPECT_EQ(record->value(), small);
   CookieDraft grow;
   grow.name = "n";
@@ -330,7 +330,7 @@ TEST(RecordArenaTest, ShrunkRecordGrowsBackInItsBlock) {
   grow.domain = "example.com";
   grow.path = "/";
   EXPECT_TRUE(record->Fits(grow));
-  EXPECT_EQ(bucket.Overwrite(&arena, record, grow, 1, 3, false), record);
+  EXPECT_EQ(bucket.Overwrite(&arena, record, grow, 1, 3, false, false), record);
   EXPECT_EQ(record->value(), middle);
   // Past the block: a new one.
   CookieDraft larger;
@@ -339,7 +339,7 @@ TEST(RecordArenaTest, ShrunkRecordGrowsBackInItsBlock) {
   larger.domain = "example.com";
   larger.path = "/";
   EXPECT_FALSE(record->Fits(larger));
-  CookieRecord* moved = bucket.Overwrite(&arena, record, larger, 1, 4, false);
+  CookieRecord* moved = bucket.Overwrite(&arena, record, larger, 1, 4, false, false);
   EXPECT_EQ(moved->value(), large);
   bucket.Remove(&arena, moved);
   EXPECT_TRUE(bucket.empty());

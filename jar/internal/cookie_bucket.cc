@@ -145,7 +145,12 @@ CookieRecord* Bucket::Find(std::string_view name, std::string_view domain, bool 
     }
     return nullptr;
   }
-  for (CookieRecord* record : records_) {
+  // Only a record whose tag matches is read.
+  const uint8_t tag = RecordTag(name, path.size());
+  const uint8_t* tags = records_.tags();
+  for (size_t i = 0; i < records_.size(); ++i) {
+    if (tags[i] != tag) continue;
+    CookieRecord* record = records_[i];
     if (record->path_size() == path.size() && record->HasName(name) && same(*record)) {
       return record;
     }
@@ -161,8 +166,16 @@ PathGroup* Bucket::FindGroup(uint32_t path_size) {
   return nullptr;
 }
 
-RecordArray& Bucket::ArrayFor(uint32_t path_size) {
-  if (!grouped()) return records_;
+size_t Bucket::PositionOf(const CookieRecord* record) const {
+  // A small bucket's pointers are fewer than the records a binary search
+  // would read.
+  if (records_.size() <= kIndexAbove) return records_.IndexOf(record);
+  auto it = std::lower_bound(records_.begin(), records_.end(), record, HeaderBefore);
+  while (*it != record) ++it;  // Past equal creation times, if any.
+  return static_cast<size_t>(it - records_.begin());
+}
+
+RecordArray& Bucket::GroupFor(uint32_t path_size) {
   std::vector<PathGroup>& groups = extras_->groups;
   size_t at = 0;
   while (at < groups.size() && groups[at].path_size > path_size) ++at;
@@ -183,8 +196,7 @@ void Bucket::Group() {
     }
     groups.back().records.push_back(record);
   }
-  records_.clear();
-  records_.shrink_to_fit();
+  records_.Clear();
 }
 
 ABSL_ATTRIBUTE_ALWAYS_INLINE inline uint32_t Bucket::AddDomainReference(std::string_view domain,
@@ -251,21 +263,34 @@ void Bucket::IndexRemove(CookieRecord* record) {
   }
 }
 
-ABSL_ATTRIBUTE_ALWAYS_INLINE inline void Bucket::Insert(CookieRecord* record) {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline void Bucket::Insert(CookieRecord* record, uint8_t tag) {
   Changed();
   if (!grouped() && live_ >= kGroupAbove) Group();
-  RecordArray& records = grouped() ? ArrayFor(record->path_size()) : records_;
-  // Grow by half rather than double, so that a small site wastes little room.
-  if (records.size() == records.capacity()) {
-    records.reserve(records.size() + std::max<size_t>(1, records.size() / 2));
-  }
   // A new cookie is the latest created: it goes last among its path length,
   // which in a group (and most often in a small bucket) is the end.
-  if (records.empty() || !HeaderBefore(record, records.back())) {
-    records.push_back(record);
+  if (!grouped()) {
+    one_path_length_ =
+        records_.empty() || (one_path_length_ && records_.back()->path_size() == record->path_size());
+    if (records_.empty() || !HeaderBefore(record, records_.back())) {
+      records_.PushBack(record, tag);
+    } else {
+      records_.Insert(
+          std::upper_bound(records_.begin(), records_.end(), record, HeaderBefore) -
+              records_.begin(),
+          record, tag);
+    }
   } else {
-    records.insert(std::upper_bound(records.begin(), records.end(), record, HeaderBefore),
-                   record);
+    RecordArray& records = GroupFor(record->path_size());
+    // Grow by half rather than double, as the bucket's own array does.
+    if (records.size() == records.capacity()) {
+      records.reserve(records.size() + std::max<size_t>(1, records.size() / 2));
+    }
+    if (records.empty() || !HeaderBefore(record, records.back())) {
+      records.push_back(record);
+    } else {
+      records.insert(std::upper_bound(records.begin(), records.end(), record, HeaderBefore),
+                     record);
+    }
   }
   ++live_;
   if (record->secure()) ++secure_;
@@ -280,10 +305,14 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline void Bucket::Insert(CookieRecord* record) {
 
 void Bucket::ReplaceInPlace(RecordArena* arena, CookieRecord* old, CookieRecord* fresh) {
   Changed();
-  RecordArray& records = ArrayFor(old->path_size());
-  auto it = std::lower_bound(records.begin(), records.end(), old, HeaderBefore);
-  while (*it != old) ++it;  // Past equal creation times, if any.
-  *it = fresh;
+  if (grouped()) {
+    RecordArray& records = GroupFor(old->path_size());
+    auto it = std::lower_bound(records.begin(), records.end(), old, HeaderBefore);
+    while (*it != old) ++it;  // Past equal creation times, if any.
+    *it = fresh;
+  } else {
+    records_.Replace(PositionOf(old), fresh);
+  }
   if (old->secure()) --secure_;
   if (fresh->secure()) ++secure_;
   earliest_expiry_us_ = std::min(earliest_expiry_us_, fresh->expiry_us());
@@ -300,13 +329,13 @@ CookieRecord* Bucket::Add(RecordArena* arena, const CookieDraft& draft, int64_t 
   CookieRecord* record =
       CookieRecord::Create(arena, draft, AddDomainReference(draft.domain, draft.host_only),
                            creation_us, last_access_us, lax_by_default);
-  Insert(record);
+  Insert(record, RecordTag(draft.name, draft.path.size()));
   return record;
 }
 
 CookieRecord* Bucket::Overwrite(RecordArena* arena, CookieRecord* old, const CookieDraft& draft,
                                 int64_t creation_us, int64_t last_access_us,
-                                bool lax_by_default) {
+                                bool lax_by_default, bool latest_creation) {
   // A large bucket's groups keep removed cookies in place until compaction,
   // and a block too small for the new bytes cannot be reused: both take a
   // new record.
@@ -318,14 +347,14 @@ CookieRecord* Bucket::Overwrite(RecordArena* arena, CookieRecord* old, const Coo
       ReplaceInPlace(arena, old, fresh);
     } else {
       Remove(arena, old);
-      Insert(fresh);
+      Insert(fresh, RecordTag(draft.name, draft.path.size()));
     }
     return fresh;
   }
   Changed();
-  auto at = std::lower_bound(records_.begin(), records_.end(), old, HeaderBefore);
-  while (*at != old) ++at;  // Past equal creation times, if any.
   const int64_t old_creation_us = old->creation_us();
+  // A kept creation time keeps the cookie's place: no need to know it.
+  const size_t at = creation_us != old_creation_us ? PositionOf(old) : 0;
   if (old->secure()) --secure_;
   // The name, and so the name index's key (the record's first bytes), stay.
   old->Fill(draft, creation_us, last_access_us, lax_by_default);
@@ -335,9 +364,17 @@ CookieRecord* Bucket::Overwrite(RecordArena* arena, CookieRecord* old, const Coo
   // length: after them when it was just created (a short move, as the
   // cookie is the latest), anywhere for an import's own time.
   if (creation_us > old_creation_us) {
-    std::rotate(at, at + 1, std::upper_bound(at + 1, records_.end(), old, HeaderBefore));
+    // Most sites' cookies share one path length, so the latest goes last:
+    // no record read to know it (or one, rather than a binary search's few).
+    CookieRecord* const* begin = records_.begin();
+    const size_t to = (latest_creation && one_path_length_) || !HeaderBefore(old, records_.back())
+                          ? records_.size()
+                          : std::upper_bound(begin + at + 1, records_.end(), old, HeaderBefore) -
+                                begin;
+    records_.Rotate(at, at + 1, to);
   } else if (creation_us < old_creation_us) {
-    std::rotate(std::upper_bound(records_.begin(), at, old, HeaderBefore), at, at + 1);
+    CookieRecord* const* begin = records_.begin();
+    records_.Rotate(std::upper_bound(begin, begin + at, old, HeaderBefore) - begin, at, at + 1);
   }
   return old;
 }
@@ -349,9 +386,7 @@ void Bucket::Remove(RecordArena* arena, CookieRecord* record) {
   --live_;
   if (record->secure()) --secure_;
   if (!grouped()) {
-    auto it = std::lower_bound(records_.begin(), records_.end(), record, HeaderBefore);
-    while (*it != record) ++it;
-    records_.erase(it);
+    records_.Erase(PositionOf(record));
     CookieRecord::Destroy(arena, record);
     return;
   }

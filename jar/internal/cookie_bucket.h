@@ -9,11 +9,13 @@
 //   - a site's cookies are kept in header order (longer path first, then
 //     earlier creation), so building a header is one filtered pass. A site of
 //     up to kGroupAbove cookies (every site under a browser's limits) keeps
-//     them in one array; a larger one (the unlimited rules) keeps one array
-//     per path length, each in creation order, so that a new cookie, the
-//     latest created, is always appended and removal is amortized constant
-//     time (removed cookies are marked and skipped until their array is
-//     compacted);
+//     them in one array, with a byte of each cookie's name and path length
+//     beside its pointer (TaggedRecordArray), so that finding a cookie by its
+//     key reads only the records that may match; a larger one (the
+//     unlimited rules) keeps one array per path length, each in creation
+//     order, so that a new cookie, the latest created, is always appended
+//     and removal is amortized constant time (removed cookies are marked
+//     and skipped until their array is compacted);
 //   - a bucket of many cookies keeps an index by name, so finding a cookie's
 //     match and the "leave secure cookies alone" check cost what the cookies
 //     of that name cost, not the whole site;
@@ -40,6 +42,7 @@
 #include "jar/internal/cookie_draft.h"
 #include "jar/internal/record_arena.h"
 #include "jar/internal/short_bytes.h"
+#include "jar/internal/tagged_record_array.h"
 #include "common/micros.h"
 
 namespace cookiejar {
@@ -167,9 +170,7 @@ class CookieRecord {
 };
 static_assert(sizeof(CookieRecord) == 40, "the fixed part of a cookie stays small");
 
-// Cookie pointers in header order. Most sites hold a few cookies: up to
-// three live in the bucket itself, so that a new site costs no allocation
-// for them (the array is the size of a std::vector of pointers plus one).
+// Cookie pointers in creation order (a path group of a large bucket).
 using RecordArray = absl::InlinedVector<CookieRecord*, 3>;
 
 struct DomainEntry {
@@ -191,7 +192,7 @@ struct PathGroup {
 
 class Bucket {
  public:
-  Bucket() = default;
+  Bucket() : secure_(0), one_path_length_(1) {}
   // A bucket is destroyed empty, or with its shard and so with the arena
   // that holds its records: it frees only what the arena does not hold.
   ~Bucket();
@@ -209,7 +210,7 @@ class Bucket {
   template <typename Fn>
   void ForEachSpan(Fn&& fn) const {
     if (!grouped()) {
-      fn(records_);
+      fn(records_.span());
       return;
     }
     for (const PathGroup& group : extras_->groups) fn(group.records);
@@ -256,9 +257,13 @@ class Bucket {
   // host-only flag and path, and returns the cookie now stored. An overwrite
   // mostly changes only the value and the times, so the old cookie's block
   // is rewritten when the new one fits in it: no allocation, no change to
-  // the domain table or the name index.
+  // the domain table or the name index. `latest_creation` says that
+  // `creation_us` is at least every creation time the bucket holds (a new
+  // one from the jar's clock), so that a cookie of a site whose cookies
+  // share one path length goes last without reading any other.
   CookieRecord* Overwrite(RecordArena* arena, CookieRecord* old, const CookieDraft& draft,
-                          int64_t creation_us, int64_t last_access_us, bool lax_by_default);
+                          int64_t creation_us, int64_t last_access_us, bool lax_by_default,
+                          bool latest_creation);
   // Removes a live cookie and drops its domain reference.
   void Remove(RecordArena* arena, CookieRecord* record);
 
@@ -300,8 +305,8 @@ class Bucket {
     return *extras_;
   }
   NameIndex* by_name() const { return extras_ ? extras_->by_name.get() : nullptr; }
-  // The array holding cookies of `path_size` (grouped: created if missing).
-  RecordArray& ArrayFor(uint32_t path_size);
+  // The group holding cookies of `path_size`, created if missing.
+  RecordArray& GroupFor(uint32_t path_size);
   PathGroup* FindGroup(uint32_t path_size);
   // Splits records_ into path groups.
   void Group();
@@ -309,22 +314,28 @@ class Bucket {
   uint32_t AddDomainReference(std::string_view domain, bool host_only);
   void DropDomainReference(uint32_t index);
   // Takes ownership of `record` (made with a domain index from
-  // AddDomainReference) and inserts it in header order.
-  void Insert(CookieRecord* record);
+  // AddDomainReference; `tag` is its RecordTag) and inserts it in header
+  // order.
+  void Insert(CookieRecord* record, uint8_t tag);
+  // Position in records_ of `record`, which it holds.
+  size_t PositionOf(const CookieRecord* record) const;
   void IndexAdd(CookieRecord* record);
   void IndexRemove(CookieRecord* record);
   // Puts `fresh` where `old` is (same path length and creation time), and
   // destroys `old`, dropping its domain reference.
   void ReplaceInPlace(RecordArena* arena, CookieRecord* old, CookieRecord* fresh);
 
-  RecordArray records_;  // Header order, while not grouped.
+  TaggedRecordArray records_;  // Header order, while not grouped.
   // Almost every bucket has one domain (its site's, or one host's).
   absl::InlinedVector<DomainEntry, 1> domains_;
   std::unique_ptr<Extras> extras_;
   // No cookie of the bucket expires before this instant.
   int64_t earliest_expiry_us_ = kNeverUs;
   uint32_t live_ = 0;
-  uint32_t secure_ = 0;  // Live Secure cookies.
+  uint32_t secure_ : 31;  // Live Secure cookies.
+  // Whether the cookies of records_ all have one path length (it may stay
+  // false after removals, until the array is empty again).
+  uint32_t one_path_length_ : 1;
 };
 
 template <typename Fn>
