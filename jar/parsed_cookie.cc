@@ -525,7 +525,18 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline const char* TakeValue(const char* p, const c
   return part_end;
 }
 
-// A name with its '=' (or a flag with the ';' after it) as a folded word.
+// A flag (Secure, HttpOnly) whose name ends at `name_end`: recorded, and
+// the part's end returned, where the part ends there; null otherwise (a
+// value or blanks follow: the general way decides).
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline const char* TakeFlag(const char* name_end, const char* end,
+                                                         CookieLine::Attribute bit,
+                                                         CookieLine* out) {
+  if (name_end != end && *name_end != ';') return nullptr;
+  out->attributes |= bit;
+  return name_end;
+}
+
+// A name with its '=' as a folded word.
 constexpr uint64_t Folded(std::string_view lower) { return Key(lower).word; }
 
 constexpr uint64_t LowBytes(int n) { return n == 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * n)) - 1; }
@@ -587,13 +598,8 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline const char* TakeAttribute(const char* semico
         return TakeValue(k + 9, begin, end, out, KeepSameSite);
       }
       if ((word & LowBytes(6)) == kSecureWord) {
-        if (k + 6 == end) {
-          out->attributes |= CookieLine::kSecure;
-          return end;
-        }
-        if (k[6] == ';') {
-          out->attributes |= CookieLine::kSecure;
-          return k + 6;
+        if (const char* part_end = TakeFlag(k + 6, end, CookieLine::kSecure, out)) {
+          return part_end;
         }
       }
       break;
@@ -609,13 +615,8 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline const char* TakeAttribute(const char* semico
       break;
     case 'h':
       if (word == kHttpOnlyWord) {
-        if (k + 8 == end) {
-          out->attributes |= CookieLine::kHttpOnly;
-          return end;
-        }
-        if (k[8] == ';') {
-          out->attributes |= CookieLine::kHttpOnly;
-          return k + 8;
+        if (const char* part_end = TakeFlag(k + 8, end, CookieLine::kHttpOnly, out)) {
+          return part_end;
         }
       }
       break;
