@@ -384,8 +384,10 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline void DropPriorityUnlessRead(const CookieSynt
 
 // Any line: the path for those with a tab or a control character, and for
 // those ParsePlainLine leaves (a pair refused or nameless).
-ABSL_ATTRIBUTE_NOINLINE CookieInclusionStatus ParseAnyLine(std::string_view line, const CookieSyntaxRules& rules,
-                                   CookieLine* out, size_t max_name_value_bytes) {
+ABSL_ATTRIBUTE_NOINLINE CookieInclusionStatus ParseAnyLine(std::string_view line,
+                                                           const CookieSyntaxRules& rules,
+                                                           CookieLine* out,
+                                                           size_t max_name_value_bytes) {
   using Reason = CookieExclusionReason;
   const char* const end = line.data() + line.size();
   LineScanner scanner(line);
@@ -479,8 +481,9 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline const char* FindEquals(const char* p, const 
                                                            const char* begin, const char* end) {
   using jar_internal::ByteBlock;
   for (; p < stop; p += kBlockSize) {
-    const uint32_t hits = end - p >= kBlockSize ? ByteBlock::Load(p).EqualsAny<'='>()
-                                                : ByteBlock::LoadUpTo(p, end, begin).EqualsAny<'='>();
+    const uint32_t hits = end - p >= kBlockSize
+                              ? ByteBlock::Load(p).EqualsAny<'='>()
+                              : ByteBlock::LoadUpTo(p, end, begin).EqualsAny<'='>();
     if (hits != 0) {
       const char* const at = p + FirstHit(hits);
       return at < stop ? at : stop;
@@ -502,8 +505,7 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline std::string_view SpaceTrimmed(const char* be
 
 // An attribute part in any form, from just after its ';': the same split as
 // ParseAnyLine's. Returns where the part ends (its ';' or the line's end).
-const char* TakeAnyAttribute(const char* p, const char* begin, const char* end,
-                             CookieLine* out) {
+const char* TakeAnyAttribute(const char* p, const char* begin, const char* end, CookieLine* out) {
   const char* const part_end = FindSemicolon<true>(p, begin, end);
   const char* const equals = FindEquals(p, part_end, begin, end);
   const std::string_view key = SpaceTrimmed(p, equals);
@@ -525,7 +527,18 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline const char* TakeValue(const char* p, const c
   return part_end;
 }
 
-// A name with its '=' (or a flag with the ';' after it) as a folded word.
+// A flag (Secure, HttpOnly) whose name ends at `name_end`: recorded, and
+// the part's end returned, where the part ends there; null otherwise (a
+// value or blanks follow: the general way decides).
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline const char* TakeFlag(const char* name_end, const char* end,
+                                                         CookieLine::Attribute bit,
+                                                         CookieLine* out) {
+  if (name_end != end && *name_end != ';') return nullptr;
+  out->attributes |= bit;
+  return name_end;
+}
+
+// A name with its '=' as a folded word.
 constexpr uint64_t Folded(std::string_view lower) { return Key(lower).word; }
 
 constexpr uint64_t LowBytes(int n) { return n == 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * n)) - 1; }
@@ -587,13 +600,8 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline const char* TakeAttribute(const char* semico
         return TakeValue(k + 9, begin, end, out, KeepSameSite);
       }
       if ((word & LowBytes(6)) == kSecureWord) {
-        if (k + 6 == end) {
-          out->attributes |= CookieLine::kSecure;
-          return end;
-        }
-        if (k[6] == ';') {
-          out->attributes |= CookieLine::kSecure;
-          return k + 6;
+        if (const char* part_end = TakeFlag(k + 6, end, CookieLine::kSecure, out)) {
+          return part_end;
         }
       }
       break;
@@ -609,13 +617,8 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline const char* TakeAttribute(const char* semico
       break;
     case 'h':
       if (word == kHttpOnlyWord) {
-        if (k + 8 == end) {
-          out->attributes |= CookieLine::kHttpOnly;
-          return end;
-        }
-        if (k[8] == ';') {
-          out->attributes |= CookieLine::kHttpOnly;
-          return k + 8;
+        if (const char* part_end = TakeFlag(k + 8, end, CookieLine::kHttpOnly, out)) {
+          return part_end;
         }
       }
       break;
@@ -628,8 +631,10 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline const char* TakeAttribute(const char* semico
 // What ParseAnyLine would give for a line without a tab, a control
 // character or DEL, whose pair is accepted and named; false for any other
 // pair (then ParseAnyLine says).
-ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool ParsePlainLine(std::string_view line, const CookieSyntaxRules& rules, CookieLine* out,
-                    size_t max_name_value_bytes) {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool ParsePlainLine(std::string_view line,
+                                                        const CookieSyntaxRules& rules,
+                                                        CookieLine* out,
+                                                        size_t max_name_value_bytes) {
   const char* const begin = line.data();
   const char* const end = begin + line.size();
   const char* pair_end;

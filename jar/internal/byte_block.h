@@ -212,7 +212,6 @@ class ByteBlock {
     return hits != 0;
   }
 
-
   // A block read from before its start (LoadUpTo) drops the bytes before it
   // and answers for the positions past the end as for a zero byte.
   uint32_t Finish(uint32_t mask, bool zero_matches) const {
